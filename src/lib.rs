@@ -1,0 +1,10 @@
+//! confgate's engine: everything but the command line. Checks return findings;
+//! only the binary prints.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod finding;
+pub mod keydiff;
+pub mod model;
+pub mod ruleinfo;
+pub mod secrets;
+pub mod security;

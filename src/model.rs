@@ -1,0 +1,135 @@
+//! Plain data describing a change: what the git layer produces and every check consumes.
+
+/// One commit's identity and message, already converted out of git2.
+#[derive(Debug, Clone, Default)]
+pub struct CommitInfo {
+    pub id: String,
+    pub short_id: String,
+    pub summary: String,
+    pub message: String,
+}
+
+/// How a file changed between the old and the new tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeStatus {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+    Copied,
+    /// A file became a symlink, or the other way round.
+    TypeChange,
+}
+
+/// What a side of a file change holds, once read from git.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    Text(String),
+    Binary,
+    TooLarge(u64),
+    Submodule,
+    Symlink(String),
+    Absent,
+}
+
+impl Content {
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Content::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// One file of a change set with both sides and the lines the change adds.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// The path after the change (the old path for a deletion), `/`-separated.
+    pub path: String,
+    /// The path before the change, when it differs (renames and copies).
+    pub old_path: Option<String>,
+    pub status: ChangeStatus,
+    pub old: Content,
+    pub new: Content,
+    /// 1-based numbers of the lines of `new` that the change adds, ascending.
+    pub added_lines: Vec<u32>,
+    /// Whether the executable bit changed (alone it is not a content change).
+    pub mode_changed: bool,
+}
+
+impl FileChange {
+    pub fn new_text(&self) -> Option<&str> {
+        self.new.text()
+    }
+
+    pub fn old_text(&self) -> Option<&str> {
+        self.old.text()
+    }
+
+    /// The lines a check should look at in `new`.
+    pub fn lines(&self) -> Lines<'_> {
+        if self.status == ChangeStatus::Added {
+            Lines::All
+        } else {
+            Lines::Only(&self.added_lines)
+        }
+    }
+}
+
+/// A set of changes checked together: the staged change, or one commit.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeSet {
+    /// `None` for the staged change (no commit exists yet).
+    pub commit: Option<CommitInfo>,
+    pub files: Vec<FileChange>,
+}
+
+/// Which lines of a text a detector reports on: every line (scan, new files)
+/// or only the lines a change adds.
+#[derive(Debug, Clone, Copy)]
+pub enum Lines<'a> {
+    All,
+    /// Sorted ascending, 1-based.
+    Only(&'a [u32]),
+}
+
+impl Lines<'_> {
+    pub fn contains(&self, line: u32) -> bool {
+        match self {
+            Lines::All => true,
+            Lines::Only(lines) => lines.binary_search(&line).is_ok(),
+        }
+    }
+
+    /// Whether any line in `first..=last` is selected.
+    pub fn any_in(&self, first: u32, last: u32) -> bool {
+        match self {
+            Lines::All => true,
+            Lines::Only(lines) => {
+                let start = lines.partition_point(|&l| l < first);
+                lines.get(start).is_some_and(|&l| l <= last)
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Lines::Only(lines) if lines.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_lines_select_ranges() {
+        let added = [3, 7, 8];
+        let lines = Lines::Only(&added);
+        assert!(lines.contains(7));
+        assert!(!lines.contains(4));
+        assert!(lines.any_in(4, 7));
+        assert!(!lines.any_in(4, 6));
+        assert!(!lines.any_in(9, 100));
+        assert!(Lines::All.any_in(1, 1));
+    }
+}
