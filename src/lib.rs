@@ -3,6 +3,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod finding;
+pub mod install;
 pub mod keydiff;
 pub mod model;
 pub mod ruleinfo;
