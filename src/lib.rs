@@ -2,10 +2,19 @@
 //! only the binary prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
+pub mod codeowners;
+pub mod engine;
 pub mod finding;
+pub mod git;
 pub mod install;
 pub mod keydiff;
 pub mod model;
+pub mod plan;
+pub mod policy;
+pub mod record;
 pub mod ruleinfo;
 pub mod secrets;
 pub mod security;
+pub mod settings;
+pub mod suppress;

@@ -1,1 +1,40 @@
-fn main() {}
+//! The confgate binary: parse the command line, run one command, and turn its
+//! result into the exit code (0 pass, 1 blocked, 2 error) in one place.
+
+mod cli;
+mod report;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::args::Cli;
+use cli::Status;
+
+fn main() -> ExitCode {
+    // A panic must never let a commit through: report it and exit 2.
+    std::panic::set_hook(Box::new(|info| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "confgate: internal error: {info}\nconfgate: this is a bug; the check did not complete (exit 2)"
+        );
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match std::panic::catch_unwind(|| cli::run(cli)) {
+        Ok(Ok(Status::Pass)) => ExitCode::SUCCESS,
+        Ok(Ok(Status::Blocked)) => ExitCode::from(1),
+        Ok(Err(err)) => {
+            let _ = writeln!(std::io::stderr(), "confgate: error: {err:#}");
+            ExitCode::from(2)
+        }
+        Err(_) => ExitCode::from(2),
+    }
+}

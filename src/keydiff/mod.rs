@@ -64,3 +64,25 @@ pub fn diff(_old: &KeyMap, _new: &KeyMap) -> Vec<KeyChange> {
 pub fn is_secret_key(_key: &str) -> bool {
     false
 }
+
+impl KeyChange {
+    pub fn key(&self) -> &str {
+        match self {
+            KeyChange::Added { key, .. }
+            | KeyChange::Removed { key, .. }
+            | KeyChange::Modified { key, .. } => key,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            KeyChange::Added { .. } => "added",
+            KeyChange::Removed { .. } => "removed",
+            KeyChange::Modified { .. } => "modified",
+        }
+    }
+}
+
+pub fn describe(change: &KeyChange) -> String {
+    change.key().to_string()
+}

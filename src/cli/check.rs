@@ -1,0 +1,234 @@
+//! The hook commands and `check`: the staged change, one commit, or a range
+//! of commits, each through the same engine.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use confgate::baseline::{self, Baseline};
+use confgate::codeowners::{self, CodeOwners};
+use confgate::engine::{self, Mode, Outcome};
+use confgate::git::{Repo, Side};
+use confgate::model::CommitInfo;
+use confgate::plan::Plan;
+use git2::Oid;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use super::args::{CheckArgs, Format};
+use super::{catalog, App, Status};
+
+/// A repository with its plan and the files the checks consult.
+pub struct Session {
+    pub repo: Repo,
+    pub plan: Plan,
+    pub baseline: Option<Baseline>,
+}
+
+impl Session {
+    pub fn open(app: &App) -> Result<Session> {
+        let mut repo = Repo::open()?;
+        let plan = app.plan(repo.root())?;
+        repo.set_max_file_size(plan.max_file_size);
+        let baseline = Baseline::load(&repo.root().join(baseline::FILE_NAME))?;
+        Ok(Session {
+            repo,
+            plan,
+            baseline,
+        })
+    }
+
+    fn want_old(&self) -> impl Fn(&str) -> bool + '_ {
+        |path: &str| self.plan.is_config(path)
+    }
+
+    fn codeowners(&self, side: Option<Oid>) -> Result<Option<CodeOwners>> {
+        codeowners_at(&self.plan, &self.repo, side)
+    }
+
+    /// Check the staged change, with the message when there is one.
+    pub fn check_staged(&self, message: Option<&str>) -> Result<(Outcome, usize)> {
+        let want_old = self.want_old();
+        let change = self.repo.staged(&want_old)?;
+        let codeowners = self.codeowners(None)?;
+        let ctx = engine::Context {
+            mode: match message {
+                Some(message) => Mode::WithMessage(message),
+                None => Mode::Staged,
+            },
+            baseline: self.baseline.as_ref(),
+            codeowners: codeowners.as_ref(),
+        };
+        let outcome = engine::check(&self.plan, &change, &ctx)?;
+        Ok((outcome, change.files.len()))
+    }
+
+    /// Check each commit on its own, with its own message, on all cores.
+    pub fn check_commits(
+        &self,
+        app: &App,
+        oids: &[Oid],
+    ) -> Result<(Outcome, Vec<CommitInfo>, usize)> {
+        let progress = (oids.len() > 20
+            && app.human()
+            && !app.global.quiet
+            && std::io::stderr().is_terminal())
+        .then(|| {
+            let bar = ProgressBar::new(oids.len() as u64);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} checking commits {pos}/{len} {wide_bar} {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let plan = &self.plan;
+        let baseline = self.baseline.as_ref();
+        let results: Vec<Result<(Outcome, CommitInfo, usize)>> = oids
+            .par_iter()
+            .map_init(
+                || {
+                    Repo::open().map(|mut repo| {
+                        repo.set_max_file_size(plan.max_file_size);
+                        repo
+                    })
+                },
+                |repo, oid| {
+                    let repo = repo.as_ref().map_err(|err| anyhow::anyhow!("{err:#}"))?;
+                    let want_old = |path: &str| plan.is_config(path);
+                    let change = repo.commit_change(*oid, &want_old)?;
+                    let info = change.commit.clone().unwrap_or_default();
+                    let codeowners = codeowners_at(plan, repo, Some(*oid))?;
+                    let ctx = engine::Context {
+                        mode: Mode::WithMessage(&info.message),
+                        baseline,
+                        codeowners: codeowners.as_ref(),
+                    };
+                    let outcome = engine::check(plan, &change, &ctx)
+                        .with_context(|| format!("commit {}", info.short_id))?;
+                    if let Some(bar) = &progress {
+                        bar.inc(1);
+                    }
+                    Ok((outcome, info, change.files.len()))
+                },
+            )
+            .collect();
+        if let Some(bar) = progress {
+            bar.finish_and_clear();
+        }
+        let mut outcome = Outcome::default();
+        let mut commits = Vec::with_capacity(oids.len());
+        let mut files = 0;
+        for result in results {
+            let (one, info, count) = result?;
+            outcome.merge(one);
+            commits.push(info);
+            files += count;
+        }
+        Ok((outcome, commits, files))
+    }
+}
+
+/// CODEOWNERS of the index (`None`) or of a commit, when the plan uses it.
+fn codeowners_at(plan: &Plan, repo: &Repo, side: Option<Oid>) -> Result<Option<CodeOwners>> {
+    if !plan.codeowners {
+        return Ok(None);
+    }
+    for location in codeowners::LOCATIONS {
+        let text = match side {
+            None => repo.read_file(Side::Index, location)?,
+            Some(oid) => repo.read_file_at(oid, location)?,
+        };
+        if let Some(text) = text {
+            return Ok(Some(CodeOwners::parse(&text)));
+        }
+    }
+    Ok(None)
+}
+
+fn emit(
+    app: &App,
+    session: &Session,
+    mode: &'static str,
+    outcome: &Outcome,
+    commits: &[CommitInfo],
+    files: usize,
+) -> Result<Status> {
+    let rules = if app.global.format == Format::Sarif {
+        catalog::all_rules(&session.plan)
+    } else {
+        Vec::new()
+    };
+    app.emit(&app.report(mode, outcome, commits, &rules, files))
+}
+
+pub fn pre_commit(app: &App) -> Result<Status> {
+    let session = Session::open(app)?;
+    let (outcome, files) = session.check_staged(None)?;
+    emit(app, &session, "pre-commit", &outcome, &[], files)
+}
+
+pub fn commit_msg(app: &App, file: &Path) -> Result<Status> {
+    let message = std::fs::read(file)
+        .with_context(|| format!("cannot read the commit message file {}", file.display()))?;
+    let message = String::from_utf8_lossy(&message);
+    let session = Session::open(app)?;
+    let (outcome, files) = session.check_staged(Some(&message))?;
+    emit(app, &session, "commit-msg", &outcome, &[], files)
+}
+
+pub fn pre_push(app: &App, remote: Option<&str>, _url: Option<&str>) -> Result<Status> {
+    let session = Session::open(app)?;
+    let mut input = String::new();
+    if !std::io::stdin().is_terminal() {
+        std::io::stdin()
+            .read_to_string(&mut input)
+            .context("cannot read the pre-push ref lines from stdin")?;
+    }
+    let remote = remote
+        .map(str::to_string)
+        .or_else(|| std::env::var("PRE_COMMIT_REMOTE_NAME").ok())
+        .unwrap_or_else(|| "origin".to_string());
+    let oids = if input.trim().is_empty() {
+        // The pre-commit framework does not pass git's stdin; it exports the
+        // range instead.
+        match (
+            std::env::var("PRE_COMMIT_FROM_REF"),
+            std::env::var("PRE_COMMIT_TO_REF"),
+        ) {
+            (Ok(from), Ok(to)) if !to.is_empty() => {
+                if from.is_empty() || from.bytes().all(|b| b == b'0') {
+                    session.repo.pushed_commits(
+                        &remote,
+                        &format!("HEAD {to} refs/heads/x {}", "0".repeat(to.len())),
+                    )?
+                } else {
+                    session.repo.range(&format!("{from}..{to}"))?
+                }
+            }
+            _ => Vec::new(),
+        }
+    } else {
+        session.repo.pushed_commits(&remote, &input)?
+    };
+    let (outcome, commits, files) = session.check_commits(app, &oids)?;
+    emit(app, &session, "pre-push", &outcome, &commits, files)
+}
+
+pub fn check(app: &App, args: &CheckArgs) -> Result<Status> {
+    let session = Session::open(app)?;
+    if let Some(range) = &args.range {
+        let oids = session.repo.range(range)?;
+        let (outcome, commits, files) = session.check_commits(app, &oids)?;
+        return emit(app, &session, "check", &outcome, &commits, files);
+    }
+    if let Some(rev) = &args.commit {
+        let oid = session.repo.resolve(rev)?;
+        let (outcome, commits, files) = session.check_commits(app, &[oid])?;
+        return emit(app, &session, "check", &outcome, &commits, files);
+    }
+    // `--staged`, the default.
+    let (outcome, files) = session.check_staged(None)?;
+    emit(app, &session, "check", &outcome, &[], files)
+}

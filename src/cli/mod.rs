@@ -1,0 +1,159 @@
+//! Commands: each turns its arguments into a plan and a change set, runs the
+//! engine, and hands the outcome to the reporter.
+
+pub mod args;
+mod catalog;
+mod check;
+mod release;
+mod scan;
+mod setup;
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use clap::CommandFactory;
+use confgate::engine::Outcome;
+use confgate::model::CommitInfo;
+use confgate::plan::Plan;
+use confgate::settings::{self, Layers};
+
+use crate::report::{Palette, Report};
+use args::{Cli, ColorChoice, Command, Format, GlobalArgs, HookCommand, RecordCommand};
+
+/// How a command ended, when it could do its job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pass,
+    Blocked,
+}
+
+pub fn run(cli: Cli) -> Result<Status> {
+    let app = App::new(cli.global);
+    match cli.command {
+        Command::Hook(HookCommand::PreCommit) => check::pre_commit(&app),
+        Command::Hook(HookCommand::CommitMsg { file }) => check::commit_msg(&app, &file),
+        Command::Hook(HookCommand::PrePush { remote, url }) => {
+            check::pre_push(&app, remote.as_deref(), url.as_deref())
+        }
+        Command::Check(args) => check::check(&app, &args),
+        Command::Scan(args) => scan::scan(&app, &args.paths),
+        Command::Baseline(args) => scan::baseline(&app, &args),
+        Command::ReleaseCheck(args) => release::release_check(&app, &args),
+        Command::Log(args) => release::log(&app, &args),
+        Command::Record(RecordCommand::New { owner, name }) => {
+            setup::record_new(&app, owner.as_deref(), name.as_deref())
+        }
+        Command::Install(args) => setup::install(&app, &args),
+        Command::Uninstall => setup::uninstall(&app),
+        Command::Init(args) => setup::init(&app, &args),
+        Command::Rules => catalog::rules(&app),
+        Command::Explain { rule } => catalog::explain(&app, &rule),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "confgate", &mut std::io::stdout());
+            Ok(Status::Pass)
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(Cli::command());
+            man.render(&mut std::io::stdout())
+                .context("cannot write the man page")?;
+            Ok(Status::Pass)
+        }
+    }
+}
+
+/// What every command shares: global flags and the colour decision.
+pub struct App {
+    pub global: GlobalArgs,
+    pub palette: Palette,
+}
+
+impl App {
+    fn new(global: GlobalArgs) -> App {
+        let enabled = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        App {
+            global,
+            palette: Palette { enabled },
+        }
+    }
+
+    /// Layers for a project rooted at `root`: embedded defaults, the
+    /// project's file, then `--config`.
+    pub fn layers(&self, root: &Path) -> Result<Layers> {
+        let mut layers = vec![settings::parse_layer(
+            "rules/config.toml (built in)",
+            settings::DEFAULTS,
+        )?];
+        if let Some(layer) = settings::project_layer(root)? {
+            layers.push(layer);
+        }
+        if let Some(path) = &self.global.config {
+            layers.push(settings::file_layer(path)?);
+        }
+        Ok(Layers::new(layers))
+    }
+
+    pub fn plan(&self, root: &Path) -> Result<Plan> {
+        Plan::build(&self.layers(root)?)
+    }
+
+    /// Write a report and say whether it blocks. A reader that went away
+    /// (`| head`) does not change the verdict.
+    pub fn emit(&self, report: &Report<'_>) -> Result<Status> {
+        let mut stdout = std::io::stdout().lock();
+        let written = report
+            .write(self.global.format, &self.palette, &mut stdout)
+            .and_then(|()| stdout.flush());
+        match written {
+            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(err).context("cannot write the report");
+            }
+            _ => {}
+        }
+        Ok(if report.outcome.blocked() || report.also_blocked {
+            Status::Blocked
+        } else {
+            Status::Pass
+        })
+    }
+
+    pub fn report<'a>(
+        &self,
+        mode: &'static str,
+        outcome: &'a Outcome,
+        commits: &'a [CommitInfo],
+        rules: &'a [confgate::ruleinfo::RuleInfo],
+        files_checked: usize,
+    ) -> Report<'a> {
+        Report {
+            mode,
+            outcome,
+            commits,
+            rules,
+            files_checked,
+            quiet: self.global.quiet,
+            verbose: self.global.verbose,
+            also_blocked: false,
+            extra_json: Vec::new(),
+        }
+    }
+
+    pub fn human(&self) -> bool {
+        self.global.format == Format::Human
+    }
+
+    /// A line for people on stderr (progress, actions), unless quiet.
+    pub fn say(&self, text: &str) {
+        if !self.global.quiet {
+            let _ = writeln!(std::io::stderr(), "{text}");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! `scan` and `baseline`: files as they are on disk, in a git working tree
+//! (respecting .gitignore) or any directory.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use confgate::baseline::{self, Baseline};
+use confgate::engine::{self, Mode, Outcome, Skipped};
+use confgate::finding::Kind;
+use confgate::git::Repo;
+use confgate::model::{ChangeSet, ChangeStatus, Content, FileChange};
+use confgate::plan::Plan;
+use rayon::prelude::*;
+
+use super::args::{BaselineArgs, Format};
+use super::{catalog, App, Status};
+
+/// What a scan found, before the baseline is applied.
+struct ScanResult {
+    root: PathBuf,
+    plan: Plan,
+    outcome: Outcome,
+    files: usize,
+    whole_tree: bool,
+}
+
+/// The root paths are reported against: the repository's working tree, or
+/// the scanned directory outside git.
+fn scan_root(paths: &[PathBuf]) -> Result<PathBuf> {
+    if let Ok(repo) = Repo::open() {
+        return Ok(repo.root().to_path_buf());
+    }
+    match paths {
+        [single] if single.is_dir() => Ok(single.clone()),
+        _ => std::env::current_dir().context("cannot read the current directory"),
+    }
+}
+
+fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
+    let root = scan_root(paths)?;
+    let root = root.canonicalize().unwrap_or(root);
+    let plan = app.plan(&root)?;
+    let targets: Vec<PathBuf> = if paths.is_empty() {
+        vec![std::env::current_dir().context("cannot read the current directory")?]
+    } else {
+        paths.to_vec()
+    };
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
+    for target in &targets {
+        if !target.exists() {
+            bail!("{}: no such file or directory", target.display());
+        }
+        let mut walk = ignore::WalkBuilder::new(target);
+        walk.hidden(false)
+            .follow_links(false)
+            .filter_entry(|entry| entry.file_name() != ".git");
+        for entry in walk.build() {
+            let entry = entry.with_context(|| format!("cannot walk {}", target.display()))?;
+            let Some(kind) = entry.file_type() else {
+                continue;
+            };
+            let absolute = entry
+                .path()
+                .canonicalize()
+                .unwrap_or_else(|_| entry.path().to_path_buf());
+            let shown = relative(&root, entry.path(), &absolute);
+            if kind.is_symlink() {
+                skipped.push(Skipped {
+                    path: shown,
+                    reason: "symlink: not followed".to_string(),
+                    commit: None,
+                });
+                continue;
+            }
+            if kind.is_file() {
+                files.push((entry.path().to_path_buf(), shown));
+            }
+        }
+    }
+    let whole_tree = paths.is_empty()
+        || targets
+            .iter()
+            .any(|t| t.canonicalize().ok().as_deref() == Some(root.as_path()));
+    let count = files.len();
+    let ctx = engine::Context {
+        mode: Mode::Scan,
+        baseline: None,
+        codeowners: None,
+    };
+    let results: Vec<Result<Outcome>> = files
+        .par_iter()
+        .map(|(path, shown)| {
+            let content = read_content(path, plan.max_file_size)?;
+            let change = ChangeSet {
+                commit: None,
+                files: vec![FileChange {
+                    path: shown.clone(),
+                    old_path: None,
+                    status: ChangeStatus::Added,
+                    old: Content::Absent,
+                    new: content,
+                    added_lines: Vec::new(),
+                    mode_changed: false,
+                }],
+            };
+            engine::check(&plan, &change, &ctx)
+        })
+        .collect();
+    let mut outcome = Outcome::default();
+    for result in results {
+        outcome.merge(result?);
+    }
+    outcome.skipped.extend(skipped);
+    outcome
+        .findings
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    Ok(ScanResult {
+        root,
+        plan,
+        outcome,
+        files: count,
+        whole_tree,
+    })
+}
+
+fn relative(root: &Path, path: &Path, absolute: &Path) -> String {
+    let shown = absolute
+        .strip_prefix(root)
+        .or_else(|_| path.strip_prefix(root))
+        .unwrap_or(path);
+    let text = shown.to_string_lossy().replace('\\', "/");
+    text.trim_start_matches("./").to_string()
+}
+
+fn read_content(path: &Path, limit: u64) -> Result<Content> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.len() > limit {
+        return Ok(Content::TooLarge(meta.len()));
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes[..bytes.len().min(8000)].contains(&0) {
+        return Ok(Content::Binary);
+    }
+    Ok(Content::Text(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+pub fn scan(app: &App, paths: &[PathBuf]) -> Result<Status> {
+    let mut result = run_scan(app, paths)?;
+    let baseline = Baseline::load(&result.root.join(baseline::FILE_NAME))?;
+    if let Some(baseline) = &baseline {
+        let before = result.outcome.findings.len();
+        let seen: HashSet<String> = result
+            .outcome
+            .findings
+            .iter()
+            .map(|f| f.fingerprint.clone())
+            .collect();
+        result
+            .outcome
+            .findings
+            .retain(|f| !baseline.contains(&f.fingerprint));
+        result.outcome.baselined = before - result.outcome.findings.len();
+        if result.whole_tree {
+            let stale = baseline
+                .findings
+                .iter()
+                .filter(|e| !seen.contains(&e.fingerprint))
+                .count();
+            if stale > 0 {
+                result.outcome.notices.push(format!(
+                    "{stale} baseline entr{} no longer found (fixed, or the file moved): run `confgate baseline` to refresh {}",
+                    if stale == 1 { "y is" } else { "ies are" },
+                    baseline::FILE_NAME
+                ));
+            }
+        }
+    }
+    let mut by_category: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for finding in &result.outcome.findings {
+        if finding.kind == Kind::SecuritySetting {
+            let category = finding
+                .category
+                .clone()
+                .unwrap_or_else(|| "other".to_string());
+            by_category
+                .entry(category.clone())
+                .or_default()
+                .insert(finding.path.clone());
+            *counts.entry(category).or_default() += 1;
+        }
+    }
+    if !by_category.is_empty() {
+        let hint = result.plan.security_file_hint();
+        for (category, files) in &by_category {
+            let list: Vec<&str> = files.iter().map(String::as_str).collect();
+            result.outcome.notices.push(format!(
+                "security settings, {category}: {} in {} — move to {hint}",
+                counts[category],
+                list.join(", ")
+            ));
+        }
+    }
+    let rules = if app.global.format == Format::Sarif {
+        catalog::all_rules(&result.plan)
+    } else {
+        Vec::new()
+    };
+    app.emit(&app.report("scan", &result.outcome, &[], &rules, result.files))
+}
+
+pub fn baseline(app: &App, args: &BaselineArgs) -> Result<Status> {
+    let result = run_scan(app, &args.paths)?;
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| result.root.join(baseline::FILE_NAME));
+    let baseline = Baseline::from_findings(&result.outcome.findings);
+    let temp = output.with_extension("json.tmp");
+    std::fs::write(&temp, baseline.to_json())
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    std::fs::rename(&temp, &output)
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    app.say(&format!(
+        "confgate: wrote {} fingerprint{} to {} (scan and hooks now report only new findings; commit it)",
+        baseline.findings.len(),
+        if baseline.findings.len() == 1 { "" } else { "s" },
+        output.display()
+    ));
+    Ok(Status::Pass)
+}

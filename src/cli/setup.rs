@@ -1,0 +1,237 @@
+//! Commands that write files on request: install, uninstall, init, record new.
+//! (The checks themselves never write.)
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use confgate::git::Repo;
+use confgate::install;
+
+use super::args::{InitArgs, InstallArgs};
+use super::check::Session;
+use super::{App, Status};
+
+pub const DEFAULT_HOOKS: &[&str] = &["pre-commit", "commit-msg", "pre-push"];
+
+pub fn install(app: &App, args: &InstallArgs) -> Result<Status> {
+    let repo = Repo::open()?;
+    let hooks_dir = repo.hooks_dir()?;
+    let hooks: Vec<String> = if args.hooks.is_empty() {
+        DEFAULT_HOOKS.iter().map(|s| s.to_string()).collect()
+    } else {
+        args.hooks.clone()
+    };
+    let binary = std::env::current_exe().context("cannot find confgate's own path")?;
+    let actions = install::install(&hooks_dir, &hooks, args.force, &binary)?;
+    for action in actions {
+        app.say(&format!("confgate: {action}"));
+    }
+    app.say(&format!("confgate: hooks in {}", hooks_dir.display()));
+    Ok(Status::Pass)
+}
+
+pub fn uninstall(app: &App) -> Result<Status> {
+    let repo = Repo::open()?;
+    let hooks_dir = repo.hooks_dir()?;
+    let actions = install::uninstall(&hooks_dir)?;
+    if actions.is_empty() {
+        app.say("confgate: no confgate hooks installed");
+    }
+    for action in actions {
+        app.say(&format!("confgate: {action}"));
+    }
+    Ok(Status::Pass)
+}
+
+const STARTER: &str = r#"# confgate configuration. Every key is optional: the defaults are in
+# confgate's rules/config.toml. Lists replace the default (`include`) or add
+# to it (`extend_include`). Unknown keys are an error.
+
+[config]
+# Files that count as service configuration, on top of the defaults
+# (.env*, *.toml, *.yaml, settings.py, Dockerfile, docker-compose*.yml, ...).
+# extend_include = ["deploy/*.json"]
+# extend_exclude = ["fixtures/"]
+
+[record]
+# Where record files live.
+# dir = "config-changes/"
+# "file": trailers in the commit message are not enough.
+# require = "file"
+# Only these owners may sign off config changes.
+# owners = ["@payments-sre", "@platform"]
+# Owners must be those CODEOWNERS gives the changed paths.
+# codeowners = true
+# More changed keys than this in one commit is a broad rewrite.
+# max_keys = 5
+
+# Extra record fields for a kind of change (these add to the defaults for
+# migrations, caches and background jobs).
+# [[record.extend_require]]
+# id = "feature-flags"
+# paths = ["config/flags.yaml"]
+# fields = ["experiment"]
+# why = "every flag flip belongs to an experiment someone watches"
+
+[security]
+# Designated security files: security settings belong here and nowhere else.
+# extend_files = ["myservice/conf/security.py"]
+# Records for changes to them must be signed by one of these.
+# owners = ["@security"]
+# Block safe-but-inline settings too, not just insecure values.
+# strict = true
+
+[rules]
+# Turn rules or policies off, or change their severity.
+# extend_disable = ["one-change-at-a-time"]
+# [rules.severity]
+# measurable-expected = "error"
+
+# Environment configs the release check compares (staging must have every
+# key production has; no placeholder values).
+# [environments]
+# staging = "config/staging.toml"
+# production = "config/production.toml"
+
+# [release]
+# checklist = [
+#   { name = "lint", run = "ruff check ." },
+#   { name = "unit tests", run = "pytest -q" },
+# ]
+"#;
+
+pub fn init(app: &App, args: &InitArgs) -> Result<Status> {
+    let root: PathBuf = match Repo::open() {
+        Ok(repo) => repo.root().to_path_buf(),
+        Err(_) => std::env::current_dir()?,
+    };
+    let path = root.join(".confgate.toml");
+    if path.exists() && !args.force {
+        bail!("{} exists; pass --force to overwrite it", path.display());
+    }
+    std::fs::write(&path, STARTER).with_context(|| format!("cannot write {}", path.display()))?;
+    app.say(&format!("confgate: wrote {}", path.display()));
+    Ok(Status::Pass)
+}
+
+pub fn record_new(app: &App, owner: Option<&str>, name: Option<&str>) -> Result<Status> {
+    let session = Session::open(app)?;
+    let (outcome, _) = session.check_staged(None)?;
+    let changes = &outcome.config_changes;
+    if changes.is_empty() {
+        bail!("no config changes are staged: stage the config change first (git add), then run `confgate record new`");
+    }
+    let stem = name.map(str::to_string).unwrap_or_else(|| {
+        let first = &changes[0].path;
+        let file = first.rsplit('/').next().unwrap_or(first);
+        let file = file.split('.').find(|s| !s.is_empty()).unwrap_or("config");
+        format!("{}-{}", today(), slug(file))
+    });
+    let dir = session
+        .repo
+        .root()
+        .join(session.plan.record_dir.trim_end_matches('/'));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut path = dir.join(format!("{stem}.toml"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem}-{n}.toml"));
+        n += 1;
+    }
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "# Change record. Fill in `expected` and `rollback`, then `git add` this file"
+    );
+    let _ = writeln!(text, "# and commit it together with the change.");
+    let _ = writeln!(text, "#\n# Staged config changes:");
+    for change in changes {
+        let _ = writeln!(text, "#   {}: {}", change.path, change.summary(12));
+    }
+    let _ = writeln!(text);
+    let _ = writeln!(
+        text,
+        "# Who answers for the change: @handle, @org/team or e-mail."
+    );
+    let _ = writeln!(text, "owner = {:?}", owner.unwrap_or(""));
+    let _ = writeln!(
+        text,
+        "# What should be seen after the deploy, and by when: the state before and the target."
+    );
+    let _ = writeln!(text, "expected = \"\"");
+    let _ = writeln!(
+        text,
+        "# How to undo it, including any data or deploy step a revert does not cover."
+    );
+    let _ = writeln!(text, "rollback = \"\"");
+    let covers: Vec<String> = changes.iter().map(|c| format!("{:?}", c.path)).collect();
+    let _ = writeln!(text, "covers = [{}]", covers.join(", "));
+    let _ = writeln!(text, "# ticket = \"OPS-1234\"");
+    let _ = writeln!(text, "# verify = \"curl -fsS https://service.internal/health\"  # how to see the expected result");
+    let mut asked = std::collections::BTreeSet::new();
+    for policy in &session.plan.field_policies {
+        if changes
+            .iter()
+            .any(|c| policy.applies(&c.path, &c.key_names()))
+        {
+            for alternatives in &policy.fields {
+                if asked.insert(alternatives.join("|")) {
+                    let _ = writeln!(text, "\n# Asked for {} changes: {}", policy.id, policy.why);
+                    if alternatives.len() > 1 {
+                        let _ = writeln!(text, "# (any one of: {})", alternatives.join(", "));
+                    }
+                    let _ = writeln!(text, "{} = \"\"", alternatives[0]);
+                }
+            }
+        }
+    }
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    let shown = path.strip_prefix(session.repo.root()).unwrap_or(&path);
+    app.say(&format!(
+        "confgate: wrote {} — fill in expected and rollback, then: git add {}",
+        shown.display(),
+        shown.display()
+    ));
+    Ok(Status::Pass)
+}
+
+fn slug(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    out.truncate(40);
+    let trimmed = out.trim_matches('-').to_string();
+    if trimmed.is_empty() {
+        "config".to_string()
+    } else {
+        trimmed
+    }
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the days since 1970.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = (secs / 86_400) as i64;
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}

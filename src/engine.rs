@@ -1,0 +1,548 @@
+//! The checks: one change set in, findings and config changes out. Pure: no
+//! git, no printing.
+
+use std::collections::{BTreeMap, HashSet};
+
+use anyhow::Result;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::baseline::Baseline;
+use crate::codeowners::CodeOwners;
+use crate::finding::{Finding, Kind, Severity};
+use crate::keydiff;
+use crate::model::{ChangeSet, ChangeStatus, Content, FileChange};
+use crate::plan::Plan;
+use crate::policy;
+use crate::record::{self, Record, RecordSource};
+use crate::suppress::{self, Allow};
+
+/// Change sets with more files than this are checked on all cores.
+const PARALLEL_FILES: usize = 32;
+
+/// What a check looks at besides the files.
+#[derive(Clone, Copy)]
+pub enum Mode<'a> {
+    /// Files as they are: secrets, security settings, forbidden files.
+    Scan,
+    /// The staged change before its message exists (pre-commit).
+    Staged,
+    /// A change with its commit message (commit-msg, a commit in a range).
+    WithMessage(&'a str),
+}
+
+pub struct Context<'a> {
+    pub mode: Mode<'a>,
+    pub baseline: Option<&'a Baseline>,
+    pub codeowners: Option<&'a CodeOwners>,
+}
+
+/// One config file changed by the change set, with its keys and record.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigChange {
+    pub path: String,
+    pub commit: Option<String>,
+    pub keys: Vec<KeyEntry>,
+    pub record: Option<RecordSummary>,
+    #[serde(skip)]
+    pub status: Option<ChangeStatus>,
+    #[serde(skip)]
+    pub old_path: Option<String>,
+    #[serde(skip)]
+    pub security_file: bool,
+}
+
+impl ConfigChange {
+    pub fn key_names(&self) -> Vec<String> {
+        self.keys.iter().map(|k| k.key.clone()).collect()
+    }
+
+    /// A short description of what changed, for messages and logs.
+    pub fn summary(&self, limit: usize) -> String {
+        let mut parts: Vec<String> = match (self.status, &self.old_path) {
+            (Some(ChangeStatus::Deleted), _) => vec!["file deleted".to_string()],
+            (Some(ChangeStatus::Renamed), Some(old)) => vec![format!("renamed from {old}")],
+            (Some(ChangeStatus::Added), _) if self.keys.is_empty() => vec!["new file".to_string()],
+            _ => Vec::new(),
+        };
+        parts.extend(self.keys.iter().take(limit).map(|k| k.text.clone()));
+        if self.keys.len() > limit {
+            parts.push(format!("… {} more keys", self.keys.len() - limit));
+        }
+        if parts.is_empty() {
+            parts.push("content changed".to_string());
+        }
+        parts.join("; ")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyEntry {
+    pub key: String,
+    pub change: &'static str,
+    /// `cache.ttl 60 → 300`, with secret values redacted.
+    #[serde(skip)]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordSummary {
+    pub owner: String,
+    pub expected: String,
+    pub rollback: String,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+    #[serde(skip)]
+    pub file: Option<String>,
+}
+
+impl RecordSummary {
+    fn from_record(record: &Record) -> RecordSummary {
+        RecordSummary {
+            owner: record.owner.clone().unwrap_or_default(),
+            expected: record.expected.clone().unwrap_or_default(),
+            rollback: record.rollback.clone().unwrap_or_default(),
+            source: record.source.label().to_string(),
+            verify: record.verify.clone(),
+            ticket: record.ticket.clone(),
+            fields: record.extra.clone(),
+            file: match &record.source {
+                RecordSource::File(path) => Some(path.clone()),
+                RecordSource::Trailers => None,
+            },
+        }
+    }
+}
+
+/// A file the checks could not look into, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Suppressed {
+    pub rule: String,
+    pub path: String,
+    pub line: Option<u32>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub config_changes: Vec<ConfigChange>,
+    pub skipped: Vec<Skipped>,
+    pub suppressed: Vec<Suppressed>,
+    pub baselined: usize,
+    pub notices: Vec<String>,
+}
+
+impl Outcome {
+    pub fn merge(&mut self, other: Outcome) {
+        self.findings.extend(other.findings);
+        self.config_changes.extend(other.config_changes);
+        self.skipped.extend(other.skipped);
+        self.suppressed.extend(other.suppressed);
+        self.baselined += other.baselined;
+        self.notices.extend(other.notices);
+    }
+
+    pub fn blocked(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// What checking one file gives.
+#[derive(Default)]
+struct FileOutcome {
+    findings: Vec<Finding>,
+    config: Option<ConfigChange>,
+    skipped: Option<Skipped>,
+    suppressed: Vec<Suppressed>,
+    baselined: usize,
+}
+
+/// Check one change set. Errors are reserved for what the user must fix
+/// before anything can be judged (an unreadable record file).
+pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outcome> {
+    let commit = change.commit.as_ref().map(|c| c.id.clone());
+    let per_file: Vec<FileOutcome> = if change.files.len() > PARALLEL_FILES {
+        change
+            .files
+            .par_iter()
+            .map(|file| check_file(plan, file, ctx))
+            .collect()
+    } else {
+        change
+            .files
+            .iter()
+            .map(|file| check_file(plan, file, ctx))
+            .collect()
+    };
+    let mut outcome = Outcome::default();
+    for file in per_file {
+        outcome.findings.extend(file.findings);
+        outcome.config_changes.extend(file.config);
+        outcome.skipped.extend(file.skipped);
+        outcome.suppressed.extend(file.suppressed);
+        outcome.baselined += file.baselined;
+    }
+    if !matches!(ctx.mode, Mode::Scan) {
+        check_records(plan, change, ctx, &mut outcome)?;
+    }
+    for finding in &mut outcome.findings {
+        finding.commit.clone_from(&commit);
+    }
+    for config in &mut outcome.config_changes {
+        config.commit.clone_from(&commit);
+    }
+    for skipped in &mut outcome.skipped {
+        skipped.commit.clone_from(&commit);
+    }
+    outcome.findings.retain(|f| !plan.is_disabled(&f.rule));
+    for finding in &mut outcome.findings {
+        finding.severity = plan.severity_of(&finding.rule, finding.severity);
+    }
+    Ok(outcome)
+}
+
+fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let path = file.path.as_str();
+    let is_config = !matches!(ctx.mode, Mode::Scan)
+        && (plan.is_config(path)
+            || file
+                .old_path
+                .as_deref()
+                .is_some_and(|old| plan.is_config(old)));
+    if is_config {
+        let (config, invalid) = config_change(plan, file);
+        out.config = Some(config);
+        out.findings.extend(invalid);
+    }
+    if file.status == ChangeStatus::Deleted {
+        return out;
+    }
+    let reason = match &file.new {
+        Content::Binary => Some("binary file: no text checks".to_string()),
+        Content::TooLarge(size) => Some(format!(
+            "{size} bytes, over the {} byte limit (limits.max_file_size)",
+            plan.max_file_size
+        )),
+        Content::Submodule => Some("submodule: skipped".to_string()),
+        _ => None,
+    };
+    if let Some(reason) = reason {
+        out.skipped = Some(Skipped {
+            path: path.to_string(),
+            reason,
+            commit: None,
+        });
+    }
+    let text = file.new_text();
+    if file.status != ChangeStatus::TypeChange || text.is_some() {
+        if let Some(finding) = plan.secrets.forbidden_file(path, text) {
+            out.findings.push(finding);
+        }
+    }
+    let Some(text) = text else {
+        return out;
+    };
+    let lines = file.lines();
+    if lines.is_empty() {
+        return out;
+    }
+    let mut found = Vec::new();
+    if !plan.secrets_ignore.is_match(path) {
+        found.extend(plan.secrets.scan(path, text, lines));
+    }
+    if !plan.security_ignore.is_match(path) && !plan.is_security_file(path) {
+        let hint = plan.security_file_hint();
+        for mut finding in plan.security.scan(path, text, lines) {
+            if finding.severity == Severity::Warning && plan.strict {
+                finding.severity = Severity::Error;
+            }
+            let mv = format!("move it to a designated security file ({hint})");
+            finding.fix = Some(match finding.fix.take() {
+                Some(fix) if !fix.is_empty() => format!("{fix}; {mv}"),
+                _ => mv,
+            });
+            found.push(finding);
+        }
+    }
+    for mut finding in found {
+        if let Some(line) = finding.line {
+            match suppress::allow_for(text, line, &finding.rule) {
+                Allow::Reason(reason) => {
+                    out.suppressed.push(Suppressed {
+                        rule: finding.rule.clone(),
+                        path: finding.path.clone(),
+                        line: finding.line,
+                        reason,
+                    });
+                    continue;
+                }
+                Allow::NoReason => {
+                    finding.message.push_str(
+                        " (the allow comment here does not count: it needs a reason, `-- <why>`)",
+                    );
+                }
+                Allow::None => {}
+            }
+        }
+        if ctx
+            .baseline
+            .is_some_and(|b| b.contains(&finding.fingerprint))
+        {
+            out.baselined += 1;
+            continue;
+        }
+        out.findings.push(finding);
+    }
+    out
+}
+
+/// The key-level change of a config file, and an `invalid-config` finding
+/// when its new text does not parse.
+fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Finding>) {
+    let mut config = ConfigChange {
+        path: file.path.clone(),
+        commit: None,
+        keys: Vec::new(),
+        record: None,
+        status: Some(file.status),
+        old_path: file.old_path.clone(),
+        security_file: plan.is_security_file(&file.path),
+    };
+    let Some(format) = keydiff::format_for(&file.path) else {
+        return (config, None);
+    };
+    let old = file
+        .old_text()
+        .and_then(|text| keydiff::parse(format, text).ok())
+        .unwrap_or_default();
+    let new = match file.new_text() {
+        Some(text) => match keydiff::parse(format, text) {
+            Ok(map) => map,
+            Err(err) => {
+                let position = match (err.line, err.column) {
+                    (Some(line), Some(column)) => format!(" at line {line}, column {column}"),
+                    (Some(line), None) => format!(" at line {line}"),
+                    _ => String::new(),
+                };
+                let mut finding = Finding::new(
+                    Kind::InvalidConfig,
+                    "invalid-config",
+                    Severity::Error,
+                    &file.path,
+                    &err.message,
+                )
+                .message(format!("does not parse{position}: {}", err.message))
+                .fix("fix the syntax; the service would fail to load this file");
+                finding.line = err.line;
+                return (config, Some(finding));
+            }
+        },
+        None => Default::default(),
+    };
+    config.keys = keydiff::diff(&old, &new)
+        .iter()
+        .map(|change| KeyEntry {
+            key: change.key().to_string(),
+            change: change.kind(),
+            text: keydiff::describe(change),
+        })
+        .collect();
+    if file.status == ChangeStatus::Deleted {
+        config.keys.clear();
+    }
+    (config, None)
+}
+
+/// Every config change must be covered by a complete record.
+fn check_records(
+    plan: &Plan,
+    change: &ChangeSet,
+    ctx: &Context<'_>,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    if outcome.config_changes.is_empty() {
+        return Ok(());
+    }
+    let extra_fields = policy::extra_field_names(plan);
+    let mut records = Vec::new();
+    for file in &change.files {
+        if file.status == ChangeStatus::Deleted || !plan.is_record_file(&file.path) {
+            continue;
+        }
+        if let Some(text) = file.new_text() {
+            records.push(Record::parse_file(&file.path, text, &extra_fields)?);
+        }
+    }
+    if let Mode::WithMessage(message) = ctx.mode {
+        if let Some(record) = Record::from_message(message, &extra_fields) {
+            records.push(record);
+        }
+    }
+    let staged_only = matches!(ctx.mode, Mode::Staged);
+    let mut pending_trailers = Vec::new();
+    for index in 0..outcome.config_changes.len() {
+        let config = &outcome.config_changes[index];
+        let applicable: Vec<&Record> = records.iter().filter(|r| covers(r, &config.path)).collect();
+        let needs_file = plan.require_file
+            || plan
+                .field_policies
+                .iter()
+                .any(|p| p.require_file && p.applies(&config.path, &config.key_names()));
+        let mut complete = None;
+        let mut problems: Vec<String> = Vec::new();
+        for record in &applicable {
+            let mut issues: Vec<String> = record
+                .problems(&plan.placeholders)
+                .iter()
+                .map(|p| p.describe(&record.source))
+                .collect();
+            if issues.is_empty() {
+                issues.extend(owner_problems(plan, ctx, config, record));
+            }
+            if needs_file && record.source == RecordSource::Trailers {
+                issues.push("these paths need a record file (record.require = \"file\"); trailers are not enough".to_string());
+            }
+            if issues.is_empty() {
+                complete = Some(*record);
+                break;
+            }
+            let where_ = match &record.source {
+                RecordSource::File(path) => path.clone(),
+                RecordSource::Trailers => "the commit message trailers".to_string(),
+            };
+            problems.push(format!("{where_}: {}", issues.join("; ")));
+        }
+        let path = config.path.clone();
+        let summary = config.summary(3);
+        if let Some(record) = complete {
+            outcome.findings.extend(policy::check(plan, config, record));
+            outcome.config_changes[index].record = Some(RecordSummary::from_record(record));
+            continue;
+        }
+        if !problems.is_empty() {
+            let example = if applicable
+                .iter()
+                .any(|r| r.source == RecordSource::Trailers)
+            {
+                record::example_trailers().replace('\n', " / ")
+            } else {
+                "owner = \"@team\", expected = \"<measurable result>\", rollback = \"<how to undo>\"".to_string()
+            };
+            outcome.findings.push(
+                Finding::new(
+                    Kind::IncompleteRecord,
+                    "incomplete-record",
+                    Severity::Error,
+                    &path,
+                    &summary,
+                )
+                .message(format!(
+                    "change record incomplete ({summary}): {}",
+                    problems.join(" | ")
+                ))
+                .fix(format!("fill in the missing fields, e.g. {example}")),
+            );
+            continue;
+        }
+        if staged_only && !needs_file {
+            pending_trailers.push(path);
+            continue;
+        }
+        let fix = if needs_file {
+            format!(
+                "add a record file under {} (`confgate record new` writes one)",
+                plan.record_dir
+            )
+        } else {
+            format!(
+                "add a record file under {} (`confgate record new`) or the Config-Owner, Expected-Result and Rollback trailers to the commit message",
+                plan.record_dir
+            )
+        };
+        outcome.findings.push(
+            Finding::new(
+                Kind::MissingRecord,
+                "missing-record",
+                Severity::Error,
+                &path,
+                &summary,
+            )
+            .message(format!("config change without a change record: {summary}"))
+            .fix(fix),
+        );
+    }
+    outcome
+        .findings
+        .extend(policy::breadth(plan, &outcome.config_changes));
+    let mut seen = HashSet::new();
+    outcome
+        .findings
+        .retain(|f| seen.insert((f.rule.clone(), f.path.clone(), f.message.clone())));
+    if !pending_trailers.is_empty() {
+        outcome.notices.push(format!(
+            "config changes staged without a record file ({}): the commit message must carry Config-Owner, Expected-Result and Rollback trailers (checked by the commit-msg hook)",
+            pending_trailers.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+fn covers(record: &Record, path: &str) -> bool {
+    match &record.covers {
+        None => true,
+        Some(globs) => crate::plan::PathSet::new("covers", globs)
+            .map(|set| set.is_match(path))
+            .unwrap_or(false),
+    }
+}
+
+/// Owner restrictions: `record.owners`, CODEOWNERS, `security.owners`.
+fn owner_problems(
+    plan: &Plan,
+    ctx: &Context<'_>,
+    config: &ConfigChange,
+    record: &Record,
+) -> Vec<String> {
+    let owner = record.owner.as_deref().unwrap_or_default().trim();
+    let mut out = Vec::new();
+    let same = |list: &[String]| list.iter().any(|o| o.eq_ignore_ascii_case(owner));
+    if !plan.owners.is_empty() && !same(&plan.owners) {
+        out.push(format!(
+            "owner {owner} is not one of record.owners ({})",
+            plan.owners.join(", ")
+        ));
+    }
+    if plan.codeowners {
+        if let Some(owners) = ctx.codeowners.and_then(|c| c.owners_of(&config.path)) {
+            if !owners.is_empty() && !same(owners) {
+                out.push(format!(
+                    "owner {owner} is not a CODEOWNERS owner of {} ({})",
+                    config.path,
+                    owners.join(", ")
+                ));
+            }
+        }
+    }
+    if config.security_file && !plan.security_owners.is_empty() && !same(&plan.security_owners) {
+        out.push(format!(
+            "{} is a designated security file: the owner must be one of security.owners ({})",
+            config.path,
+            plan.security_owners.join(", ")
+        ));
+    }
+    out
+}

@@ -1,0 +1,452 @@
+//! Change records: record files under `record.dir` and commit-message
+//! trailers, parsed and judged complete or not.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
+use anyhow::{bail, Result};
+use regex::Regex;
+
+/// Where a record came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordSource {
+    File(String),
+    Trailers,
+}
+
+impl RecordSource {
+    pub fn label(&self) -> &str {
+        match self {
+            RecordSource::File(_) => "file",
+            RecordSource::Trailers => "trailers",
+        }
+    }
+}
+
+/// One change record, whatever its source.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub source: RecordSource,
+    pub owner: Option<String>,
+    pub expected: Option<String>,
+    pub rollback: Option<String>,
+    /// Globs of the config changes it covers; `None` covers all.
+    pub covers: Option<Vec<String>>,
+    pub ticket: Option<String>,
+    pub verify: Option<String>,
+    /// Fields asked for by `[[record.require]]` policies.
+    pub extra: BTreeMap<String, String>,
+}
+
+const FILE_KEYS: &[&str] = &[
+    "owner", "expected", "rollback", "covers", "ticket", "verify",
+];
+
+impl Record {
+    fn empty(source: RecordSource) -> Record {
+        Record {
+            source,
+            owner: None,
+            expected: None,
+            rollback: None,
+            covers: None,
+            ticket: None,
+            verify: None,
+            extra: BTreeMap::new(),
+        }
+    }
+
+    /// Parse a record file. Unknown keys, wrong types and TOML errors are
+    /// errors (exit 2), naming the file and the key.
+    pub fn parse_file(path: &str, text: &str, extra_fields: &HashSet<String>) -> Result<Record> {
+        let table: toml::Table = toml::from_str(text)
+            .map_err(|err| anyhow::anyhow!("record {path}: {}", err.to_string().trim_end()))?;
+        let mut record = Record::empty(RecordSource::File(path.to_string()));
+        for (key, value) in &table {
+            if key == "covers" {
+                let list = value.as_array().and_then(|items| {
+                    items
+                        .iter()
+                        .map(|v| v.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                });
+                match list {
+                    Some(list) => record.covers = Some(list),
+                    None => bail!("record {path}: `covers` must be a list of path globs"),
+                }
+                continue;
+            }
+            let Some(text) = value.as_str() else {
+                bail!("record {path}: `{key}` must be a string");
+            };
+            let value = text.to_string();
+            let text = Some(value.clone());
+            match key.as_str() {
+                "owner" => record.owner = text,
+                "expected" => record.expected = text,
+                "rollback" => record.rollback = text,
+                "ticket" => record.ticket = text,
+                "verify" => record.verify = text,
+                other if extra_fields.contains(other) => {
+                    record.extra.insert(other.to_string(), value.clone());
+                }
+                other => {
+                    let mut allowed: Vec<&str> = FILE_KEYS.to_vec();
+                    let mut extra: Vec<&str> = extra_fields.iter().map(String::as_str).collect();
+                    extra.sort_unstable();
+                    allowed.extend(extra);
+                    bail!(
+                        "record {path}: unknown key `{other}` (allowed: {})",
+                        allowed.join(", ")
+                    );
+                }
+            }
+        }
+        Ok(record)
+    }
+
+    /// The record carried as trailers by a commit message, if it has any of
+    /// `Config-Owner`, `Expected-Result`, `Rollback`.
+    pub fn from_message(message: &str, extra_fields: &HashSet<String>) -> Option<Record> {
+        let trailers = parse_trailers(message);
+        let mut record = Record::empty(RecordSource::Trailers);
+        let mut any = false;
+        for (key, value) in trailers {
+            let field = key.to_ascii_lowercase().replace('-', "_");
+            let raw = value.clone();
+            let value = Some(value);
+            match field.as_str() {
+                "config_owner" => record.owner = value,
+                "expected_result" => record.expected = value,
+                "rollback" => record.rollback = value,
+                "config_ticket" | "ticket" => {
+                    record.ticket = value;
+                    continue;
+                }
+                "verify" => {
+                    record.verify = value;
+                    continue;
+                }
+                other if extra_fields.contains(other) => {
+                    record.extra.insert(other.to_string(), raw.clone());
+                    continue;
+                }
+                _ => continue,
+            }
+            any = true;
+        }
+        any.then_some(record)
+    }
+
+    /// What keeps the record from being complete, one entry per field.
+    pub fn problems(&self, placeholders: &HashSet<String>) -> Vec<FieldProblem> {
+        let mut out = Vec::new();
+        for (field, value) in [
+            (Field::Owner, &self.owner),
+            (Field::Expected, &self.expected),
+            (Field::Rollback, &self.rollback),
+        ] {
+            match value.as_deref().map(str::trim) {
+                None | Some("") => out.push(FieldProblem::Missing(field)),
+                Some(v) if is_placeholder(v, placeholders) => {
+                    out.push(FieldProblem::Placeholder(field, v.to_string()))
+                }
+                Some(v) if field == Field::Owner && !is_owner_form(v) => {
+                    out.push(FieldProblem::OwnerForm(v.to_string()))
+                }
+                Some(_) => {}
+            }
+        }
+        out
+    }
+
+    /// The value of an extra field, if filled in.
+    pub fn extra_field(&self, name: &str, placeholders: &HashSet<String>) -> Option<&str> {
+        let value = match name {
+            "ticket" => self.ticket.as_deref(),
+            "verify" => self.verify.as_deref(),
+            _ => self.extra.get(name).map(String::as_str),
+        }?;
+        let value = value.trim();
+        (!value.is_empty() && !is_placeholder(value, placeholders)).then_some(value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Owner,
+    Expected,
+    Rollback,
+}
+
+impl Field {
+    /// The name in a record file and in trailers.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Field::Owner => ("owner", "Config-Owner"),
+            Field::Expected => ("expected", "Expected-Result"),
+            Field::Rollback => ("rollback", "Rollback"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldProblem {
+    Missing(Field),
+    Placeholder(Field, String),
+    OwnerForm(String),
+}
+
+impl FieldProblem {
+    pub fn describe(&self, source: &RecordSource) -> String {
+        let name = |field: Field| {
+            let (file, trailer) = field.names();
+            match source {
+                RecordSource::File(_) => format!("`{file}`"),
+                RecordSource::Trailers => format!("`{trailer}:`"),
+            }
+        };
+        match self {
+            FieldProblem::Missing(field) => format!("{} is missing", name(*field)),
+            FieldProblem::Placeholder(field, value) => {
+                format!("{} is a placeholder ({value:?})", name(*field))
+            }
+            FieldProblem::OwnerForm(value) => format!(
+                "{} {value:?} is not an @handle, @org/team or e-mail",
+                name(Field::Owner)
+            ),
+        }
+    }
+}
+
+/// Whether `value` only stands in for a real answer.
+pub fn is_placeholder(value: &str, placeholders: &HashSet<String>) -> bool {
+    let lower = value.trim().to_lowercase();
+    let bare = lower.trim_matches(|c: char| c == '.' || c == '!' || c.is_whitespace());
+    placeholders.contains(&lower)
+        || placeholders.contains(bare)
+        || bare.is_empty()
+        || (lower.starts_with('<') && lower.ends_with('>'))
+        || lower
+            .chars()
+            .all(|c| c == 'x' || c == '?' || c == '-' || c == '.')
+}
+
+/// `@handle`, `@org/team` or an e-mail address.
+pub fn is_owner_form(value: &str) -> bool {
+    static OWNER: OnceLock<Regex> = OnceLock::new();
+    let re = OWNER.get_or_init(|| {
+        Regex::new(
+            r"^(?:@[A-Za-z0-9](?:[A-Za-z0-9_-]*)(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,})$",
+        )
+        .expect("owner pattern is valid")
+    });
+    re.is_match(value.trim())
+}
+
+/// The message as git stores it: comment lines and everything below the
+/// scissors line dropped.
+pub fn clean_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for line in message.lines() {
+        if line.starts_with("# ") && line.contains(">8") && line.contains("----") {
+            break;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Trailers of the message's last paragraph, as git reads them: `Key: value`
+/// lines (continuations indented), in a paragraph that is not the subject and
+/// is mostly trailers.
+pub fn parse_trailers(message: &str) -> Vec<(String, String)> {
+    let cleaned = clean_message(message);
+    let paragraphs: Vec<&str> = cleaned
+        .split("\n\n")
+        .map(|p| p.trim_matches('\n'))
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    if paragraphs.len() < 2 {
+        return Vec::new();
+    }
+    let Some(last) = paragraphs.last() else {
+        return Vec::new();
+    };
+    let mut trailers: Vec<(String, String)> = Vec::new();
+    let mut other_lines = 0usize;
+    let mut trailer_lines = 0usize;
+    for line in last.lines() {
+        if line.starts_with(' ') || line.starts_with('\t') {
+            if let Some((_, value)) = trailers.last_mut() {
+                value.push(' ');
+                value.push_str(line.trim());
+                continue;
+            }
+        }
+        match split_trailer(line) {
+            Some((key, value)) => {
+                trailer_lines += 1;
+                trailers.push((key.to_string(), value.trim().to_string()));
+            }
+            None => other_lines += 1,
+        }
+    }
+    // git accepts a block that is at least 25% trailers when it holds a
+    // trailer it knows; ours count as known.
+    if trailer_lines == 0 || (other_lines > 0 && trailer_lines * 3 < other_lines) {
+        return Vec::new();
+    }
+    trailers
+}
+
+fn split_trailer(line: &str) -> Option<(&str, &str)> {
+    let (key, value) = line.split_once(':')?;
+    let key = key.trim_end();
+    let valid = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    valid.then_some((key, value))
+}
+
+/// A filled-in record file, for messages.
+pub fn example_file(files: &[String]) -> String {
+    let covers = if files.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = files.iter().map(|f| format!("{f:?}")).collect();
+        format!("covers = [{}]\n", list.join(", "))
+    };
+    format!(
+        "owner = \"@payments-sre\"\n\
+         expected = \"p95 of /search below 200 ms within 1 h of deploy; cache hit ratio above 80%\"\n\
+         rollback = \"revert this commit; set cache.ttl back to 60; no data to migrate\"\n{covers}"
+    )
+}
+
+/// The same record as trailers, for messages.
+pub fn example_trailers() -> &'static str {
+    "Config-Owner: @payments-sre\n\
+     Expected-Result: p95 of /search below 200 ms within 1 h of deploy\n\
+     Rollback: revert; set cache.ttl back to 60"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders() -> HashSet<String> {
+        ["tbd", "todo", "n/a", "none", "-", "?", "...", "xxx"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn complete_file_has_no_problems() {
+        let text = "owner = \"@sre\"\nexpected = \"p95 < 200ms\"\nrollback = \"revert\"\ncovers = [\"config/*.toml\"]\n";
+        let record = Record::parse_file("config-changes/a.toml", text, &HashSet::new()).unwrap();
+        assert!(record.problems(&placeholders()).is_empty());
+        assert_eq!(
+            record.covers.as_deref(),
+            Some(&["config/*.toml".to_string()][..])
+        );
+    }
+
+    #[test]
+    fn problems_name_each_field() {
+        let text = "owner = \"bob\"\nexpected = \"TBD\"\n";
+        let record = Record::parse_file("r.toml", text, &HashSet::new()).unwrap();
+        let problems = record.problems(&placeholders());
+        assert_eq!(
+            problems,
+            vec![
+                FieldProblem::OwnerForm("bob".into()),
+                FieldProblem::Placeholder(Field::Expected, "TBD".into()),
+                FieldProblem::Missing(Field::Rollback),
+            ]
+        );
+        assert_eq!(
+            problems[2].describe(&RecordSource::Trailers),
+            "`Rollback:` is missing"
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let err = Record::parse_file(
+            "config-changes/x.toml",
+            "owner = \"@a\"\nowners = \"@b\"\n",
+            &HashSet::new(),
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("config-changes/x.toml") && text.contains("`owners`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn policy_fields_are_allowed_when_asked_for() {
+        let extra: HashSet<String> = ["tested_on".to_string()].into();
+        let record = Record::parse_file("r.toml", "tested_on = \"staging\"\n", &extra).unwrap();
+        assert_eq!(
+            record.extra_field("tested_on", &placeholders()),
+            Some("staging")
+        );
+        assert!(
+            Record::parse_file("r.toml", "tested_on = \"staging\"\n", &HashSet::new()).is_err()
+        );
+    }
+
+    #[test]
+    fn trailers_in_last_paragraph_only() {
+        let msg = "Raise cache TTL\n\nConfig-Owner: @x in body is prose\n\nConfig-Owner: @payments-sre\nExpected-Result: hit ratio\n  above 80%\nRollback: revert\nSigned-off-by: A <a@b.c>\n";
+        let record = Record::from_message(msg, &HashSet::new()).unwrap();
+        assert_eq!(record.owner.as_deref(), Some("@payments-sre"));
+        assert_eq!(record.expected.as_deref(), Some("hit ratio above 80%"));
+        assert!(record.problems(&placeholders()).is_empty());
+    }
+
+    #[test]
+    fn subject_alone_is_not_a_trailer_block() {
+        assert!(Record::from_message("Rollback: revert\n", &HashSet::new()).is_none());
+    }
+
+    #[test]
+    fn comments_and_scissors_are_ignored() {
+        let msg = "Subject\n\nConfig-Owner: @a\nExpected-Result: x 5%\nRollback: revert\n# Please enter the commit message\n# ------------------------ >8 ------------------------\ndiff --git a/x b/x\n";
+        let record = Record::from_message(msg, &HashSet::new()).unwrap();
+        assert_eq!(record.rollback.as_deref(), Some("revert"));
+    }
+
+    #[test]
+    fn owner_forms() {
+        for ok in [
+            "@sre",
+            "@org/team-a",
+            "ops@example.com",
+            "first.last@corp.io",
+        ] {
+            assert!(is_owner_form(ok), "{ok}");
+        }
+        for bad in ["bob", "@", "@/x", "team", "a@b"] {
+            assert!(!is_owner_form(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_caught_loosely() {
+        let set = placeholders();
+        for p in ["TBD", "tbd.", " n/a ", "???", "<fill me>", "XXX", "..."] {
+            assert!(is_placeholder(p, &set), "{p}");
+        }
+        assert!(!is_placeholder("revert the commit", &set));
+    }
+}

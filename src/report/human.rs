@@ -1,0 +1,288 @@
+//! Human output: findings grouped by commit and file, a fix line each, and a
+//! summary that says how to get past a block.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use confgate::finding::{Finding, Kind, Severity};
+use owo_colors::{OwoColorize, Style};
+
+use super::Report;
+
+/// Colours, decided once (`--color`, `NO_COLOR`, terminal or not).
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    pub enabled: bool,
+}
+
+impl Palette {
+    pub fn paint(&self, text: &str, style: Style) -> String {
+        if self.enabled {
+            text.style(style).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn error(&self, text: &str) -> String {
+        self.paint(text, Style::new().red().bold())
+    }
+    fn warn(&self, text: &str) -> String {
+        self.paint(text, Style::new().yellow().bold())
+    }
+    fn dim(&self, text: &str) -> String {
+        self.paint(text, Style::new().dimmed())
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint(text, Style::new().bold())
+    }
+    fn good(&self, text: &str) -> String {
+        self.paint(text, Style::new().green().bold())
+    }
+}
+
+pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::Result<()> {
+    let outcome = report.outcome;
+    let shown: Vec<&Finding> = outcome
+        .findings
+        .iter()
+        .filter(|f| !report.quiet || f.severity == Severity::Error)
+        .collect();
+
+    // Group: commit (in order checked) -> path -> findings.
+    let mut by_commit: BTreeMap<usize, BTreeMap<&str, Vec<&Finding>>> = BTreeMap::new();
+    for finding in &shown {
+        let order = finding
+            .commit
+            .as_ref()
+            .and_then(|id| report.commits.iter().position(|c| &c.id == id))
+            .unwrap_or(usize::MAX);
+        by_commit
+            .entry(order)
+            .or_default()
+            .entry(finding.path.as_str())
+            .or_default()
+            .push(finding);
+    }
+    for (order, files) in &by_commit {
+        if let Some(commit) = report.commits.get(*order) {
+            writeln!(
+                out,
+                "{} {}",
+                p.bold(&format!("commit {}", commit.short_id)),
+                commit.summary
+            )?;
+        }
+        for (path, findings) in files {
+            writeln!(out, "{}", p.bold(path))?;
+            for finding in findings {
+                write_finding(out, p, finding)?;
+            }
+        }
+        writeln!(out)?;
+    }
+
+    if !report.quiet {
+        for notice in &outcome.notices {
+            writeln!(out, "{} {notice}", p.warn("note:"))?;
+        }
+        if report.verbose {
+            write_details(report, p, out)?;
+        } else if !outcome.skipped.is_empty() && !shown.is_empty() {
+            writeln!(
+                out,
+                "{} {} file(s) skipped (binary, too large or submodule); -v lists them",
+                p.dim("note:"),
+                outcome.skipped.len()
+            )?;
+        }
+    }
+
+    let errors = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    if errors > 0 {
+        let files: std::collections::BTreeSet<&str> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.path.as_str())
+            .collect();
+        writeln!(
+            out,
+            "{} {} blocking finding{} in {} file{}{}",
+            p.error("✖ blocked:"),
+            errors,
+            plural(errors),
+            files.len(),
+            plural(files.len()),
+            if warnings > 0 {
+                format!(", {warnings} warning{}", plural(warnings))
+            } else {
+                String::new()
+            }
+        )?;
+        write_way_out(report, p, out)?;
+    } else if !report.quiet {
+        let mut parts = vec![format!(
+            "{} file{} checked",
+            report.files_checked,
+            plural(report.files_checked)
+        )];
+        if !report.commits.is_empty() {
+            parts.push(format!(
+                "{} commit{}",
+                report.commits.len(),
+                plural(report.commits.len())
+            ));
+        }
+        let recorded = outcome
+            .config_changes
+            .iter()
+            .filter(|c| c.record.is_some())
+            .count();
+        if recorded > 0 {
+            parts.push(format!(
+                "{recorded} recorded config change{}",
+                plural(recorded)
+            ));
+        }
+        if warnings > 0 {
+            parts.push(format!("{warnings} warning{}", plural(warnings)));
+        }
+        if outcome.baselined > 0 {
+            parts.push(format!("{} in baseline", outcome.baselined));
+        }
+        if !outcome.suppressed.is_empty() {
+            parts.push(format!("{} suppressed", outcome.suppressed.len()));
+        }
+        writeln!(out, "{} {}", p.good("✔ confgate:"), parts.join(", "))?;
+    }
+    Ok(())
+}
+
+fn write_finding(out: &mut dyn Write, p: &Palette, finding: &Finding) -> std::io::Result<()> {
+    let location = match finding.line {
+        Some(line) => format!("{}:{line}", finding.path),
+        None => finding.path.clone(),
+    };
+    let label = match finding.severity {
+        Severity::Error => p.error("error"),
+        Severity::Warning => p.warn("warning"),
+        Severity::Info => p.dim("info"),
+    };
+    writeln!(
+        out,
+        "  {}  {} {}  {}",
+        location,
+        label,
+        p.dim(&format!("[{}]", finding.rule)),
+        finding.message
+    )?;
+    if let Some(snippet) = &finding.snippet {
+        writeln!(out, "      {} {}", p.dim("│"), snippet)?;
+    }
+    if let Some(fix) = &finding.fix {
+        writeln!(out, "      {} {}", p.dim("fix:"), fix)?;
+    }
+    Ok(())
+}
+
+fn write_details(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::Result<()> {
+    let outcome = report.outcome;
+    if !outcome.config_changes.is_empty() {
+        writeln!(out, "{}", p.bold("config changes:"))?;
+        for change in &outcome.config_changes {
+            let record = match &change.record {
+                Some(r) => format!("owner {} ({})", r.owner, r.source),
+                None => "no record".to_string(),
+            };
+            writeln!(
+                out,
+                "  {}  {}  {}",
+                change.path,
+                change.summary(6),
+                p.dim(&record)
+            )?;
+        }
+    }
+    for s in &outcome.suppressed {
+        writeln!(
+            out,
+            "{} {}:{} [{}] -- {}",
+            p.dim("suppressed:"),
+            s.path,
+            s.line.unwrap_or(0),
+            s.rule,
+            s.reason
+        )?;
+    }
+    for s in &outcome.skipped {
+        writeln!(out, "{} {}: {}", p.dim("skipped:"), s.path, s.reason)?;
+    }
+    Ok(())
+}
+
+fn write_way_out(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::Result<()> {
+    let kinds: std::collections::BTreeSet<Kind> = report
+        .outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.kind)
+        .collect();
+    if kinds.contains(&Kind::MissingRecord) || kinds.contains(&Kind::IncompleteRecord) {
+        writeln!(
+            out,
+            "  {}",
+            p.bold("a complete record, as a file under config-changes/ (confgate record new):")
+        )?;
+        for line in confgate::record::example_file(&[]).lines() {
+            writeln!(out, "      {line}")?;
+        }
+        writeln!(
+            out,
+            "  {}",
+            p.bold("or as the last paragraph of the commit message:")
+        )?;
+        for line in confgate::record::example_trailers().lines() {
+            writeln!(out, "      {line}")?;
+        }
+    }
+    if kinds.contains(&Kind::Secret) || kinds.contains(&Kind::SecuritySetting) {
+        writeln!(
+            out,
+            "  suppress one finding, with a reason: {}",
+            p.bold("# confgate: allow <rule-id> -- <reason>")
+        )?;
+    }
+    match report.mode {
+        "pre-commit" | "commit-msg" => writeln!(
+            out,
+            "  bypass (not recommended): {} — the pre-push check and CI still run",
+            p.bold("git commit --no-verify")
+        )?,
+        "pre-push" => writeln!(
+            out,
+            "  bypass (not recommended): {} — CI still runs; a secret already committed must be rotated",
+            p.bold("git push --no-verify")
+        )?,
+        _ => {}
+    }
+    writeln!(out, "  details: {}", p.bold("confgate explain <rule-id>"))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

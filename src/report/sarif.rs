@@ -1,0 +1,107 @@
+//! SARIF 2.1.0 output, as GitHub code scanning accepts it.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use confgate::finding::Severity;
+use serde_json::{json, Value};
+
+use super::Report;
+
+pub fn to_value(report: &Report<'_>) -> Value {
+    let used: BTreeSet<&str> = report
+        .outcome
+        .findings
+        .iter()
+        .map(|f| f.rule.as_str())
+        .collect();
+    let mut rules: Vec<Value> = Vec::new();
+    for id in &used {
+        let info = report.rules.iter().find(|r| r.id == *id);
+        let (short, full, help, kind) = match info {
+            Some(info) => (
+                info.description.clone(),
+                format!("{} {}", info.matches, info.why).trim().to_string(),
+                info.fix.clone(),
+                info.kind.clone(),
+            ),
+            None => (
+                (*id).to_string(),
+                (*id).to_string(),
+                String::new(),
+                String::new(),
+            ),
+        };
+        rules.push(json!({
+            "id": id,
+            "name": id,
+            "shortDescription": {"text": non_empty(&short, id)},
+            "fullDescription": {"text": non_empty(&full, id)},
+            "help": {"text": non_empty(&help, "see `confgate explain` for this rule")},
+            "properties": {"tags": [kind]},
+        }));
+    }
+    let results: Vec<Value> = report
+        .outcome
+        .findings
+        .iter()
+        .map(|finding| {
+            let mut location = json!({
+                "physicalLocation": {
+                    "artifactLocation": {"uri": finding.path},
+                }
+            });
+            if let Some(line) = finding.line.filter(|&l| l > 0) {
+                location["physicalLocation"]["region"] = json!({"startLine": line});
+            }
+            let mut text = finding.message.clone();
+            if let Some(fix) = &finding.fix {
+                text.push_str(&format!(" Fix: {fix}"));
+            }
+            if let Some(commit) = &finding.commit {
+                text.push_str(&format!(" (commit {commit})"));
+            }
+            let level = match finding.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "note",
+            };
+            let rule_index = used.iter().position(|id| *id == finding.rule).unwrap_or(0);
+            json!({
+                "ruleId": finding.rule,
+                "ruleIndex": rule_index,
+                "level": level,
+                "message": {"text": non_empty(&text, &finding.rule)},
+                "locations": [location],
+                "partialFingerprints": {"confgate/v1": finding.fingerprint},
+                "properties": {"kind": finding.kind.as_str()},
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "confgate",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/confgate/confgate",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
+}
+
+fn non_empty(text: &str, fallback: &str) -> String {
+    if text.trim().is_empty() {
+        fallback.to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(&to_value(report)).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")
+}
