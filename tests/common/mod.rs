@@ -1,0 +1,285 @@
+//! Test harness: a fresh git repository per test, isolated from the machine's
+//! git configuration, driving the real confgate binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_confgate"))
+}
+
+/// The result of one command, with everything needed to explain a failure.
+pub struct Run {
+    pub what: String,
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(what: String, output: Output) -> Run {
+        Run {
+            what,
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn dump(&self) -> String {
+        format!(
+            "$ {}\nexit {}\n--- stdout\n{}--- stderr\n{}",
+            self.what, self.code, self.stdout, self.stderr
+        )
+    }
+
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Run {
+        assert_eq!(self.code, expected, "unexpected exit code\n{}", self.dump());
+        self
+    }
+
+    #[track_caller]
+    pub fn ok(&self) -> &Run {
+        self.code(0)
+    }
+
+    #[track_caller]
+    pub fn contains(&self, needle: &str) -> &Run {
+        assert!(
+            self.stdout.contains(needle) || self.stderr.contains(needle),
+            "output lacks {needle:?}\n{}",
+            self.dump()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn lacks(&self, needle: &str) -> &Run {
+        assert!(
+            !self.stdout.contains(needle) && !self.stderr.contains(needle),
+            "output has {needle:?}\n{}",
+            self.dump()
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|err| panic!("stdout is not JSON ({err})\n{}", self.dump()))
+    }
+}
+
+pub struct TestRepo {
+    pub dir: TempDir,
+    home: TempDir,
+}
+
+impl TestRepo {
+    /// An empty repository on branch main, with a local identity.
+    pub fn new() -> TestRepo {
+        let repo = TestRepo::bare_dir();
+        repo.git(&["init", "-q", "-b", "main"]).ok();
+        repo.git(&["config", "user.name", "Test User"]).ok();
+        repo.git(&["config", "user.email", "test@example.com"]).ok();
+        repo.git(&["config", "commit.gpgsign", "false"]).ok();
+        repo.git(&["config", "tag.gpgsign", "false"]).ok();
+        repo
+    }
+
+    /// A temporary directory that is not (yet) a repository.
+    pub fn bare_dir() -> TestRepo {
+        TestRepo {
+            dir: TempDir::new().expect("temp dir"),
+            home: TempDir::new().expect("temp home"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn command(&self, program: &Path, args: &[&str], cwd: &Path) -> Command {
+        let mut command = Command::new(program);
+        command.args(args).current_dir(cwd);
+        for var in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+            "GIT_CEILING_DIRECTORIES",
+            "NO_COLOR",
+            "PRE_COMMIT_FROM_REF",
+            "PRE_COMMIT_TO_REF",
+        ] {
+            command.env_remove(var);
+        }
+        let bin_dir = bin().parent().map(Path::to_path_buf).unwrap_or_default();
+        let path = format!(
+            "{}:{}",
+            bin_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        command
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.home.path())
+            .env("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z")
+            .env("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("CONFGATE_BIN", bin())
+            .env("PATH", path)
+            .stdin(Stdio::null());
+        command
+    }
+
+    pub fn git(&self, args: &[&str]) -> Run {
+        self.git_in(self.path(), args)
+    }
+
+    pub fn git_in(&self, cwd: &Path, args: &[&str]) -> Run {
+        let output = self
+            .command(Path::new("git"), args, cwd)
+            .output()
+            .expect("git runs");
+        Run::from(format!("git {}", args.join(" ")), output)
+    }
+
+    pub fn git_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        run_with_stdin(
+            self.command(Path::new("git"), args, self.path()),
+            stdin,
+            &format!("git {}", args.join(" ")),
+        )
+    }
+
+    pub fn confgate(&self, args: &[&str]) -> Run {
+        self.confgate_in(self.path(), args)
+    }
+
+    pub fn confgate_in(&self, cwd: &Path, args: &[&str]) -> Run {
+        let output = self
+            .command(&bin(), args, cwd)
+            .output()
+            .expect("confgate runs");
+        Run::from(format!("confgate {}", args.join(" ")), output)
+    }
+
+    pub fn confgate_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        run_with_stdin(
+            self.command(&bin(), args, self.path()),
+            stdin,
+            &format!("confgate {}", args.join(" ")),
+        )
+    }
+
+    pub fn confgate_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = self.command(&bin(), args, self.path());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = command.output().expect("confgate runs");
+        Run::from(format!("confgate {}", args.join(" ")), output)
+    }
+
+    pub fn write(&self, path: &str, content: impl AsRef<[u8]>) {
+        let full = self.path().join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).expect("create dirs");
+        }
+        std::fs::write(full, content).expect("write file");
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.path().join(path)).expect("read file")
+    }
+
+    /// `git add -A` then `git commit -m MESSAGE`.
+    pub fn commit_all(&self, message: &str) -> Run {
+        self.git(&["add", "-A"]).ok();
+        self.git(&["commit", "-q", "-m", message])
+    }
+
+    /// A commit that skips hooks, for setting up history.
+    pub fn seed(&self, message: &str) {
+        self.git(&["add", "-A"]).ok();
+        self.git(&[
+            "commit",
+            "-q",
+            "--no-verify",
+            "--allow-empty",
+            "-m",
+            message,
+        ])
+        .ok();
+    }
+
+    pub fn install(&self) {
+        self.confgate(&["install"]).ok();
+    }
+
+    pub fn head(&self) -> String {
+        self.git(&["rev-parse", "HEAD"]).stdout.trim().to_string()
+    }
+
+    /// A fingerprint of everything git stores: refs, index, objects, HEAD.
+    pub fn git_state(&self) -> String {
+        let mut entries = Vec::new();
+        let git_dir = self.path().join(".git");
+        collect(&git_dir, &git_dir, &mut entries);
+        entries.sort();
+        entries.join("\n")
+    }
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in read.flatten() {
+        let path = entry.path();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        if rel.starts_with("hooks") || rel == "logs" {
+            continue;
+        }
+        if path.is_dir() {
+            collect(root, &path, out);
+        } else {
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            let mut hash: u64 = 1469598103934665603;
+            for byte in &bytes {
+                hash ^= u64::from(*byte);
+                hash = hash.wrapping_mul(1099511628211);
+            }
+            out.push(format!("{rel} {hash:x}"));
+        }
+    }
+}
+
+fn run_with_stdin(mut command: Command, stdin: &str, what: &str) -> Run {
+    use std::io::Write;
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("spawn");
+    if let Some(mut pipe) = child.stdin.take() {
+        let _ = pipe.write_all(stdin.as_bytes());
+    }
+    let output = child.wait_with_output().expect("wait");
+    Run::from(what.to_string(), output)
+}
+
+/// A complete record as trailers, for commit messages.
+pub const TRAILERS: &str = "Config-Owner: @payments-sre\nExpected-Result: cache hit ratio from 61% to above 80% within 1 h\nRollback: revert; set cache.ttl back to 60";
+
+/// A complete record file.
+pub const RECORD: &str = "owner = \"@payments-sre\"\nexpected = \"p95 of /search below 200 ms within 1 h of deploy\"\nrollback = \"revert this commit; set ttl back to 60\"\n";
