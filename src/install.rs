@@ -11,6 +11,14 @@
 //! No path deletes or overwrites a file that is not ours: foreign hooks are only
 //! ever renamed, which keeps their bytes, mode and symlink-ness, and a backup
 //! name that is already taken makes `install` refuse.
+//!
+//! Users of the pre-commit framework use `.pre-commit-hooks.yaml` instead. The
+//! framework calls `confgate hook pre-commit` and `confgate hook commit-msg
+//! FILE` as git would, but `confgate hook pre-push` with no arguments and an
+//! empty stdin; what was pushed is then in its environment:
+//! `PRE_COMMIT_FROM_REF`..`PRE_COMMIT_TO_REF` when it found a base on the
+//! remote, otherwise only `PRE_COMMIT_LOCAL_BRANCH` (a local ref, possibly
+//! `HEAD`) and `PRE_COMMIT_REMOTE_NAME` for a history new to the remote.
 
 use anyhow::{bail, Context, Result};
 use std::fs;
@@ -58,6 +66,12 @@ pub fn hook_names() -> impl Iterator<Item = &'static str> {
 /// anything but a regular file) is refused without `force`. Every hook is
 /// checked before anything is written, so a refusal changes nothing.
 pub fn install(hooks_dir: &Path, hooks: &[String], force: bool, binary: &Path) -> Result<Actions> {
+    if hooks.is_empty() {
+        bail!(
+            "no hooks to install: name one or more of {}",
+            hook_names().collect::<Vec<_>>().join(", ")
+        );
+    }
     let mut wanted: Vec<(&'static str, &'static str)> = Vec::new();
     for name in hooks {
         let Some(&(known, template)) = HOOK_SCRIPTS.iter().find(|(n, _)| *n == name.as_str())
@@ -184,21 +198,27 @@ fn is_pre_commit_framework(bytes: &[u8]) -> bool {
         .any(|sign| bytes.windows(sign.len()).any(|w| w == *sign))
 }
 
+/// A hook that is not ours, by how `install` may treat it.
+enum Foreign {
+    /// A regular file that our script can run first.
+    Chainable,
+    /// The pre-commit framework's generated hook.
+    Framework,
+    /// A symlink, directory or other non-regular file.
+    NotRegular(&'static str),
+}
+
 fn plan_hook(dir: &Path, name: &str, script: &str, force: bool) -> Result<Step> {
     let path = dir.join(name);
-    let foreign_kind = match inspect(&path)? {
+    let foreign = match inspect(&path)? {
         Existing::Missing => return Ok(Step::Write),
         Existing::Ours(bytes) if bytes == script.as_bytes() => return Ok(Step::AlreadyInstalled),
         Existing::Ours(_) => return Ok(Step::Update),
-        Existing::ForeignFile(bytes) if is_pre_commit_framework(&bytes) => {
-            Some("the pre-commit framework's hook")
-        }
-        Existing::ForeignFile(_) => None,
-        Existing::ForeignOther(kind) => Some(kind),
+        Existing::ForeignFile(bytes) if is_pre_commit_framework(&bytes) => Foreign::Framework,
+        Existing::ForeignFile(_) => Foreign::Chainable,
+        Existing::ForeignOther(kind) => Foreign::NotRegular(kind),
     };
 
-    let chained = !force && foreign_kind.is_none();
-    let backup = backup_path(dir, name, chained);
     for taken in [backup_path(dir, name, true), backup_path(dir, name, false)] {
         if fs::symlink_metadata(&taken).is_ok() {
             bail!(
@@ -210,28 +230,32 @@ fn plan_hook(dir: &Path, name: &str, script: &str, force: bool) -> Result<Step> 
         }
     }
 
-    if let (Some(kind), false) = (foreign_kind, force) {
-        if kind == "the pre-commit framework's hook" {
-            bail!(
-                "{} is the pre-commit framework's hook, which confgate will not chain. \
-                 Add confgate to .pre-commit-config.yaml instead (hook ids `confgate`, \
-                 `confgate-commit-msg`, `confgate-pre-push` from confgate's \
-                 .pre-commit-hooks.yaml, or a `repo: local` hook with \
-                 `entry: confgate hook {name}`), or run install with --force to replace it \
-                 (it is kept as {} and `confgate uninstall` puts it back). Nothing was changed.",
-                path.display(),
-                backup_name(name, false)
-            );
-        }
-        bail!(
+    let kept = backup_name(name, false);
+    match (foreign, force) {
+        (_, true) => Ok(Step::SetAside {
+            backup: backup_path(dir, name, false),
+            chained: false,
+        }),
+        (Foreign::Chainable, false) => Ok(Step::SetAside {
+            backup: backup_path(dir, name, true),
+            chained: true,
+        }),
+        (Foreign::Framework, false) => bail!(
+            "{} is the pre-commit framework's hook, which confgate will not chain. \
+             Add confgate to .pre-commit-config.yaml instead (hook ids `confgate`, \
+             `confgate-commit-msg`, `confgate-pre-push` from confgate's \
+             .pre-commit-hooks.yaml, or a `repo: local` hook with \
+             `entry: confgate hook {name}`), or run install with --force to replace it \
+             (it is kept as {kept} and `confgate uninstall` puts it back). Nothing was changed.",
+            path.display(),
+        ),
+        (Foreign::NotRegular(kind), false) => bail!(
             "{} is {kind}, which confgate cannot chain safely; run install with --force to \
-             replace it (it is kept as {} and `confgate uninstall` puts it back), or call \
+             replace it (it is kept as {kept} and `confgate uninstall` puts it back), or call \
              `confgate hook {name}` from it yourself. Nothing was changed.",
             path.display(),
-            backup_name(name, false)
-        );
+        ),
     }
-    Ok(Step::SetAside { backup, chained })
 }
 
 fn backup_name(name: &str, chained: bool) -> String {

@@ -623,6 +623,8 @@ fn unknown_hook_is_an_error_naming_it() {
         .unwrap_err();
     assert!(format!("{err:#}").contains("post-merge"), "{err:#}");
     assert!(!fx.hooks.exists(), "nothing may be written");
+    assert!(fx.install(&[], false).is_err());
+    assert!(!fx.hooks.exists(), "nothing may be written");
 }
 
 #[test]
