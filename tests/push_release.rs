@@ -10,7 +10,9 @@ const SECRET: &str = "sk_live_51Hx9ZqLkT2mW8vN4rP6sY3bC7dF0gJ5hK";
 /// A repository with a bare remote `origin` holding `main`, hooks installed.
 fn pushed_repo() -> (TestRepo, TestRepo) {
     let remote = TestRepo::bare_dir();
-    remote.git(&["init", "-q", "--bare", "-b", "main", "."]).ok();
+    remote
+        .git(&["init", "-q", "--bare", "-b", "main", "."])
+        .ok();
     let repo = TestRepo::new();
     repo.write("app/main.py", "print('hi')\n");
     repo.write("config/service.toml", "[server]\nworkers = 2\n");
@@ -35,7 +37,9 @@ fn push_of_unrecorded_config_change_is_blocked_and_names_the_commit() {
     let run = repo.git(&["push", "origin", "main"]);
     assert_ne!(run.code, 0, "{}", run.dump());
     let short = &repo.head()[..7];
-    run.contains(short).contains("bump workers quietly").contains("missing-record");
+    run.contains(short)
+        .contains("bump workers quietly")
+        .contains("missing-record");
     assert_eq!(remote_head(&remote, "main"), before);
 }
 
@@ -44,7 +48,8 @@ fn push_of_recorded_changes_goes_through() {
     let (repo, remote) = pushed_repo();
     repo.write("config/service.toml", "[server]\nworkers = 9\n");
     repo.git(&["add", "-A"]).ok();
-    repo.git(&["commit", "-q", "-m", &format!("workers\n\n{TRAILERS}")]).ok();
+    repo.git(&["commit", "-q", "-m", &format!("workers\n\n{TRAILERS}")])
+        .ok();
     repo.git(&["push", "-q", "origin", "main"]).ok();
     assert_eq!(remote_head(&remote, "main"), repo.head());
 }
@@ -124,11 +129,13 @@ fn merge_reports_only_what_the_merge_introduced() {
     repo.git(&["checkout", "-q", "-b", "feature"]).ok();
     repo.write("config/service.toml", "[server]\nworkers = 3\n");
     repo.git(&["add", "-A"]).ok();
-    repo.git(&["commit", "-q", "-m", &format!("feature\n\n{TRAILERS}")]).ok();
+    repo.git(&["commit", "-q", "-m", &format!("feature\n\n{TRAILERS}")])
+        .ok();
     repo.git(&["checkout", "-q", "main"]).ok();
     repo.write("app/main.py", "print('main')\n");
     repo.seed("main work");
-    repo.git(&["merge", "-q", "--no-ff", "-m", "merge feature", "feature"]).ok();
+    repo.git(&["merge", "-q", "--no-ff", "-m", "merge feature", "feature"])
+        .ok();
     repo.git(&["push", "-q", "origin", "main"]).ok();
 }
 
@@ -136,7 +143,8 @@ fn merge_reports_only_what_the_merge_introduced() {
 fn pre_push_protocol_edge_cases() {
     let (repo, _remote) = pushed_repo();
     // Empty stdin: nothing to push.
-    repo.confgate_stdin(&["hook", "pre-push", "origin", "x"], "").ok();
+    repo.confgate_stdin(&["hook", "pre-push", "origin", "x"], "")
+        .ok();
     // A deletion line.
     let zero = "0".repeat(40);
     let head = repo.head();
@@ -150,7 +158,10 @@ fn pre_push_protocol_edge_cases() {
         .code(2);
     repo.confgate_stdin(
         &["hook", "pre-push", "origin", "x"],
-        &format!("refs/heads/main {} refs/heads/main {zero}\n", "0".repeat(64)),
+        &format!(
+            "refs/heads/main {} refs/heads/main {zero}\n",
+            "0".repeat(64)
+        ),
     )
     .ok();
 }
@@ -161,12 +172,19 @@ fn check_range_in_ci() {
     let base = repo.head();
     repo.write("config/service.toml", "[server]\nworkers = 5\n");
     repo.seed("unrecorded");
-    let run = repo.confgate(&["--format", "json", "check", "--range", &format!("{base}..HEAD")]);
+    let run = repo.confgate(&[
+        "--format",
+        "json",
+        "check",
+        "--range",
+        &format!("{base}..HEAD"),
+    ]);
     run.code(1);
     let json = run.json();
     assert_eq!(json["findings"][0]["commit"], repo.head());
     repo.confgate(&["check", "--commit", &base]).code(1);
-    repo.confgate(&["check", "--range", &format!("HEAD..{base}")]).ok();
+    repo.confgate(&["check", "--range", &format!("HEAD..{base}")])
+        .ok();
 }
 
 #[test]
@@ -177,7 +195,8 @@ fn shallow_clone_without_the_base_says_to_fetch_more() {
         repo.write("app/main.py", format!("print({n})\n"));
         repo.seed(&format!("c{n}"));
     }
-    repo.git(&["push", "-q", "--no-verify", "origin", "main"]).ok();
+    repo.git(&["push", "-q", "--no-verify", "origin", "main"])
+        .ok();
     let clone = TestRepo::bare_dir();
     let url = format!("file://{}", remote.path().display());
     clone.git(&["clone", "-q", "--depth", "1", &url, "c"]).ok();
@@ -188,8 +207,14 @@ fn shallow_clone_without_the_base_says_to_fetch_more() {
 
 fn release_repo() -> TestRepo {
     let repo = TestRepo::new();
-    repo.write("config/staging.toml", "[db]\nhost = \"db.staging\"\npool = 5\n");
-    repo.write("config/production.toml", "[db]\nhost = \"db.prod\"\npool = 20\n");
+    repo.write(
+        "config/staging.toml",
+        "[db]\nhost = \"db.staging\"\npool = 5\n",
+    );
+    repo.write(
+        "config/production.toml",
+        "[db]\nhost = \"db.prod\"\npool = 20\n",
+    );
     repo.write(
         ".confgate.toml",
         "[environments]\nstaging = \"config/staging.toml\"\nproduction = \"config/production.toml\"\n\n[release]\nchecklist = [{ name = \"lint\", run = \"true\" }, { name = \"unit tests\", run = \"test -f app/main.py\" }]\n",
@@ -204,15 +229,24 @@ fn release_repo() -> TestRepo {
 fn release_flow_tag_change_drift_failure_tag_again() {
     let repo = release_repo();
     // A recorded change since v1.0.0.
-    repo.write("config/production.toml", "[db]\nhost = \"db.prod\"\npool = 30\n");
-    repo.write("config/staging.toml", "[db]\nhost = \"db.staging\"\npool = 30\n");
+    repo.write(
+        "config/production.toml",
+        "[db]\nhost = \"db.prod\"\npool = 30\n",
+    );
+    repo.write(
+        "config/staging.toml",
+        "[db]\nhost = \"db.staging\"\npool = 30\n",
+    );
     repo.write(
         "config-changes/pool.toml",
         "owner = \"@db-team\"\nexpected = \"connection waits from 40 ms to below 5 ms\"\nrollback = \"revert; pool back to 20\"\nverify = \"curl -fsS http://svc/health/db\"\n",
     );
     repo.seed("bigger pool");
     let run = repo.confgate(&["release-check", "--tag", "v1.1.0"]);
-    run.ok().contains("bigger pool").contains("@db-team").contains("lint: ok");
+    run.ok()
+        .contains("bigger pool")
+        .contains("@db-team")
+        .contains("lint: ok");
     let message = repo.git(&["tag", "-l", "--format=%(contents)", "v1.1.0"]);
     message
         .contains("db.pool 20 → 30")
@@ -220,21 +254,43 @@ fn release_flow_tag_change_drift_failure_tag_again() {
         .contains("verify:   curl -fsS http://svc/health/db")
         .contains("unit tests: ok");
     // The tag exists now: tagging again is refused.
-    repo.confgate(&["release-check", "--tag", "v1.1.0"]).code(2).contains("already exists");
+    repo.confgate(&["release-check", "--tag", "v1.1.0"])
+        .code(2)
+        .contains("already exists");
 
     // Drift: production gains a key staging lacks.
-    repo.write("config/production.toml", "[db]\nhost = \"db.prod\"\npool = 30\nreplica = \"db-ro.prod\"\n");
+    repo.write(
+        "config/production.toml",
+        "[db]\nhost = \"db.prod\"\npool = 30\nreplica = \"db-ro.prod\"\n",
+    );
     repo.git(&["add", "-A"]).ok();
-    repo.git(&["commit", "-q", "--no-verify", "-m", &format!("replica\n\n{TRAILERS}")]).ok();
+    repo.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        &format!("replica\n\n{TRAILERS}"),
+    ])
+    .ok();
     let run = repo.confgate(&["release-check", "--tag", "v1.2.0"]);
     run.code(1).contains("config-drift").contains("db.replica");
     assert!(repo.git(&["tag", "-l", "v1.2.0"]).stdout.trim().is_empty());
 
     // Fix the drift, then break a checklist step.
-    repo.write("config/staging.toml", "[db]\nhost = \"db.staging\"\npool = 30\nreplica = \"db-ro.staging\"\n");
+    repo.write(
+        "config/staging.toml",
+        "[db]\nhost = \"db.staging\"\npool = 30\nreplica = \"db-ro.staging\"\n",
+    );
     repo.git(&["rm", "-q", "app/main.py"]).ok();
     repo.git(&["add", "-A"]).ok();
-    repo.git(&["commit", "-q", "--no-verify", "-m", &format!("staging replica\n\n{TRAILERS}")]).ok();
+    repo.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        &format!("staging replica\n\n{TRAILERS}"),
+    ])
+    .ok();
     let run = repo.confgate(&["release-check", "--tag", "v1.2.0"]);
     run.code(1).contains("unit tests: FAILED");
     assert!(repo.git(&["tag", "-l", "v1.2.0"]).stdout.trim().is_empty());
@@ -250,7 +306,9 @@ fn release_flow_tag_change_drift_failure_tag_again() {
 fn release_check_refuses_a_dirty_tree_and_dry_run_creates_nothing() {
     let repo = release_repo();
     repo.write("app/main.py", "print('dirty')\n");
-    repo.confgate(&["release-check", "--tag", "v2"]).code(2).contains("uncommitted");
+    repo.confgate(&["release-check", "--tag", "v2"])
+        .code(2)
+        .contains("uncommitted");
     repo.git(&["checkout", "-q", "--", "app/main.py"]).ok();
     repo.confgate(&["release-check", "--tag", "v2", "--dry-run"])
         .ok()
@@ -262,10 +320,22 @@ fn release_check_refuses_a_dirty_tree_and_dry_run_creates_nothing() {
 #[test]
 fn placeholder_in_an_environment_config_blocks() {
     let repo = release_repo();
-    repo.write("config/production.toml", "[db]\nhost = \"TODO\"\npool = 20\n");
+    repo.write(
+        "config/production.toml",
+        "[db]\nhost = \"TODO\"\npool = 20\n",
+    );
     repo.git(&["add", "-A"]).ok();
-    repo.git(&["commit", "-q", "--no-verify", "-m", &format!("todo\n\n{TRAILERS}")]).ok();
-    repo.confgate(&["release-check"]).code(1).contains("db.host is a placeholder");
+    repo.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        &format!("todo\n\n{TRAILERS}"),
+    ])
+    .ok();
+    repo.confgate(&["release-check"])
+        .code(1)
+        .contains("db.host is a placeholder");
 }
 
 #[test]
@@ -283,22 +353,41 @@ fn release_tag_script_runs_the_gate() {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(repo.git(&["tag", "-l", "v1.0.1"]).stdout.trim(), "v1.0.1");
 }
 
 #[test]
 fn log_lists_each_change_with_its_record() {
     let repo = release_repo();
-    repo.write("config/production.toml", "[db]\nhost = \"db.prod\"\npool = 25\n");
+    repo.write(
+        "config/production.toml",
+        "[db]\nhost = \"db.prod\"\npool = 25\n",
+    );
     repo.git(&["add", "-A"]).ok();
-    repo.git(&["commit", "-q", "--no-verify", "-m", &format!("pool 25\n\n{TRAILERS}")]).ok();
+    repo.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        &format!("pool 25\n\n{TRAILERS}"),
+    ])
+    .ok();
     repo.confgate(&["log"])
         .ok()
         .contains("pool 25")
         .contains("db.pool 20 → 25")
         .contains("@payments-sre")
         .contains("rollback: revert; set cache.ttl back to 60");
-    let json = repo.confgate(&["--format", "json", "log", "--since", "v1.0.0"]).json();
-    assert_eq!(json["config_changes"][0]["record"]["owner"], "@payments-sre");
+    let json = repo
+        .confgate(&["--format", "json", "log", "--since", "v1.0.0"])
+        .json();
+    assert_eq!(
+        json["config_changes"][0]["record"]["owner"],
+        "@payments-sre"
+    );
 }

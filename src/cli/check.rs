@@ -180,40 +180,41 @@ pub fn commit_msg(app: &App, file: &Path) -> Result<Status> {
 
 pub fn pre_push(app: &App, remote: Option<&str>, _url: Option<&str>) -> Result<Status> {
     let session = Session::open(app)?;
-    let mut input = String::new();
-    if !std::io::stdin().is_terminal() {
-        std::io::stdin()
-            .read_to_string(&mut input)
-            .context("cannot read the pre-push ref lines from stdin")?;
-    }
-    let remote = remote
-        .map(str::to_string)
-        .or_else(|| std::env::var("PRE_COMMIT_REMOTE_NAME").ok())
-        .unwrap_or_else(|| "origin".to_string());
-    let oids = if input.trim().is_empty() {
-        // The pre-commit framework does not pass git's stdin; it exports the
-        // range instead.
-        match (
-            std::env::var("PRE_COMMIT_FROM_REF"),
-            std::env::var("PRE_COMMIT_TO_REF"),
-        ) {
-            (Ok(from), Ok(to)) if !to.is_empty() => {
-                if from.is_empty() || from.bytes().all(|b| b == b'0') {
-                    session.repo.pushed_commits(
-                        &remote,
-                        &format!("HEAD {to} refs/heads/x {}", "0".repeat(to.len())),
-                    )?
-                } else {
-                    session.repo.range(&format!("{from}..{to}"))?
-                }
-            }
-            _ => Vec::new(),
+    let oids = match remote {
+        // Called by git: ref lines on stdin.
+        Some(remote) => {
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .context("cannot read the pre-push ref lines from stdin")?;
+            session.repo.pushed_commits(remote, &input)?
         }
-    } else {
-        session.repo.pushed_commits(&remote, &input)?
+        // Called by the pre-commit framework, which passes no arguments and
+        // no stdin but exports what is pushed.
+        None => framework_push(&session)?,
     };
     let (outcome, commits, files) = session.check_commits(app, &oids)?;
     emit(app, &session, "pre-push", &outcome, &commits, files)
+}
+
+fn framework_push(session: &Session) -> Result<Vec<Oid>> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let remote = var("PRE_COMMIT_REMOTE_NAME").unwrap_or_else(|| "origin".to_string());
+    if let (Some(from), Some(to)) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF")) {
+        return session.repo.range(&format!("{from}..{to}"));
+    }
+    if let Some(local) = var("PRE_COMMIT_LOCAL_BRANCH") {
+        // A new history: whatever no ref of the remote has yet.
+        let oid = session.repo.resolve(&local)?;
+        let zero = "0".repeat(oid.to_string().len());
+        return session
+            .repo
+            .pushed_commits(&remote, &format!("{local} {oid} {local} {zero}\n"));
+    }
+    anyhow::bail!(
+        "hook pre-push needs REMOTE and URL arguments and git's ref lines on stdin \
+         (or the pre-commit framework's PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF)"
+    )
 }
 
 pub fn check(app: &App, args: &CheckArgs) -> Result<Status> {
