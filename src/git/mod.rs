@@ -33,10 +33,17 @@ impl Repo {
     /// (`GIT_DIR` and friends respected). Bare repositories are refused.
     pub fn open() -> Result<Repo> {
         let repo = Repository::open_from_env().map_err(|err| {
-            anyhow!(
-                "not a git repository (or any parent up to the mount point): {}",
-                err.message()
-            )
+            if err.message().contains("object format") {
+                anyhow!(
+                    "this repository uses SHA-256 object ids, which confgate's git library (libgit2) does not read yet: {}",
+                    err.message()
+                )
+            } else {
+                anyhow!(
+                    "not a git repository (or any parent up to the mount point): {}",
+                    err.message()
+                )
+            }
         })?;
         if repo.is_bare() {
             bail!(
