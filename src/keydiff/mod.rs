@@ -104,7 +104,7 @@ impl ParseError {
         ParseError {
             line: Some(line),
             column: Some(column),
-            message: message.into(),
+            message: non_empty(message.into()),
         }
     }
 
@@ -112,8 +112,17 @@ impl ParseError {
         ParseError {
             line: None,
             column: None,
-            message: message.into(),
+            message: non_empty(message.into()),
         }
+    }
+}
+
+/// Some parsers have no words for some errors; a report needs some.
+fn non_empty(message: String) -> String {
+    if message.trim().is_empty() {
+        "syntax error".to_string()
+    } else {
+        message
     }
 }
 
@@ -759,5 +768,133 @@ mod tests {
         assert_eq!(index.line_col(3), (2, 1));
         assert_eq!(index.line_col(5), (2, 2));
         assert_eq!(index.line_text(2), Some("çd"));
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    use super::{parse, Format};
+    use std::time::{Duration, Instant};
+
+    /// A ~3,000-line file in each format.
+    fn sample(format: Format) -> String {
+        let mut text = String::new();
+        for section in 0..300 {
+            match format {
+                Format::Toml => text.push_str(&format!("[section{section}]\n")),
+                Format::Yaml => text.push_str(&format!("section{section}:\n")),
+                Format::Json => text.push_str(if section == 0 { "{" } else { "," }),
+                Format::Ini => text.push_str(&format!("[section{section}]\n")),
+                Format::Env | Format::PythonSettings => {}
+            }
+            if format == Format::Json {
+                text.push_str(&format!("\"section{section}\": {{\n"));
+            }
+            for key in 0..9 {
+                let line = match format {
+                    Format::Toml => format!("key{key} = \"value {section} {key}\"\n"),
+                    Format::Yaml => format!("  key{key}: value {section} {key}\n"),
+                    Format::Json => format!(
+                        "{}\"key{key}\": \"value {section} {key}\"\n",
+                        if key == 0 { "" } else { "," }
+                    ),
+                    Format::Ini => format!("key{key} = value {section} {key}\n"),
+                    Format::Env => format!("SECTION{section}_KEY{key}=\"value {section}\"\n"),
+                    Format::PythonSettings => {
+                        format!("SECTION{section}_KEY{key} = f(\"value\", {section})\n")
+                    }
+                };
+                text.push_str(&line);
+            }
+            if format == Format::Json {
+                text.push('}');
+            }
+        }
+        if format == Format::Json {
+            text.push('}');
+        }
+        text
+    }
+
+    #[test]
+    fn three_thousand_lines_parse_quickly() {
+        for format in [
+            Format::Toml,
+            Format::Yaml,
+            Format::Json,
+            Format::Ini,
+            Format::Env,
+            Format::PythonSettings,
+        ] {
+            let text = sample(format);
+            // Best of a few runs: the first pays for cold caches and page faults.
+            let mut elapsed = Duration::MAX;
+            let mut map = super::KeyMap::new();
+            for _ in 0..5 {
+                let start = Instant::now();
+                map = parse(format, &text).unwrap();
+                elapsed = elapsed.min(start.elapsed());
+            }
+            assert_eq!(map.len(), 2700, "{format:?}");
+            // Generous for unoptimised test builds on a shared machine.
+            assert!(
+                elapsed < Duration::from_millis(500),
+                "{format:?} {elapsed:?}"
+            );
+            if std::env::var_os("KEYDIFF_TIMING").is_some() {
+                eprintln!("{format:?}: {} lines in {elapsed:?}", text.lines().count());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::{parse, Format};
+
+    const ALL: [Format; 6] = [
+        Format::Toml,
+        Format::Yaml,
+        Format::Json,
+        Format::Ini,
+        Format::Env,
+        Format::PythonSettings,
+    ];
+
+    const SAMPLE: &str = "[a]\nx = \"q\\\"uote\" # c\ny: [1, {'k': \"\"\"v\"\"\"}]\n- item: &a *a\n{\"j\": [1,\n2]}\nexport E='x\ny'\nZ = f(a,\\\n b)\n\u{e9}\u{fffd}\t\r\n";
+
+    /// Every truncation of a file mixing all syntaxes: each parser must give
+    /// a map or an error, never panic (truncation lands inside strings,
+    /// brackets, escapes and multi-byte characters).
+    #[test]
+    fn every_prefix_parses_or_errors() {
+        for format in ALL {
+            for (end, _) in SAMPLE.char_indices() {
+                let _ = parse(format, &SAMPLE[..end]);
+            }
+        }
+    }
+
+    /// Pseudo-random printable and control characters.
+    #[test]
+    fn random_garbage_parses_or_errors() {
+        let alphabet: Vec<char> = "ab:=[]{}()\"'#;\\\n \t-*&!?|>,.0x\u{0}\u{fffd}é`$%@"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for round in 0..300 {
+            let mut text = String::new();
+            for _ in 0..(round % 97 + 3) {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            for format in ALL {
+                if let Err(error) = parse(format, &text) {
+                    assert!(!error.message.is_empty(), "{format:?} {text:?}");
+                }
+            }
+        }
     }
 }

@@ -307,6 +307,7 @@ fn tokenize(text: &str) -> Result<Vec<Vec<Token>>, ParseError> {
                     while pos < bytes.len() {
                         let c = bytes[pos];
                         let sign_after_exponent = matches!(c, b'+' | b'-')
+                            && pos > start
                             && matches!(bytes[pos - 1], b'e' | b'E')
                             && !text.get(start..pos).unwrap_or("").starts_with("0x");
                         if c.is_ascii_alphanumeric()
