@@ -817,6 +817,8 @@ mod speed {
     }
 
     #[test]
+    // Opt-in timing report (`KEYDIFF_TIMING=1 cargo test ... -- --nocapture`).
+    #[allow(clippy::print_stderr)]
     fn three_thousand_lines_parse_quickly() {
         for format in [
             Format::Toml,
