@@ -29,11 +29,6 @@ enum Frame {
     Skip { depth: usize },
 }
 
-/// A leaf scalar, or where a nested node goes.
-enum Node {
-    Scalar(String, String),
-}
-
 pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
     let lines = LineIndex::new(text);
     // The scanner takes NUL for end of input and would silently ignore the
@@ -71,19 +66,14 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
             Event::Scalar(value, style, _, tag) => {
                 let rendered = render_scalar(&value, style, tag.as_ref());
                 let quoted = quoted_form(&value, style, &rendered);
-                place(
-                    &mut stack,
-                    Node::Scalar(rendered, quoted),
-                    line,
-                    documents,
-                    &mut entries,
-                )?;
+                place(&mut stack, rendered, quoted, line, documents, &mut entries)?;
             }
             Event::Alias(_) => {
                 let name = alias_name(&lines, &mark);
                 place(
                     &mut stack,
-                    Node::Scalar(name.clone(), name),
+                    name.clone(),
+                    name,
                     line,
                     documents,
                     &mut entries,
@@ -142,15 +132,16 @@ fn push_entry(
     Ok(())
 }
 
-/// Put a scalar where the innermost open node expects it.
+/// Put a scalar (`rendered` as a leaf, `quoted` as an array element) where
+/// the innermost open node expects it.
 fn place(
     stack: &mut [Frame],
-    node: Node,
+    rendered: String,
+    quoted: String,
     line: u32,
     document: usize,
     entries: &mut Vec<(usize, String, KeyValue)>,
 ) -> Result<(), ParseError> {
-    let Node::Scalar(rendered, quoted) = node;
     match stack.last_mut() {
         None => push_entry(entries, document, String::new(), rendered, line),
         Some(Frame::Skip { .. }) => Ok(()),
@@ -463,6 +454,15 @@ none:
         assert_eq!(get(&map, "prod.<<"), ("*base".into(), 4));
         assert_eq!(get(&map, "list").0, "[*base, \"x\"]");
         assert_eq!(get(&map, "base.host").0, "db");
+    }
+
+    #[test]
+    fn complex_keys_are_kept_as_markers() {
+        let map = parse(Format::Yaml, "? [a, b]\n: v\nk: 1\n").unwrap();
+        assert_eq!(get(&map, "?").0, "v");
+        assert_eq!(get(&map, "k"), ("1".into(), 3));
+        let map = parse(Format::Yaml, "just a scalar\n").unwrap();
+        assert_eq!(get(&map, "$").0, "just a scalar");
     }
 
     #[test]
