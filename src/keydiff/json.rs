@@ -117,19 +117,25 @@ fn key_lines(text: &str) -> HashMap<String, u32> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut line: u32 = 1;
     let mut i = 0;
-    // Set when a value starts: the flat key it belongs to.
-    let value_key = |stack: &mut Vec<Frame>, lines: &mut HashMap<String, u32>, line: u32| {
-        match stack.last_mut() {
-            Some(Frame::Object { pending, .. }) => pending.take(),
-            Some(Frame::Array { key, next }) => {
-                let element = index_key(key, *next);
-                *next += 1;
-                lines.entry(element.clone()).or_insert(line);
-                Some(element)
+    // When a value starts: the flat key it belongs to. Lines are recorded
+    // only for container elements of arrays, so that a huge array of
+    // numbers does not cost a map entry per number.
+    let value_key =
+        |stack: &mut Vec<Frame>, lines: &mut HashMap<String, u32>, line: u32, container: bool| {
+            match stack.last_mut() {
+                Some(Frame::Object { pending, .. }) => pending.take(),
+                Some(Frame::Array { key, next }) => {
+                    *next += 1;
+                    if !container {
+                        return None;
+                    }
+                    let element = index_key(key, *next - 1);
+                    lines.entry(element.clone()).or_insert(line);
+                    Some(element)
+                }
+                None => Some(String::new()),
             }
-            None => Some(String::new()),
-        }
-    };
+        };
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => line += 1,
@@ -157,11 +163,11 @@ fn key_lines(text: &str) -> HashMap<String, u32> {
                         *pending = Some(flat);
                     }
                 } else {
-                    value_key(&mut stack, &mut lines, line);
+                    value_key(&mut stack, &mut lines, line, false);
                 }
             }
             b'{' | b'[' => {
-                let key = value_key(&mut stack, &mut lines, line).unwrap_or_default();
+                let key = value_key(&mut stack, &mut lines, line, true).unwrap_or_default();
                 stack.push(if bytes[i] == b'{' {
                     Frame::Object { key, pending: None }
                 } else {
@@ -174,7 +180,7 @@ fn key_lines(text: &str) -> HashMap<String, u32> {
             b',' | b':' | b' ' | b'\t' | b'\r' => {}
             _ => {
                 // A number or literal: consume it whole.
-                value_key(&mut stack, &mut lines, line);
+                value_key(&mut stack, &mut lines, line, false);
                 while i + 1 < bytes.len()
                     && !matches!(
                         bytes[i + 1],

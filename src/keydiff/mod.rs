@@ -5,7 +5,20 @@
 //! quote style, `0x10` vs `16`) are not reported as changes. Strings render
 //! as their content without quotes, so `"300"` and `300` look the same; a
 //! type-only change is therefore not reported. Scalars inside arrays are
-//! quoted JSON-style (`["a", "b"]`). Empty maps render as `{}`.
+//! quoted JSON-style (`["a", "b"]`). Empty maps render as `{}`; nulls as
+//! `null` (YAML `~`, JSON `null`; Python keeps `None` as written).
+//!
+//! Keys: nested maps become dotted keys (`database.default.host`), segments
+//! with dots, spaces, quotes or brackets are quoted (`servers."a.b".port`),
+//! arrays holding maps or arrays are indexed (`jobs[0].name`), a scalar
+//! document root is `$`, and YAML files with several documents prefix keys
+//! with the document index (`[1].a`).
+//!
+//! Line numbers: YAML from the parser's event markers, INI, `.env` and
+//! Python from our own line tracking, TOML from `toml_edit` key spans
+//! (`ImDocument` keeps them), JSON from a second light scan of the text
+//! that serde_json already validated. Every key has a real line, except
+//! scalars inside JSON arrays that also hold maps, which get their array's.
 
 use std::collections::BTreeMap;
 
@@ -20,8 +33,9 @@ mod yaml;
 pub(crate) const MAX_DEPTH: usize = 64;
 /// More keys than this in one file is treated as hostile input.
 pub(crate) const MAX_KEYS: usize = 100_000;
-/// Files larger than this are not parsed at all.
-pub(crate) const MAX_BYTES: usize = 16 << 20;
+/// Files larger than this are not parsed at all (config files are small;
+/// this keeps the memory of a hostile file to a few times its size).
+pub(crate) const MAX_BYTES: usize = 4 << 20;
 /// Key used for a document whose root is a scalar or an array of scalars.
 pub(crate) const ROOT_KEY: &str = "$";
 
