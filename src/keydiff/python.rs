@@ -67,6 +67,9 @@ fn assignment(text: &str, tokens: &[Token], sink: &mut Sink) -> Result<(), Parse
         return Ok(());
     };
     let second_text = slice(text, second);
+    if second.kind == Kind::Op && second_text.len() >= 2 && second_text.ends_with('=') {
+        return augmented(text, name, second_text, &tokens[2..], first.line, sink);
+    }
     if second_text != "=" && second_text != ":" {
         return Ok(());
     }
@@ -90,6 +93,32 @@ fn assignment(text: &str, tokens: &[Token], sink: &mut Sink) -> Result<(), Parse
     }
     let key = child_key("", name);
     flatten(text, value, &key, first.line, 0, sink)
+}
+
+/// `NAME += expr` (and other augmented operators) extends the key's value,
+/// so that `INSTALLED_APPS += [...]` in a settings overlay shows as a change
+/// of `INSTALLED_APPS`.
+fn augmented(
+    text: &str,
+    name: &str,
+    operator: &str,
+    value: &[Token],
+    line: u32,
+    sink: &mut Sink,
+) -> Result<(), ParseError> {
+    if matches!(operator, "==" | "!=" | "<=" | ">=" | ":=") || value.is_empty() {
+        return Ok(());
+    }
+    let key = child_key("", name);
+    let mut rendered = match sink.map.get(&key) {
+        Some(existing) => format!("{} ", existing.value),
+        None => String::new(),
+    };
+    let line = sink.map.get(&key).map_or(line, |existing| existing.line);
+    rendered.push_str(operator);
+    rendered.push(' ');
+    rendered.push_str(&render(text, value));
+    sink.insert(key, rendered, line)
 }
 
 fn flatten(
@@ -505,6 +534,15 @@ LONG = 1 + \
         assert!(!m.contains_key("lower_case"));
         assert!(!m.contains_key("EXTRA"));
         assert!(!m.contains_key("INNER"));
+    }
+
+    #[test]
+    fn augmented_assignments_extend_the_value() {
+        let m = map("INSTALLED_APPS = ['a']\nINSTALLED_APPS += ['b']\nEXTRA |= {'x': 1}\n");
+        assert_eq!(m["INSTALLED_APPS"].value, "[\"a\"] += [\"b\"]");
+        assert_eq!(m["INSTALLED_APPS"].line, 1);
+        assert_eq!(m["EXTRA"].value, "|= {\"x\": 1}");
+        assert_eq!(m["EXTRA"].line, 3);
     }
 
     #[test]
