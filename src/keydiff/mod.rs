@@ -292,7 +292,7 @@ fn shown_value(key: &str, value: &str) -> String {
     if is_secret_key(key) {
         return crate::finding::redact(value);
     }
-    let masked = mask_url_password(value);
+    let masked = redact_embedded(&mask_url_password(value));
     let mut out = String::new();
     for (count, c) in masked.chars().enumerate() {
         if count >= SHOWN_VALUE_CHARS {
@@ -337,6 +337,73 @@ fn mask_url_password(value: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(rest);
     std::borrow::Cow::Owned(out)
+}
+
+/// `value` with the value part of every embedded `NAME=value`,
+/// `"name": "value"` or `name: value` whose name looks secret redacted, so
+/// that `environment: ["DB_PASSWORD=…"]` or an unflattened dict does not
+/// leak under an innocent key.
+fn redact_embedded(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    let mut out = String::with_capacity(value.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let separator = (b == b'=' && bytes.get(i + 1) != Some(&b'='))
+            || (b == b':' && bytes.get(i + 1) != Some(&b'/'));
+        if !separator || i == 0 {
+            i += 1;
+            continue;
+        }
+        let mut name_end = i;
+        while name_end > 0 && bytes[name_end - 1] == b' ' {
+            name_end -= 1;
+        }
+        if name_end > 0 && matches!(bytes[name_end - 1], b'"' | b'\'') {
+            name_end -= 1;
+        }
+        let mut name_start = name_end;
+        while name_start > 0 && is_name(bytes[name_start - 1]) {
+            name_start -= 1;
+        }
+        let name = &value[name_start..name_end];
+        let mut start = i + 1;
+        while start < bytes.len() && bytes[start] == b' ' {
+            start += 1;
+        }
+        let quote = bytes
+            .get(start)
+            .copied()
+            .filter(|q| matches!(q, b'"' | b'\''));
+        if quote.is_some() {
+            start += 1;
+        }
+        let mut end = start;
+        while end < bytes.len() {
+            let c = bytes[end];
+            let stop = match quote {
+                Some(q) => c == q,
+                None => {
+                    c.is_ascii_whitespace()
+                        || matches!(c, b'"' | b'\'' | b',' | b']' | b'}' | b')' | b'&' | b';')
+                }
+            };
+            if stop {
+                break;
+            }
+            end += 1;
+        }
+        if end > start && !name.is_empty() && is_secret_key(name) {
+            out.push_str(&value[copied..start]);
+            out.push_str(&crate::finding::redact(&value[start..end]));
+            copied = end;
+        }
+        i = end.max(i + 1);
+    }
+    out.push_str(&value[copied..]);
+    out
 }
 
 /// Whether values of `key` must be redacted when shown. Looks at the last
@@ -715,6 +782,36 @@ mod tests {
         assert!(text.chars().count() < 80, "{text}");
         assert!(text.ends_with('…'));
 
+        let embedded = KeyChange::Added {
+            key: "services.web.environment".into(),
+            new: kv(
+                "[\"DEBUG=0\", \"DB_PASSWORD=hunter2hunter2\", \"API_TOKEN = abcdefabcdef\"]",
+                1,
+            ),
+        };
+        let text = describe(&embedded);
+        assert!(
+            !text.contains("hunter2") && !text.contains("abcdef"),
+            "{text}"
+        );
+        assert!(text.contains("DEBUG=0"), "{text}");
+        let dict = KeyChange::Added {
+            key: "CACHES".into(),
+            new: kv("{**BASE, \"password\": \"s3cretvalue99\", \"ttl\": 5}", 1),
+        };
+        let text = describe(&dict);
+        assert!(!text.contains("s3cretvalue99"), "{text}");
+        assert!(text.contains("\"ttl\": 5"), "{text}");
+        let query = KeyChange::Added {
+            key: "callback".into(),
+            new: kv("https://x.example/cb?token=abcd1234efgh&mode=a", 1),
+        };
+        let text = describe(&query);
+        assert!(
+            !text.contains("abcd1234efgh") && text.contains("mode=a"),
+            "{text}"
+        );
+
         let multiline = KeyChange::Added {
             key: "banner".into(),
             new: kv("a\nb", 1),
@@ -907,9 +1004,25 @@ mod robustness {
                 text.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
             }
             for format in ALL {
-                if let Err(error) = parse(format, &text) {
-                    assert!(!error.message.is_empty(), "{format:?} {text:?}");
+                match parse(format, &text) {
+                    Err(error) => assert!(!error.message.is_empty(), "{format:?} {text:?}"),
+                    Ok(map) => {
+                        for change in super::diff(&super::KeyMap::new(), &map) {
+                            assert!(super::describe(&change).starts_with("+ "));
+                        }
+                    }
                 }
+            }
+            // describe() on raw garbage as a value, under plain and secret keys.
+            for key in ["x", "password"] {
+                let change = super::KeyChange::Added {
+                    key: key.into(),
+                    new: super::KeyValue {
+                        value: text.clone(),
+                        line: 1,
+                    },
+                };
+                assert!(super::describe(&change).chars().count() < 80);
             }
         }
     }
