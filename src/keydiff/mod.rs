@@ -273,16 +273,31 @@ const SHOWN_VALUE_CHARS: usize = 60;
 /// `- legacy.url`. Values of secret keys are redacted, passwords inside URLs
 /// (`scheme://user:pass@host`) are masked, long values are shortened.
 pub fn describe(change: &KeyChange) -> String {
-    let key = change.key();
+    let full_key = change.key();
+    let key = shown_key(full_key);
     match change {
-        KeyChange::Added { new, .. } => format!("+ {key} = {}", shown_value(key, &new.value)),
+        KeyChange::Added { new, .. } => {
+            format!("+ {key} = {}", shown_value(full_key, &new.value))
+        }
         KeyChange::Removed { .. } => format!("- {key}"),
         KeyChange::Modified { old, new, .. } => format!(
             "{key} {} → {}",
-            shown_value(key, &old.value),
-            shown_value(key, &new.value)
+            shown_value(full_key, &old.value),
+            shown_value(full_key, &new.value)
         ),
     }
+}
+
+/// Longest key shown by [`describe`], in characters.
+const SHOWN_KEY_CHARS: usize = 120;
+
+fn shown_key(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.chars().count() <= SHOWN_KEY_CHARS {
+        return std::borrow::Cow::Borrowed(key);
+    }
+    let mut out: String = key.chars().take(SHOWN_KEY_CHARS).collect();
+    out.push('…');
+    std::borrow::Cow::Owned(out)
 }
 
 fn shown_value(key: &str, value: &str) -> String {
@@ -811,6 +826,12 @@ mod tests {
             !text.contains("abcd1234efgh") && text.contains("mode=a"),
             "{text}"
         );
+
+        let long_key = KeyChange::Removed {
+            key: "k".repeat(10_000),
+            old: kv("1", 1),
+        };
+        assert!(describe(&long_key).chars().count() < 130);
 
         let multiline = KeyChange::Added {
             key: "banner".into(),
