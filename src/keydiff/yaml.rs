@@ -63,7 +63,16 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
                 stack.clear();
             }
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
-            Event::Scalar(value, style, _, tag) => {
+            Event::Scalar(value, style, anchor, tag) => {
+                // An empty document (a stray `---`) is no document.
+                let empty_root = stack.is_empty()
+                    && value.is_empty()
+                    && style == TScalarStyle::Plain
+                    && anchor == 0
+                    && tag.is_none();
+                if empty_root {
+                    continue;
+                }
                 let rendered = render_scalar(&value, style, tag.as_ref());
                 let quoted = quoted_form(&value, style, &rendered);
                 place(&mut stack, rendered, quoted, line, documents, &mut entries)?;
@@ -97,8 +106,11 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
         }
     }
     let mut sink = Sink::new();
+    let several = entries
+        .first()
+        .is_some_and(|(first, _, _)| entries.iter().any(|(d, _, _)| d != first));
     for (document, key, value) in entries {
-        let key = if documents > 1 {
+        let key = if several {
             match key.as_str() {
                 "$" => format!("[{}]", document - 1),
                 k if k.starts_with('[') => format!("[{}]{k}", document - 1),
@@ -470,7 +482,7 @@ none:
         let map = parse(Format::Yaml, "a: 1\n---\na: 2\n").unwrap();
         assert_eq!(get(&map, "[0].a"), ("1".into(), 1));
         assert_eq!(get(&map, "[1].a"), ("2".into(), 3));
-        let single = parse(Format::Yaml, "---\na: 1\n").unwrap();
+        let single = parse(Format::Yaml, "---\na: 1\n---\n").unwrap();
         assert_eq!(get(&single, "a").0, "1");
         assert!(parse(Format::Yaml, "# only a comment\n")
             .unwrap()
