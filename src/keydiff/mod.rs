@@ -11,8 +11,8 @@
 //! Keys: nested maps become dotted keys (`database.default.host`), segments
 //! with dots, spaces, quotes or brackets are quoted (`servers."a.b".port`),
 //! arrays holding maps or arrays are indexed (`jobs[0].name`), a scalar
-//! document root is `$`, and YAML files with several non-empty documents prefix keys
-//! with the document index (`[1].a`).
+//! document root is `$`, and YAML files with several non-empty documents
+//! prefix keys with the document index (`[1].a`).
 //!
 //! Line numbers: YAML from the parser's event markers, INI, `.env` and
 //! Python from our own line tracking, TOML from `toml_edit` key spans
