@@ -35,6 +35,12 @@ const OPERATORS: &[&str] = &[
     "%=", "&=", "|=", "^=", "@=", "**", "//", "<<", ">>",
 ];
 
+/// Keywords that open a compound statement.
+const COMPOUND: &[&str] = &[
+    "if", "elif", "else", "for", "while", "with", "try", "except", "finally", "def", "class",
+    "async", "match", "case",
+];
+
 pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
     let lines = tokenize(text)?;
     let mut sink = Sink::new();
@@ -270,6 +276,8 @@ fn tokenize(text: &str) -> Result<Vec<Vec<Token>>, ParseError> {
     let mut line: u32 = 1;
     let mut line_start = 0usize;
     let mut space = false;
+    // After a top-level `;`: the next statement is top-level too.
+    let mut continue_top = false;
     let mut pos = 0usize;
     while pos < bytes.len() {
         let b = bytes[pos];
@@ -283,6 +291,7 @@ fn tokenize(text: &str) -> Result<Vec<Vec<Token>>, ParseError> {
                 pos += 1;
                 line_start = pos;
                 space = true;
+                continue_top = false;
                 if brackets.is_empty() && !current.is_empty() {
                     lines.push(std::mem::take(&mut current));
                 }
@@ -297,6 +306,17 @@ fn tokenize(text: &str) -> Result<Vec<Vec<Token>>, ParseError> {
                 line_start = pos;
                 space = true;
             }
+            b';' if brackets.is_empty() => {
+                pos += 1;
+                space = true;
+                // `if X: A = 1; B = 2` keeps B inside the `if`.
+                continue_top = current.first().is_some_and(|t| {
+                    t.top_level && !COMPOUND.contains(&text.get(t.start..t.end).unwrap_or(""))
+                });
+                if !current.is_empty() {
+                    lines.push(std::mem::take(&mut current));
+                }
+            }
             b'#' => {
                 while pos < bytes.len() && bytes[pos] != b'\n' {
                     pos += 1;
@@ -305,7 +325,7 @@ fn tokenize(text: &str) -> Result<Vec<Vec<Token>>, ParseError> {
             _ => {
                 let start = pos;
                 let token_line = line;
-                let top_level = current.is_empty() && start == line_start;
+                let top_level = current.is_empty() && (start == line_start || continue_top);
                 let kind;
                 if b == b'"' || b == b'\'' {
                     let (end, content) = string(text, pos, "", &mut line, &mut line_start)?;
@@ -534,6 +554,15 @@ LONG = 1 + \
         assert!(!m.contains_key("lower_case"));
         assert!(!m.contains_key("EXTRA"));
         assert!(!m.contains_key("INNER"));
+    }
+
+    #[test]
+    fn semicolons_separate_statements() {
+        let m = map("A = 1; B = 2\nif X: C = 3; D = 4\n");
+        assert_eq!(m["A"].value, "1");
+        assert_eq!(m["B"].value, "2");
+        assert_eq!(m["B"].line, 1);
+        assert!(!m.contains_key("C") && !m.contains_key("D"), "{m:?}");
     }
 
     #[test]
