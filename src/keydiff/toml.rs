@@ -11,7 +11,14 @@ use super::{
 pub(super) fn parse(text: &str) -> Result<super::KeyMap, ParseError> {
     let lines = LineIndex::new(text);
     let document = ImDocument::parse(text).map_err(|error| {
-        let message = error.message().trim().to_string();
+        // One line: the report puts the message after the position.
+        let message = error
+            .message()
+            .lines()
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(": ");
         match error.span() {
             Some(span) => {
                 let (line, column) = lines.line_col(span.start);
@@ -238,6 +245,9 @@ mod tests {
         assert!(error.column.is_some());
         let duplicate = parse(Format::Toml, "x = 1\nx = 2\n").unwrap_err();
         assert_eq!(duplicate.line, Some(2));
+        let table = parse(Format::Toml, "[a]\nb = 1\n[a]\n").unwrap_err();
+        assert_eq!((table.line, table.column), (Some(3), Some(1)));
+        assert!(!table.message.contains('\n'), "{table:?}");
     }
 
     #[test]
