@@ -131,10 +131,18 @@ impl ParseError {
     }
 }
 
-/// Some parsers have no words for some errors; a report needs some.
+/// Some parsers have no words for some errors, others use several lines; a
+/// report needs exactly one line.
 fn non_empty(message: String) -> String {
     if message.trim().is_empty() {
         "syntax error".to_string()
+    } else if message.contains(['\n', '\r']) {
+        message
+            .lines()
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(": ")
     } else {
         message
     }
