@@ -1056,25 +1056,3 @@ mod robustness {
         }
     }
 }
-
-impl KeyChange {
-    pub fn key(&self) -> &str {
-        match self {
-            KeyChange::Added { key, .. }
-            | KeyChange::Removed { key, .. }
-            | KeyChange::Modified { key, .. } => key,
-        }
-    }
-
-    pub fn kind(&self) -> &'static str {
-        match self {
-            KeyChange::Added { .. } => "added",
-            KeyChange::Removed { .. } => "removed",
-            KeyChange::Modified { .. } => "modified",
-        }
-    }
-}
-
-pub fn describe(change: &KeyChange) -> String {
-    change.key().to_string()
-}
