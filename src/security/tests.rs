@@ -1,0 +1,326 @@
+//! Unit tests: the pack's own examples, multi-line calls, file types, line
+//! selection, disabled rules and bad user rules.
+
+use super::syntax::{FileType, ALL_TYPES};
+use super::*;
+
+fn scanner() -> SecurityScanner {
+    match SecurityScanner::new(&[], &HashSet::new()) {
+        Ok(s) => s,
+        Err(e) => panic!("built-in pack does not load: {e:#}"),
+    }
+}
+
+fn scan(path: &str, text: &str) -> Vec<Finding> {
+    scanner().scan(path, text, Lines::All)
+}
+
+fn errors(findings: &[Finding]) -> Vec<(String, u32)> {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| (f.rule.clone(), f.line.unwrap_or(0)))
+        .collect()
+}
+
+fn types_of(rule: &SecurityRule) -> Vec<&'static str> {
+    if rule.files.is_empty() {
+        ALL_TYPES.to_vec()
+    } else {
+        ALL_TYPES
+            .iter()
+            .copied()
+            .filter(|t| rule.files.iter().any(|f| f == t))
+            .collect()
+    }
+}
+
+#[test]
+fn every_pack_regex_compiles_and_examples_behave() {
+    let pack = match pack() {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(pack.rule.len() >= 40);
+    let s = scanner();
+    let mut ids = HashSet::new();
+    for rule in &pack.rule {
+        assert!(ids.insert(rule.id.clone()), "duplicate id {}", rule.id);
+        let compiled = match CompiledRule::new(rule.clone()) {
+            Ok(c) => c,
+            Err(e) => panic!("{}: {e:#}", rule.id),
+        };
+        if let Err(e) = compiled.validate() {
+            panic!("{}: {e:#}", rule.id);
+        }
+        assert!(
+            !rule.bad.is_empty() && !rule.good.is_empty() && !rule.fix.is_empty(),
+            "{}",
+            rule.id
+        );
+        let mut flagged = false;
+        for t in types_of(rule) {
+            let mut path = FileType::example_path(t).to_string();
+            if rule.path.as_deref().is_some_and(|p| p.contains("gunicorn")) {
+                path = if t == "python" {
+                    "gunicorn.conf.py".into()
+                } else {
+                    format!("gunicorn.{}", path.rsplit('.').next().unwrap_or("ini"))
+                };
+            }
+            let bad = s.scan(&path, &format!("{}\n", rule.bad), Lines::All);
+            flagged |= bad
+                .iter()
+                .any(|f| f.rule == rule.id && f.severity == Severity::Error);
+            let good = s.scan(&path, &format!("{}\n", rule.good), Lines::All);
+            assert!(
+                !good
+                    .iter()
+                    .any(|f| f.rule == rule.id && f.severity == Severity::Error),
+                "{}: good example flagged in {path}: {good:?}",
+                rule.id
+            );
+        }
+        assert!(flagged, "{}: bad example not flagged", rule.id);
+    }
+}
+
+#[test]
+fn multi_line_call_points_at_the_setting_line() {
+    let text = "from fastapi.middleware.cors import CORSMiddleware\n\napp.add_middleware(\n    CORSMiddleware,\n    allow_origins=[\"*\"],\n    allow_credentials=True,\n)\n";
+    let found = errors(&scan("app/main.py", text));
+    assert!(
+        found.contains(&("cors-any-origin".to_string(), 5)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("cors-credentials-any-origin".to_string(), 6)),
+        "{found:?}"
+    );
+    let text = "r = requests.get(\n    url,\n    verify=False,\n)\n";
+    assert_eq!(
+        errors(&scan("app/http.py", text)),
+        vec![("tls-verify-disabled".to_string(), 3)]
+    );
+}
+
+#[test]
+fn safe_literals_warn_and_lookalikes_stay_quiet() {
+    let f = scan(
+        "app/http.py",
+        "r = requests.get(u, verify=\"/etc/ssl/ca.pem\")\n",
+    );
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].severity, Severity::Warning);
+    for quiet in [
+        "if settings.DEBUG:\n    pass\n",
+        "x = settings.SESSION_COOKIE_SECURE\n",
+        "flag = getattr(settings, \"DEBUG\")\n",
+        "DEBUG = os.environ.get(\"DEBUG\") == \"1\"\n",
+        "r = requests.get(u, verify=settings.CA_BUNDLE)\n",
+        "DEBUG = env.bool(\"DEBUG\")\n",
+        "\"\"\"Set DEBUG = True for local runs.\"\"\"\n",
+        "# DEBUG = True\n",
+        "if DEBUG == True:\n    pass\n",
+        "INSTALLED_APPS += [\"debug_toolbar\"]\n",
+        "send(user, verify_email=False)\n",
+        "opts = {\"verify_signature\": False}\n",
+        "print(\"verify=False is bad\")\n",
+    ] {
+        let f = scan("app/views.py", quiet);
+        assert!(f.is_empty(), "{quiet:?} gave {f:?}");
+    }
+}
+
+#[test]
+fn config_file_types() {
+    let cases = [
+        ("config/app.toml", "[app]\ndebug = true\n", "debug-mode", 2),
+        (
+            "config/app.yaml",
+            "server:\n  DEBUG: true\n",
+            "debug-mode",
+            2,
+        ),
+        (".env.production", "A=1\nDEBUG=1\n", "debug-mode", 2),
+        (
+            "config/app.json",
+            "{\n  \"debug\": true\n}\n",
+            "debug-mode",
+            2,
+        ),
+        ("config/app.ini", "[app]\ndebug = true\n", "debug-mode", 2),
+        ("setup.cfg", "[app]\ndebug: yes\n", "debug-mode", 2),
+        (
+            "Dockerfile",
+            "FROM python\nENV DEBUG=1 PORT=80\n",
+            "debug-mode",
+            2,
+        ),
+        (
+            "docker-compose.yml",
+            "services:\n  web:\n    environment:\n      - DEBUG=1\n",
+            "debug-mode",
+            4,
+        ),
+        (
+            "docker-compose.yml",
+            "services:\n  web:\n    cap_add:\n      - ALL\n",
+            "container-capabilities",
+            4,
+        ),
+        (
+            "deploy/nginx.conf",
+            "server {\n  client_max_body_size 0;\n}\n",
+            "nginx-body-unlimited",
+            2,
+        ),
+        (
+            "gunicorn.conf.py",
+            "bind = \"0.0.0.0:8000\"\n",
+            "gunicorn-bind-all",
+            1,
+        ),
+        (
+            "config/app.yaml",
+            "ALLOWED_HOSTS:\n  - \"*\"\n",
+            "allowed-hosts-wildcard",
+            2,
+        ),
+    ];
+    for (path, text, rule, line) in cases {
+        let found = errors(&scan(path, text));
+        assert!(
+            found.contains(&(rule.to_string(), line)),
+            "{path}: {found:?}"
+        );
+    }
+    assert!(scan("config/app.yaml", "debug: ${DEBUG}\n").is_empty());
+    assert!(scan("README.md", "DEBUG = True\n").is_empty());
+}
+
+#[test]
+fn only_selected_lines_are_reported() {
+    let text = "DEBUG = True\nALLOWED_HOSTS = [\"*\"]\n";
+    let s = scanner();
+    let found = s.scan("app/settings.py", text, Lines::Only(&[2]));
+    assert_eq!(
+        errors(&found),
+        vec![("allowed-hosts-wildcard".to_string(), 2)]
+    );
+    assert!(s.scan("app/settings.py", text, Lines::Only(&[])).is_empty());
+    assert!(s
+        .scan("app/settings.py", text, Lines::Only(&[3]))
+        .is_empty());
+}
+
+#[test]
+fn disabled_rules_are_skipped_and_listed() {
+    let disabled: HashSet<String> = ["debug-mode".to_string()].into();
+    let s = match SecurityScanner::new(&[], &disabled) {
+        Ok(s) => s,
+        Err(e) => panic!("{e:#}"),
+    };
+    assert!(s
+        .scan("app/settings.py", "DEBUG = True\n", Lines::All)
+        .is_empty());
+    let info = s.rules();
+    assert!(info.iter().any(|r| r.id == "debug-mode" && !r.enabled));
+    assert!(info.iter().any(|r| r.id == "csrf-exempt" && r.enabled));
+}
+
+fn user_rule(toml_text: &str) -> SecurityRule {
+    match toml::from_str(toml_text) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn user_rules_work_and_bad_ones_name_their_id() {
+    let good = user_rule(
+        "id = \"acme-audit-off\"\ncategory = \"logging\"\ndescription = \"audit log off\"\nkey = \"ACME_AUDIT\"\ninsecure = \"(?i)^false$\"\n",
+    );
+    let s = match SecurityScanner::new(&[good], &HashSet::new()) {
+        Ok(s) => s,
+        Err(e) => panic!("{e:#}"),
+    };
+    let found = errors(&s.scan("app/settings.py", "ACME_AUDIT = False\n", Lines::All));
+    assert_eq!(found, vec![("acme-audit-off".to_string(), 1)]);
+
+    let bad = user_rule(
+        "id = \"acme-broken\"\ncategory = \"x\"\ndescription = \"d\"\nkey = \"(unclosed\"\ninsecure = \"x\"\n",
+    );
+    let err = match SecurityScanner::new(&[bad], &HashSet::new()) {
+        Ok(_) => panic!("a broken regex was accepted"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(err.contains("acme-broken"), "{err}");
+    let neither = user_rule("id = \"acme-empty\"\ncategory = \"x\"\ndescription = \"d\"\n");
+    let err = SecurityScanner::new(&[neither], &HashSet::new())
+        .err()
+        .map(|e| format!("{e:#}"));
+    assert!(err.is_some_and(|e| e.contains("acme-empty")));
+    assert!(toml::from_str::<SecurityRule>(
+        "id = \"a\"\ncategory = \"x\"\ndescription = \"d\"\nkeyy = \"X\"\n"
+    )
+    .is_err());
+}
+
+#[test]
+fn secret_key_values_are_redacted() {
+    let f = scan(
+        "app/settings.py",
+        "SECRET_KEY = \"django-insecure-abcdefghijklmnop\"\n",
+    );
+    assert_eq!(f.len(), 1);
+    let snippet = f[0].snippet.clone().unwrap_or_default();
+    assert!(!snippet.contains("abcdefghijklmnop"), "{snippet}");
+    assert!(
+        !f[0].message.contains("abcdefghijklmnop"),
+        "{}",
+        f[0].message
+    );
+}
+
+#[test]
+fn fingerprint_does_not_depend_on_the_line() {
+    let a = scan("app/settings.py", "DEBUG = True\n");
+    let b = scan("app/settings.py", "\n\nDEBUG  =  True\n");
+    assert_eq!(a[0].fingerprint, b[0].fingerprint);
+    assert_ne!(a[0].line, b[0].line);
+}
+
+#[test]
+fn default_files_come_from_the_pack() {
+    let files = SecurityScanner::default_files();
+    assert!(files.iter().any(|f| f == "**/security.py"));
+    assert!(files.iter().any(|f| f == "config/security/**"));
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    let s = scanner();
+    for text in [
+        "\"\"\"",
+        "x = (",
+        "'",
+        "é = ('ü\n",
+        "DEBUG =",
+        "\u{feff}DEBUG = True",
+        "a\\\n",
+    ] {
+        for path in [
+            "a.py",
+            "a.toml",
+            "a.yaml",
+            ".env",
+            "a.json",
+            "Dockerfile",
+            "a.conf",
+        ] {
+            let _ = s.scan(path, text, Lines::All);
+            let _ = s.scan(path, text, Lines::Only(&[1, 5, 99]));
+        }
+    }
+}
