@@ -739,9 +739,9 @@ fn config_settings(
                 return out;
             }
             let key_re = if file_type == FileType::Toml {
-                re(&KEY_EQ, r#"^\s*([A-Za-z0-9_."'-]+)\s*=\s*(.*)$"#)
+                re(&KEY_EQ, r#"(?s)^\s*([A-Za-z0-9_."'-]+)\s*=\s*(.*)$"#)
             } else {
-                re(&INI_KEY, r"^\s*([A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$")
+                re(&INI_KEY, r"(?s)^\s*([A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$")
             };
             if let Some(c) = key_re.captures(line) {
                 if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
@@ -768,7 +768,8 @@ fn config_settings(
             }
         }
         FileType::Json => {
-            if let Some(c) = re(&JSON_KEY, r#"^\s*"([^"]+)"\s*:\s*(.*?),?\s*$"#).captures(line) {
+            if let Some(c) = re(&JSON_KEY, r#"(?s)^\s*"([^"]+)"\s*:\s*(.*?),?\s*$"#).captures(line)
+            {
                 if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
                     out.push(config_setting(k.as_str(), k.start(), v.as_str(), ""));
                 }
@@ -779,7 +780,7 @@ fn config_settings(
             let item = re(&YAML_ITEM, r"^(\s*)-\s+(.*)$").captures(line);
             let key = re(
                 &YAML_KEY,
-                r#"^\s*(?:-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*:(?:\s+(.*))?$"#,
+                r#"(?s)^\s*(?:-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*:(?:\s+(.*))?$"#,
             )
             .captures(line);
             let is_item = item.is_some();

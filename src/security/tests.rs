@@ -324,3 +324,17 @@ fn odd_input_does_not_panic() {
         }
     }
 }
+
+#[test]
+fn multi_line_lists_in_config_files() {
+    let toml_text = "[cors]\nallow_origins = [\n  \"https://a.example.com\",\n  \"*\",\n]\n";
+    assert_eq!(
+        errors(&scan("config/app.toml", toml_text)),
+        vec![("cors-any-origin".to_string(), 2)]
+    );
+    let json_text = "{\n  \"cors\": {\n    \"origins\": [\n      \"*\"\n    ]\n  }\n}\n";
+    assert_eq!(
+        errors(&scan("config/app.json", json_text)),
+        vec![("cors-any-origin".to_string(), 3)]
+    );
+}
