@@ -364,13 +364,14 @@ impl SecurityScanner {
             return out;
         }
         if let Some(key) = rule.key.get() {
-            let Some(insecure) = rule.insecure.get() else {
-                return out;
-            };
             for setting in &statement.settings {
                 if !key.is_match(&setting.name) {
                     continue;
                 }
+                // Compiled only once a setting of this name turns up.
+                let Some(insecure) = rule.insecure.get() else {
+                    return out;
+                };
                 if file_type == FileType::Python {
                     if let Some(call) = rule.call.get() {
                         let in_call = matches!(setting.form, Form::Kwarg | Form::DictKey);
@@ -458,7 +459,7 @@ impl SecurityScanner {
         let message = match hit.severity {
             Severity::Error => format!("{setting} ({}): {}", r.category, r.description),
             _ => format!(
-                "{setting} is a {} setting written inline (the value is safe, but it belongs in a designated security file)",
+                "{setting} ({}): a security setting written inline; the value is safe, but it belongs in a designated security file",
                 r.category
             ),
         };
