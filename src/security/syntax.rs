@@ -395,6 +395,7 @@ fn python_settings(statement: &Statement) -> Vec<Setting> {
     static NAME_EQ: OnceLock<Regex> = OnceLock::new();
     static KEY_STR: OnceLock<Regex> = OnceLock::new();
     static ANNOTATED: OnceLock<Regex> = OnceLock::new();
+    static CHAIN: OnceLock<Regex> = OnceLock::new();
     let text = statement.text.as_str();
     let bytes = text.as_bytes();
     let mask = &statement.in_string;
@@ -414,6 +415,12 @@ fn python_settings(statement: &Statement) -> Vec<Setting> {
         let prev = if p == 0 { None } else { Some(bytes[p - 1]) };
         let (form, context) = match prev {
             None | Some(b';') => (Form::Assign, String::new()),
+            // Chained assignment: `DEBUG = TEMPLATE_DEBUG = True`.
+            Some(b'=')
+                if re(&CHAIN, r"^\s*(?:[A-Za-z_][\w.]*[ \t]*=[ \t]*)+$").is_match(&text[..p]) =>
+            {
+                (Form::Assign, String::new())
+            }
             Some(b'.') => {
                 let mut q = p - 1;
                 while q > 0 && (is_ident(bytes[q - 1]) || bytes[q - 1] == b'.') {
