@@ -135,32 +135,42 @@ fn safe_literals_warn_and_lookalikes_stay_quiet() {
 #[test]
 fn config_file_types() {
     let cases = [
-        ("config/app.toml", "[app]\ndebug = true\n", "debug-mode", 2),
+        (
+            "config/app.toml",
+            "[app]\ndebug = true\n",
+            "debug-mode-config",
+            2,
+        ),
         (
             "config/app.yaml",
             "server:\n  DEBUG: true\n",
-            "debug-mode",
+            "debug-mode-config",
             2,
         ),
-        (".env.production", "A=1\nDEBUG=1\n", "debug-mode", 2),
+        (".env.production", "A=1\nDEBUG=1\n", "debug-mode-config", 2),
         (
             "config/app.json",
             "{\n  \"debug\": true\n}\n",
-            "debug-mode",
+            "debug-mode-config",
             2,
         ),
-        ("config/app.ini", "[app]\ndebug = true\n", "debug-mode", 2),
-        ("setup.cfg", "[app]\ndebug: yes\n", "debug-mode", 2),
+        (
+            "config/app.ini",
+            "[app]\ndebug = true\n",
+            "debug-mode-config",
+            2,
+        ),
+        ("setup.cfg", "[app]\ndebug: yes\n", "debug-mode-config", 2),
         (
             "Dockerfile",
             "FROM python\nENV DEBUG=1 PORT=80\n",
-            "debug-mode",
+            "debug-mode-config",
             2,
         ),
         (
             "docker-compose.yml",
             "services:\n  web:\n    environment:\n      - DEBUG=1\n",
-            "debug-mode",
+            "debug-mode-config",
             4,
         ),
         (
@@ -217,6 +227,7 @@ fn only_selected_lines_are_reported() {
 #[test]
 fn disabled_rules_are_skipped_and_listed() {
     let disabled: HashSet<String> = ["debug-mode".to_string()].into();
+    // debug-mode-config still covers config files; debug-mode alone is off.
     let s = match SecurityScanner::new(&[], &disabled) {
         Ok(s) => s,
         Err(e) => panic!("{e:#}"),
@@ -337,4 +348,18 @@ fn multi_line_lists_in_config_files() {
         errors(&scan("config/app.json", json_text)),
         vec![("cors-any-origin".to_string(), 3)]
     );
+}
+
+#[test]
+fn comparisons_and_constants_are_not_settings() {
+    for quiet in [
+        "will_verify = context.verify_mode != ssl.CERT_NONE\n",
+        "if value == TLSVersion.SSLv3:\n    pass\n",
+        "_create_default_https_context = create_default_context\n",
+        "DEBUG = 1\nINFO = 2\n",
+    ] {
+        let f = errors(&scan("lib/module.py", quiet));
+        assert!(f.is_empty(), "{quiet:?} gave {f:?}");
+    }
+    assert!(!errors(&scan("lib/module.py", "ctx.verify_mode = ssl.CERT_NONE\n")).is_empty());
 }
