@@ -363,3 +363,36 @@ fn comparisons_and_constants_are_not_settings() {
     }
     assert!(!errors(&scan("lib/module.py", "ctx.verify_mode = ssl.CERT_NONE\n")).is_empty());
 }
+
+#[test]
+fn random_input_does_not_panic() {
+    // A fixed linear congruential generator: reproducible, no dependency.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let alphabet: Vec<char> = "DEBUG=True:\"'#[](){},.\\\n\r\t -*é€verify_ssl0o777ENV USER -\u{0}"
+        .chars()
+        .collect();
+    let s = scanner();
+    let added = [1, 2, 3, 5, 8, 13];
+    for round in 0..300 {
+        let len = (round * 7) % 200;
+        let mut text = String::new();
+        for _ in 0..len {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            text.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+        }
+        for path in [
+            "a.py",
+            "a.toml",
+            "a.yaml",
+            "docker-compose.yml",
+            ".env",
+            "a.json",
+            "Dockerfile",
+            "a.conf",
+            "a.ini",
+        ] {
+            let _ = s.scan(path, &text, Lines::All);
+            let _ = s.scan(path, &text, Lines::Only(&added));
+        }
+    }
+}
