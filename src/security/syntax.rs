@@ -33,7 +33,11 @@ impl FileType {
             return Some(FileType::Dockerfile);
         }
         if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
-            return Some(FileType::Env);
+            // Templates hold placeholders and local defaults, not settings.
+            let template = [".example", ".sample", ".template", ".dist", ".tmpl"]
+                .iter()
+                .any(|t| lower.ends_with(t));
+            return if template { None } else { Some(FileType::Env) };
         }
         let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
         match ext {
@@ -412,7 +416,9 @@ fn python_settings(statement: &Statement) -> Vec<Setting> {
         while p > 0 && matches!(bytes[p - 1], b' ' | b'\t' | b'\n' | b'\\') {
             p -= 1;
         }
-        let prev = if p == 0 { None } else { Some(bytes[p - 1]) };
+        // A byte-order mark before the first statement is not code.
+        let at_start = p == 0 || (p == 3 && text.starts_with('\u{feff}'));
+        let prev = if at_start { None } else { Some(bytes[p - 1]) };
         let (form, context) = match prev {
             None | Some(b';') => (Form::Assign, String::new()),
             // Chained assignment: `DEBUG = TEMPLATE_DEBUG = True`.

@@ -207,6 +207,11 @@ fn config_file_types() {
     }
     assert!(scan("config/app.yaml", "debug: ${DEBUG}\n").is_empty());
     assert!(scan("README.md", "DEBUG = True\n").is_empty());
+    assert!(scan(".env.example", "DEBUG=1\n").is_empty());
+    assert_eq!(
+        errors(&scan("app/settings.py", "\u{feff}DEBUG = True\n")).len(),
+        1
+    );
 }
 
 #[test]
