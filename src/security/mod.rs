@@ -319,6 +319,7 @@ impl SecurityScanner {
             return out;
         }
         let raw_lines: Vec<&str> = text.split('\n').collect();
+        let dev_file = is_development_path(path);
         let mut seen: HashSet<(usize, u32)> = HashSet::new();
         for statement in syntax::statements(file_type, text) {
             if !lines.any_in(statement.first_line, statement.last_line()) {
@@ -338,9 +339,20 @@ impl SecurityScanner {
                 .collect();
             for index in candidates {
                 let rule = &self.rules[index];
-                for hit in self.hits(rule, file_type, &statement) {
+                for mut hit in self.hits(rule, file_type, &statement) {
                     if !lines.contains(hit.line) || !seen.insert((index, hit.line)) {
                         continue;
+                    }
+                    if hit.severity == Severity::Error
+                        && (dev_file
+                            || (file_type == FileType::Python
+                                && enclosing_class(&raw_lines, hit.line)
+                                    .is_some_and(is_development_name)))
+                    {
+                        // Development settings may be lax; still shown, and
+                        // strict mode still blocks them.
+                        hit.severity = Severity::Warning;
+                        hit.development = true;
                     }
                     let raw = raw_lines
                         .get(hit.line as usize - 1)
@@ -392,6 +404,7 @@ impl SecurityScanner {
                     name: setting.name.clone(),
                     value: setting.value.clone(),
                     severity,
+                    development: false,
                 });
             }
         } else if let Some(pattern) = rule.pattern.get() {
@@ -435,6 +448,7 @@ impl SecurityScanner {
                     name,
                     value,
                     severity,
+                    development: false,
                 });
             }
         }
@@ -458,6 +472,10 @@ impl SecurityScanner {
         };
         let message = match hit.severity {
             Severity::Error => format!("{setting} ({}): {}", r.category, r.description),
+            _ if hit.development => format!(
+                "{setting} ({}): {}; allowed as a warning in development settings, but it belongs in a designated security file",
+                r.category, r.description
+            ),
             _ => format!(
                 "{setting} ({}): a security setting written inline; the value is safe, but it belongs in a designated security file",
                 r.category
@@ -508,6 +526,59 @@ struct Hit {
     name: String,
     value: String,
     severity: Severity,
+    /// An insecure value in development settings, reported as a warning.
+    development: bool,
+}
+
+/// Whether `path` names development or test settings (`settings/dev.py`,
+/// `local_settings.py`, `.env.development`, `docker-compose.override.yml`).
+fn is_development_path(path: &str) -> bool {
+    static DEV: OnceLock<Option<Regex>> = OnceLock::new();
+    DEV.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?:^|/)(?:dev|devel|development|local|testing)(?:/|\.[a-z]+$)|(?:^|/)local_settings\.py$|[._-](?:dev|devel|development|local|testing)\.[a-z]+$|(?:^|/)docker-compose\.override\.ya?ml$|(?:^|/)\.env\.(?:dev|development|local|test|testing)$",
+        )
+        .ok()
+    })
+    .as_ref()
+    .is_some_and(|r| r.is_match(path))
+}
+
+fn is_development_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["dev", "local", "test", "debug"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// The Python class whose body holds line `line` (1-based), by indentation.
+fn enclosing_class<'t>(raw_lines: &[&'t str], line: u32) -> Option<&'t str> {
+    let indent_of = |l: &str| l.len() - l.trim_start().len();
+    let mut limit = indent_of(raw_lines.get(line as usize - 1)?);
+    if limit == 0 {
+        return None;
+    }
+    for l in raw_lines[..line as usize - 1].iter().rev() {
+        let trimmed = l.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = indent_of(l);
+        if indent >= limit {
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("class ") {
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            return Some(&rest[..end]);
+        }
+        if indent == 0 {
+            return None;
+        }
+        limit = indent;
+    }
+    None
 }
 
 fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {

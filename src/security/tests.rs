@@ -401,3 +401,44 @@ fn random_input_does_not_panic() {
         }
     }
 }
+
+#[test]
+fn development_settings_warn_instead_of_block() {
+    let flask = "class Config:\n    DEBUG = False\n\nclass DevelopmentConfig(Config):\n    DEBUG = True\n\nclass ProductionConfig(Config):\n    DEBUG = True\n";
+    let found = scan("app/config.py", flask);
+    let at = |line: u32| {
+        found
+            .iter()
+            .find(|f| f.line == Some(line))
+            .map(|f| f.severity)
+    };
+    assert_eq!(at(5), Some(Severity::Warning));
+    assert_eq!(at(8), Some(Severity::Error));
+    for path in [
+        "app/settings/dev.py",
+        "app/local_settings.py",
+        "config/settings_local.py",
+        ".env.development",
+        "docker-compose.override.yml",
+    ] {
+        let text = if path.ends_with(".py") {
+            "DEBUG = True\n"
+        } else if path.ends_with(".yml") {
+            "services:\n  web:\n    environment:\n      - DEBUG=1\n"
+        } else {
+            "DEBUG=1\n"
+        };
+        let f = scan(path, text);
+        assert!(
+            !f.is_empty() && f.iter().all(|f| f.severity == Severity::Warning),
+            "{path}: {f:?}"
+        );
+    }
+    for path in [
+        "app/settings/production.py",
+        "app/devices.py",
+        "app/settings.py",
+    ] {
+        assert_eq!(errors(&scan(path, "DEBUG = True\n")).len(), 1, "{path}");
+    }
+}
