@@ -321,10 +321,11 @@ impl SecurityScanner {
         let raw_lines: Vec<&str> = text.split('\n').collect();
         let dev_file = is_development_path(path);
         let mut seen: HashSet<(usize, u32)> = HashSet::new();
-        for statement in syntax::statements(file_type, text) {
+        for mut statement in syntax::statements(file_type, text) {
             if !lines.any_in(statement.first_line, statement.last_line()) {
                 continue;
             }
+            syntax::fill_settings(file_type, &mut statement);
             let mut here = self.candidates(&statement.text);
             // A YAML list item is keyed by its parent, which is not in its text.
             for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {

@@ -228,14 +228,13 @@ fn push_python(
     if text.trim().is_empty() {
         return;
     }
-    let mut statement = Statement {
+    // Settings are extracted later, only for statements on selected lines.
+    out.push(Statement {
         text: text.to_string(),
         in_string: in_string.to_vec(),
         first_line,
         settings: Vec::new(),
-    };
-    statement.settings = python_settings(&statement);
-    out.push(statement);
+    });
 }
 
 /// Comments and triple-quoted strings blanked to spaces (newlines kept, so
@@ -393,6 +392,14 @@ fn value_at(text: &str, mask: &[bool], from: usize, stop_at_newline: bool) -> St
         i += 1;
     }
     text.get(from..i).unwrap_or("").trim().to_string()
+}
+
+/// Fills in the settings of a Python statement (config statements get
+/// theirs while being read, since sections and parents carry over).
+pub fn fill_settings(file_type: FileType, statement: &mut Statement) {
+    if file_type == FileType::Python {
+        statement.settings = python_settings(statement);
+    }
 }
 
 fn python_settings(statement: &Statement) -> Vec<Setting> {
