@@ -442,3 +442,22 @@ fn development_settings_warn_instead_of_block() {
         assert_eq!(errors(&scan(path, "DEBUG = True\n")).len(), 1, "{path}");
     }
 }
+
+#[test]
+fn scanner_is_shared_across_threads() {
+    fn assert_sync<T: Sync + Send>(_: &T) {}
+    let s = scanner();
+    assert_sync(&s);
+    let found: Vec<usize> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    s.scan("app/settings.py", "DEBUG = True\n", Lines::All)
+                        .len()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).collect()
+    });
+    assert_eq!(found, vec![1, 1, 1, 1]);
+}
