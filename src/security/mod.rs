@@ -472,13 +472,16 @@ impl SecurityScanner {
             shorten_to(&hit.name, 80)
         };
         let message = match hit.severity {
-            Severity::Error => format!("{setting} ({}): {}", r.category, r.description),
+            Severity::Error => format!(
+                "{setting} — insecure {} security-setting: {}",
+                r.category, r.description
+            ),
             _ if hit.development => format!(
-                "{setting} ({}): {}; allowed as a warning in development settings, but it belongs in a designated security file",
+                "{setting} — insecure {} security-setting in development settings ({}); allowed as a warning, but it belongs in a designated security file",
                 r.category, r.description
             ),
             _ => format!(
-                "{setting} ({}): a security setting written inline; the value is safe, but it belongs in a designated security file",
+                "{setting} — {} security-setting written inline: the value is safe, but it belongs in a designated security file",
                 r.category
             ),
         };
