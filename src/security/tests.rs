@@ -461,3 +461,21 @@ fn scanner_is_shared_across_threads() {
     });
     assert_eq!(found, vec![1, 1, 1, 1]);
 }
+
+#[test]
+fn rule_info_explains_each_rule() {
+    let info = scanner().rules();
+    assert!(info.len() >= 40);
+    for rule in &info {
+        assert_eq!(rule.kind, "security-setting");
+        assert!(!rule.matches.is_empty(), "{}", rule.id);
+        assert!(!rule.why.is_empty() && !rule.fix.is_empty(), "{}", rule.id);
+        assert!(
+            !rule.example_bad.is_empty() && !rule.example_good.is_empty(),
+            "{}",
+            rule.id
+        );
+    }
+    let cors = info.iter().find(|r| r.id == "cors-any-origin");
+    assert!(cors.is_some_and(|r| r.matches.contains("allow_origins") && r.category == "cors"));
+}
