@@ -231,7 +231,7 @@ impl SecretScanner {
                         continue;
                     };
                     if self.disabled.contains(block.kind)
-                        || !lines.any_in(number, (block.last + 1) as u32)
+                        || !lines.any_in((block.first + 1) as u32, (block.last + 1) as u32)
                     {
                         continue;
                     }
