@@ -32,7 +32,9 @@ pub const GENERIC_KEYWORDS: &[&str] = &[
     "private_key",
     "privatekey",
     "access_key",
+    "accesskey",
     "signing_key",
+    "signingkey",
     "encryption_key",
     "master_key",
 ];
@@ -381,7 +383,16 @@ pub fn key_block<'t>(text: &'t str, starts: &[usize], index: usize) -> Option<Ke
             });
         }
     }
-    // No END marker (truncated paste): the header plus a body still counts.
+    // No END marker (truncated paste): the header plus a body still counts,
+    // but only when the next line is base64 (code that mentions a header is not).
+    let next = line_at(text, starts, index + 1).trim();
+    let base64_line = next.len() >= 40
+        && next
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    if !base64_line {
+        return None;
+    }
     let last = (index + 3).min(starts.len().saturating_sub(1));
     let block_end = starts[last] + line_at(text, starts, last).len();
     let secret = text.get(block_start..block_end)?;

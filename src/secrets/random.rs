@@ -210,6 +210,7 @@ fn is_wordish(value: &str) -> bool {
     trimmed.len() * 4 >= value.len() * 3
         && trimmed.chars().all(|c| c.is_ascii_alphabetic())
         && has_lowercase_word(trimmed)
+        && trimmed.chars().filter(char::is_ascii_uppercase).count() * 5 <= trimmed.len()
         && value.len() - trimmed.len() <= 4
         && value.len() > 12
 }
@@ -269,6 +270,7 @@ mod tests {
             "9f86d081884c7d659a2feaa0c55ad015",
             "gH7kP2mQ9xR4tL8wZ3vN6bJ1cF5dS0aE",
             "u8Xb-2kPq_9LmZ4r",
+            "LeAzuzRWPpTUefbnoFq5",
         ] {
             assert!(looks_random(value), "{value} should look random");
         }
