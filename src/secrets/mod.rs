@@ -174,6 +174,7 @@ impl SecretScanner {
             Some(
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .match_kind(MatchKind::Standard)
                     .build(&patterns)
                     .context("building the secret keyword matcher")?,
