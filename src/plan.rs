@@ -295,10 +295,12 @@ impl Plan {
         })
     }
 
-    /// Whether `path` is service configuration (designated security files are).
+    /// Whether `path` is service configuration: designated security files
+    /// and the paths record policies single out (migrations, …) are.
     pub fn is_config(&self, path: &str) -> bool {
         self.is_security_file(path)
             || (self.config_files.is_match(path) && !self.config_exclude.is_match(path))
+            || self.field_policies.iter().any(|p| p.paths.is_match(path))
     }
 
     pub fn is_security_file(&self, path: &str) -> bool {

@@ -73,7 +73,7 @@ fn record_with_unknown_key_or_bad_toml() {
     repo.write("config/app.toml", "a = 1\n");
     repo.write(
         "config-changes/r.toml",
-        &format!("{RECORD}approver = \"@x\"\n"),
+        format!("{RECORD}approver = \"@x\"\n"),
     );
     repo.git(&["add", "-A"]).ok();
     repo.confgate(&["hook", "pre-commit"])

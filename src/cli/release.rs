@@ -155,7 +155,7 @@ fn check_environments(
             report.push(json!({"name": name, "path": path, "ok": false}));
             continue;
         };
-        let Some(format) = keydiff::format_for(path) else {
+        let Some(format) = keydiff::format_for_text(path, &text) else {
             bail!("[environments] {name} = {path:?}: confgate cannot read this file type (use TOML, YAML, JSON, INI, .env or a settings module)");
         };
         match keydiff::parse(format, &text) {

@@ -1,7 +1,43 @@
 //! Key-level view of config files: parse TOML, YAML, JSON, INI, `.env` and
 //! Python settings modules into flat `dotted.key -> value` maps, and diff them.
+//!
+//! Values are rendered canonically so that formatting-only edits (spacing,
+//! quote style, `0x10` vs `16`) are not reported as changes. Strings render
+//! as their content without quotes, so `"300"` and `300` look the same; a
+//! type-only change is therefore not reported. Scalars inside arrays are
+//! quoted JSON-style (`["a", "b"]`). Empty maps render as `{}`; nulls as
+//! `null` (YAML `~`, JSON `null`; Python keeps `None` as written).
+//!
+//! Keys: nested maps become dotted keys (`database.default.host`), segments
+//! with dots, spaces, quotes or brackets are quoted (`servers."a.b".port`),
+//! arrays holding maps or arrays are indexed (`jobs[0].name`), a scalar
+//! document root is `$`, and YAML files with several non-empty documents
+//! prefix keys with the document index (`[1].a`).
+//!
+//! Line numbers: YAML from the parser's event markers, INI, `.env` and
+//! Python from our own line tracking, TOML from `toml_edit` key spans
+//! (`ImDocument` keeps them), JSON from a second light scan of the text
+//! that serde_json already validated. Every key has a real line, except
+//! scalars inside JSON arrays that also hold maps, which get their array's.
 
 use std::collections::BTreeMap;
+
+mod env;
+mod ini;
+mod json;
+mod python;
+mod toml;
+mod yaml;
+
+/// Nesting deeper than this is treated as hostile input.
+pub(crate) const MAX_DEPTH: usize = 64;
+/// More keys than this in one file is treated as hostile input.
+pub(crate) const MAX_KEYS: usize = 100_000;
+/// Files larger than this are not parsed at all (config files are small;
+/// this keeps the memory of a hostile file to a few times its size).
+pub(crate) const MAX_BYTES: usize = 4 << 20;
+/// Key used for a document whose root is a scalar or an array of scalars.
+pub(crate) const ROOT_KEY: &str = "$";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -14,8 +50,50 @@ pub enum Format {
 }
 
 /// The format to parse `path` as, from its name; `None` when not key-based.
-pub fn format_for(_path: &str) -> Option<Format> {
-    None
+///
+/// `*.conf` gives `None` here, because most such files (nginx, Apache,
+/// rsyslog) are not INI; use [`format_for_text`] to accept INI-like ones.
+pub fn format_for(path: &str) -> Option<Format> {
+    let path = path.replace('\\', "/");
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    let lower = name.to_ascii_lowercase();
+    let parent = path
+        .rsplit('/')
+        .nth(1)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if lower.ends_with(".py") {
+        let python = matches!(
+            lower.as_str(),
+            "settings.py" | "config.py" | "gunicorn.conf.py" | "local_settings.py"
+        ) || lower.ends_with("_settings.py")
+            || parent == "settings";
+        return python.then_some(Format::PythonSettings);
+    }
+    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
+        return Some(Format::Env);
+    }
+    let ext = lower.rsplit_once('.').map(|(_, ext)| ext)?;
+    match ext {
+        "toml" => Some(Format::Toml),
+        "yaml" | "yml" => Some(Format::Yaml),
+        "json" => Some(Format::Json),
+        "ini" | "cfg" => Some(Format::Ini),
+        "properties" => Some(Format::Env),
+        _ => None,
+    }
+}
+
+/// Like [`format_for`], and also `Ini` for a `*.conf` file whose text looks
+/// like INI: its first meaningful line is a `[section]` header and every
+/// other line is a header, a `key = value` / `key: value` line, a comment
+/// or an indented continuation.
+pub fn format_for_text(path: &str, text: &str) -> Option<Format> {
+    if let Some(format) = format_for(path) {
+        return Some(format);
+    }
+    let lower = path.to_ascii_lowercase();
+    (lower.ends_with(".conf") && ini::looks_like_ini(text)).then_some(Format::Ini)
 }
 
 /// One leaf value, rendered canonically, with the line it is on (1-based).
@@ -35,8 +113,71 @@ pub struct ParseError {
     pub message: String,
 }
 
-pub fn parse(_format: Format, _text: &str) -> Result<KeyMap, ParseError> {
-    Ok(KeyMap::new())
+impl ParseError {
+    pub(crate) fn at(line: u32, column: u32, message: impl Into<String>) -> ParseError {
+        ParseError {
+            line: Some(line),
+            column: Some(column),
+            message: non_empty(message.into()),
+        }
+    }
+
+    pub(crate) fn nowhere(message: impl Into<String>) -> ParseError {
+        ParseError {
+            line: None,
+            column: None,
+            message: non_empty(message.into()),
+        }
+    }
+}
+
+/// Some parsers have no words for some errors, others use several lines; a
+/// report needs exactly one line.
+fn non_empty(message: String) -> String {
+    if message.trim().is_empty() {
+        "syntax error".to_string()
+    } else if message.contains(['\n', '\r']) {
+        message
+            .lines()
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(": ")
+    } else {
+        message
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, "line {line}, column {column}: ")?,
+            (Some(line), None) => write!(f, "line {line}: ")?,
+            _ => {}
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Parse `text` into a flat key map. Never panics; bounded in time and
+/// memory (see `MAX_DEPTH`, `MAX_KEYS`, `MAX_BYTES`).
+pub fn parse(format: Format, text: &str) -> Result<KeyMap, ParseError> {
+    if text.len() > MAX_BYTES {
+        return Err(ParseError::nowhere(format!(
+            "file too large to parse ({} bytes, limit {} bytes)",
+            text.len(),
+            MAX_BYTES
+        )));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match format {
+        Format::Toml => toml::parse(text),
+        Format::Yaml => yaml::parse(text),
+        Format::Json => json::parse(text),
+        Format::Ini => ini::parse(text),
+        Format::Env => env::parse(text),
+        Format::PythonSettings => python::parse(text),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,15 +195,6 @@ pub enum KeyChange {
         old: KeyValue,
         new: KeyValue,
     },
-}
-
-pub fn diff(_old: &KeyMap, _new: &KeyMap) -> Vec<KeyChange> {
-    Vec::new()
-}
-
-/// Whether values of `key` must be redacted when shown.
-pub fn is_secret_key(_key: &str) -> bool {
-    false
 }
 
 impl KeyChange {
@@ -83,6 +215,844 @@ impl KeyChange {
     }
 }
 
+/// Changes from `old` to `new`, sorted by key. A key that only moved to
+/// another line is not a change.
+pub fn diff(old: &KeyMap, new: &KeyMap) -> Vec<KeyChange> {
+    let mut changes = Vec::new();
+    let mut olds = old.iter().peekable();
+    let mut news = new.iter().peekable();
+    loop {
+        match (olds.peek(), news.peek()) {
+            (None, None) => break,
+            (Some((key, value)), None) => {
+                changes.push(removed(key, value));
+                olds.next();
+            }
+            (None, Some((key, value))) => {
+                changes.push(added(key, value));
+                news.next();
+            }
+            (Some((old_key, old_value)), Some((new_key, new_value))) => {
+                match old_key.cmp(new_key) {
+                    std::cmp::Ordering::Less => {
+                        changes.push(removed(old_key, old_value));
+                        olds.next();
+                    }
+                    std::cmp::Ordering::Greater => {
+                        changes.push(added(new_key, new_value));
+                        news.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        if old_value.value != new_value.value {
+                            changes.push(KeyChange::Modified {
+                                key: (*old_key).clone(),
+                                old: (*old_value).clone(),
+                                new: (*new_value).clone(),
+                            });
+                        }
+                        olds.next();
+                        news.next();
+                    }
+                }
+            }
+        }
+    }
+    changes
+}
+
+fn added(key: &str, value: &KeyValue) -> KeyChange {
+    KeyChange::Added {
+        key: key.to_string(),
+        new: value.clone(),
+    }
+}
+
+fn removed(key: &str, value: &KeyValue) -> KeyChange {
+    KeyChange::Removed {
+        key: key.to_string(),
+        old: value.clone(),
+    }
+}
+
+/// Longest value shown by [`describe`], in characters.
+const SHOWN_VALUE_CHARS: usize = 60;
+
+/// One line for a change: `cache.ttl 60 → 300`, `+ features.search_v2 = true`,
+/// `- legacy.url`. Values of secret keys are redacted, passwords inside URLs
+/// (`scheme://user:pass@host`) are masked, long values are shortened.
 pub fn describe(change: &KeyChange) -> String {
-    change.key().to_string()
+    let full_key = change.key();
+    let key = shown_key(full_key);
+    match change {
+        KeyChange::Added { new, .. } => {
+            format!("+ {key} = {}", shown_value(full_key, &new.value))
+        }
+        KeyChange::Removed { .. } => format!("- {key}"),
+        KeyChange::Modified { old, new, .. } => format!(
+            "{key} {} → {}",
+            shown_value(full_key, &old.value),
+            shown_value(full_key, &new.value)
+        ),
+    }
+}
+
+/// Longest key shown by [`describe`], in characters.
+const SHOWN_KEY_CHARS: usize = 120;
+
+fn shown_key(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.chars().count() <= SHOWN_KEY_CHARS {
+        return std::borrow::Cow::Borrowed(key);
+    }
+    let mut out: String = key.chars().take(SHOWN_KEY_CHARS).collect();
+    out.push('…');
+    std::borrow::Cow::Owned(out)
+}
+
+fn shown_value(key: &str, value: &str) -> String {
+    if value.is_empty() {
+        return "\"\"".to_string();
+    }
+    if is_secret_key(key) {
+        return crate::finding::redact(value);
+    }
+    let masked = redact_embedded(&mask_url_password(value));
+    let mut out = String::new();
+    for (count, c) in masked.chars().enumerate() {
+        if count >= SHOWN_VALUE_CHARS {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `value` with the password of every `scheme://user:password@host` replaced
+/// by `…`, so that a DSN under an innocent key name does not leak.
+fn mask_url_password(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains("://") {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(pos) = rest.find("://") {
+        let (before, after) = rest.split_at(pos + 3);
+        out.push_str(before);
+        let authority_end = after
+            .find(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace() || c == '"')
+            .unwrap_or(after.len());
+        let authority = &after[..authority_end];
+        match (authority.rfind('@'), authority.find(':')) {
+            (Some(at), Some(colon)) if colon < at => {
+                out.push_str(&authority[..=colon]);
+                out.push('…');
+                out.push_str(&authority[at..]);
+            }
+            _ => out.push_str(authority),
+        }
+        rest = &after[authority_end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// `value` with the value part of every embedded `NAME=value`,
+/// `"name": "value"` or `name: value` whose name looks secret redacted, so
+/// that `environment: ["DB_PASSWORD=…"]` or an unflattened dict does not
+/// leak under an innocent key.
+fn redact_embedded(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    let mut out = String::with_capacity(value.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let separator = (b == b'=' && bytes.get(i + 1) != Some(&b'='))
+            || (b == b':' && bytes.get(i + 1) != Some(&b'/'));
+        if !separator || i == 0 {
+            i += 1;
+            continue;
+        }
+        let mut name_end = i;
+        while name_end > 0 && bytes[name_end - 1] == b' ' {
+            name_end -= 1;
+        }
+        if name_end > 0 && matches!(bytes[name_end - 1], b'"' | b'\'') {
+            name_end -= 1;
+        }
+        let mut name_start = name_end;
+        while name_start > 0 && is_name(bytes[name_start - 1]) {
+            name_start -= 1;
+        }
+        let name = &value[name_start..name_end];
+        let mut start = i + 1;
+        while start < bytes.len() && bytes[start] == b' ' {
+            start += 1;
+        }
+        let quote = bytes
+            .get(start)
+            .copied()
+            .filter(|q| matches!(q, b'"' | b'\''));
+        if quote.is_some() {
+            start += 1;
+        }
+        let mut end = start;
+        while end < bytes.len() {
+            let c = bytes[end];
+            let stop = match quote {
+                Some(q) => c == q,
+                None => {
+                    c.is_ascii_whitespace()
+                        || matches!(c, b'"' | b'\'' | b',' | b']' | b'}' | b')' | b'&' | b';')
+                }
+            };
+            if stop {
+                break;
+            }
+            end += 1;
+        }
+        if end > start && !name.is_empty() && is_secret_key(name) {
+            out.push_str(&value[copied..start]);
+            out.push_str(&crate::finding::redact(&value[start..end]));
+            copied = end;
+        }
+        i = end.max(i + 1);
+    }
+    out.push_str(&value[copied..]);
+    out
+}
+
+/// Whether values of `key` must be redacted when shown. Looks at the last
+/// segment only (`database.password`, `DATABASES.default.PASSWORD`).
+pub fn is_secret_key(key: &str) -> bool {
+    let last = last_segment(key);
+    let lower = last.to_ascii_lowercase();
+    // Names written without separators (`apikey`, `authToken` is split below).
+    const JOINED: &[&str] = &[
+        "apikey",
+        "privatekey",
+        "secretkey",
+        "accesskey",
+        "authtoken",
+        "password",
+        "passwd",
+        "passphrase",
+    ];
+    if JOINED.iter().any(|needle| lower.contains(needle)) {
+        return true;
+    }
+    let words = split_words(last);
+    // Secret wherever they appear in the name.
+    const STRONG: &[&str] = &["secret", "secrets", "credential", "credentials", "creds"];
+    // Secret only as the last word: `auth`, `github_token`, but not
+    // `auth_user_model` or `token_ttl`.
+    const LAST: &[&str] = &[
+        "token",
+        "tokens",
+        "auth",
+        "authorization",
+        "dsn",
+        "pwd",
+        "pass",
+    ];
+    const KEY_QUALIFIERS: &[&str] = &[
+        "api",
+        "private",
+        "secret",
+        "access",
+        "signing",
+        "encryption",
+        "master",
+        "client",
+        "license",
+    ];
+    let Some(last_word) = words.last() else {
+        return false;
+    };
+    if words.iter().any(|w| STRONG.contains(&w.as_str())) || LAST.contains(&last_word.as_str()) {
+        return true;
+    }
+    let n = words.len();
+    (last_word == "key" || last_word == "keys")
+        && n >= 2
+        && KEY_QUALIFIERS.contains(&words[n - 2].as_str())
+}
+
+fn last_segment(key: &str) -> &str {
+    let mut key = key.trim();
+    // Strip trailing array indices: `tokens[0]` is about `tokens`.
+    while key.ends_with(']') {
+        match key.rfind('[') {
+            Some(open) => key = &key[..open],
+            None => break,
+        }
+    }
+    if let Some(stripped) = key.strip_suffix('"') {
+        if let Some(open) = stripped.rfind('"') {
+            return &stripped[open + 1..];
+        }
+    }
+    key.rsplit('.').next().unwrap_or(key)
+}
+
+/// Lower-case words of a key, split on separators and camelCase humps.
+fn split_words(segment: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in segment.chars() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+// ---- helpers shared by the format parsers ----
+
+/// `segment` as it appears in a flat key: quoted when it contains characters
+/// that would make the key ambiguous.
+pub(crate) fn push_segment(out: &mut String, segment: &str) {
+    let needs_quotes = segment.is_empty()
+        || segment.chars().any(|c| {
+            matches!(c, '.' | '"' | '[' | ']' | '\\') || c.is_whitespace() || c.is_control()
+        })
+        || segment == ROOT_KEY;
+    if !needs_quotes {
+        out.push_str(segment);
+        return;
+    }
+    out.push('"');
+    for c in segment.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `parent.segment`, or `segment` at the top.
+pub(crate) fn child_key(parent: &str, segment: &str) -> String {
+    let mut key = String::with_capacity(parent.len() + segment.len() + 1);
+    key.push_str(parent);
+    if !parent.is_empty() {
+        key.push('.');
+    }
+    push_segment(&mut key, segment);
+    key
+}
+
+/// `parent[index]`.
+pub(crate) fn index_key(parent: &str, index: usize) -> String {
+    format!("{parent}[{index}]")
+}
+
+/// The key to store a leaf under: the root itself is `$`.
+pub(crate) fn leaf_key(key: String) -> String {
+    if key.is_empty() {
+        ROOT_KEY.to_string()
+    } else {
+        key
+    }
+}
+
+/// A scalar as it appears inside a rendered array: strings quoted.
+pub(crate) fn quote_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// One canonical spelling for floats in every format.
+pub(crate) fn render_float(value: f64) -> String {
+    if value.is_nan() {
+        "nan".to_string()
+    } else if value.is_infinite() {
+        if value > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else {
+        format!("{value:?}")
+    }
+}
+
+/// Inserts leaves, enforcing `MAX_KEYS`.
+pub(crate) struct Sink {
+    pub(crate) map: KeyMap,
+}
+
+impl Sink {
+    pub(crate) fn new() -> Sink {
+        Sink { map: KeyMap::new() }
+    }
+
+    pub(crate) fn insert(
+        &mut self,
+        key: String,
+        value: String,
+        line: u32,
+    ) -> Result<(), ParseError> {
+        if self.map.len() >= MAX_KEYS && !self.map.contains_key(&key) {
+            return Err(ParseError::nowhere(format!(
+                "more than {MAX_KEYS} keys; refusing to parse further"
+            )));
+        }
+        self.map.insert(key, KeyValue { value, line });
+        Ok(())
+    }
+}
+
+/// Byte offset → 1-based line and column (column counted in characters).
+pub(crate) struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { text, starts }
+    }
+
+    pub(crate) fn line(&self, offset: usize) -> u32 {
+        let index = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        u32::try_from(index + 1).unwrap_or(u32::MAX)
+    }
+
+    pub(crate) fn line_col(&self, offset: usize) -> (u32, u32) {
+        let line = self.line(offset);
+        let start = self.starts[(line as usize).saturating_sub(1).min(self.starts.len() - 1)];
+        let end = offset.min(self.text.len()).max(start);
+        let column = self
+            .text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count());
+        (line, u32::try_from(column + 1).unwrap_or(u32::MAX))
+    }
+
+    /// The text of 1-based `line`, without its newline.
+    pub(crate) fn line_text(&self, line: usize) -> Option<&'a str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        self.text.get(start..end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kv(value: &str, line: u32) -> KeyValue {
+        KeyValue {
+            value: value.to_string(),
+            line,
+        }
+    }
+
+    #[test]
+    fn formats_by_name() {
+        assert_eq!(format_for("config/cache.toml"), Some(Format::Toml));
+        assert_eq!(format_for("deploy/app.YML"), Some(Format::Yaml));
+        assert_eq!(format_for("a/b.yaml"), Some(Format::Yaml));
+        assert_eq!(format_for("x.json"), Some(Format::Json));
+        assert_eq!(format_for("setup.cfg"), Some(Format::Ini));
+        assert_eq!(format_for("alembic.ini"), Some(Format::Ini));
+        assert_eq!(format_for(".env"), Some(Format::Env));
+        assert_eq!(format_for("svc/.env.production"), Some(Format::Env));
+        assert_eq!(format_for("prod.env"), Some(Format::Env));
+        assert_eq!(format_for("app.properties"), Some(Format::Env));
+        assert_eq!(format_for("proj/settings.py"), Some(Format::PythonSettings));
+        assert_eq!(
+            format_for("proj/settings/prod.py"),
+            Some(Format::PythonSettings)
+        );
+        assert_eq!(
+            format_for("proj/test_settings.py"),
+            Some(Format::PythonSettings)
+        );
+        assert_eq!(format_for("config.py"), Some(Format::PythonSettings));
+        assert_eq!(format_for("gunicorn.conf.py"), Some(Format::PythonSettings));
+        assert_eq!(
+            format_for("local_settings.py"),
+            Some(Format::PythonSettings)
+        );
+        assert_eq!(format_for("app/views.py"), None);
+        assert_eq!(format_for("nginx.conf"), None);
+        assert_eq!(format_for("Dockerfile"), None);
+        assert_eq!(format_for("README"), None);
+    }
+
+    #[test]
+    fn conf_files_only_when_ini_like() {
+        let ini = "; supervisor\n[program:web]\ncommand = gunicorn app\nautostart=true\n";
+        assert_eq!(format_for_text("supervisord.conf", ini), Some(Format::Ini));
+        let nginx = "server {\n    listen 80;\n}\n";
+        assert_eq!(format_for_text("nginx.conf", nginx), None);
+        assert_eq!(format_for_text("x.toml", nginx), Some(Format::Toml));
+    }
+
+    #[test]
+    fn diff_reports_each_kind_sorted() {
+        let old: KeyMap = [
+            ("a".to_string(), kv("1", 1)),
+            ("b".to_string(), kv("2", 2)),
+            ("d".to_string(), kv("4", 4)),
+        ]
+        .into();
+        let new: KeyMap = [
+            ("b".to_string(), kv("2", 7)),
+            ("c".to_string(), kv("3", 1)),
+            ("d".to_string(), kv("5", 4)),
+        ]
+        .into();
+        let changes = diff(&old, &new);
+        let summary: Vec<(&str, &str)> = changes.iter().map(|c| (c.key(), c.kind())).collect();
+        assert_eq!(
+            summary,
+            vec![("a", "removed"), ("c", "added"), ("d", "modified")]
+        );
+        assert!(diff(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn describe_shapes() {
+        let modified = KeyChange::Modified {
+            key: "cache.ttl".into(),
+            old: kv("60", 1),
+            new: kv("300", 1),
+        };
+        assert_eq!(describe(&modified), "cache.ttl 60 → 300");
+        let added = KeyChange::Added {
+            key: "features.search_v2".into(),
+            new: kv("true", 3),
+        };
+        assert_eq!(describe(&added), "+ features.search_v2 = true");
+        let removed = KeyChange::Removed {
+            key: "legacy.url".into(),
+            old: kv("http://x", 3),
+        };
+        assert_eq!(describe(&removed), "- legacy.url");
+    }
+
+    #[test]
+    fn describe_redacts_secrets_and_shortens() {
+        let change = KeyChange::Modified {
+            key: "database.password".into(),
+            old: kv("hunter2-very-long-password", 1),
+            new: kv("correct-horse-battery-staple", 1),
+        };
+        let text = describe(&change);
+        assert_eq!(text, "database.password hunt… → corr…");
+        assert!(!text.contains("hunter2"));
+
+        let url = KeyChange::Added {
+            key: "DATABASE_URL".into(),
+            new: kv("postgres://app:s3cr3tpw@db:5432/app", 1),
+        };
+        let text = describe(&url);
+        assert!(!text.contains("s3cr3tpw"), "{text}");
+        assert_eq!(text, "+ DATABASE_URL = postgres://app:…@db:5432/app");
+
+        let long = KeyChange::Added {
+            key: "motd".into(),
+            new: kv(&"x".repeat(500), 1),
+        };
+        let text = describe(&long);
+        assert!(text.chars().count() < 80, "{text}");
+        assert!(text.ends_with('…'));
+
+        let embedded = KeyChange::Added {
+            key: "services.web.environment".into(),
+            new: kv(
+                "[\"DEBUG=0\", \"DB_PASSWORD=hunter2hunter2\", \"API_TOKEN = abcdefabcdef\"]",
+                1,
+            ),
+        };
+        let text = describe(&embedded);
+        assert!(
+            !text.contains("hunter2") && !text.contains("abcdef"),
+            "{text}"
+        );
+        assert!(text.contains("DEBUG=0"), "{text}");
+        let dict = KeyChange::Added {
+            key: "CACHES".into(),
+            new: kv("{**BASE, \"password\": \"s3cretvalue99\", \"ttl\": 5}", 1),
+        };
+        let text = describe(&dict);
+        assert!(!text.contains("s3cretvalue99"), "{text}");
+        assert!(text.contains("\"ttl\": 5"), "{text}");
+        let query = KeyChange::Added {
+            key: "callback".into(),
+            new: kv("https://x.example/cb?token=abcd1234efgh&mode=a", 1),
+        };
+        let text = describe(&query);
+        assert!(
+            !text.contains("abcd1234efgh") && text.contains("mode=a"),
+            "{text}"
+        );
+
+        let long_key = KeyChange::Removed {
+            key: "k".repeat(10_000),
+            old: kv("1", 1),
+        };
+        assert!(describe(&long_key).chars().count() < 130);
+
+        let multiline = KeyChange::Added {
+            key: "banner".into(),
+            new: kv("a\nb", 1),
+        };
+        assert_eq!(describe(&multiline), "+ banner = a\\nb");
+    }
+
+    #[test]
+    fn secret_keys() {
+        for key in [
+            "database.password",
+            "DATABASES.default.PASSWORD",
+            "SECRET_KEY",
+            "api.token",
+            "stripe.api_key",
+            "apiKey",
+            "ssl.private_key",
+            "gcp.credentials",
+            "SENTRY_DSN",
+            "smtp.auth",
+            "aws_secret_access_key",
+            "GITHUB_TOKEN",
+            "SECRET_KEY_FALLBACKS",
+            "redis.passwd",
+            "tokens[0]",
+            "servers.\"a.b\".client_secret",
+            "signingKey",
+        ] {
+            assert!(is_secret_key(key), "{key}");
+        }
+        for key in [
+            "cache.ttl",
+            "database.host",
+            "author",
+            "features.search_v2",
+            "DEBUG",
+            "passenger.count",
+            "AUTH_USER_MODEL",
+            "jwt.token_ttl",
+            "key",
+        ] {
+            assert!(!is_secret_key(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn keys_are_quoted_when_ambiguous() {
+        assert_eq!(child_key("servers", "a.b"), "servers.\"a.b\"");
+        assert_eq!(child_key("", "with space"), "\"with space\"");
+        assert_eq!(child_key("a", "b"), "a.b");
+        assert_eq!(index_key("jobs", 0), "jobs[0]");
+    }
+
+    #[test]
+    fn oversized_input_is_an_error() {
+        let text = "a".repeat(MAX_BYTES + 1);
+        let error = parse(Format::Env, &text).unwrap_err();
+        assert!(error.message.contains("too large"));
+    }
+
+    #[test]
+    fn line_index_columns() {
+        let index = LineIndex::new("ab\nçd\n");
+        assert_eq!(index.line_col(0), (1, 1));
+        assert_eq!(index.line_col(3), (2, 1));
+        assert_eq!(index.line_col(5), (2, 2));
+        assert_eq!(index.line_text(2), Some("çd"));
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    use super::{parse, Format};
+    use std::time::{Duration, Instant};
+
+    /// A ~3,000-line file in each format.
+    fn sample(format: Format) -> String {
+        let mut text = String::new();
+        for section in 0..300 {
+            match format {
+                Format::Toml => text.push_str(&format!("[section{section}]\n")),
+                Format::Yaml => text.push_str(&format!("section{section}:\n")),
+                Format::Json => text.push_str(if section == 0 { "{" } else { "," }),
+                Format::Ini => text.push_str(&format!("[section{section}]\n")),
+                Format::Env | Format::PythonSettings => {}
+            }
+            if format == Format::Json {
+                text.push_str(&format!("\"section{section}\": {{\n"));
+            }
+            for key in 0..9 {
+                let line = match format {
+                    Format::Toml => format!("key{key} = \"value {section} {key}\"\n"),
+                    Format::Yaml => format!("  key{key}: value {section} {key}\n"),
+                    Format::Json => format!(
+                        "{}\"key{key}\": \"value {section} {key}\"\n",
+                        if key == 0 { "" } else { "," }
+                    ),
+                    Format::Ini => format!("key{key} = value {section} {key}\n"),
+                    Format::Env => format!("SECTION{section}_KEY{key}=\"value {section}\"\n"),
+                    Format::PythonSettings => {
+                        format!("SECTION{section}_KEY{key} = f(\"value\", {section})\n")
+                    }
+                };
+                text.push_str(&line);
+            }
+            if format == Format::Json {
+                text.push('}');
+            }
+        }
+        if format == Format::Json {
+            text.push('}');
+        }
+        text
+    }
+
+    #[test]
+    // Opt-in timing report (`KEYDIFF_TIMING=1 cargo test ... -- --nocapture`).
+    #[allow(clippy::print_stderr)]
+    fn three_thousand_lines_parse_quickly() {
+        for format in [
+            Format::Toml,
+            Format::Yaml,
+            Format::Json,
+            Format::Ini,
+            Format::Env,
+            Format::PythonSettings,
+        ] {
+            let text = sample(format);
+            // Best of a few runs: the first pays for cold caches and page faults.
+            let mut elapsed = Duration::MAX;
+            let mut map = super::KeyMap::new();
+            for _ in 0..5 {
+                let start = Instant::now();
+                map = parse(format, &text).unwrap();
+                elapsed = elapsed.min(start.elapsed());
+            }
+            assert_eq!(map.len(), 2700, "{format:?}");
+            // Generous for unoptimised test builds on a shared machine.
+            assert!(
+                elapsed < Duration::from_millis(500),
+                "{format:?} {elapsed:?}"
+            );
+            if std::env::var_os("KEYDIFF_TIMING").is_some() {
+                eprintln!("{format:?}: {} lines in {elapsed:?}", text.lines().count());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::{parse, Format};
+
+    const ALL: [Format; 6] = [
+        Format::Toml,
+        Format::Yaml,
+        Format::Json,
+        Format::Ini,
+        Format::Env,
+        Format::PythonSettings,
+    ];
+
+    const SAMPLE: &str = "[a]\nx = \"q\\\"uote\" # c\ny: [1, {'k': \"\"\"v\"\"\"}]\n- item: &a *a\n{\"j\": [1,\n2]}\nexport E='x\ny'\nZ = f(a,\\\n b)\n\u{e9}\u{fffd}\t\r\n";
+
+    /// Every truncation of a file mixing all syntaxes: each parser must give
+    /// a map or an error, never panic (truncation lands inside strings,
+    /// brackets, escapes and multi-byte characters).
+    #[test]
+    fn every_prefix_parses_or_errors() {
+        for format in ALL {
+            for (end, _) in SAMPLE.char_indices() {
+                let _ = parse(format, &SAMPLE[..end]);
+            }
+        }
+    }
+
+    /// Pseudo-random printable and control characters.
+    #[test]
+    fn random_garbage_parses_or_errors() {
+        let alphabet: Vec<char> = "ab:=[]{}()\"'#;\\\n \t-*&!?|>,.0x\u{0}\u{fffd}é`$%@"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for round in 0..300 {
+            let mut text = String::new();
+            for _ in 0..(round % 97 + 3) {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            for format in ALL {
+                match parse(format, &text) {
+                    Err(error) => assert!(!error.message.is_empty(), "{format:?} {text:?}"),
+                    Ok(map) => {
+                        for change in super::diff(&super::KeyMap::new(), &map) {
+                            assert!(super::describe(&change).starts_with("+ "));
+                        }
+                    }
+                }
+            }
+            // describe() on raw garbage as a value, under plain and secret keys.
+            for key in ["x", "password"] {
+                let change = super::KeyChange::Added {
+                    key: key.into(),
+                    new: super::KeyValue {
+                        value: text.clone(),
+                        line: 1,
+                    },
+                };
+                assert!(super::describe(&change).chars().count() < 80);
+            }
+        }
+    }
 }

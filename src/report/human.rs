@@ -130,7 +130,7 @@ pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::
             }
         )?;
         write_way_out(report, p, out)?;
-    } else if !report.quiet {
+    } else if !report.quiet && !quiet_hook_pass(report) {
         let mut parts = vec![format!(
             "{} file{} checked",
             report.files_checked,
@@ -166,6 +166,14 @@ pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::
         writeln!(out, "{} {}", p.good("✔ confgate:"), parts.join(", "))?;
     }
     Ok(())
+}
+
+/// A hook that passes with nothing to say stays silent, as git's own do.
+fn quiet_hook_pass(report: &Report<'_>) -> bool {
+    matches!(report.mode, "pre-commit" | "commit-msg" | "pre-push")
+        && report.outcome.findings.is_empty()
+        && report.outcome.notices.is_empty()
+        && !report.verbose
 }
 
 fn write_finding(out: &mut dyn Write, p: &Palette, finding: &Finding) -> std::io::Result<()> {

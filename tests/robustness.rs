@@ -1,0 +1,188 @@
+//! Broken and unusual repositories: a clear answer or exit 2, never a silent
+//! pass, and never a write.
+
+mod common;
+
+use std::process::Command;
+
+use common::{TestRepo, TRAILERS};
+
+fn repo_with_history() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write("app/main.py", "print(1)\n");
+    repo.write("config/service.toml", "[server]\nworkers = 2\n");
+    repo.seed("one");
+    repo.write("app/main.py", "print(2)\n");
+    repo.seed("two");
+    repo
+}
+
+#[test]
+fn missing_object_is_an_error_not_a_pass() {
+    let repo = repo_with_history();
+    repo.write("app/new.py", "x = 1\n");
+    repo.seed("three");
+    let blob = repo
+        .git(&["rev-parse", "HEAD:app/new.py"])
+        .stdout
+        .trim()
+        .to_string();
+    let object = repo
+        .path()
+        .join(".git/objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    std::fs::remove_file(&object).unwrap();
+    repo.confgate(&["check", "--commit", "HEAD"])
+        .code(2)
+        .contains(&blob[..7]);
+    repo.confgate(&["check", "--range", "HEAD~2..HEAD"]).code(2);
+}
+
+#[test]
+fn corrupt_index_is_an_error() {
+    let repo = repo_with_history();
+    std::fs::write(repo.path().join(".git/index"), b"DIRC garbage").unwrap();
+    repo.confgate(&["hook", "pre-commit"])
+        .code(2)
+        .contains("index");
+}
+
+#[test]
+fn locked_index_does_not_stop_a_read_only_check() {
+    let repo = repo_with_history();
+    repo.write("config/service.toml", "[server]\nworkers = 3\n");
+    repo.git(&["add", "-A"]).ok();
+    std::fs::write(repo.path().join(".git/index.lock"), b"").unwrap();
+    let before = repo.git_state();
+    repo.confgate(&["check", "--staged"])
+        .ok()
+        .contains("staged without a record file");
+    assert_eq!(repo.git_state(), before);
+}
+
+#[test]
+fn detached_head_and_mid_rebase() {
+    let repo = repo_with_history();
+    repo.git(&["checkout", "-q", "--detach", "HEAD~1"]).ok();
+    repo.write("config/service.toml", "[server]\nworkers = 7\n");
+    repo.git(&["add", "-A"]).ok();
+    repo.confgate(&["hook", "pre-commit"]).ok();
+    repo.git(&["checkout", "-q", "-f", "main"]).ok();
+
+    // A rebase stopped on a conflict: the check still reads the index.
+    repo.git(&["checkout", "-q", "-b", "side", "HEAD~1"]).ok();
+    repo.write("app/main.py", "print('side')\n");
+    repo.seed("side");
+    let rebase = repo.git(&["rebase", "main"]);
+    assert_ne!(rebase.code, 0, "expected a conflict\n{}", rebase.dump());
+    repo.write("app/main.py", "print('resolved')\n");
+    repo.git(&["add", "app/main.py"]).ok();
+    repo.confgate(&["check", "--staged"]).ok();
+}
+
+#[test]
+fn merge_commit_in_progress_checks_only_the_resolution() {
+    let repo = repo_with_history();
+    repo.install();
+    repo.git(&["checkout", "-q", "-b", "feature"]).ok();
+    repo.write("config/service.toml", "[server]\nworkers = 4\n");
+    repo.git(&["add", "-A"]).ok();
+    repo.git(&["commit", "-q", "-m", &format!("workers\n\n{TRAILERS}")])
+        .ok();
+    repo.git(&["checkout", "-q", "main"]).ok();
+    repo.write("app/other.py", "y = 2\n");
+    repo.seed("main side");
+    // The merge brings a recorded config change; the merge commit adds none.
+    repo.git(&["merge", "-q", "--no-ff", "-m", "merge feature", "feature"])
+        .ok();
+}
+
+#[test]
+fn two_hooks_at_once_write_nothing() {
+    let repo = repo_with_history();
+    repo.write("config/service.toml", "[server]\nworkers = 3\n");
+    repo.write("app/k.py", "KEY = 'AKIAZ4QW7RT2LMN8XP3C'\n");
+    repo.git(&["add", "-A"]).ok();
+    let before = repo.git_state();
+    let spawn = || {
+        Command::new(common::bin())
+            .args(["hook", "pre-commit"])
+            .current_dir(repo.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_DIR")
+            .output()
+            .unwrap()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(spawn);
+        let b = s.spawn(spawn);
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert_eq!(a.status.code(), Some(1));
+    assert_eq!(b.status.code(), Some(1));
+    assert_eq!(repo.git_state(), before, ".git changed");
+}
+
+#[test]
+fn hook_without_the_binary_fails_closed() {
+    let repo = repo_with_history();
+    repo.install();
+    repo.write("config/service.toml", "[server]\nworkers = 3\n");
+    repo.git(&["add", "-A"]).ok();
+    let hook = repo.path().join(".git/hooks/pre-commit");
+    let output = Command::new("sh")
+        .arg(&hook)
+        .current_dir(repo.path())
+        .env("CONFGATE_BIN", "/nonexistent/confgate")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn huge_single_line_is_answered_quickly() {
+    let repo = repo_with_history();
+    repo.write(".confgate.toml", "[limits]\nmax_file_size = 20000000\n");
+    let line = format!("DATA = \"{}\"\n", "aZ9+/".repeat(1_000_000));
+    repo.write("app/blob.py", line);
+    repo.git(&["add", "-A"]).ok();
+    let started = std::time::Instant::now();
+    let run = repo.confgate(&["check", "--staged"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.dump());
+    // Not a timing test of speed: a bound that only catches a hang or
+    // super-linear blow-up (the benchmark measures speed).
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_panic_fails_closed_with_a_message() {
+    let repo = repo_with_history();
+    repo.install();
+    repo.write("app/x.py", "x = 1\n");
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.confgate_env(&["hook", "pre-commit"], &[("CONFGATE_INTERNAL_PANIC", "1")]);
+    run.code(2).contains("internal error");
+    let head = repo.head();
+    let output = Command::new("git")
+        .args(["commit", "-m", "x"])
+        .current_dir(repo.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("CONFGATE_BIN", common::bin())
+        .env("CONFGATE_INTERNAL_PANIC", "1")
+        .output()
+        .unwrap();
+    assert!(
+        !output.status.success(),
+        "a panicking hook let the commit through"
+    );
+    assert_eq!(repo.head(), head);
+}

@@ -1,0 +1,241 @@
+//! Secrets and inline security settings end to end: through real commits,
+//! `scan`, suppression comments and the baseline.
+
+mod common;
+
+use common::{TestRepo, RECORD};
+
+const STRIPE: &str = "sk_live_51Hx9ZqLkT2mW8vN4rP6sY3bC7dF0gJ5hK";
+const AWS: &str = "AKIAZ4QW7RT2LMN8XP3C";
+
+fn repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write("app/main.py", "print('hi')\n");
+    repo.seed("initial");
+    repo.install();
+    repo
+}
+
+/// No output may carry a secret beyond its first four characters.
+fn assert_redacted(text: &str, secret: &str) {
+    assert!(!text.contains(&secret[..5]), "secret leaked:\n{text}");
+}
+
+#[test]
+fn secret_in_a_commit_is_blocked_and_redacted_in_every_format() {
+    let repo = repo();
+    repo.write(
+        "app/pay.py",
+        format!("import stripe\nstripe.api_key = \"{STRIPE}\"\n"),
+    );
+    let run = repo.commit_all("payments");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("app/pay.py:2");
+    assert_redacted(&run.stdout, STRIPE);
+    assert_redacted(&run.stderr, STRIPE);
+    for format in ["json", "sarif"] {
+        let out = repo.confgate(&["--format", format, "check", "--staged"]);
+        out.code(1);
+        assert_redacted(&out.stdout, STRIPE);
+    }
+    let json = repo.confgate(&["--format", "json", "check"]).json();
+    let finding = &json["findings"][0];
+    assert_eq!(finding["kind"], "secret");
+    assert_eq!(finding["path"], "app/pay.py");
+    assert_eq!(finding["line"], 2);
+}
+
+#[test]
+fn env_file_is_a_forbidden_file_but_the_example_is_not() {
+    let repo = repo();
+    repo.write(
+        ".env.example",
+        "DATABASE_URL=postgres://user:password@localhost/app\nSECRET_KEY=changeme\n",
+    );
+    repo.write("config-changes/env.toml", RECORD);
+    repo.commit_all("example env").ok();
+    repo.write(".env", "DEBUG_TOOLBAR=0\n");
+    repo.write("config-changes/env2.toml", RECORD);
+    let run = repo.commit_all("real env");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("forbidden-file").contains(".env");
+}
+
+#[test]
+fn environment_lookups_are_not_secrets() {
+    let repo = repo();
+    repo.write(
+        "app/settings_helpers.py",
+        "import os\nSTRIPE_KEY = os.environ[\"STRIPE_KEY\"]\nDB_PASSWORD = os.getenv(\"DB_PASSWORD\", \"\")\nTOKEN = settings.API_TOKEN\n",
+    );
+    repo.commit_all("lookups").ok();
+}
+
+#[test]
+fn suppression_needs_a_reason() {
+    let repo = repo();
+    repo.write(
+        "tests/fixtures/keys.py",
+        format!("# confgate: allow aws-access-key\nKEY = \"{AWS}\"\n"),
+    );
+    let run = repo.commit_all("fixture");
+    assert_ne!(
+        run.code,
+        0,
+        "an allow without a reason must not suppress\n{}",
+        run.dump()
+    );
+    run.contains("needs a reason");
+    let rule = repo.confgate(&["--format", "json", "check"]).json()["findings"][0]["rule"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    repo.write(
+        "tests/fixtures/keys.py",
+        format!("# confgate: allow {rule} -- fake key for the parser tests\nKEY = \"{AWS}\"\n"),
+    );
+    repo.commit_all("fixture").ok();
+}
+
+#[test]
+fn scan_outside_git_reports_paths_relative_to_the_directory() {
+    let dir = TestRepo::bare_dir();
+    dir.write(
+        "svc/app/settings.py",
+        format!("AWS_ACCESS_KEY_ID = \"{AWS}\"\nDEBUG = True\n"),
+    );
+    dir.write(
+        "svc/app/http.py",
+        "import requests\nr = requests.get(u, verify=False)\n",
+    );
+    dir.write("svc/logo.png", [0u8, 159, 146, 150]);
+    let run = dir.confgate(&["--format", "json", "scan", "svc"]);
+    run.code(1);
+    let json = run.json();
+    assert_eq!(json["mode"], "scan");
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"app/settings.py"), "{paths:?}");
+    assert!(paths.contains(&"app/http.py"), "{paths:?}");
+    assert_redacted(&run.stdout, AWS);
+}
+
+#[test]
+fn scan_respects_gitignore_and_groups_security_settings() {
+    let repo = repo();
+    repo.write(".gitignore", "build/\n");
+    repo.write("build/gen.py", format!("K = \"{AWS}\"\n"));
+    repo.write(
+        "app/http.py",
+        "import requests\nr = requests.get(u, verify=False)\n",
+    );
+    let run = repo.confgate(&["scan"]);
+    run.code(1)
+        .contains("app/http.py")
+        .lacks("build/gen.py")
+        .contains("security settings,");
+}
+
+#[test]
+fn baseline_accepts_legacy_findings_and_survives_moves() {
+    let repo = repo();
+    repo.write("legacy/old.py", format!("A = 1\nKEY = \"{AWS}\"\n"));
+    repo.seed("legacy");
+    repo.confgate(&["scan"]).code(1);
+    repo.confgate(&["baseline"]).ok();
+    let text = repo.read(".confgate-baseline.json");
+    assert_redacted(&text, AWS);
+    repo.confgate(&["scan"]).ok();
+    // The legacy line moves: still accepted.
+    repo.write(
+        "legacy/old.py",
+        format!("A = 1\nB = 2\n\nKEY = \"{AWS}\"\n"),
+    );
+    repo.confgate(&["scan"]).ok();
+    // A new secret is still reported.
+    repo.write("app/new.py", format!("STRIPE = \"{STRIPE}\"\n"));
+    repo.confgate(&["scan"]).code(1).contains("app/new.py");
+    // Fixing the legacy line makes its entry stale.
+    std::fs::remove_file(repo.path().join("app/new.py")).unwrap();
+    repo.write("legacy/old.py", "A = 1\n");
+    repo.confgate(&["scan"]).ok().contains("no longer found");
+}
+
+#[test]
+fn inline_security_setting_blocks_even_with_a_record() {
+    let repo = repo();
+    repo.write(
+        "app/http.py",
+        "import requests\n\ndef fetch(url):\n    return requests.get(\n        url,\n        verify=False,\n    )\n",
+    );
+    repo.write("config-changes/x.toml", RECORD);
+    let run = repo.commit_all("helper");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("app/http.py:6")
+        .contains("security-setting")
+        .contains("designated security file");
+}
+
+#[test]
+fn designated_security_file_allows_the_setting_but_needs_a_record() {
+    let repo = repo();
+    repo.write(
+        "app/security.py",
+        "SESSION_COOKIE_SECURE = False\nCORS_ALLOW_ALL_ORIGINS = True\n",
+    );
+    let run = repo.commit_all("security settings");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("missing-record").lacks("security-setting");
+    repo.write("config-changes/sec.toml", RECORD);
+    repo.commit_all("security settings").ok();
+}
+
+#[test]
+fn safe_inline_setting_warns_and_strict_mode_blocks() {
+    let repo = repo();
+    repo.write(
+        "app/http.py",
+        "import requests\nr = requests.get(u, verify=\"/etc/ssl/ca.pem\")\n",
+    );
+    repo.commit_all("ca bundle").ok().contains("warning");
+    repo.write(".confgate.toml", "[security]\nstrict = true\n");
+    repo.seed("strict");
+    repo.write(
+        "app/http2.py",
+        "import requests\nr = requests.get(u, verify=\"/etc/ssl/ca.pem\")\n",
+    );
+    let run = repo.commit_all("ca bundle again");
+    assert_ne!(run.code, 0, "{}", run.dump());
+}
+
+#[test]
+fn reading_a_setting_and_tests_stay_quiet() {
+    let repo = repo();
+    repo.write(
+        "app/views.py",
+        "from django.conf import settings\nif settings.DEBUG:\n    print('debug')\n",
+    );
+    repo.write(
+        "tests/test_http.py",
+        "import requests\nrequests.get(u, verify=False)\n",
+    );
+    repo.commit_all("views").ok().lacks("security-setting");
+}
+
+#[test]
+fn explain_and_rules_cover_the_detectors() {
+    let repo = TestRepo::new();
+    let json = repo.confgate(&["rules", "--format", "json"]).json();
+    let rules = json["rules"].as_array().unwrap();
+    let secrets = rules.iter().filter(|r| r["kind"] == "secret").count();
+    let security = rules
+        .iter()
+        .filter(|r| r["kind"] == "security-setting")
+        .count();
+    assert!(secrets >= 80, "only {secrets} secret rules");
+    assert!(security >= 20, "only {security} security-setting rules");
+}
