@@ -118,7 +118,9 @@ fn completions_for_bash_zsh_and_fish() {
     );
 
     let zsh = repo.confgate(&["completions", "zsh"]);
-    zsh.ok().contains("#compdef confgate").contains("release-check");
+    zsh.ok()
+        .contains("#compdef confgate")
+        .contains("release-check");
     let fish = repo.confgate(&["completions", "fish"]);
     fish.ok()
         .contains("complete -c confgate")
@@ -142,15 +144,19 @@ fn man_prints_roff() {
     assert!(run.stdout.contains(".SH SYNOPSIS"), "{}", run.dump());
 }
 
-/// A repository whose staged change is blocked: an unrecorded config change.
+/// A repository whose last commit is blocked: an unrecorded config change.
+/// (`check --staged` would defer the record to the commit message.)
 fn blocked_repo() -> TestRepo {
     let repo = TestRepo::new();
     repo.write("config/service.toml", "[cache]\nttl = 60\n");
+    repo.write("config-changes/base.toml", common::RECORD);
     repo.seed("base");
     repo.write("config/service.toml", "[cache]\nttl = 300\n");
-    repo.git(&["add", "-A"]).ok();
+    repo.seed("raise cache ttl");
     repo
 }
+
+const BLOCKED: [&str; 3] = ["check", "--commit", "HEAD"];
 
 fn has_ansi(run: &Run) -> bool {
     run.stdout.contains("\x1b[") || run.stderr.contains("\x1b[")
@@ -159,25 +165,29 @@ fn has_ansi(run: &Run) -> bool {
 #[test]
 fn color_always_colours_and_never_does_not() {
     let repo = blocked_repo();
-    let args = ["check", "--staged"];
+    let [a, b, c] = BLOCKED;
 
-    let always = repo.confgate(&["--color", "always", args[0], args[1]]);
+    let always = repo.confgate(&["--color", "always", a, b, c]);
     always.code(1);
     assert!(has_ansi(&always), "no ANSI escapes\n{}", always.dump());
 
-    let never = repo.confgate(&["--color", "never", args[0], args[1]]);
+    let never = repo.confgate(&["--color", "never", a, b, c]);
     never.code(1);
     assert!(!has_ansi(&never), "ANSI escapes\n{}", never.dump());
     // The same findings, only uncoloured.
     never.contains("missing-record");
 
     // Not a terminal: `auto` does not colour either.
-    let piped = repo.confgate(&[args[0], args[1]]);
+    let piped = repo.confgate(&BLOCKED);
     piped.code(1);
-    assert!(!has_ansi(&piped), "ANSI escapes in a pipe\n{}", piped.dump());
+    assert!(
+        !has_ansi(&piped),
+        "ANSI escapes in a pipe\n{}",
+        piped.dump()
+    );
 
     // JSON is never coloured.
-    let json = repo.confgate(&["--color", "always", "--format", "json", args[0], args[1]]);
+    let json = repo.confgate(&["--color", "always", "--format", "json", a, b, c]);
     json.code(1);
     json.json();
 }
@@ -190,7 +200,7 @@ fn on_a_terminal(repo: &TestRepo, env: &[(&str, &str)]) -> Option<Run> {
         eprintln!("SKIPPED: util-linux `script` not found, cannot test colour on a terminal");
         return None;
     }
-    let command = format!("'{}' check --staged", bin().display());
+    let command = format!("'{}' {}", bin().display(), BLOCKED.join(" "));
     let mut env = env.to_vec();
     env.push(("TERM", "xterm-256color"));
     Some(run_in(
@@ -249,7 +259,7 @@ fn auto_colours_a_terminal_unless_no_color_is_set() {
 #[test]
 fn no_color_env_is_respected_without_a_flag() {
     let repo = blocked_repo();
-    let run = repo.confgate_env(&["check", "--staged"], &[("NO_COLOR", "1")]);
+    let run = repo.confgate_env(&BLOCKED, &[("NO_COLOR", "1")]);
     run.code(1).contains("missing-record");
     assert!(!has_ansi(&run), "{}", run.dump());
 }
@@ -259,13 +269,17 @@ fn quiet_clean_runs_print_nothing() {
     let repo = TestRepo::new();
     repo.write("app/main.py", "print('hello')\n");
     repo.write("config/service.toml", "[cache]\nttl = 60\n");
+    repo.write("config-changes/base.toml", common::RECORD);
     repo.seed("base");
     repo.write("app/main.py", "print('hello, world')\n");
+    repo.seed("greet the world");
+    repo.write("app/main.py", "print('hello, everyone')\n");
     repo.git(&["add", "-A"]).ok();
     for args in [
         vec!["-q", "check"],
         vec!["-q", "check", "--staged"],
-        vec!["-q", "check", "--commit", "HEAD~0"],
+        vec!["-q", "check", "--commit", "HEAD"],
+        vec!["-q", "check", "--range", "HEAD~1..HEAD"],
         vec!["-q", "scan"],
         vec!["-q", "hook", "pre-commit"],
     ] {
@@ -279,8 +293,8 @@ fn quiet_clean_runs_print_nothing() {
     }
     // Quiet still reports a block.
     repo.write("config/service.toml", "[cache]\nttl = 300\n");
-    repo.git(&["add", "-A"]).ok();
-    let blocked = repo.confgate(&["-q", "check", "--staged"]);
+    repo.seed("raise cache ttl");
+    let blocked = repo.confgate(&["-q", "check", "--commit", "HEAD"]);
     blocked.code(1).contains("missing-record");
 }
 

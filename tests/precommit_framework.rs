@@ -147,7 +147,9 @@ fn this_repository() -> (String, String) {
 fn pre_commit_framework_blocks_and_passes_real_commits() {
     if !pre_commit_available() {
         if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
-            panic!("`pre-commit` is not on PATH, and CI is set: install it (pip install pre-commit)");
+            panic!(
+                "`pre-commit` is not on PATH, and CI is set: install it (pip install pre-commit)"
+            );
         }
         eprintln!(
             "SKIPPED pre_commit_framework_blocks_and_passes_real_commits: `pre-commit` is not on PATH (pip install pre-commit)"
@@ -162,10 +164,14 @@ fn pre_commit_framework_blocks_and_passes_real_commits() {
             "repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: confgate\n      - id: confgate-commit-msg\n"
         ),
     );
-    repo.write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
+    repo.write(
+        "app/main.py",
+        "from fastapi import FastAPI\napp = FastAPI()\n",
+    );
     repo.write("config/service.toml", "[cache]\nttl = 60\n");
     repo.git(&["add", "-A"]).ok();
-    repo.git(&["commit", "-q", "--no-verify", "-m", "base"]).ok();
+    repo.git(&["commit", "-q", "--no-verify", "-m", "base"])
+        .ok();
     repo.run(
         "pre-commit",
         &["install", "-t", "pre-commit", "-t", "commit-msg"],
@@ -181,7 +187,12 @@ fn pre_commit_framework_blocks_and_passes_real_commits() {
     repo.write("config/service.toml", "[cache]\nttl = 300\n");
     repo.git(&["add", "-A"]).ok();
     let blocked = repo.git(&["commit", "-m", "raise cache ttl"]);
-    assert_ne!(blocked.code, 0, "unrecorded change committed\n{}", blocked.dump());
+    assert_ne!(
+        blocked.code,
+        0,
+        "unrecorded change committed\n{}",
+        blocked.dump()
+    );
     blocked.contains("missing-record");
     assert_eq!(repo.head(), base, "HEAD moved on a blocked commit");
 
@@ -192,7 +203,9 @@ fn pre_commit_framework_blocks_and_passes_real_commits() {
     passed.ok();
     assert_ne!(repo.head(), base, "HEAD did not move\n{}", passed.dump());
     let files = repo.git(&["show", "--name-only", "--format=", "HEAD"]);
-    files.contains("config/service.toml").contains("config-changes/x.toml");
+    files
+        .contains("config/service.toml")
+        .contains("config-changes/x.toml");
 
     // Trailers in the message are a record too.
     repo.write("config/service.toml", "[cache]\nttl = 240\n");

@@ -35,7 +35,7 @@ fn validator() -> Validator {
     });
     let file: Value = serde_json::from_str(&text)
         .unwrap_or_else(|err| panic!("{} is not JSON: {err}", path.display()));
-    let definitions = file
+    let mut definitions = file
         .get("definitions")
         .cloned()
         .unwrap_or_else(|| panic!("{} has no definitions", path.display()));
@@ -44,11 +44,68 @@ fn validator() -> Validator {
         "{} has no definitions.Root",
         path.display()
     );
+    escape_lone_brackets(&mut definitions);
     let root = json!({"$ref": "#/definitions/Root", "definitions": definitions});
     jsonschema::draft7::options()
         .should_validate_formats(true)
         .build(&root)
         .unwrap_or_else(|err| panic!("schema does not compile: {err}"))
+}
+
+/// ECMA-262, the regex dialect of JSON Schema, reads a `]` outside a class
+/// as a literal; Rust's regex engines reject it. The OASIS schema's
+/// `language` pattern has one, so escape such brackets: same meaning, and
+/// the schema compiles.
+fn escape_lone_brackets(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    Value::String(pattern) if key == "pattern" => {
+                        *pattern = escape_pattern(pattern);
+                    }
+                    _ => escape_lone_brackets(value),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(escape_lone_brackets),
+        _ => {}
+    }
+}
+
+fn escape_pattern(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 2);
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+                continue;
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            ']' => {
+                out.push_str("\\]");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn lone_brackets_are_escaped_and_classes_kept() {
+    assert_eq!(
+        escape_pattern("^[a-z]{2}-[a-z]{2}]?$"),
+        "^[a-z]{2}-[a-z]{2}\\]?$"
+    );
+    assert_eq!(escape_pattern(r"^\]a[b\]]$"), r"^\]a[b\]]$");
 }
 
 #[track_caller]
@@ -135,7 +192,10 @@ fn scan_with_findings_is_valid_sarif() {
             "import os\n\nDEBUG = True\nAWS_ACCESS_KEY_ID = \"{AWS_KEY}\"\nALLOWED_HOSTS = [\"*\"]\n"
         ),
     );
-    repo.write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
+    repo.write(
+        "app/main.py",
+        "from fastapi import FastAPI\napp = FastAPI()\n",
+    );
     repo.seed("legacy service");
     let run = repo.confgate(&["--format", "sarif", "scan"]);
     run.code(1);
@@ -197,10 +257,7 @@ fn check_range_with_findings_is_valid_sarif() {
     repo.write("config/service.toml", "[cache]\nttl = 300\n");
     repo.seed("raise cache ttl");
     // A secret, in a commit of its own.
-    repo.write(
-        "app/client.py",
-        format!("KEY = \"{AWS_KEY}\"\n"),
-    );
+    repo.write("app/client.py", format!("KEY = \"{AWS_KEY}\"\n"));
     repo.seed("add client");
     // A recorded change: no finding for it.
     repo.write("config/service.toml", "[cache]\nttl = 120\n");
@@ -229,6 +286,14 @@ fn check_range_with_findings_is_valid_sarif() {
         ids.iter().filter(|id| *id == "missing-record").count(),
         2,
         "the two files of the unrecorded commit lack a record, the recorded one does not: {ids:?}"
+    );
+    assert!(
+        results(&log).iter().any(
+            |r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                == "config/search%20service.toml"
+        ),
+        "the path with a space is not percent-encoded\n{}",
+        run.dump()
     );
     assert!(!run.stdout.contains(AWS_KEY), "{}", run.dump());
 }
