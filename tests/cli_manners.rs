@@ -345,19 +345,31 @@ fn explain_works_for_every_listed_rule() {
     let repo = TestRepo::new();
     let rules = rules_json(&repo);
     assert!(rules.len() > 5, "suspiciously few rules: {}", rules.len());
-    for rule in &rules {
-        let id = rule["id"].as_str().unwrap_or_default();
-        let human = repo.confgate(&["--color", "never", "explain", id]);
-        human
-            .ok()
-            .contains(id)
-            .contains("What it matches")
-            .contains("Why it matters")
-            .contains("How to fix it");
-        let json = repo.confgate(&["--format", "json", "explain", id]);
-        json.ok();
-        assert_eq!(json.json()["id"], id, "{}", json.dump());
-    }
+    let ids: Vec<&str> = rules
+        .iter()
+        .map(|rule| rule["id"].as_str().unwrap_or_default())
+        .collect();
+    // Two hundred rules, two runs each: spread them over a few threads.
+    let chunk = ids.len().div_ceil(4).max(1);
+    std::thread::scope(|scope| {
+        for part in ids.chunks(chunk) {
+            let repo = &repo;
+            scope.spawn(move || {
+                for id in part {
+                    let human = repo.confgate(&["--color", "never", "explain", id]);
+                    human
+                        .ok()
+                        .contains(id)
+                        .contains("What it matches")
+                        .contains("Why it matters")
+                        .contains("How to fix it");
+                    let json = repo.confgate(&["--format", "json", "explain", id]);
+                    json.ok();
+                    assert_eq!(json.json()["id"], *id, "{}", json.dump());
+                }
+            });
+        }
+    });
     repo.confgate(&["explain", "no-such-rule-anywhere"])
         .code(2)
         .contains("no rule");

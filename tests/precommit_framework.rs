@@ -15,8 +15,8 @@ use std::process::{Command, Stdio};
 
 use common::{bin, Run, RECORD, TRAILERS};
 
-/// A fake AWS access key id: the documented shape, not a real key.
-const AWS_KEY: &str = "AKIAZ3MEXAMPLE7Q2PXF";
+/// A made-up AWS access key id: the right shape, random letters, no real key.
+const AWS_KEY: &str = "AKIAQ4T7WZ2LMRX5BNPD";
 
 fn target_dir() -> PathBuf {
     // The test binary's confgate lives in <target>/<profile>/confgate.

@@ -9,8 +9,8 @@ use common::{TestRepo, RECORD};
 use jsonschema::Validator;
 use serde_json::{json, Value};
 
-/// A fake AWS access key id: the documented shape, not a real key.
-const AWS_KEY: &str = "AKIAZ3MEXAMPLE7Q2PXF";
+/// A made-up AWS access key id: the right shape, random letters, no real key.
+const AWS_KEY: &str = "AKIAQ4T7WZ2LMRX5BNPD";
 
 /// The shared schema sits beside the repository (`../shared/schemas/`), both
 /// in a worktree here and in CI's clone; `CONFGATE_SARIF_SCHEMA` overrides.
