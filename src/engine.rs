@@ -279,6 +279,16 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
             found.push(finding);
         }
     }
+    // One value, one report: where a secret and a security setting (a
+    // hard-coded SECRET_KEY) share a line, the secret says it better.
+    let secret_lines: HashSet<u32> = found
+        .iter()
+        .filter(|f| f.kind == Kind::Secret)
+        .filter_map(|f| f.line)
+        .collect();
+    found.retain(|f| {
+        f.kind != Kind::SecuritySetting || f.line.is_none_or(|line| !secret_lines.contains(&line))
+    });
     for mut finding in found {
         if let Some(line) = finding.line {
             match suppress::allow_for(text, line, &finding.rule) {

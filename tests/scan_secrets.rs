@@ -247,3 +247,16 @@ fn explain_and_rules_cover_the_detectors() {
     assert!(secrets >= 80, "only {secrets} secret rules");
     assert!(security >= 20, "only {security} security-setting rules");
 }
+
+#[test]
+fn a_hard_coded_secret_key_is_reported_once() {
+    let dir = TestRepo::bare_dir();
+    dir.write(
+        "svc/settings.py",
+        "SECRET_KEY = \"django-insecure-8f2k$w9!qz@x7v#m3n5b1c0l4p6r2t8y\"\n",
+    );
+    let json = dir.confgate(&["--format", "json", "scan", "svc"]).json();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["kind"], "secret");
+}

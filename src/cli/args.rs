@@ -61,7 +61,10 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run as a git hook (what the scripts in hooks/ call).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  confgate hook pre-commit\n  confgate hook commit-msg .git/COMMIT_EDITMSG\n  confgate install            # writes hook scripts that call these"
+    )]
     Hook(HookCommand),
     /// Check the staged change, a commit or a range (for people and CI).
     #[command(
@@ -85,7 +88,10 @@ pub enum Command {
     )]
     Log(LogArgs),
     /// Change records.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  git add config/cache.toml && confgate record new --owner @payments-sre"
+    )]
     Record(RecordCommand),
     /// Install the hook scripts (pre-commit, commit-msg, pre-push by default).
     #[command(
@@ -93,8 +99,12 @@ pub enum Command {
     )]
     Install(InstallArgs),
     /// Remove confgate's hook scripts, restoring what was there before.
+    #[command(after_help = "Example:\n  confgate uninstall")]
     Uninstall,
     /// Write a commented starter .confgate.toml.
+    #[command(
+        after_help = "Examples:\n  confgate init\n  confgate init --force   # overwrite an existing .confgate.toml"
+    )]
     Init(InitArgs),
     /// List the rules and policies in force.
     #[command(after_help = "Examples:\n  confgate rules\n  confgate rules --format json")]
@@ -126,13 +136,20 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum HookCommand {
     /// Check the staged change (index against HEAD).
+    #[command(after_help = "Example (what hooks/pre-commit runs):\n  confgate hook pre-commit")]
     PreCommit,
     /// Check the staged change with the commit message's record trailers.
+    #[command(
+        after_help = "Example (what hooks/commit-msg runs):\n  confgate hook commit-msg .git/COMMIT_EDITMSG"
+    )]
     CommitMsg {
         /// The file git passes with the message.
         file: PathBuf,
     },
     /// Check every commit the push would add; ref lines on stdin.
+    #[command(
+        after_help = "Example (what hooks/pre-push runs, with git's ref lines on stdin):\n  confgate hook pre-push origin git@example.com:shop.git"
+    )]
     PrePush {
         /// The remote's name.
         remote: Option<String>,
@@ -184,6 +201,9 @@ pub struct LogArgs {
 #[derive(Debug, Subcommand)]
 pub enum RecordCommand {
     /// Write a record file for the staged config changes, to be completed.
+    #[command(
+        after_help = "Examples:\n  confgate record new --owner @payments-sre\n  confgate record new --owner sre@example.com --name cache-ttl"
+    )]
     New {
         /// Who answers for the change (@handle, @org/team or e-mail).
         #[arg(long)]

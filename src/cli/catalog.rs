@@ -121,6 +121,12 @@ pub fn all_rules(plan: &Plan) -> Vec<RuleInfo> {
     let mut rules = record_rules(plan);
     rules.extend(plan.secrets.rules());
     rules.extend(plan.security.rules());
+    // [rules.severity] applies to every rule: show what is in force.
+    for rule in &mut rules {
+        if let Some(severity) = plan.severity.get(&rule.id) {
+            rule.severity = severity.as_str().to_string();
+        }
+    }
     rules
 }
 
