@@ -123,6 +123,19 @@ pub fn log(app: &App, args: &LogArgs) -> Result<Status> {
     Ok(Status::Pass)
 }
 
+/// A `config-drift` finding on an environment file.
+fn drift(path: &str, key: &str, message: String, fix: impl Into<String>) -> Finding {
+    Finding::new(
+        Kind::ConfigDrift,
+        "config-drift",
+        Severity::Error,
+        path,
+        key,
+    )
+    .message(message)
+    .fix(fix)
+}
+
 /// `[environments]`: each parses, every environment has production's keys,
 /// no placeholder values.
 fn check_environments(
@@ -141,17 +154,12 @@ fn check_environments(
         .collect();
     for (name, path) in &plan.environments {
         let Some(text) = session.repo.read_file(Side::Head, path)? else {
-            findings.push(
-                Finding::new(
-                    Kind::ConfigDrift,
-                    "config-drift",
-                    Severity::Error,
-                    path,
-                    &format!("missing:{name}"),
-                )
-                .message(format!("environment {name}: {path} is not in HEAD"))
-                .fix("commit the file, or correct its path under [environments]"),
-            );
+            findings.push(drift(
+                path,
+                &format!("missing:{name}"),
+                format!("environment {name}: {path} is not in HEAD"),
+                "commit the file, or correct its path under [environments]",
+            ));
             report.push(json!({"name": name, "path": path, "ok": false}));
             continue;
         };
@@ -164,18 +172,13 @@ fn check_environments(
                     let v = value.value.trim().trim_matches(|c| c == '"' || c == '\'');
                     if record::is_placeholder(v, &placeholders) && !v.is_empty() {
                         findings.push(
-                            Finding::new(
-                                Kind::ConfigDrift,
-                                "config-drift",
-                                Severity::Error,
+                            drift(
                                 path,
                                 &format!("placeholder:{key}"),
+                                format!("environment {name}: {key} is a placeholder ({v:?})"),
+                                "set the real value before the release",
                             )
-                            .at_line(value.line)
-                            .message(format!(
-                                "environment {name}: {key} is a placeholder ({v:?})"
-                            ))
-                            .fix("set the real value before the release"),
+                            .at_line(value.line),
                         );
                     }
                 }
@@ -209,21 +212,14 @@ fn check_environments(
             }
             for key in production.keys() {
                 if !map.contains_key(key) {
-                    findings.push(
-                        Finding::new(
-                            Kind::ConfigDrift,
-                            "config-drift",
-                            Severity::Error,
-                            path,
-                            &format!("{name}:{key}"),
-                        )
-                        .message(format!(
+                    findings.push(drift(
+                        path,
+                        &format!("{name}:{key}"),
+                        format!(
                             "environment {name} lacks {key}, which production ({prod_path}) has"
-                        ))
-                        .fix(format!(
-                            "add {key} to {path}, so {name} tests what production runs"
-                        )),
-                    );
+                        ),
+                        format!("add {key} to {path}, so {name} tests what production runs"),
+                    ));
                 }
             }
         }
