@@ -138,10 +138,7 @@ fn drift(path: &str, key: &str, message: String, fix: impl Into<String>) -> Find
 
 /// `[environments]`: each parses, every environment has production's keys,
 /// no placeholder values.
-fn check_environments(
-    app: &App,
-    session: &Session,
-) -> Result<(Vec<Finding>, Vec<serde_json::Value>)> {
+fn check_environments(session: &Session) -> Result<(Vec<Finding>, Vec<serde_json::Value>)> {
     let plan = &session.plan;
     let mut findings = Vec::new();
     let mut report = Vec::new();
@@ -224,7 +221,6 @@ fn check_environments(
             }
         }
     }
-    let _ = app;
     Ok((findings, report))
 }
 
@@ -295,7 +291,7 @@ pub fn release_check(app: &App, args: &ReleaseArgs) -> Result<Status> {
         if oids.len() == 1 { "" } else { "s" }
     ));
     let (mut outcome, commits, files) = session.check_commits(app, &oids)?;
-    let (env_findings, environments) = check_environments(app, &session)?;
+    let (env_findings, environments) = check_environments(&session)?;
     outcome.findings.extend(env_findings);
 
     let steps = if args.dry_run || outcome.blocked() {
