@@ -322,7 +322,10 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
         old_path: file.old_path.clone(),
         security_file: plan.is_security_file(&file.path),
     };
-    let sample = file.new_text().or_else(|| file.old_text()).unwrap_or_default();
+    let sample = file
+        .new_text()
+        .or_else(|| file.old_text())
+        .unwrap_or_default();
     let Some(format) = keydiff::format_for_text(&file.path, sample) else {
         return (config, None);
     };

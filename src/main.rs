@@ -28,7 +28,13 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match std::panic::catch_unwind(|| cli::run(cli)) {
+    match std::panic::catch_unwind(|| {
+        // Lets the test suite prove that a panic anywhere fails closed.
+        if std::env::var_os("CONFGATE_INTERNAL_PANIC").is_some() {
+            panic!("CONFGATE_INTERNAL_PANIC is set");
+        }
+        cli::run(cli)
+    }) {
         Ok(Ok(Status::Pass)) => ExitCode::SUCCESS,
         Ok(Ok(Status::Blocked)) => ExitCode::from(1),
         Ok(Err(err)) => {

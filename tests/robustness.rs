@@ -161,3 +161,28 @@ fn huge_single_line_is_answered_quickly() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_panic_fails_closed_with_a_message() {
+    let repo = repo_with_history();
+    repo.install();
+    repo.write("app/x.py", "x = 1\n");
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.confgate_env(&["hook", "pre-commit"], &[("CONFGATE_INTERNAL_PANIC", "1")]);
+    run.code(2).contains("internal error");
+    let head = repo.head();
+    let output = Command::new("git")
+        .args(["commit", "-m", "x"])
+        .current_dir(repo.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("CONFGATE_BIN", common::bin())
+        .env("CONFGATE_INTERNAL_PANIC", "1")
+        .output()
+        .unwrap();
+    assert!(
+        !output.status.success(),
+        "a panicking hook let the commit through"
+    );
+    assert_eq!(repo.head(), head);
+}

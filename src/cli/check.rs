@@ -149,10 +149,10 @@ fn codeowners_at(plan: &Plan, repo: &Repo, side: Option<Oid>) -> Result<Option<C
 
 fn emit(
     app: &App,
-    session: &Session,
+    session: Session,
     mode: &'static str,
-    outcome: &Outcome,
-    commits: &[CommitInfo],
+    outcome: Outcome,
+    commits: Vec<CommitInfo>,
     files: usize,
 ) -> Result<Status> {
     let rules = if app.global.format == Format::Sarif {
@@ -160,13 +160,16 @@ fn emit(
     } else {
         Vec::new()
     };
-    app.emit(&app.report(mode, outcome, commits, &rules, files))
+    let status = app.emit(&app.report(mode, &outcome, &commits, &rules, files));
+    // The process ends right after: freeing thousands of index entries and
+    // compiled rules one by one only delays the commit.
+    std::mem::forget((session, outcome, commits, rules));
+    status
 }
-
 pub fn pre_commit(app: &App) -> Result<Status> {
     let session = Session::open(app)?;
     let (outcome, files) = session.check_staged(None)?;
-    emit(app, &session, "pre-commit", &outcome, &[], files)
+    emit(app, session, "pre-commit", outcome, Vec::new(), files)
 }
 
 pub fn commit_msg(app: &App, file: &Path) -> Result<Status> {
@@ -175,7 +178,7 @@ pub fn commit_msg(app: &App, file: &Path) -> Result<Status> {
     let message = String::from_utf8_lossy(&message);
     let session = Session::open(app)?;
     let (outcome, files) = session.check_staged(Some(&message))?;
-    emit(app, &session, "commit-msg", &outcome, &[], files)
+    emit(app, session, "commit-msg", outcome, Vec::new(), files)
 }
 
 pub fn pre_push(app: &App, remote: Option<&str>, _url: Option<&str>) -> Result<Status> {
@@ -194,7 +197,7 @@ pub fn pre_push(app: &App, remote: Option<&str>, _url: Option<&str>) -> Result<S
         None => framework_push(&session)?,
     };
     let (outcome, commits, files) = session.check_commits(app, &oids)?;
-    emit(app, &session, "pre-push", &outcome, &commits, files)
+    emit(app, session, "pre-push", outcome, commits, files)
 }
 
 fn framework_push(session: &Session) -> Result<Vec<Oid>> {
@@ -222,14 +225,14 @@ pub fn check(app: &App, args: &CheckArgs) -> Result<Status> {
     if let Some(range) = &args.range {
         let oids = session.repo.range(range)?;
         let (outcome, commits, files) = session.check_commits(app, &oids)?;
-        return emit(app, &session, "check", &outcome, &commits, files);
+        return emit(app, session, "check", outcome, commits, files);
     }
     if let Some(rev) = &args.commit {
         let oid = session.repo.resolve(rev)?;
         let (outcome, commits, files) = session.check_commits(app, &[oid])?;
-        return emit(app, &session, "check", &outcome, &commits, files);
+        return emit(app, session, "check", outcome, commits, files);
     }
     // `--staged`, the default.
     let (outcome, files) = session.check_staged(None)?;
-    emit(app, &session, "check", &outcome, &[], files)
+    emit(app, session, "check", outcome, Vec::new(), files)
 }

@@ -32,10 +32,9 @@ impl Repo {
     /// The repository around the current directory, as git finds it
     /// (`GIT_DIR` and friends respected). Bare repositories are refused.
     pub fn open() -> Result<Repo> {
-        // libgit2 re-hashes every object it reads (SHA-1 with collision
-        // detection); git itself does not, and over a long history that check
-        // alone took about a third of confgate's time. Corrupt objects still
-        // fail to inflate or parse.
+        // Re-hashing every object read costs a third of a small hook's time;
+        // git itself does not do it on reads, and a corrupt object still fails
+        // to inflate or parse.
         git2::opts::strict_hash_verification(false);
         let repo = Repository::open_from_env().map_err(|err| {
             if err.message().contains("object format") {

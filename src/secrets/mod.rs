@@ -1,53 +1,470 @@
 //! Secret detection: provider token formats, private keys, connection URLs,
 //! generic secret assignments and files that are secrets by nature.
 
-use std::collections::HashSet;
+mod files;
+mod generic;
+pub mod random;
 
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use anyhow::{anyhow, Context};
+use regex::Regex;
 use serde::Deserialize;
 
-use crate::finding::Finding;
+use crate::finding::{redact, redact_line, Finding, Kind, Severity};
 use crate::model::Lines;
 use crate::ruleinfo::RuleInfo;
 
+/// The embedded rule pack.
+const PACK: &str = include_str!("../../rules/secrets.toml");
+
+const DEFAULT_FIX: &str =
+    "remove it, rotate it, and load it from an environment variable or a secret manager";
+
 /// A secret rule as written in `rules/secrets.toml` or `[[rules.secret]]` of
-/// `.confgate.toml`.
+/// `.confgate.toml`. When `regex` has a group named `secret`, that group is
+/// the secret; otherwise the whole match is.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecretRule {
     pub id: String,
     pub description: String,
     pub regex: String,
+    /// Case-insensitive substrings; the regex only runs on lines holding one.
+    /// Without keywords the rule runs on every line (slow).
     #[serde(default)]
     pub keywords: Vec<String>,
     #[serde(default)]
     pub why: String,
     #[serde(default)]
     pub fix: String,
+    /// Who issued the secret (`aws`, `github`, …); the finding's category.
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// Minimum Shannon entropy (bits per character) of the secret.
+    #[serde(default)]
+    pub entropy: Option<f64>,
+    /// Require the secret to pass the randomness judgement (for rules that
+    /// match on context such as `SECRET_KEY = "…"`).
+    #[serde(default)]
+    pub random: bool,
+    /// A text the rule must flag (checked by the test suite).
+    #[serde(default)]
+    pub example: Option<String>,
+    /// A lookalike the rule must not flag.
+    #[serde(default)]
+    pub example_good: Option<String>,
 }
 
-/// All secret rules, compiled once.
-pub struct SecretScanner {}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pack {
+    rule: Vec<SecretRule>,
+}
+
+struct CompiledRule {
+    rule: SecretRule,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl CompiledRule {
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| Regex::new(&self.rule.regex).ok())
+            .as_ref()
+    }
+}
+
+/// What a keyword hit asks to examine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Target {
+    Key,
+    Rule(usize),
+    Url,
+    /// Last, so it skips values a specific rule already reported.
+    Generic,
+}
+
+/// All secret rules; regexes compile on first use.
+pub struct SecretScanner {
+    rules: Vec<CompiledRule>,
+    /// Rules without keywords run on every line.
+    always: Vec<usize>,
+    keywords: Vec<Vec<Target>>,
+    matcher: Option<AhoCorasick>,
+    disabled: HashSet<String>,
+}
+
+fn load_pack() -> anyhow::Result<Vec<SecretRule>> {
+    let pack: Pack = toml::from_str(PACK).context("parsing the embedded rules/secrets.toml")?;
+    Ok(pack.rule)
+}
 
 impl SecretScanner {
-    pub fn new(
-        _extra: &[SecretRule],
-        _disabled: &HashSet<String>,
-    ) -> anyhow::Result<SecretScanner> {
-        Ok(SecretScanner {})
+    pub fn new(extra: &[SecretRule], disabled: &HashSet<String>) -> anyhow::Result<SecretScanner> {
+        let mut rules = Vec::new();
+        for rule in load_pack()? {
+            if !disabled.contains(&rule.id) {
+                rules.push(CompiledRule {
+                    rule,
+                    regex: OnceLock::new(),
+                });
+            }
+        }
+        for rule in extra {
+            if disabled.contains(&rule.id) {
+                continue;
+            }
+            // User regexes are checked now so a typo fails loudly, naming the rule.
+            let regex = Regex::new(&rule.regex)
+                .map_err(|e| anyhow!("secret rule `{}`: invalid regex: {e}", rule.id))?;
+            let compiled = OnceLock::new();
+            let _ = compiled.set(Some(regex));
+            rules.push(CompiledRule {
+                rule: rule.clone(),
+                regex: compiled,
+            });
+        }
+
+        let mut by_keyword: HashMap<String, Vec<Target>> = HashMap::new();
+        let mut always = Vec::new();
+        for (index, compiled) in rules.iter().enumerate() {
+            if compiled.rule.keywords.is_empty() {
+                always.push(index);
+            }
+            for keyword in &compiled.rule.keywords {
+                by_keyword
+                    .entry(keyword.to_ascii_lowercase())
+                    .or_default()
+                    .push(Target::Rule(index));
+            }
+        }
+        if !disabled.contains("generic-secret-assignment") {
+            for keyword in generic::GENERIC_KEYWORDS {
+                by_keyword
+                    .entry(keyword.to_string())
+                    .or_default()
+                    .push(Target::Generic);
+            }
+        }
+        if !disabled.contains("url-password") {
+            by_keyword
+                .entry("://".into())
+                .or_default()
+                .push(Target::Url);
+        }
+        if generic::KEY_RULES
+            .iter()
+            .any(|(id, _)| !disabled.contains(*id))
+        {
+            by_keyword
+                .entry("-----begin ".into())
+                .or_default()
+                .push(Target::Key);
+        }
+        let (patterns, keywords): (Vec<String>, Vec<Vec<Target>>) = by_keyword
+            .into_iter()
+            .filter(|(k, _)| !k.is_empty())
+            .unzip();
+        let matcher = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .context("building the secret keyword matcher")?,
+            )
+        };
+        Ok(SecretScanner {
+            rules,
+            always,
+            keywords,
+            matcher,
+            disabled: disabled.clone(),
+        })
     }
 
     /// Secrets in `text` whose lines are selected by `lines`.
-    pub fn scan(&self, _path: &str, _text: &str, _lines: Lines<'_>) -> Vec<Finding> {
-        Vec::new()
+    pub fn scan(&self, path: &str, text: &str, lines: Lines<'_>) -> Vec<Finding> {
+        if lines.is_empty() || text.is_empty() {
+            return Vec::new();
+        }
+        let mut starts = vec![0usize];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.push(text.len() + 1);
+        let line_count = starts.len() - 1;
+
+        let mut candidates: Vec<(usize, Target)> = Vec::new();
+        if let Some(matcher) = &self.matcher {
+            for hit in matcher.find_overlapping_iter(text) {
+                let line = starts.partition_point(|&s| s <= hit.start()) - 1;
+                for target in &self.keywords[hit.pattern().as_usize()] {
+                    candidates.push((line, *target));
+                }
+            }
+        }
+        if !self.always.is_empty() {
+            for line in 0..line_count {
+                candidates.extend(self.always.iter().map(|&i| (line, Target::Rule(i))));
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+
+        let mut findings = Vec::new();
+        let mut covered: Vec<(usize, usize, usize)> = Vec::new();
+        let overlaps = |covered: &[(usize, usize, usize)], line: usize, s: usize, e: usize| {
+            covered
+                .iter()
+                .any(|&(l, cs, ce)| l == line && s < ce && cs < e)
+        };
+        for (line_index, target) in candidates {
+            let number = (line_index + 1) as u32;
+            let line = generic::line_at(text, &starts, line_index);
+            match target {
+                Target::Key => {
+                    let Some(block) = generic::key_block(text, &starts, line_index) else {
+                        continue;
+                    };
+                    if self.disabled.contains(block.kind)
+                        || !lines.any_in((block.first + 1) as u32, (block.last + 1) as u32)
+                    {
+                        continue;
+                    }
+                    covered.push((line_index, 0, line.len()));
+                    let header = line.find("-----BEGIN ").map_or(line, |at| {
+                        let rest = &line[at..];
+                        let close = rest[11..].find("-----").map_or(rest.len(), |x| 11 + x + 5);
+                        &rest[..close]
+                    });
+                    findings.push(
+                        Finding::new(Kind::Secret, block.kind, Severity::Error, path, block.secret)
+                            .at_line(number)
+                            .message(block.label)
+                            .snippet(redact_line(header, block.secret))
+                            .fix("remove the key, revoke it, and mount it from a secret manager at deploy time")
+                            .category("private-key"),
+                    );
+                }
+                Target::Rule(index) => {
+                    if !lines.contains(number) {
+                        continue;
+                    }
+                    let compiled = &self.rules[index];
+                    let Some(regex) = compiled.regex() else {
+                        continue;
+                    };
+                    for caps in regex.captures_iter(line) {
+                        let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
+                            continue;
+                        };
+                        let secret = m.as_str();
+                        if secret.is_empty()
+                            || random::is_placeholder(secret)
+                            || compiled.rule.random && !random::looks_random(secret)
+                            || compiled
+                                .rule
+                                .entropy
+                                .is_some_and(|min| random::shannon_entropy(secret) < min)
+                            || overlaps(&covered, line_index, m.start(), m.end())
+                        {
+                            continue;
+                        }
+                        covered.push((line_index, m.start(), m.end()));
+                        findings.push(self.rule_finding(compiled, path, number, line, secret));
+                    }
+                }
+                Target::Url => {
+                    if !lines.contains(number) {
+                        continue;
+                    }
+                    for hit in generic::url_passwords(line) {
+                        if overlaps(&covered, line_index, hit.start, hit.end) {
+                            continue;
+                        }
+                        covered.push((line_index, hit.start, hit.end));
+                        findings.push(
+                            Finding::new(Kind::Secret, "url-password", Severity::Error, path, hit.secret)
+                                .at_line(number)
+                                .message(hit.label)
+                                .snippet(redact_line(line, hit.secret))
+                                .fix("drop the password from the URL; build the URL from an environment variable or secret manager")
+                                .category("connection-url"),
+                        );
+                    }
+                }
+                Target::Generic => {
+                    if !lines.contains(number) {
+                        continue;
+                    }
+                    for hit in generic::assignments(path, line) {
+                        if overlaps(&covered, line_index, hit.start, hit.end) {
+                            continue;
+                        }
+                        covered.push((line_index, hit.start, hit.end));
+                        findings.push(
+                            Finding::new(
+                                Kind::Secret,
+                                "generic-secret-assignment",
+                                Severity::Error,
+                                path,
+                                hit.secret,
+                            )
+                            .at_line(number)
+                            .message(hit.label)
+                            .snippet(redact_line(line, hit.secret))
+                            .fix("read it from the environment (os.environ) or a secret manager instead of a literal")
+                            .category("generic"),
+                        );
+                    }
+                }
+            }
+        }
+        findings.sort_by_key(|f| f.line);
+        findings
+    }
+
+    fn rule_finding(
+        &self,
+        compiled: &CompiledRule,
+        path: &str,
+        number: u32,
+        line: &str,
+        secret: &str,
+    ) -> Finding {
+        let rule = &compiled.rule;
+        let fix = if rule.fix.is_empty() {
+            DEFAULT_FIX
+        } else {
+            &rule.fix
+        };
+        Finding::new(Kind::Secret, &rule.id, Severity::Error, path, secret)
+            .at_line(number)
+            .message(rule.description.clone())
+            .snippet(redact_line(line, secret))
+            .fix(fix)
+            .category(rule.provider.clone().unwrap_or_else(|| "custom".into()))
     }
 
     /// A `forbidden-file` finding when `path` (with its content, when text) is a
     /// secret by nature.
-    pub fn forbidden_file(&self, _path: &str, _text: Option<&str>) -> Option<Finding> {
-        None
+    pub fn forbidden_file(&self, path: &str, text: Option<&str>) -> Option<Finding> {
+        let id = files::classify(path, text)?;
+        if self.disabled.contains(id) {
+            return None;
+        }
+        files::finding(id, path)
     }
 
     pub fn rules(&self) -> Vec<RuleInfo> {
-        Vec::new()
+        let enabled = |id: &str| !self.disabled.contains(id);
+        let mut out = Vec::new();
+        // Disabled pack rules are not in `self.rules`; list them from the pack.
+        let mut seen = HashSet::new();
+        let listed = self
+            .rules
+            .iter()
+            .map(|c| c.rule.clone())
+            .chain(load_pack().unwrap_or_default());
+        for rule in listed {
+            if !seen.insert(rule.id.clone()) {
+                continue;
+            }
+            out.push(RuleInfo {
+                kind: "secret".into(),
+                category: rule.provider.clone().unwrap_or_else(|| "custom".into()),
+                severity: "error".into(),
+                matches: format!("regex `{}`", rule.regex),
+                why: if rule.why.is_empty() {
+                    "anyone who can read the repository, or any clone of it, can use this credential".into()
+                } else {
+                    rule.why.clone()
+                },
+                fix: if rule.fix.is_empty() { DEFAULT_FIX.into() } else { rule.fix.clone() },
+                example_bad: rule.example.as_deref().map(redact_example).unwrap_or_default(),
+                example_good: rule.example_good.clone().unwrap_or_default(),
+                enabled: enabled(&rule.id),
+                description: rule.description,
+                id: rule.id,
+            });
+        }
+        for (id, label) in generic::KEY_RULES {
+            out.push(RuleInfo {
+                id: (*id).into(),
+                kind: "secret".into(),
+                category: "private-key".into(),
+                severity: "error".into(),
+                description: (*label).into(),
+                matches: "a `-----BEGIN … PRIVATE KEY-----` block with a key body, on many lines or with `\\n` escapes in a string".into(),
+                why: "a private key lets anyone impersonate its owner or decrypt its traffic".into(),
+                fix: "remove the key, revoke it, and mount it from a secret manager at deploy time".into(),
+                example_bad: "-----BEGIN … PRIVATE KEY----- followed by base64 lines".into(),
+                example_good: "PEM_HEADER = \"-----BEGIN PRIVATE KEY-----\" (no key body)".into(),
+                enabled: enabled(id),
+            });
+        }
+        out.push(RuleInfo {
+            id: "url-password".into(),
+            kind: "secret".into(),
+            category: "connection-url".into(),
+            severity: "error".into(),
+            description: "password inside a connection URL".into(),
+            matches: "`scheme://user:password@host` (postgres, mysql, mongodb, redis, amqp, …); placeholders and non-random passwords on localhost are ignored".into(),
+            why: "connection strings are copied into logs and tickets; the password travels with them".into(),
+            fix: "build the URL from an environment variable or secret manager".into(),
+            example_bad: "postgres://app:Xk29…@db.internal/app".into(),
+            example_good: "postgres://postgres:postgres@localhost/db".into(),
+            enabled: enabled("url-password"),
+        });
+        out.push(RuleInfo {
+            id: "generic-secret-assignment".into(),
+            kind: "secret".into(),
+            category: "generic".into(),
+            severity: "error".into(),
+            description: "random-looking literal assigned to a secret-looking key".into(),
+            matches: "a key containing password, secret, token, api_key, auth, credential, private_key, access_key, … assigned a literal that looks generated (length, character mix, entropy, no words, placeholders or template references), in Python, TOML, YAML, INI, .env, JSON, Dockerfile and compose files".into(),
+            why: "hard-coded credentials end up in every clone, fork and backup of the repository".into(),
+            fix: "read it from the environment (os.environ) or a secret manager instead of a literal".into(),
+            example_bad: "DB_PASSWORD = \"Zt4r…\"".into(),
+            example_good: "DB_PASSWORD = os.environ[\"DB_PASSWORD\"]".into(),
+            enabled: enabled("generic-secret-assignment"),
+        });
+        for rule in files::FILE_RULES {
+            out.push(RuleInfo {
+                id: rule.id.into(),
+                kind: "forbidden-file".into(),
+                category: "files".into(),
+                severity: "error".into(),
+                description: rule.description.into(),
+                matches: rule.matches.into(),
+                why: rule.why.into(),
+                fix: rule.fix.into(),
+                example_bad: rule.example_bad.into(),
+                example_good: rule.example_good.into(),
+                enabled: enabled(rule.id),
+            });
+        }
+        out
     }
 }
+
+/// Rule examples are synthetic, but show them redacted like any finding.
+fn redact_example(example: &str) -> String {
+    let token = example
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '='))
+        .max_by_key(|t| t.len())
+        .unwrap_or(example);
+    if token.len() >= 16 {
+        example.replace(token, &redact(token))
+    } else {
+        example.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,52 +1,654 @@
 //! Security settings written inline: debug, CORS, CSRF, TLS verification,
 //! cookies, headers, auth, limits, permissions, logging, rate limits, hosts.
+//!
+//! A file is read as statements (`syntax`), each statement yields the
+//! settings it writes; key rules judge a setting's value, pattern rules
+//! match statements. Insecure values are errors, safe literals warnings,
+//! and values read from the environment or settings nothing at all.
+
+mod syntax;
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use anyhow::{bail, Context};
+use regex::Regex;
 use serde::Deserialize;
 
-use crate::finding::Finding;
+use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
 use crate::model::Lines;
 use crate::ruleinfo::RuleInfo;
 
+use syntax::{FileType, Form, Statement, ALL_TYPES};
+
+const PACK: &str = include_str!("../../rules/security-settings.toml");
+
 /// A security-setting rule as written in `rules/security-settings.toml` or
 /// `[[rules.security]]` of `.confgate.toml`.
+///
+/// A rule is either a *key* rule (`key`: the setting's name; `insecure`: the
+/// values that are unsafe) or a *pattern* rule (`pattern`: a regex over one
+/// statement, optionally with a `value` group judged by `insecure`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityRule {
     pub id: String,
     pub category: String,
+    /// Why the insecure value is a problem, in a few words (used in messages).
     pub description: String,
-    pub regex: String,
+    /// File types: python, toml, yaml, compose, ini, conf, json, env,
+    /// dockerfile. Empty: all.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Regex matching the whole setting name (`DEBUG`, `(?i)verify_ssl`).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Python only: the key counts only as an argument of a call (or a dict
+    /// inside one) whose dotted name this regex finds (`CORSMiddleware`).
+    #[serde(default)]
+    pub call: Option<String>,
+    /// Regex over a statement (multi-line calls joined); a `value` group,
+    /// when present, is judged like a key's value.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// Regex over the value (as written, quotes included) that makes it
+    /// insecure. Other literal values are reported as warnings.
+    #[serde(default)]
+    pub insecure: Option<String>,
+    /// Regex the same statement must also match (`allow_credentials` with a
+    /// wildcard origin).
+    #[serde(default)]
+    pub requires: Option<String>,
+    /// Regex the file path must match.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Words (case-insensitive) one of which a statement must contain for the
+    /// rule to be tried. Empty: always tried.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The value is secret-like: redact it in snippets and messages.
+    #[serde(default)]
+    pub redact: bool,
     #[serde(default)]
     pub why: String,
     #[serde(default)]
     pub fix: String,
+    /// An example that is flagged, and one that is not (checked by tests).
+    #[serde(default)]
+    pub bad: String,
+    #[serde(default)]
+    pub good: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pack {
+    files: Vec<String>,
+    rule: Vec<SecurityRule>,
+}
+
+fn pack() -> Result<&'static Pack, String> {
+    static PARSED: OnceLock<Result<Pack, String>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| toml::from_str::<Pack>(PACK).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// A regex compiled on first use: most rules never fire in a given commit.
+#[derive(Debug, Default)]
+struct LazyRegex {
+    source: Option<String>,
+    anchored: bool,
+    cell: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(source: &Option<String>, anchored: bool) -> LazyRegex {
+        LazyRegex {
+            source: source.clone(),
+            anchored,
+            cell: OnceLock::new(),
+        }
+    }
+
+    fn pattern(source: &str, anchored: bool) -> String {
+        if anchored {
+            format!("^(?:{source})$")
+        } else {
+            source.to_string()
+        }
+    }
+
+    fn validate(&self, what: &str) -> anyhow::Result<()> {
+        if let Some(source) = &self.source {
+            Regex::new(&Self::pattern(source, self.anchored))
+                .with_context(|| format!("invalid `{what}` regex"))?;
+        }
+        Ok(())
+    }
+
+    fn get(&self) -> Option<&Regex> {
+        self.cell
+            .get_or_init(|| {
+                let source = self.source.as_ref()?;
+                Regex::new(&Self::pattern(source, self.anchored)).ok()
+            })
+            .as_ref()
+    }
+
+    fn is_set(&self) -> bool {
+        self.source.is_some()
+    }
+}
+
+#[derive(Debug)]
+struct CompiledRule {
+    rule: SecurityRule,
+    key: LazyRegex,
+    call: LazyRegex,
+    pattern: LazyRegex,
+    insecure: LazyRegex,
+    requires: LazyRegex,
+    path: LazyRegex,
+}
+
+impl CompiledRule {
+    fn new(rule: SecurityRule) -> anyhow::Result<CompiledRule> {
+        if rule.id.trim().is_empty() {
+            bail!("a security rule has an empty `id`");
+        }
+        if rule.category.trim().is_empty() {
+            bail!("`category` is empty");
+        }
+        match (&rule.key, &rule.pattern) {
+            (Some(_), Some(_)) => bail!("set `key` or `pattern`, not both"),
+            (None, None) => bail!("set `key` (a setting name) or `pattern`"),
+            (Some(_), None) if rule.insecure.is_none() => {
+                bail!("a `key` rule needs `insecure` (the values that are unsafe)")
+            }
+            _ => {}
+        }
+        for name in &rule.files {
+            if !ALL_TYPES.contains(&name.as_str()) {
+                bail!(
+                    "unknown file type {name:?} in `files` (one of: {})",
+                    ALL_TYPES.join(", ")
+                );
+            }
+        }
+        Ok(CompiledRule {
+            key: LazyRegex::new(&rule.key, true),
+            call: LazyRegex::new(&rule.call, false),
+            pattern: LazyRegex::new(&rule.pattern, false),
+            insecure: LazyRegex::new(&rule.insecure, false),
+            requires: LazyRegex::new(&rule.requires, false),
+            path: LazyRegex::new(&rule.path, false),
+            rule,
+        })
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        self.key.validate("key")?;
+        self.call.validate("call")?;
+        self.pattern.validate("pattern")?;
+        self.insecure.validate("insecure")?;
+        self.requires.validate("requires")?;
+        self.path.validate("path")
+    }
+
+    fn applies_to(&self, file_type: FileType) -> bool {
+        self.rule.files.is_empty()
+            || file_type
+                .names()
+                .iter()
+                .any(|n| self.rule.files.iter().any(|f| f == n))
+    }
 }
 
 /// All security-setting rules, compiled once.
-pub struct SecurityScanner {}
+pub struct SecurityScanner {
+    rules: Vec<CompiledRule>,
+    disabled: HashSet<String>,
+    /// Keyword prefilter; `keyword_rules[pattern]` are the rules it wakes.
+    keywords: Option<AhoCorasick>,
+    keyword_rules: Vec<Vec<usize>>,
+    /// Rules without keywords: tried on every statement.
+    always: Vec<usize>,
+}
 
 impl SecurityScanner {
     pub fn new(
-        _extra: &[SecurityRule],
-        _disabled: &HashSet<String>,
+        extra: &[SecurityRule],
+        disabled: &HashSet<String>,
     ) -> anyhow::Result<SecurityScanner> {
-        Ok(SecurityScanner {})
+        let pack = pack().map_err(|e| anyhow::anyhow!("rules/security-settings.toml: {e}"))?;
+        let mut rules = Vec::with_capacity(pack.rule.len() + extra.len());
+        for rule in &pack.rule {
+            let id = rule.id.clone();
+            rules.push(
+                CompiledRule::new(rule.clone())
+                    .with_context(|| format!("built-in security rule {id}"))?,
+            );
+        }
+        for rule in extra {
+            let id = rule.id.clone();
+            let compiled = CompiledRule::new(rule.clone())
+                .and_then(|c| c.validate().map(|()| c))
+                .with_context(|| format!("security rule {id:?}"))?;
+            // A project rule with a built-in id replaces the built-in one.
+            rules.retain(|r| r.rule.id != id);
+            rules.push(compiled);
+        }
+        rules.retain(|r| !disabled.contains(&r.rule.id));
+
+        let mut words: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            if rule.rule.keywords.is_empty() {
+                always.push(index);
+            }
+            for word in &rule.rule.keywords {
+                let word = word.to_ascii_lowercase();
+                match words.iter().position(|w| *w == word) {
+                    Some(at) => keyword_rules[at].push(index),
+                    None => {
+                        words.push(word);
+                        keyword_rules.push(vec![index]);
+                    }
+                }
+            }
+        }
+        let keywords = if words.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    // A DFA costs milliseconds to build at every hook start;
+                    // the contiguous NFA builds in a fraction and scans a
+                    // commit's few kilobytes just as well.
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&words)
+                    .context("building the security keyword prefilter")?,
+            )
+        };
+        Ok(SecurityScanner {
+            rules,
+            disabled: disabled.clone(),
+            keywords,
+            keyword_rules,
+            always,
+        })
+    }
+
+    /// The rules a text may trigger, by the keyword prefilter.
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        let mut out = self.always.clone();
+        if let Some(ac) = &self.keywords {
+            for m in ac.find_overlapping_iter(text) {
+                if let Some(rules) = self.keyword_rules.get(m.pattern().as_usize()) {
+                    out.extend(rules.iter().copied());
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Security settings in `text` on lines selected by `lines`: insecure
     /// values as `Severity::Error`, safe literals as `Severity::Warning`.
-    pub fn scan(&self, _path: &str, _text: &str, _lines: Lines<'_>) -> Vec<Finding> {
-        Vec::new()
+    pub fn scan(&self, path: &str, text: &str, lines: Lines<'_>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        if lines.is_empty() {
+            return out;
+        }
+        let Some(file_type) = FileType::from_path(path) else {
+            return out;
+        };
+        let file_rules: Vec<usize> = self
+            .candidates(text)
+            .into_iter()
+            .filter(|&i| self.rules[i].applies_to(file_type))
+            .filter(|&i| {
+                let rule = &self.rules[i];
+                !rule.path.is_set() || rule.path.get().is_some_and(|r| r.is_match(path))
+            })
+            .collect();
+        if file_rules.is_empty() {
+            return out;
+        }
+        let raw_lines: Vec<&str> = text.split('\n').collect();
+        let dev_file = is_development_path(path);
+        let mut seen: HashSet<(usize, u32)> = HashSet::new();
+        for mut statement in syntax::statements(file_type, text) {
+            if !lines.any_in(statement.first_line, statement.last_line()) {
+                continue;
+            }
+            syntax::fill_settings(file_type, &mut statement);
+            let mut here = self.candidates(&statement.text);
+            // A YAML list item is keyed by its parent, which is not in its text.
+            for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {
+                here.extend(self.candidates(&setting.name));
+            }
+            here.sort_unstable();
+            here.dedup();
+            let candidates: Vec<usize> = file_rules
+                .iter()
+                .copied()
+                .filter(|i| here.binary_search(i).is_ok())
+                .collect();
+            for index in candidates {
+                let rule = &self.rules[index];
+                for mut hit in self.hits(rule, file_type, &statement) {
+                    if !lines.contains(hit.line) || !seen.insert((index, hit.line)) {
+                        continue;
+                    }
+                    if hit.severity == Severity::Error
+                        && (dev_file
+                            || (file_type == FileType::Python
+                                && enclosing_class(&raw_lines, hit.line)
+                                    .is_some_and(is_development_name)))
+                    {
+                        // Development settings may be lax; still shown, and
+                        // strict mode still blocks them.
+                        hit.severity = Severity::Warning;
+                        hit.development = true;
+                    }
+                    let raw = raw_lines
+                        .get(hit.line as usize - 1)
+                        .map_or("", |l| l.strip_suffix('\r').unwrap_or(l));
+                    out.push(self.finding(rule, path, raw, hit));
+                }
+            }
+        }
+        out.sort_by_key(|f| f.line);
+        out
+    }
+
+    fn hits(&self, rule: &CompiledRule, file_type: FileType, statement: &Statement) -> Vec<Hit> {
+        let mut out = Vec::new();
+        if rule.requires.is_set()
+            && !rule
+                .requires
+                .get()
+                .is_some_and(|r| r.is_match(&statement.text))
+        {
+            return out;
+        }
+        if let Some(key) = rule.key.get() {
+            for setting in &statement.settings {
+                if !key.is_match(&setting.name) {
+                    continue;
+                }
+                // Compiled only once a setting of this name turns up.
+                let Some(insecure) = rule.insecure.get() else {
+                    return out;
+                };
+                if file_type == FileType::Python {
+                    if let Some(call) = rule.call.get() {
+                        let in_call = matches!(setting.form, Form::Kwarg | Form::DictKey);
+                        if !in_call || !call.is_match(&setting.context) {
+                            continue;
+                        }
+                    }
+                }
+                let severity = if insecure.is_match(&setting.value) {
+                    Severity::Error
+                } else if setting.literal {
+                    Severity::Warning
+                } else {
+                    continue;
+                };
+                out.push(Hit {
+                    line: statement.line_of(setting.at),
+                    name: setting.name.clone(),
+                    value: setting.value.clone(),
+                    severity,
+                    development: false,
+                });
+            }
+        } else if let Some(pattern) = rule.pattern.get() {
+            for caps in pattern.captures_iter(&statement.text) {
+                let Some(whole) = caps.get(0) else {
+                    continue;
+                };
+                if statement
+                    .in_string
+                    .get(whole.start())
+                    .copied()
+                    .unwrap_or(false)
+                {
+                    continue;
+                }
+                let name = collapse(whole.as_str());
+                let (value, severity) = match caps.name("value") {
+                    Some(v) => {
+                        let value = v.as_str().trim().to_string();
+                        let insecure = match rule.insecure.get() {
+                            Some(r) => r.is_match(&value),
+                            None => true,
+                        };
+                        let literal = if file_type == FileType::Python {
+                            syntax::python_literal(&value)
+                        } else {
+                            !value.contains('$')
+                        };
+                        if insecure {
+                            (value, Severity::Error)
+                        } else if literal {
+                            (value, Severity::Warning)
+                        } else {
+                            continue;
+                        }
+                    }
+                    None => (String::new(), Severity::Error),
+                };
+                out.push(Hit {
+                    line: statement.line_of(whole.start()),
+                    name,
+                    value,
+                    severity,
+                    development: false,
+                });
+            }
+        }
+        out
+    }
+
+    fn finding(&self, rule: &CompiledRule, path: &str, raw: &str, hit: Hit) -> Finding {
+        let r = &rule.rule;
+        let value = collapse(&hit.value);
+        let secret = unquote(&value);
+        let redacting = r.redact && !secret.is_empty();
+        let shown_value = if redacting {
+            redact(secret)
+        } else {
+            shorten_to(&value, 60)
+        };
+        let setting = if rule.key.is_set() {
+            format!("{} = {}", hit.name, shown_value)
+        } else {
+            shorten_to(&hit.name, 80)
+        };
+        let message = match hit.severity {
+            Severity::Error => format!(
+                "{setting} — insecure {} security-setting: {}",
+                r.category, r.description
+            ),
+            _ if hit.development => format!(
+                "{setting} — insecure {} security-setting in development settings ({}); allowed as a warning, but it belongs in a designated security file",
+                r.category, r.description
+            ),
+            _ => format!(
+                "{setting} — {} security-setting written inline: the value is safe, but it belongs in a designated security file",
+                r.category
+            ),
+        };
+        let snippet = if redacting {
+            redact_line(raw, secret)
+        } else {
+            shorten(raw.trim())
+        };
+        let key = if rule.key.is_set() {
+            format!("{}={}", hit.name, collapse(&hit.value).replace(' ', ""))
+        } else {
+            hit.name.replace(' ', "")
+        };
+        let mut finding = Finding::new(Kind::SecuritySetting, &r.id, hit.severity, path, &key)
+            .at_line(hit.line)
+            .category(r.category.clone())
+            .message(message)
+            .snippet(snippet);
+        if !r.fix.is_empty() {
+            finding = finding.fix(r.fix.clone());
+        }
+        finding
     }
 
     /// Default designated security files (globs) from the embedded pack.
     pub fn default_files() -> Vec<String> {
-        Vec::new()
+        pack().map(|p| p.files.clone()).unwrap_or_default()
     }
 
+    /// Every rule, built-in and the project's, disabled ones included.
     pub fn rules(&self) -> Vec<RuleInfo> {
-        Vec::new()
+        let mut out: Vec<RuleInfo> = self.rules.iter().map(|r| info(&r.rule, true)).collect();
+        if let Ok(pack) = pack() {
+            for rule in &pack.rule {
+                if self.disabled.contains(&rule.id) && !out.iter().any(|r| r.id == rule.id) {
+                    out.push(info(rule, false));
+                }
+            }
+        }
+        out
     }
 }
+
+struct Hit {
+    line: u32,
+    name: String,
+    value: String,
+    severity: Severity,
+    /// An insecure value in development settings, reported as a warning.
+    development: bool,
+}
+
+/// Whether `path` names development or test settings (`settings/dev.py`,
+/// `local_settings.py`, `.env.development`, `docker-compose.override.yml`).
+fn is_development_path(path: &str) -> bool {
+    static DEV: OnceLock<Option<Regex>> = OnceLock::new();
+    DEV.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?:^|/)(?:dev|devel|development|local|testing)(?:/|\.[a-z]+$)|(?:^|/)local_settings\.py$|[._-](?:dev|devel|development|local|testing)\.[a-z]+$|(?:^|/)docker-compose\.override\.ya?ml$|(?:^|/)\.env\.(?:dev|development|local|test|testing)$",
+        )
+        .ok()
+    })
+    .as_ref()
+    .is_some_and(|r| r.is_match(path))
+}
+
+fn is_development_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["dev", "local", "test", "debug"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// The Python class whose body holds line `line` (1-based), by indentation.
+fn enclosing_class<'t>(raw_lines: &[&'t str], line: u32) -> Option<&'t str> {
+    let indent_of = |l: &str| l.len() - l.trim_start().len();
+    let mut limit = indent_of(raw_lines.get(line as usize - 1)?);
+    if limit == 0 {
+        return None;
+    }
+    for l in raw_lines[..line as usize - 1].iter().rev() {
+        let trimmed = l.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = indent_of(l);
+        if indent >= limit {
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("class ") {
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            return Some(&rest[..end]);
+        }
+        if indent == 0 {
+            return None;
+        }
+        limit = indent;
+    }
+    None
+}
+
+fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {
+    let files = if rule.files.is_empty() {
+        "any file type".to_string()
+    } else {
+        rule.files.join(", ")
+    };
+    let matches = match (&rule.key, &rule.pattern) {
+        (Some(key), _) => {
+            let call = rule
+                .call
+                .as_ref()
+                .map(|c| format!(" as an argument of a call matching `{c}`"))
+                .unwrap_or_default();
+            let insecure = rule.insecure.as_deref().unwrap_or("");
+            format!(
+                "setting `{key}`{call} ({files}); error when the value matches `{insecure}`, warning for other written-out values"
+            )
+        }
+        (None, Some(pattern)) => format!("`{pattern}` ({files})"),
+        (None, None) => String::new(),
+    };
+    RuleInfo {
+        id: rule.id.clone(),
+        kind: "security-setting".to_string(),
+        category: rule.category.clone(),
+        severity: "error".to_string(),
+        description: rule.description.clone(),
+        matches,
+        why: rule.why.clone(),
+        fix: rule.fix.clone(),
+        example_bad: rule.bad.clone(),
+        example_good: rule.good.clone(),
+        enabled,
+    }
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn shorten_to(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(max).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn unquote(value: &str) -> &str {
+    let v = value.trim();
+    let v = v.trim_start_matches(['r', 'b', 'u', 'R', 'B', 'U']);
+    for q in ['"', '\''] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    value.trim()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,557 @@
+//! Detectors that need more than one regex: generic `secret-key = literal`
+//! assignments, PEM private key blocks and URLs carrying a password.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::random::{is_placeholder, looks_random};
+
+/// A secret found on one line: byte span within the line and the value.
+pub struct Hit<'t> {
+    pub start: usize,
+    pub end: usize,
+    pub secret: &'t str,
+    pub label: String,
+}
+
+/// Case-insensitive words that make a key secret-looking; also the keyword
+/// prefilter of the generic rule.
+pub const GENERIC_KEYWORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "auth",
+    "credential",
+    "private_key",
+    "privatekey",
+    "access_key",
+    "accesskey",
+    "signing_key",
+    "signingkey",
+    "encryption_key",
+    "master_key",
+];
+
+/// Last key segments that name something about a secret, not the secret.
+const NOT_SECRET_SUFFIXES: &[&str] = &[
+    "url",
+    "uri",
+    "file",
+    "path",
+    "dir",
+    "name",
+    "type",
+    "header",
+    "length",
+    "len",
+    "ttl",
+    "expiry",
+    "expires",
+    "expire",
+    "timeout",
+    "lifetime",
+    "age",
+    "algorithm",
+    "algorithms",
+    "alg",
+    "endpoint",
+    "field",
+    "model",
+    "backend",
+    "backends",
+    "class",
+    "validators",
+    "prefix",
+    "env",
+    "var",
+    "id",
+    "count",
+    "size",
+    "max",
+    "min",
+    "enabled",
+    "required",
+    "hash",
+    "hashers",
+    "format",
+    "mode",
+    "method",
+    "scheme",
+    "location",
+    "policy",
+    "version",
+    "kind",
+    "email",
+    "user",
+    "username",
+    "login",
+    "host",
+    "port",
+    "provider",
+    "source",
+    "store",
+    "rotation",
+    "reset",
+    "hint",
+    "label",
+    "description",
+    "help",
+    "regex",
+    "pattern",
+    "placeholder",
+    "policy",
+    "strength",
+    "digest",
+    "checksum",
+    "integrity",
+];
+
+fn assignment_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // Key, optional closing quote, an assignment operator, then a quoted or
+        // bare value. Bare values are judged by file type afterwards.
+        Regex::new(
+            r#"(?i)(?:^|[^A-Za-z0-9_])(?P<key>[A-Za-z0-9_.\-]*(?:pass|pwd|secret|token|api[_-]?key|auth|credential|private[_-]?key|access[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key)[A-Za-z0-9_.\-]*)["']?\s*(?::=|=>|=|:)\s*(?P<val>"[^"]*"|'[^']*'|[^\s#;,'"]+)"#,
+        )
+        .expect("constant regex")
+    })
+}
+
+fn docker_env_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^\s*(?:ENV|ARG)\s+(?P<key>[A-Za-z0-9_.\-]+)\s+(?P<val>\S+)\s*$")
+            .expect("constant regex")
+    })
+}
+
+/// Whether a bare (unquoted) value is a literal in this file type. In Python,
+/// JSON, TOML and JavaScript a bare value is code, a number or a boolean.
+fn bare_values_are_literals(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let code = [
+        ".py", ".pyi", ".json", ".toml", ".js", ".ts", ".rs", ".go", ".java", ".rb",
+    ];
+    !code.iter().any(|ext| name.ends_with(ext))
+}
+
+fn key_is_secret(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    if lower.contains("author") && !lower.contains("authoriz")
+        || lower.contains("tokenizer")
+        || lower.contains("passthrough")
+    {
+        return false;
+    }
+    // `pass` only counts as a whole segment or within password-like words.
+    let segments: Vec<&str> = lower
+        .split(['_', '-', '.'])
+        .filter(|s| !s.is_empty())
+        .collect();
+    let Some(last) = segments.last() else {
+        return false;
+    };
+    if NOT_SECRET_SUFFIXES.contains(last) {
+        return false;
+    }
+    let has_word = GENERIC_KEYWORDS.iter().any(|word| {
+        if *word == "pass" {
+            segments
+                .iter()
+                .any(|s| *s == "pass" || s.starts_with("passw"))
+        } else {
+            lower.contains(word)
+        }
+    });
+    has_word
+}
+
+/// Strip an auth scheme so `Bearer <token>` is judged on the token.
+fn strip_scheme(value: &str) -> &str {
+    for scheme in ["Bearer ", "Basic ", "Token ", "bearer ", "token "] {
+        if let Some(rest) = value.strip_prefix(scheme) {
+            return rest;
+        }
+    }
+    value
+}
+
+/// Generic secret assignments on one line.
+pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
+    let mut hits = Vec::new();
+    let bare_ok = bare_values_are_literals(path);
+    let mut consider = |key: &str, val: regex::Match<'t>, quoted_required: bool| {
+        let raw = val.as_str();
+        let (mut start, mut value) = (val.start(), raw);
+        let quoted = raw.len() >= 2
+            && (raw.starts_with('"') && raw.ends_with('"')
+                || raw.starts_with('\'') && raw.ends_with('\''));
+        if quoted {
+            value = &raw[1..raw.len() - 1];
+            start += 1;
+        } else if quoted_required {
+            return;
+        }
+        let stripped = strip_scheme(value);
+        start += value.len() - stripped.len();
+        let value = stripped.trim();
+        if !key_is_secret(key) || value.contains("://") || !looks_random(value) {
+            return;
+        }
+        hits.push(Hit {
+            start,
+            end: start + value.len(),
+            secret: value,
+            label: format!("secret assigned to `{key}`"),
+        });
+    };
+    for caps in assignment_regex().captures_iter(line) {
+        if let (Some(key), Some(val)) = (caps.name("key"), caps.name("val")) {
+            consider(key.as_str(), val, !bare_ok);
+        }
+    }
+    if let Some(caps) = docker_env_regex().captures(line) {
+        if let (Some(key), Some(val)) = (caps.name("key"), caps.name("val")) {
+            consider(key.as_str(), val, false);
+        }
+    }
+    hits
+}
+
+fn url_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?i)\b(?P<scheme>[a-z][a-z0-9+.\-]{1,30})://(?P<user>[^\s:/@'"<>]{0,128}):(?P<pass>[^\s@/'"<>]{1,256})@(?P<host>[^\s/:'"?#@,;]+)"#,
+        )
+        .expect("constant regex")
+    })
+}
+
+const LOCAL_HOSTS: &[&str] = &["localhost", "127.0.0.1", "0.0.0.0", "[::1]", "::1"];
+
+/// Passwords in `scheme://user:password@host` URLs.
+pub fn url_passwords(line: &str) -> Vec<Hit<'_>> {
+    let mut hits = Vec::new();
+    for caps in url_regex().captures_iter(line) {
+        let (Some(scheme), Some(user), Some(pass), Some(host)) = (
+            caps.name("scheme"),
+            caps.name("user"),
+            caps.name("pass"),
+            caps.name("host"),
+        ) else {
+            continue;
+        };
+        let password = pass.as_str();
+        let host_lower = host.as_str().to_ascii_lowercase();
+        if is_placeholder(password)
+            || password.eq_ignore_ascii_case(user.as_str())
+            || password.len() < 4
+            || is_placeholder(&host_lower)
+            || matches!(host_lower.as_str(), "host" | "hostname" | "server")
+        {
+            continue;
+        }
+        let local = LOCAL_HOSTS.contains(&host_lower.as_str());
+        if local && !looks_random(password) {
+            continue;
+        }
+        hits.push(Hit {
+            start: pass.start(),
+            end: pass.end(),
+            secret: password,
+            label: format!(
+                "password in {} connection URL",
+                scheme.as_str().to_ascii_lowercase()
+            ),
+        });
+    }
+    hits
+}
+
+/// A private key block found in the text.
+pub struct KeyBlock<'t> {
+    /// 0-based index of the header line and of the last line of the block.
+    pub first: usize,
+    pub last: usize,
+    pub secret: &'t str,
+    pub kind: &'static str,
+    pub label: &'static str,
+}
+
+/// The rule id and label for a PEM header such as `RSA PRIVATE KEY`.
+fn key_kind(header: &str) -> Option<(&'static str, &'static str)> {
+    let upper = header.to_ascii_uppercase();
+    let kinds = [
+        (
+            "ENCRYPTED PRIVATE KEY",
+            "private-key-pkcs8-encrypted",
+            "encrypted PKCS#8 private key",
+        ),
+        ("RSA PRIVATE KEY", "private-key-rsa", "RSA private key"),
+        ("EC PRIVATE KEY", "private-key-ec", "EC private key"),
+        ("DSA PRIVATE KEY", "private-key-dsa", "DSA private key"),
+        (
+            "OPENSSH PRIVATE KEY",
+            "private-key-openssh",
+            "OpenSSH private key",
+        ),
+        (
+            "PGP PRIVATE KEY BLOCK",
+            "private-key-pgp",
+            "PGP private key block",
+        ),
+        ("PRIVATE KEY", "private-key-pkcs8", "PKCS#8 private key"),
+    ];
+    kinds
+        .iter()
+        .find(|(marker, _, _)| upper.contains(&format!("BEGIN {marker}-----")))
+        .map(|(_, id, label)| (*id, *label))
+}
+
+/// Rule ids and labels of every PEM kind, for the rule list.
+pub const KEY_RULES: &[(&str, &str)] = &[
+    (
+        "private-key-pkcs8-encrypted",
+        "encrypted PKCS#8 private key",
+    ),
+    ("private-key-rsa", "RSA private key"),
+    ("private-key-ec", "EC private key"),
+    ("private-key-dsa", "DSA private key"),
+    ("private-key-openssh", "OpenSSH private key"),
+    ("private-key-pgp", "PGP private key block"),
+    ("private-key-pkcs8", "PKCS#8 private key"),
+];
+
+/// Enough base64 body that this is a key, not a parser's marker constant.
+fn has_key_body(body: &str) -> bool {
+    if body.contains("...") || body.contains('…') {
+        return false;
+    }
+    let base64 = body
+        .bytes()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        .count();
+    base64 >= 40
+}
+
+/// A private key starting on line `index` (0-based) of `lines`: a real
+/// multi-line block, or one with `\n` escapes inside a JSON/Python string.
+pub fn key_block<'t>(text: &'t str, starts: &[usize], index: usize) -> Option<KeyBlock<'t>> {
+    let line = line_at(text, starts, index);
+    let header_at = line.find("-----BEGIN ")?;
+    let (kind, label) = key_kind(&line[header_at..])?;
+    let from_header = &line[header_at..];
+    if from_header.contains("\\n") {
+        // Escaped newlines: the whole key is on this line.
+        let end = from_header
+            .find("-----END ")
+            .and_then(|e| from_header[e + 9..].find("-----").map(|x| e + 9 + x + 5))
+            .unwrap_or_else(|| from_header.find(['"', '\'']).unwrap_or(from_header.len()));
+        let secret = &from_header[..end];
+        return has_key_body(secret).then_some(KeyBlock {
+            first: index,
+            last: index,
+            secret,
+            kind,
+            label,
+        });
+    }
+    let block_start = starts[index] + header_at;
+    let max = (index + 400).min(starts.len().saturating_sub(1));
+    for end_index in index + 1..=max {
+        let l = line_at(text, starts, end_index);
+        if let Some(at) = l.find("-----END ") {
+            let tail = &l[at + 9..];
+            let close = tail.find("-----").map_or(l.len(), |x| at + 9 + x + 5);
+            let block_end = starts[end_index] + close;
+            let secret = text.get(block_start..block_end)?;
+            return has_key_body(secret).then_some(KeyBlock {
+                first: index,
+                last: end_index,
+                secret,
+                kind,
+                label,
+            });
+        }
+    }
+    // No END marker (truncated paste): the header plus a body still counts,
+    // but only when the next line is base64 (code that mentions a header is not).
+    let next = line_at(text, starts, index + 1).trim();
+    let base64_line = next.len() >= 40
+        && next
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    if !base64_line {
+        return None;
+    }
+    let last = (index + 3).min(starts.len().saturating_sub(1));
+    let block_end = starts[last] + line_at(text, starts, last).len();
+    let secret = text.get(block_start..block_end)?;
+    has_key_body(secret).then_some(KeyBlock {
+        first: index,
+        last,
+        secret,
+        kind,
+        label,
+    })
+}
+
+/// Line `index` of `text` without its line ending; `starts` holds each line's
+/// first byte plus a final `text.len() + 1` sentinel.
+pub fn line_at<'t>(text: &'t str, starts: &[usize], index: usize) -> &'t str {
+    let start = starts.get(index).copied().unwrap_or(text.len());
+    let end = starts
+        .get(index + 1)
+        .map_or(text.len(), |next| next.saturating_sub(1))
+        .min(text.len());
+    let line = text.get(start.min(end)..end).unwrap_or("");
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secrets(path: &str, line: &str) -> Vec<String> {
+        assignments(path, line)
+            .into_iter()
+            .map(|h| h.secret.to_string())
+            .collect()
+    }
+
+    const V: &str = "Zt4rQ8wLmN2pXy6vKc3e";
+
+    #[test]
+    fn assignments_in_each_file_type() {
+        let cases = [
+            ("settings.py", format!("DB_PASSWORD = \"{V}\"")),
+            ("client.py", format!("connect(host=h, password='{V}')")),
+            ("client.py", format!("cfg = {{\"api_key\": \"{V}\"}}")),
+            ("config.toml", format!("secret_key = \"{V}\"")),
+            ("config.yaml", format!("  password: {V}")),
+            ("config.yml", format!("  api_token: \"{V}\"")),
+            ("app.ini", format!("password = {V}")),
+            (".env.example", format!("STRIPE_SECRET={V}")),
+            ("config.json", format!("  \"client_secret\": \"{V}\",")),
+            ("Dockerfile", format!("ENV API_TOKEN={V}")),
+            ("Dockerfile", format!("ARG NPM_AUTH_TOKEN {V}")),
+            (
+                "docker-compose.yml",
+                format!("      - POSTGRES_PASSWORD={V}"),
+            ),
+            ("docker-compose.yml", format!("      REDIS_PASSWORD: {V}")),
+            (
+                "app.py",
+                format!("headers = {{\"Authorization\": \"Bearer {V}\"}}"),
+            ),
+        ];
+        for (path, line) in cases {
+            assert_eq!(secrets(path, &line), vec![V.to_string()], "{path}: {line}");
+        }
+    }
+
+    #[test]
+    fn lookalike_assignments_stay_quiet() {
+        let cases = [
+            ("settings.py", "DB_PASSWORD = os.environ[\"DB_PASSWORD\"]"),
+            ("settings.py", "API_KEY = os.getenv(\"API_KEY\")"),
+            ("settings.py", "SECRET_KEY = env(\"SECRET_KEY\")"),
+            ("settings.py", "token = settings.API_TOKEN"),
+            ("settings.py", "password = \"\""),
+            ("settings.py", "AUTH_USER_MODEL = \"accounts.User\""),
+            (
+                "settings.py",
+                "PASSWORD_HASHERS = [\"django.contrib.auth.hashers.Argon2\"]",
+            ),
+            (
+                "settings.py",
+                "TOKEN_URL = \"https://auth.example.org/oauth/token\"",
+            ),
+            ("settings.py", "def check_password(password: str) -> bool:"),
+            ("config.toml", "password = \"${DB_PASSWORD}\""),
+            ("config.yaml", "password: {{ vault_db_password }}"),
+            ("config.yaml", "api_key: <your-api-key>"),
+            ("app.ini", "password = %(db_password)s"),
+            (".env.example", "SECRET_KEY=changeme"),
+            ("config.json", "\"token_ttl\": 3600,"),
+            ("Dockerfile", "ARG API_TOKEN"),
+            ("Dockerfile", "ENV API_TOKEN=$API_TOKEN"),
+            ("config.yaml", "client_secret: your-client-secret-here"),
+            ("settings.py", "AUTHOR = \"Jane Example\""),
+            ("model.py", "tokenizer = \"bert-base-uncased\""),
+        ];
+        for (path, line) in cases {
+            assert!(secrets(path, line).is_empty(), "{path}: {line}");
+        }
+    }
+
+    #[test]
+    fn connection_urls() {
+        let hit = url_passwords("DATABASE_URL=postgres://app:Xk29vLq8Wz@db.internal:5432/app");
+        assert_eq!(hit.len(), 1);
+        assert_eq!(hit[0].secret, "Xk29vLq8Wz");
+        assert!(hit[0].label.contains("postgres"));
+        for url in [
+            "mongodb+srv://svc:Pq7wLm2xZ9@cluster0.ab1cd.mongodb.net/db",
+            "redis://:Tr8qXm2pLw9z@cache.prod:6379/0",
+            "amqps://worker:Hs7Kq2mP9x@mq.prod/vhost",
+            "mysql://root:Ny3!kQ8wZp@10.0.3.4/app",
+        ] {
+            assert_eq!(url_passwords(url).len(), 1, "{url}");
+        }
+        for url in [
+            "postgres://postgres:postgres@localhost/db",
+            "postgresql://user:pass@localhost:5432/app",
+            "redis://:password@127.0.0.1:6379",
+            "https://user:pass@example.com/",
+            "postgres://app:${DB_PASSWORD}@db/app",
+            "amqp://guest:guest@rabbitmq:5672//",
+            "postgres://app:secret@localhost/app",
+            "https://github.com/org/repo.git",
+        ] {
+            assert!(url_passwords(url).is_empty(), "{url}");
+        }
+    }
+
+    fn starts(text: &str) -> Vec<usize> {
+        let mut s = vec![0];
+        s.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        s.push(text.len() + 1);
+        s
+    }
+
+    #[test]
+    fn pem_blocks_multi_line_and_escaped() {
+        let body = "MIIEowIBAAKCAQEAv3Yq8Zk2LmP9wXr4TnQs7Jd1HcVb6Ue0Ga5Yf2Ki8Lo3Np";
+        let text = format!(
+            "x = 1\nKEY = \"\"\"\n-----BEGIN RSA PRIVATE KEY-----\n{body}\n{body}\n-----END RSA PRIVATE KEY-----\n\"\"\"\n"
+        );
+        let s = starts(&text);
+        let block = key_block(&text, &s, 2).expect("block");
+        assert_eq!(
+            (block.first, block.last, block.kind),
+            (2, 5, "private-key-rsa")
+        );
+        assert!(block.secret.ends_with("-----END RSA PRIVATE KEY-----"));
+
+        let json = format!(
+            "  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----\\n\","
+        );
+        let s = starts(&json);
+        let block = key_block(&json, &s, 0).expect("escaped block");
+        assert_eq!(block.kind, "private-key-pkcs8");
+        assert!(block.secret.ends_with("-----END PRIVATE KEY-----"));
+
+        let marker = "PEM_HEADER = \"-----BEGIN PRIVATE KEY-----\"\n";
+        assert!(key_block(marker, &starts(marker), 0).is_none());
+    }
+}

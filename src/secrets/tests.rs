@@ -1,0 +1,201 @@
+//! Unit tests of the scanner as the engine calls it.
+
+use super::*;
+
+fn scanner() -> SecretScanner {
+    match SecretScanner::new(&[], &HashSet::new()) {
+        Ok(s) => s,
+        Err(e) => panic!("pack must load: {e:#}"),
+    }
+}
+
+fn rule_ids(findings: &[Finding]) -> Vec<&str> {
+    findings.iter().map(|f| f.rule.as_str()).collect()
+}
+
+const BODY: &str = "MIIEowIBAAKCAQEAv3Yq8Zk2LmP9wXr4TnQs7Jd1HcVb6Ue0Ga5Yf2Ki8Lo3Np";
+
+#[test]
+fn scanner_is_sync() {
+    fn assert_sync<T: Sync + Send>() {}
+    assert_sync::<SecretScanner>();
+}
+
+#[test]
+fn pack_has_many_rules_and_every_example_is_flagged_by_its_rule() {
+    let pack = load_pack().unwrap_or_default();
+    assert!(pack.len() >= 80, "only {} rules", pack.len());
+    let scanner = scanner();
+    for rule in &pack {
+        assert!(Regex::new(&rule.regex).is_ok(), "{}: bad regex", rule.id);
+        let Some(example) = &rule.example else {
+            panic!("{} has no example", rule.id);
+        };
+        let text = format!("{example}\n");
+        let found = scanner.scan("app/config.env", &text, Lines::All);
+        assert!(
+            found.iter().any(|f| f.rule == rule.id),
+            "{}: example not flagged by its rule (got {:?})",
+            rule.id,
+            rule_ids(&found)
+        );
+        let secret = Regex::new(&rule.regex)
+            .ok()
+            .and_then(|re| {
+                re.captures(example)
+                    .and_then(|c| c.name("secret").or_else(|| c.get(0)))
+                    .map(|m| m.as_str().to_string())
+            })
+            .unwrap_or_default();
+        // Anything past the first 4 characters must never be shown.
+        let hidden: String = secret.chars().skip(4).take(8).collect();
+        for f in &found {
+            let snippet = f.snippet.clone().unwrap_or_default();
+            assert!(!snippet.contains(&hidden), "{}: {snippet}", rule.id);
+            assert!(!f.message.contains(&hidden), "{}: {}", rule.id, f.message);
+        }
+    }
+}
+
+#[test]
+fn findings_are_redacted_and_fingerprinted_by_value() {
+    let token = "ghp_Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1uGo5Ti";
+    let text = format!("# header\nGITHUB_TOKEN = \"{token}\"\n");
+    let found = scanner().scan("settings.py", &text, Lines::All);
+    assert_eq!(rule_ids(&found), vec!["github-pat"]);
+    let f = &found[0];
+    assert_eq!(f.line, Some(2));
+    assert_eq!(f.kind, Kind::Secret);
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.category.as_deref(), Some("github"));
+    let snippet = f.snippet.clone().unwrap_or_default();
+    assert!(snippet.contains("ghp_…"), "{snippet}");
+    assert!(!snippet.contains("ghp_Z"));
+    assert!(!f.message.contains("ghp_Z"));
+    // Moving the secret to another line keeps the fingerprint.
+    let moved = format!("\n\n\nGITHUB_TOKEN = \"{token}\"\n");
+    let again = scanner().scan("settings.py", &moved, Lines::All);
+    assert_eq!(again[0].fingerprint, f.fingerprint);
+}
+
+#[test]
+fn only_selected_lines_are_reported() {
+    let text = "A = \"AKIAZ7VQ3LTW4GSQWERT\"\nB = \"AKIAQ7VQ3LTW4GSQWERM\"\n";
+    let s = scanner();
+    assert_eq!(s.scan("a.py", text, Lines::All).len(), 2);
+    let only = s.scan("a.py", text, Lines::Only(&[2]));
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0].line, Some(2));
+    assert!(s.scan("a.py", text, Lines::Only(&[])).is_empty());
+}
+
+#[test]
+fn multi_line_key_reported_when_any_of_its_lines_is_added() {
+    let text = format!(
+        "KEY = \"\"\"\n-----BEGIN OPENSSH PRIVATE KEY-----\n{BODY}\n{BODY}\n-----END OPENSSH PRIVATE KEY-----\n\"\"\"\n"
+    );
+    let s = scanner();
+    let found = s.scan("keys.py", &text, Lines::Only(&[4]));
+    assert_eq!(rule_ids(&found), vec!["private-key-openssh"]);
+    assert_eq!(found[0].line, Some(2));
+    let snippet = found[0].snippet.clone().unwrap_or_default();
+    assert_eq!(snippet, "-----BEGIN OPENSSH PRIVATE KEY-----");
+    assert!(s.scan("keys.py", &text, Lines::Only(&[7])).is_empty());
+}
+
+#[test]
+fn json_escaped_key_is_one_finding_with_redacted_snippet() {
+    let text = format!(
+        "{{\n  \"type\": \"service_account\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{BODY}\\n{BODY}\\n-----END PRIVATE KEY-----\\n\"\n}}\n"
+    );
+    let found = scanner().scan("sa.json", &text, Lines::All);
+    assert_eq!(rule_ids(&found), vec!["private-key-pkcs8"]);
+    let snippet = found[0].snippet.clone().unwrap_or_default();
+    assert!(!snippet.contains(BODY), "{snippet}");
+}
+
+#[test]
+fn disabled_rules_are_skipped_and_listed_as_disabled() {
+    let disabled: HashSet<String> =
+        ["aws-access-key-id".to_string(), "env-file".to_string()].into();
+    let s = match SecretScanner::new(&[], &disabled) {
+        Ok(s) => s,
+        Err(e) => panic!("{e:#}"),
+    };
+    assert!(s
+        .scan("a.py", "K = \"AKIAZ7VQ3LTW4GSQWERT\"\n", Lines::All)
+        .is_empty());
+    assert!(s.forbidden_file(".env", None).is_none());
+    assert!(s.forbidden_file("id_rsa", None).is_some());
+    let rules = s.rules();
+    let aws = rules.iter().find(|r| r.id == "aws-access-key-id");
+    assert!(aws.is_some_and(|r| !r.enabled));
+    assert!(rules
+        .iter()
+        .any(|r| r.id == "generic-secret-assignment" && r.enabled));
+    assert!(rules.iter().any(|r| r.kind == "forbidden-file"));
+}
+
+fn user_rule(id: &str, regex: &str) -> SecretRule {
+    SecretRule {
+        id: id.into(),
+        description: "internal service token".into(),
+        regex: regex.into(),
+        keywords: vec!["acme_".into()],
+        why: String::new(),
+        fix: String::new(),
+        provider: Some("acme".into()),
+        entropy: None,
+        random: false,
+        example: None,
+        example_good: None,
+    }
+}
+
+#[test]
+fn user_rules_run_and_bad_regex_names_the_rule() {
+    let good = user_rule("acme-token", r"\bacme_(?P<secret>[a-z0-9]{24})\b");
+    let s = match SecretScanner::new(&[good], &HashSet::new()) {
+        Ok(s) => s,
+        Err(e) => panic!("{e:#}"),
+    };
+    let found = s.scan("c.py", "T = 'acme_k3j9x2m8q7w1z5v4b6n0p2r8'\n", Lines::All);
+    assert!(
+        found.iter().any(|f| f.rule == "acme-token"),
+        "{:?}",
+        rule_ids(&found)
+    );
+    let bad = user_rule("broken-rule", r"acme_(unclosed");
+    let err = SecretScanner::new(&[bad], &HashSet::new()).err();
+    let message = err.map(|e| format!("{e:#}")).unwrap_or_default();
+    assert!(message.contains("broken-rule"), "{message}");
+}
+
+#[test]
+fn user_rule_schema_rejects_unknown_fields() {
+    let parsed: Result<SecretRule, _> =
+        toml::from_str("id = \"x\"\ndescription = \"d\"\nregex = \"x\"\nbogus = 1\n");
+    assert!(parsed.is_err());
+}
+
+#[test]
+fn doc_examples_and_lookalikes_stay_quiet() {
+    let text = r#"
+AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+DATABASE_URL = "postgres://postgres:postgres@localhost/db"
+commit = "3f786850e387550fdab836ed7e6dc881de23001b"
+image = "python@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+request_id = "123e4567-e89b-12d3-a456-426614174000"
+API_KEY = os.environ["API_KEY"]
+"#;
+    let found = scanner().scan("settings.py", text, Lines::All);
+    assert!(found.is_empty(), "{:?}", rule_ids(&found));
+}
+
+#[test]
+fn provider_rule_wins_over_generic_for_the_same_value() {
+    let text = "STRIPE_SECRET_KEY = \"sk_live_Zt4rQ8wLmN2pXy6vKc3eHb7J\"\n";
+    let found = scanner().scan("settings.py", text, Lines::All);
+    assert_eq!(rule_ids(&found), vec!["stripe-secret-key"]);
+}

@@ -1,0 +1,895 @@
+//! Turns a file into statements and the settings they write, per file type,
+//! so rules see `name = value` pairs instead of raw lines.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// The syntax a file is read with, decided from its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Python,
+    Toml,
+    Yaml,
+    /// A docker-compose file: YAML, and compose rules apply too.
+    Compose,
+    Ini,
+    /// `*.conf`: INI-like `key = value` or nginx-like `key value;`.
+    Conf,
+    Json,
+    Env,
+    Dockerfile,
+}
+
+impl FileType {
+    pub fn from_path(path: &str) -> Option<FileType> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let lower = name.to_ascii_lowercase();
+        if lower == "dockerfile"
+            || lower.starts_with("dockerfile.")
+            || lower.ends_with(".dockerfile")
+            || lower == "containerfile"
+        {
+            return Some(FileType::Dockerfile);
+        }
+        if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
+            // Templates hold placeholders and local defaults, not settings.
+            let template = [".example", ".sample", ".template", ".dist", ".tmpl"]
+                .iter()
+                .any(|t| lower.ends_with(t));
+            return if template { None } else { Some(FileType::Env) };
+        }
+        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        match ext {
+            "py" => Some(FileType::Python),
+            "toml" => Some(FileType::Toml),
+            "yaml" | "yml" => {
+                if lower.starts_with("docker-compose") || lower.starts_with("compose.") {
+                    Some(FileType::Compose)
+                } else {
+                    Some(FileType::Yaml)
+                }
+            }
+            "ini" | "cfg" => Some(FileType::Ini),
+            "conf" => Some(FileType::Conf),
+            "json" => Some(FileType::Json),
+            _ => None,
+        }
+    }
+
+    /// Names a rule's `files` list may use for this type.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            FileType::Python => &["python"],
+            FileType::Toml => &["toml"],
+            FileType::Yaml => &["yaml"],
+            FileType::Compose => &["compose", "yaml"],
+            FileType::Ini => &["ini"],
+            FileType::Conf => &["conf", "ini"],
+            FileType::Json => &["json"],
+            FileType::Env => &["env"],
+            FileType::Dockerfile => &["dockerfile"],
+        }
+    }
+
+    /// A path of this type, for running a rule's examples.
+    #[cfg(test)]
+    pub fn example_path(name: &str) -> &'static str {
+        match name {
+            "toml" => "config/app.toml",
+            "yaml" => "config/app.yaml",
+            "compose" => "docker-compose.yml",
+            "ini" => "config/app.ini",
+            "conf" => "deploy/nginx.conf",
+            "json" => "config/app.json",
+            "env" => ".env.production",
+            "dockerfile" => "Dockerfile",
+            _ => "app/main.py",
+        }
+    }
+}
+
+pub const ALL_TYPES: &[&str] = &[
+    "python",
+    "toml",
+    "yaml",
+    "compose",
+    "ini",
+    "conf",
+    "json",
+    "env",
+    "dockerfile",
+];
+
+/// How a setting is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// `NAME = value` at the start of a Python statement.
+    Assign,
+    /// `obj.name = value`.
+    Attr,
+    /// `call(name=value)`.
+    Kwarg,
+    /// `{"name": value}` or `x["name"] = value`.
+    DictKey,
+    /// A key in a config file.
+    Config,
+}
+
+/// One setting written in a statement.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    pub name: String,
+    /// Byte offset of the name in the statement's text.
+    pub at: usize,
+    pub value: String,
+    pub form: Form,
+    /// The call the setting is an argument of (Python), or the section /
+    /// parent key (config files).
+    pub context: String,
+    /// Whether the value is written out (a literal), not computed or read
+    /// from the environment.
+    pub literal: bool,
+}
+
+/// A logical statement: one or more physical lines.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Cleaned text: comments and docstrings blanked, same byte offsets as
+    /// the original slice.
+    pub text: String,
+    /// Which bytes of `text` are inside a string literal.
+    pub in_string: Vec<bool>,
+    pub first_line: u32,
+    pub settings: Vec<Setting>,
+}
+
+impl Statement {
+    /// The 1-based line of byte offset `at`.
+    pub fn line_of(&self, at: usize) -> u32 {
+        let upto = at.min(self.text.len());
+        self.first_line
+            + self.text.as_bytes()[..upto]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u32
+    }
+
+    pub fn last_line(&self) -> u32 {
+        self.line_of(self.text.len())
+    }
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|_| unreachable_regex()))
+}
+
+/// Every built-in pattern here is a constant tested by the unit tests; this
+/// fallback only keeps a typo from panicking.
+fn unreachable_regex() -> Regex {
+    Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable_regex())
+}
+
+pub fn statements(file_type: FileType, text: &str) -> Vec<Statement> {
+    match file_type {
+        FileType::Python => python_statements(text),
+        _ => config_statements(file_type, text),
+    }
+}
+
+// ---------------------------------------------------------------- Python
+
+fn python_statements(text: &str) -> Vec<Statement> {
+    let (clean, mask) = python_clean(text);
+    let bytes = clean.as_bytes();
+    let mut out = Vec::new();
+    let mut depth: i32 = 0;
+    let mut start = 0;
+    let mut line = 1u32;
+    let mut start_line = 1u32;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !mask[i] {
+            match b {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = (depth - 1).max(0),
+                _ => {}
+            }
+        }
+        if b == b'\n' {
+            let continued = i > 0 && bytes[i - 1] == b'\\';
+            if (depth == 0 && !continued && !mask[i]) || i + 1 == bytes.len() {
+                push_python(&mut out, &clean, &mask, start, i, start_line);
+                start = i + 1;
+                start_line = line + 1;
+            }
+            line += 1;
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        push_python(&mut out, &clean, &mask, start, bytes.len(), start_line);
+    }
+    out
+}
+
+fn push_python(
+    out: &mut Vec<Statement>,
+    clean: &str,
+    mask: &[bool],
+    start: usize,
+    end: usize,
+    first_line: u32,
+) {
+    let (Some(text), Some(in_string)) = (clean.get(start..end), mask.get(start..end)) else {
+        return;
+    };
+    if text.trim().is_empty() {
+        return;
+    }
+    // Settings are extracted later, only for statements on selected lines.
+    out.push(Statement {
+        text: text.to_string(),
+        in_string: in_string.to_vec(),
+        first_line,
+        settings: Vec::new(),
+    });
+}
+
+/// Comments and triple-quoted strings blanked to spaces (newlines kept, so
+/// offsets and lines stay), and a mask of bytes inside string literals.
+fn python_clean(text: &str) -> (String, Vec<bool>) {
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = bytes.to_vec();
+    let mut mask = vec![false; bytes.len()];
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'#' {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                out[i] = b' ';
+                i += 1;
+            }
+            continue;
+        }
+        if b == b'"' || b == b'\'' {
+            let triple = bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b);
+            if triple {
+                let mut j = i + 3;
+                while j < bytes.len() {
+                    if bytes[j] == b'\\' {
+                        j += 2;
+                        continue;
+                    }
+                    if bytes[j] == b && bytes.get(j + 1) == Some(&b) && bytes.get(j + 2) == Some(&b)
+                    {
+                        break;
+                    }
+                    j += 1;
+                }
+                let end = (j + 3).min(bytes.len());
+                for k in i..end {
+                    if out[k] != b'\n' {
+                        out[k] = b' ';
+                    }
+                    mask[k] = true;
+                }
+                i = end;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] != b && bytes[j] != b'\n' {
+                if bytes[j] == b'\\' {
+                    j += 1;
+                }
+                j += 1;
+            }
+            for m in mask.iter_mut().take(j.min(bytes.len())).skip(i + 1) {
+                *m = true;
+            }
+            i = j + 1;
+            continue;
+        }
+        i += 1;
+    }
+    // Blanking replaced whole bytes of multi-byte characters only inside
+    // comments and docstrings; fall back to the original if that broke UTF-8.
+    let clean = String::from_utf8(out).unwrap_or_else(|e| {
+        String::from_utf8_lossy(e.as_bytes())
+            .chars()
+            .map(|c| if c == '\u{fffd}' { ' ' } else { c })
+            .collect()
+    });
+    if clean.len() != mask.len() {
+        return (text.to_string(), vec![false; text.len()]);
+    }
+    (clean, mask)
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The innermost unclosed bracket before `at`: its byte and offset.
+fn open_bracket(text: &[u8], mask: &[bool], at: usize) -> Option<(u8, usize)> {
+    let mut depth = 0i32;
+    let mut i = at;
+    while i > 0 {
+        i -= 1;
+        if mask[i] {
+            continue;
+        }
+        match text[i] {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' => {
+                if depth == 0 {
+                    return Some((text[i], i));
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The dotted name called by the parenthesis at `paren`, or `None` for a
+/// `def`/`class` header or a bare tuple.
+fn callee(text: &str, paren: usize) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut j = paren;
+    while j > 0 && bytes[j - 1] == b' ' {
+        j -= 1;
+    }
+    let end = j;
+    while j > 0 && (is_ident(bytes[j - 1]) || bytes[j - 1] == b'.') {
+        j -= 1;
+    }
+    if j == end {
+        return None;
+    }
+    let before = text[..j].trim_end();
+    if before.ends_with("def") || before.ends_with("class") || before.ends_with("lambda") {
+        return None;
+    }
+    Some(text[j..end].to_string())
+}
+
+/// The innermost call enclosing `at`, skipping list and dict brackets.
+fn enclosing_call(text: &str, mask: &[bool], at: usize) -> Option<String> {
+    let mut pos = at;
+    while let Some((b, open)) = open_bracket(text.as_bytes(), mask, pos) {
+        if b == b'(' {
+            return callee(text, open);
+        }
+        pos = open;
+    }
+    None
+}
+
+/// The value starting at `from`: up to a top-level `,`, closing bracket,
+/// `;` or the statement's end.
+fn value_at(text: &str, mask: &[bool], from: usize, stop_at_newline: bool) -> String {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    let mut depth = 0i32;
+    while i < bytes.len() {
+        if !mask[i] {
+            match bytes[i] {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                b',' | b';' if depth == 0 => break,
+                b'\n' if depth == 0 && stop_at_newline => break,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    text.get(from..i).unwrap_or("").trim().to_string()
+}
+
+/// Fills in the settings of a Python statement (config statements get
+/// theirs while being read, since sections and parents carry over).
+pub fn fill_settings(file_type: FileType, statement: &mut Statement) {
+    if file_type == FileType::Python {
+        statement.settings = python_settings(statement);
+    }
+}
+
+fn python_settings(statement: &Statement) -> Vec<Setting> {
+    static NAME_EQ: OnceLock<Regex> = OnceLock::new();
+    static KEY_STR: OnceLock<Regex> = OnceLock::new();
+    static ANNOTATED: OnceLock<Regex> = OnceLock::new();
+    static CHAIN: OnceLock<Regex> = OnceLock::new();
+    let text = statement.text.as_str();
+    let bytes = text.as_bytes();
+    let mask = &statement.in_string;
+    let mut out = Vec::new();
+
+    for caps in re(&NAME_EQ, r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*=").captures_iter(text) {
+        let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        if mask[name.start()] || bytes.get(whole.end()) == Some(&b'=') {
+            continue;
+        }
+        let mut p = name.start();
+        while p > 0 && matches!(bytes[p - 1], b' ' | b'\t' | b'\n' | b'\\') {
+            p -= 1;
+        }
+        // A byte-order mark before the first statement is not code.
+        let at_start = p == 0 || (p == 3 && text.starts_with('\u{feff}'));
+        let prev = if at_start { None } else { Some(bytes[p - 1]) };
+        let (form, context) = match prev {
+            None | Some(b';') => (Form::Assign, String::new()),
+            // Chained assignment: `DEBUG = TEMPLATE_DEBUG = True`.
+            Some(b'=')
+                if re(&CHAIN, r"^\s*(?:[A-Za-z_][\w.]*[ \t]*=[ \t]*)+$").is_match(&text[..p]) =>
+            {
+                (Form::Assign, String::new())
+            }
+            Some(b'.') => {
+                let mut q = p - 1;
+                while q > 0 && (is_ident(bytes[q - 1]) || bytes[q - 1] == b'.') {
+                    q -= 1;
+                }
+                if !text[..q].trim().is_empty() {
+                    continue;
+                }
+                (Form::Attr, text[q..p - 1].to_string())
+            }
+            Some(b'(') | Some(b',') => match open_bracket(bytes, mask, name.start()) {
+                Some((b'(', open)) => match callee(text, open) {
+                    Some(call) => (Form::Kwarg, call),
+                    None => continue,
+                },
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let value = value_at(text, mask, whole.end(), form != Form::Kwarg);
+        push_setting(&mut out, name.as_str(), name.start(), value, form, context);
+    }
+
+    if let Some(caps) = re(
+        &ANNOTATED,
+        r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*[A-Za-z_][\w\[\]., |]*=",
+    )
+    .captures(text)
+    {
+        if let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) {
+            if bytes.get(whole.end()) != Some(&b'=') {
+                let value = value_at(text, mask, whole.end(), true);
+                push_setting(
+                    &mut out,
+                    name.as_str(),
+                    name.start(),
+                    value,
+                    Form::Assign,
+                    String::new(),
+                );
+            }
+        }
+    }
+
+    for caps in re(
+        &KEY_STR,
+        r#"["']([A-Za-z_][A-Za-z0-9_.-]*)["'][ \t]*(:|\][ \t]*=)"#,
+    )
+    .captures_iter(text)
+    {
+        let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        if mask[whole.start()] || bytes.get(whole.end()) == Some(&b'=') {
+            continue;
+        }
+        let is_subscript = caps.get(2).is_some_and(|m| m.as_str() != ":");
+        if !is_subscript {
+            // A dict key sits right inside `{` or after a `,` in one.
+            match open_bracket(bytes, mask, whole.start()) {
+                Some((b'{', _)) => {}
+                _ => continue,
+            }
+        }
+        let context = enclosing_call(text, mask, whole.start()).unwrap_or_default();
+        let value = value_at(text, mask, whole.end(), is_subscript);
+        push_setting(
+            &mut out,
+            name.as_str(),
+            name.start(),
+            value,
+            Form::DictKey,
+            context,
+        );
+    }
+    out
+}
+
+fn push_setting(
+    out: &mut Vec<Setting>,
+    name: &str,
+    at: usize,
+    value: String,
+    form: Form,
+    context: String,
+) {
+    if value.is_empty() {
+        return;
+    }
+    let literal = python_literal(&value);
+    out.push(Setting {
+        name: name.to_string(),
+        at,
+        value,
+        form,
+        context,
+        literal,
+    });
+}
+
+/// Whether a Python expression is written out: strings (no f-string
+/// fields), numbers, `True`/`False`/`None`, containers and arithmetic of
+/// those, and `timedelta(...)` of literals.
+pub fn python_literal(value: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "True",
+        "False",
+        "None",
+        "timedelta",
+        "datetime",
+        "days",
+        "hours",
+        "minutes",
+        "seconds",
+        "weeks",
+        "milliseconds",
+        "microseconds",
+    ];
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() || b"[](){},:+-*/%.=".contains(&b) || b == b'\\' {
+            i += 1;
+            continue;
+        }
+        if b.is_ascii_digit() {
+            while i < bytes.len() && (is_ident(bytes[i]) || bytes[i] == b'.') {
+                i += 1;
+            }
+            continue;
+        }
+        if is_ident(b) {
+            let start = i;
+            while i < bytes.len() && is_ident(bytes[i]) {
+                i += 1;
+            }
+            let word = &value[start..i];
+            let next = bytes.get(i).copied();
+            if matches!(next, Some(b'"') | Some(b'\'')) && word.len() <= 2 {
+                let prefix = word.to_ascii_lowercase();
+                if prefix.chars().all(|c| "rbuf".contains(c)) {
+                    let quote = bytes[i];
+                    let mut j = i + 1;
+                    while j < bytes.len() && bytes[j] != quote {
+                        if bytes[j] == b'\\' {
+                            j += 1;
+                        }
+                        j += 1;
+                    }
+                    let body = value.get(i + 1..j.min(bytes.len())).unwrap_or("");
+                    if prefix.contains('f') && body.contains('{') {
+                        return false;
+                    }
+                    i = j + 1;
+                    continue;
+                }
+            }
+            if !NAMES.contains(&word) {
+                return false;
+            }
+            continue;
+        }
+        if b == b'"' || b == b'\'' {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] != b {
+                if bytes[j] == b'\\' {
+                    j += 1;
+                }
+                j += 1;
+            }
+            i = j + 1;
+            continue;
+        }
+        return false;
+    }
+    true
+}
+
+// ---------------------------------------------------------------- config
+
+fn config_statements(file_type: FileType, text: &str) -> Vec<Statement> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = Vec::new();
+    let mut section = String::new();
+    // YAML parents: (indent, key) of keys whose value is a nested block.
+    let mut parents: Vec<(usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let first = i;
+        let mut cleaned = strip_comment(file_type, lines[i]);
+        // Lists may span lines: join until balanced. Objects are not joined,
+        // so the keys inside them stay visible one per line.
+        let mut balance = bracket_balance(&cleaned);
+        while balance > 0 && i + 1 < lines.len() && i - first < 200 {
+            i += 1;
+            cleaned.push('\n');
+            let next = strip_comment(file_type, lines[i]);
+            balance += bracket_balance(&next);
+            cleaned.push_str(&next);
+        }
+        i += 1;
+        if cleaned.trim().is_empty() {
+            continue;
+        }
+        let settings = config_settings(file_type, &cleaned, &mut section, &mut parents);
+        out.push(Statement {
+            in_string: vec![false; cleaned.len()],
+            text: cleaned,
+            first_line: first as u32 + 1,
+            settings,
+        });
+    }
+    out
+}
+
+fn bracket_balance(line: &str) -> i32 {
+    let mut n = 0;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '[' => n += 1,
+                ']' => n -= 1,
+                _ => {}
+            },
+        }
+    }
+    n
+}
+
+/// The line without its comment (kept the same length up to the comment).
+fn strip_comment(file_type: FileType, line: &str) -> String {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let trimmed = line.trim_start();
+    let full_line = match file_type {
+        FileType::Ini | FileType::Conf => trimmed.starts_with('#') || trimmed.starts_with(';'),
+        FileType::Json => trimmed.starts_with("//"),
+        _ => trimmed.starts_with('#'),
+    };
+    if full_line {
+        return String::new();
+    }
+    if file_type == FileType::Json {
+        return line.to_string();
+    }
+    // An inline comment starts at ` #` outside quotes.
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => {
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                } else if c == '#' && prev.is_whitespace() {
+                    return line[..i].to_string();
+                }
+            }
+        }
+        prev = c;
+    }
+    line.to_string()
+}
+
+fn unquote(s: &str) -> &str {
+    let s = s.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = s.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    s
+}
+
+/// A config value is literal unless it interpolates something.
+fn config_literal(value: &str) -> bool {
+    !(value.contains("${")
+        || value.contains("{{")
+        || value.contains("%(")
+        || value.starts_with('$')
+        || value.contains("!env")
+        || value.contains("os.environ"))
+}
+
+fn config_setting(name: &str, at: usize, value: &str, context: &str) -> Setting {
+    let value = value.trim();
+    Setting {
+        name: unquote(name).rsplit('.').next().unwrap_or(name).to_string(),
+        at,
+        value: value.to_string(),
+        form: Form::Config,
+        context: context.to_string(),
+        literal: config_literal(value),
+    }
+}
+
+fn config_settings(
+    file_type: FileType,
+    line: &str,
+    section: &mut String,
+    parents: &mut Vec<(usize, String)>,
+) -> Vec<Setting> {
+    static SECTION: OnceLock<Regex> = OnceLock::new();
+    static KEY_EQ: OnceLock<Regex> = OnceLock::new();
+    static INI_KEY: OnceLock<Regex> = OnceLock::new();
+    static NGINX: OnceLock<Regex> = OnceLock::new();
+    static ENV_KEY: OnceLock<Regex> = OnceLock::new();
+    static YAML_KEY: OnceLock<Regex> = OnceLock::new();
+    static YAML_ITEM: OnceLock<Regex> = OnceLock::new();
+    static JSON_KEY: OnceLock<Regex> = OnceLock::new();
+    static DOCKER_ENV: OnceLock<Regex> = OnceLock::new();
+    static PAIR: OnceLock<Regex> = OnceLock::new();
+    let mut out = Vec::new();
+    match file_type {
+        FileType::Toml | FileType::Ini | FileType::Conf => {
+            if let Some(c) = re(&SECTION, r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*$").captures(line) {
+                *section = c.get(1).map_or("", |m| m.as_str()).to_string();
+                return out;
+            }
+            let key_re = if file_type == FileType::Toml {
+                re(&KEY_EQ, r#"(?s)^\s*([A-Za-z0-9_."'-]+)\s*=\s*(.*)$"#)
+            } else {
+                re(&INI_KEY, r"(?s)^\s*([A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$")
+            };
+            if let Some(c) = key_re.captures(line) {
+                if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
+                    out.push(config_setting(k.as_str(), k.start(), v.as_str(), section));
+                }
+            } else if file_type == FileType::Conf {
+                if let Some(c) = re(&NGINX, r"^\s*([a-z_]+)\s+([^;{]+);").captures(line) {
+                    if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
+                        out.push(config_setting(k.as_str(), k.start(), v.as_str(), section));
+                    }
+                }
+            }
+        }
+        FileType::Env => {
+            if let Some(c) = re(
+                &ENV_KEY,
+                r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$",
+            )
+            .captures(line)
+            {
+                if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
+                    out.push(config_setting(k.as_str(), k.start(), v.as_str(), ""));
+                }
+            }
+        }
+        FileType::Json => {
+            if let Some(c) = re(&JSON_KEY, r#"(?s)^\s*"([^"]+)"\s*:\s*(.*?),?\s*$"#).captures(line)
+            {
+                if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
+                    out.push(config_setting(k.as_str(), k.start(), v.as_str(), ""));
+                }
+            }
+        }
+        FileType::Yaml | FileType::Compose => {
+            let indent = line.len() - line.trim_start().len();
+            let item = re(&YAML_ITEM, r"^(\s*)-\s+(.*)$").captures(line);
+            let key = re(
+                &YAML_KEY,
+                r#"(?s)^\s*(?:-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*:(?:\s+(.*))?$"#,
+            )
+            .captures(line);
+            let is_item = item.is_some();
+            while parents
+                .last()
+                .is_some_and(|(i, _)| *i > indent || (*i == indent && !is_item))
+            {
+                parents.pop();
+            }
+            let parent = parents.last().map(|(_, k)| k.clone()).unwrap_or_default();
+            if let Some(c) = key {
+                if let Some(k) = c.get(1) {
+                    let v = c.get(2).map_or("", |m| m.as_str()).trim();
+                    if v.is_empty() || v == "|" || v == ">" {
+                        parents.push((indent, k.as_str().to_string()));
+                    } else {
+                        out.push(config_setting(k.as_str(), k.start(), v, &parent));
+                    }
+                }
+            } else if let Some(c) = item {
+                if let Some(v) = c.get(2) {
+                    let raw = unquote(v.as_str());
+                    let pair = re(&PAIR, r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$").captures(raw);
+                    match pair {
+                        Some(p) => {
+                            let k = p.get(1).map_or("", |m| m.as_str());
+                            let val = p.get(2).map_or("", |m| m.as_str());
+                            out.push(config_setting(k, v.start(), val, &parent));
+                        }
+                        None if !parent.is_empty() => {
+                            out.push(config_setting(&parent, v.start(), v.as_str(), &parent));
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+        FileType::Dockerfile => {
+            if let Some(c) = re(&DOCKER_ENV, r"^\s*(?i:ENV|ARG)\s+(.*)$").captures(line) {
+                if let Some(rest) = c.get(1) {
+                    let body = rest.as_str();
+                    if body.contains('=') {
+                        for pair in docker_pairs(body) {
+                            let (k, v) = pair;
+                            out.push(config_setting(k, rest.start(), v, ""));
+                        }
+                    } else if let Some((k, v)) = body.trim().split_once(char::is_whitespace) {
+                        out.push(config_setting(k, rest.start(), v, ""));
+                    }
+                }
+            }
+        }
+        FileType::Python => {}
+    }
+    out
+}
+
+/// `K=V K2="v 2"` pairs of a Dockerfile `ENV` line.
+fn docker_pairs(body: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let key_start = i;
+        while i < bytes.len() && bytes[i] != b'=' && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= bytes.len() || bytes[i] != b'=' {
+            break;
+        }
+        let key = &body[key_start..i];
+        i += 1;
+        let value_start = i;
+        if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
+            let q = bytes[i];
+            i += 1;
+            while i < bytes.len() && bytes[i] != q {
+                i += 1;
+            }
+            i = (i + 1).min(bytes.len());
+        } else {
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+        }
+        out.push((key, &body[value_start..i]));
+    }
+    out
+}

@@ -1,0 +1,25 @@
+# More lookalikes: identifiers, versions, paths, short or wordy values.
+TOKEN_BUCKET_SIZE = 100
+password_reset_url = reverse("password_reset")
+SECRET_KEY_FALLBACKS = []
+SOCIAL_AUTH_GITHUB_KEY = os.environ["SOCIAL_AUTH_GITHUB_KEY"]
+AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY")
+api_version = "2024-06-01"
+token_endpoint = "/api/v1/token"
+auth_scheme = "Bearer"
+secret_ref = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db"
+password_policy = "strong"
+apikey_location = "header"
+CREDENTIALS_DIR = "/var/lib/app/credentials"
+token_type_hint = "refresh_token"
+AUTH_COOKIE_SAMESITE = "Lax"
+pass_through = True
+passenger_name = "Ada Lovelace"
+key_id = "2024-rotation"
+ssh_key = "~/.ssh/id_ed25519.pub"
+password_label = "Enter your password"
+secret_santa_group = "platform-team"
+auth_required = True
+token_regex = r"^[A-Za-z0-9_-]{32}$"
+PASSWORD = "hunter"
+api_key = "abc123"

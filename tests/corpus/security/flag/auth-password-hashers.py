@@ -1,0 +1,3 @@
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.UnsaltedMD5PasswordHasher",
+]

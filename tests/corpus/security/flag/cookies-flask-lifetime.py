@@ -1,0 +1,1 @@
+PERMANENT_SESSION_LIFETIME = timedelta(days=90)

@@ -1,0 +1,1 @@
+CSRF_COOKIE_SAMESITE = "None"

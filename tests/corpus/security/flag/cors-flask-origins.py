@@ -1,0 +1,1 @@
+CORS(app, origins="*", supports_credentials=True)

@@ -1,0 +1,1 @@
+CORS(app, resources={r"/api/*": {"origins": "*"}})

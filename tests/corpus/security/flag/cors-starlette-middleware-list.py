@@ -1,0 +1,6 @@
+middleware = [
+    Middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+    )
+]

@@ -1,0 +1,1 @@
+urlpatterns = [path("hook/", csrf_exempt(views.hook))]

@@ -1,0 +1,5 @@
+from django.views.decorators.csrf import csrf_exempt
+
+@csrf_exempt
+def webhook(request):
+    return HttpResponse("ok")

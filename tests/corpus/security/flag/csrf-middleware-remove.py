@@ -1,0 +1,1 @@
+MIDDLEWARE.remove("django.middleware.csrf.CsrfViewMiddleware")

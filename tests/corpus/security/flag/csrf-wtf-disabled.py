@@ -1,0 +1,1 @@
+WTF_CSRF_ENABLED = False

@@ -1,0 +1,4 @@
+from pathlib import Path
+
+BASE_DIR = Path(__file__).parent
+DEBUG = True

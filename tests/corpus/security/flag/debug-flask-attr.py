@@ -1,0 +1,2 @@
+app = Flask(__name__)
+app.debug = True

@@ -1,0 +1,4 @@
+app.config.update(
+    SECRET_KEY=os.environ["KEY"],
+    DEBUG=True,
+)

@@ -1,0 +1,3 @@
+class Settings(BaseSettings):
+    debug: bool = True
+    name: str = "orders"

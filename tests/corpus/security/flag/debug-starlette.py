@@ -1,0 +1,1 @@
+app = Starlette(debug=True, routes=routes)

@@ -1,0 +1,1 @@
+TEMPLATE_DEBUG = True

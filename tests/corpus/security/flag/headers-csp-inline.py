@@ -1,0 +1,1 @@
+CSP_SCRIPT_SRC = ("'self'", "'unsafe-inline'")

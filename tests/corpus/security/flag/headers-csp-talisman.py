@@ -1,0 +1,4 @@
+csp = {
+    "default-src": "'self'",
+    "script-src": ["'self'", "'unsafe-eval'"],
+}

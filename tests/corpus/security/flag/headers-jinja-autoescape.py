@@ -1,0 +1,1 @@
+env = Environment(loader=FileSystemLoader("t"), autoescape=False)

@@ -1,0 +1,1 @@
+SECURE_REFERRER_POLICY = "unsafe-url"

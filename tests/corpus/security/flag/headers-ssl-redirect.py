@@ -1,0 +1,1 @@
+SECURE_SSL_REDIRECT = False

@@ -1,0 +1,1 @@
+Talisman(app, force_https=False)

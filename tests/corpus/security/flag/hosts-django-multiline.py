@@ -1,0 +1,4 @@
+ALLOWED_HOSTS = [
+    "api.example.com",
+    "*",
+]

@@ -1,0 +1,1 @@
+app.add_middleware(TrustedHostMiddleware, allowed_hosts=["*"])

@@ -1,0 +1,1 @@
+app.config["MAX_CONTENT_LENGTH"] = None

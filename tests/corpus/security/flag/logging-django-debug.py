@@ -1,0 +1,6 @@
+LOGGING = {
+    "version": 1,
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "DEBUG"},
+    },
+}

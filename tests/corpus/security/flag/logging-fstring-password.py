@@ -1,0 +1,1 @@
+logger.info(f"login user={user} password={password}")

@@ -1,0 +1,1 @@
+log.debug("issued %s", token)

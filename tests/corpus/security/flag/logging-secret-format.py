@@ -1,0 +1,1 @@
+logger.debug("connecting with api_key=%s", api_key)

@@ -1,0 +1,1 @@
+uvicorn.run(app, log_level="debug")

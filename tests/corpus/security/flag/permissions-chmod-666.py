@@ -1,0 +1,1 @@
+os.chmod(os.path.join(root, name), 0o666)

@@ -1,0 +1,3 @@
+FROM python:3.12
+COPY . /app
+RUN chmod -R 777 /app

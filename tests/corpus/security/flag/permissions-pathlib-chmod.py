@@ -1,0 +1,1 @@
+Path("/srv/data").chmod(0o777)

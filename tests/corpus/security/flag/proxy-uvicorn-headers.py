@@ -1,0 +1,5 @@
+uvicorn.run(
+    app,
+    proxy_headers=True,
+    forwarded_allow_ips="*",
+)

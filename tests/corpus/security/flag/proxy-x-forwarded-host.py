@@ -1,0 +1,1 @@
+USE_X_FORWARDED_HOST = True

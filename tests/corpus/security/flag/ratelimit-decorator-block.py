@@ -1,0 +1,3 @@
+@ratelimit(key="ip", rate="5/m", block=False)
+def login(request):
+    pass

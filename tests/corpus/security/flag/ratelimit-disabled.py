@@ -1,0 +1,1 @@
+RATELIMIT_ENABLE = False

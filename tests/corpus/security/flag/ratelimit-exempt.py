@@ -1,0 +1,4 @@
+@app.route("/login", methods=["POST"])
+@limiter.exempt
+def login():
+    return do_login()

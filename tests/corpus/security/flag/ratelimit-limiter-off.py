@@ -1,0 +1,1 @@
+limiter = Limiter(get_remote_address, app=app, enabled=False)

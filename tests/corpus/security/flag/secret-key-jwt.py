@@ -1,0 +1,2 @@
+JWT_SECRET = "super-secret"
+ALGORITHM = "HS256"

@@ -1,0 +1,1 @@
+connector = aiohttp.TCPConnector(ssl=False)

@@ -1,0 +1,1 @@
+os.environ["REQUESTS_CA_BUNDLE"] = ""

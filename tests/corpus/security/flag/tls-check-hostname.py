@@ -1,0 +1,1 @@
+context.check_hostname = False

@@ -1,0 +1,1 @@
+ssl._create_default_https_context = ssl._create_unverified_context

@@ -1,0 +1,1 @@
+transport = httpx.HTTPTransport(retries=3, verify=False)

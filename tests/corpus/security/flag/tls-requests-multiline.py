@@ -1,0 +1,6 @@
+def fetch(url):
+    return requests.post(
+        url,
+        json={"a": 1},
+        verify=False,
+    )

@@ -1,0 +1,1 @@
+resp = requests.request("GET", url, headers=h, verify=False, timeout=5)

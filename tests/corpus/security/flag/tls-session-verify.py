@@ -1,0 +1,2 @@
+s = requests.Session()
+s.verify = False

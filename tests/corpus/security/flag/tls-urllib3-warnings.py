@@ -1,0 +1,2 @@
+import urllib3
+urllib3.disable_warnings()

@@ -1,0 +1,1 @@
+es = Elasticsearch(hosts, verify_certs=False)

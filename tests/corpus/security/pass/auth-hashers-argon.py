@@ -1,0 +1,1 @@
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]

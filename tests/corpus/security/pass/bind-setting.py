@@ -1,0 +1,1 @@
+uvicorn.run(app, host=settings.HOST)

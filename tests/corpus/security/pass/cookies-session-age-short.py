@@ -1,0 +1,1 @@
+SESSION_COOKIE_AGE = 60 * 60 * 8

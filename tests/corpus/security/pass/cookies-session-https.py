@@ -1,0 +1,1 @@
+app.add_middleware(SessionMiddleware, secret_key=settings.KEY, https_only=True)

@@ -1,0 +1,1 @@
+response.set_cookie("sid", sid, secure=True, httponly=True, samesite="Strict")

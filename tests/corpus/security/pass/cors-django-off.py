@@ -1,0 +1,1 @@
+CORS_ALLOW_ALL_ORIGINS = False

@@ -1,0 +1,1 @@
+app.add_middleware(CORSMiddleware, allow_origins=settings.CORS_ORIGINS)

@@ -1,0 +1,1 @@
+app.add_middleware(CORSMiddleware, allow_origin_regex=r"^https://[a-z]+\.example\.com$")

@@ -1,0 +1,1 @@
+DEBUG = env.bool("DJANGO_DEBUG", default=False)

@@ -1,0 +1,1 @@
+DEBUG = config("DEBUG", default=False, cast=bool)

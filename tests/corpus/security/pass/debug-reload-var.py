@@ -1,0 +1,1 @@
+uvicorn.run("app.main:app", reload=args.reload)

@@ -1,0 +1,1 @@
+env = Environment(loader=loader, autoescape=True)

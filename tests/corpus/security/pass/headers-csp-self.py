@@ -1,0 +1,1 @@
+CSP_DEFAULT_SRC = ("'self'",)

@@ -1,0 +1,5 @@
+LOGGING = {
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO"},
+    },
+}

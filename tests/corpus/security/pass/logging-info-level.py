@@ -1,0 +1,1 @@
+logging.basicConfig(level=logging.INFO)

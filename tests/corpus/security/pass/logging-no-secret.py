@@ -1,0 +1,1 @@
+logger.info("login for %s", username)

@@ -1,0 +1,1 @@
+logger.info(f"issued {token_count} tokens")

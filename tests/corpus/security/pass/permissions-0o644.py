@@ -1,0 +1,1 @@
+os.chmod(report, 0o644)

@@ -1,0 +1,1 @@
+os.chmod(key_path, 0o600)

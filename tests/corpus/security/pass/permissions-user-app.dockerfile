@@ -1,0 +1,3 @@
+FROM python:3.12
+RUN useradd app
+USER app

@@ -1,0 +1,1 @@
+uvicorn.run(app, proxy_headers=True, forwarded_allow_ips="10.0.0.5")

@@ -1,0 +1,3 @@
+@limiter.limit("5/minute")
+def login():
+    pass

@@ -1,0 +1,1 @@
+SECRET_KEY = os.getenv("SECRET_KEY")

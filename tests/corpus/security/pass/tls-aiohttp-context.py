@@ -1,0 +1,2 @@
+async with session.get(url, ssl=ssl_context) as r:
+    pass

@@ -1,0 +1,2 @@
+ctx.verify_mode = ssl.CERT_REQUIRED
+ctx.check_hostname = True

@@ -1,0 +1,1 @@
+client.set_missing_host_key_policy(paramiko.RejectPolicy())

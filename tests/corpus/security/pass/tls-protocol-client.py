@@ -1,0 +1,1 @@
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)

@@ -1,0 +1,1 @@
+r = requests.get(url, verify="/etc/ssl/certs/ca.pem")

@@ -1,0 +1,4 @@
+resp = session.post(
+    url,
+    verify=CA_PATH,
+)

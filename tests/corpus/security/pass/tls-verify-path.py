@@ -1,0 +1,1 @@
+requests.get(url, verify=os.environ.get("CA_BUNDLE", True))

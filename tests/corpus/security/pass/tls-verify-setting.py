@@ -1,0 +1,1 @@
+r = requests.get(url, verify=settings.CA_BUNDLE)

@@ -1,0 +1,1 @@
+parser.add_argument("--debug", action="store_true", default=False)

@@ -1,0 +1,3 @@
+# ALLOWED_HOSTS = ["*"]
+# requests.get(url, verify=False)
+x = 1

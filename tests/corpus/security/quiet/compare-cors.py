@@ -1,0 +1,2 @@
+if origin in settings.CORS_ALLOWED_ORIGINS:
+    allow(origin)

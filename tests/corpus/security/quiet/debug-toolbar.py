@@ -1,0 +1,2 @@
+INSTALLED_APPS += ["debug_toolbar"]
+DEBUG_TOOLBAR_CONFIG = {"SHOW_TOOLBAR_CALLBACK": show}

@@ -1,0 +1,2 @@
+def fetch(url, verify=False):
+    return url

@@ -1,0 +1,1 @@
+debug = getattr(settings, "DEBUG", False)

@@ -1,0 +1,1 @@
+HOST_HEADER = request.headers.get("Host")

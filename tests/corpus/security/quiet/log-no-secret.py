@@ -1,0 +1,1 @@
+logger.warning("password reset requested for %s", email)

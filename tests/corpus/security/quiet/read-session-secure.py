@@ -1,0 +1,1 @@
+x = settings.SESSION_COOKIE_SECURE

@@ -1,0 +1,4 @@
+from django.conf import settings
+
+if settings.DEBUG:
+    print("debug")

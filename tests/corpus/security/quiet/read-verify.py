@@ -1,0 +1,2 @@
+if not settings.VERIFY_SSL:
+    warn()

@@ -1,0 +1,1 @@
+HELP = "use verify=False only in tests"

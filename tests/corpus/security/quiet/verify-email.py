@@ -1,0 +1,1 @@
+send_welcome(user, verify_email=False)

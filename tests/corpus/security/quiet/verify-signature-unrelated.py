@@ -1,0 +1,1 @@
+webhook_options = {"verify_signature": False, "retries": 3}
