@@ -24,7 +24,11 @@ def main():
         path = os.path.join(results, f"size-{n}.json")
         if not os.path.exists(path):
             continue
-        for row in json.load(open(path))["results"]:
+        rows = json.load(open(path))["results"]
+        slow = os.path.join(results, f"size-{n}-ds.json")
+        if os.path.exists(slow):
+            rows += json.load(open(slow))["results"]
+        for row in rows:
             series.setdefault(row["command"], []).append((n, row["median"] * 1000))
     if not series:
         print("plot: no size-*.json results", file=sys.stderr)

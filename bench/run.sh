@@ -89,12 +89,12 @@ sizes() {
         local dir; dir=$(repo "svc-$n" --files 3000 --change "$n")
         cd "$dir"
         local files; files=$(staged_files)
-        local dsruns=$runs
-        [ "$n" -ge 100 ] && dsruns=5
-        hf "size-$n" --warmup 2 --runs "$dsruns" -i \
+        hf "size-$n" --warmup 2 --runs "$runs" -i \
             -n confgate "$confgate hook pre-commit" \
-            -n ripsecrets "ripsecrets $files" \
-            -n detect-secrets "detect-secrets-hook $files"
+            -n ripsecrets "ripsecrets $files"
+        local dsruns=$runs
+        [ "$n" -ge 100 ] && dsruns=1
+        hf "size-$n-ds" --runs "$dsruns" -i -n detect-secrets "detect-secrets-hook $files"
         peak "size-$n/confgate" "$confgate" hook pre-commit
     done
 }
@@ -105,8 +105,9 @@ initial() {
     local files; files=$(git ls-files | tr '\n' ' ')
     hf initial-generated --warmup 1 --runs 10 -i \
         -n confgate "$confgate hook pre-commit" \
-        -n ripsecrets "ripsecrets $files" \
-        -n detect-secrets "detect-secrets-hook $files"
+        -n ripsecrets "ripsecrets $files"
+    # detect-secrets needs minutes here: one run.
+    hf initial-generated-ds --runs 1 -i -n detect-secrets "detect-secrets-hook $files"
     peak initial-generated/confgate "$confgate" hook pre-commit
     peak initial-generated/ripsecrets ripsecrets $files
     if [ -n "${HISTORY_REPO:-}" ]; then
@@ -118,8 +119,8 @@ initial() {
         files=$(git ls-files | tr '\n' ' ')
         hf initial-real --warmup 1 --runs 10 -i \
             -n confgate "$confgate hook pre-commit" \
-            -n ripsecrets "ripsecrets $files" \
-            -n detect-secrets "detect-secrets-hook $files"
+            -n ripsecrets "ripsecrets $files"
+        hf initial-real-ds --runs 3 -i -n detect-secrets "detect-secrets-hook $files"
         peak initial-real/confgate "$confgate" hook pre-commit
     fi
 }
@@ -127,7 +128,7 @@ initial() {
 history() {
     [ -n "${HISTORY_REPO:-}" ] || { echo "history: set HISTORY_REPO" >&2; return; }
     cd "$HISTORY_REPO"
-    hf history --warmup 1 --runs 5 -i \
+    hf history --warmup 1 --runs 3 -i \
         -n confgate "$confgate check --range HEAD --format json" \
         -n "confgate-1-thread" "env RAYON_NUM_THREADS=1 $confgate check --range HEAD --format json" \
         -n "git-log-p" "git log -p -U0 HEAD" \
@@ -143,11 +144,11 @@ scan() {
     hf scan --warmup 2 --runs 10 -i \
         -n confgate "$confgate scan ." \
         -n "confgate-1-thread" "env RAYON_NUM_THREADS=1 $confgate scan ." \
-        -n ripsecrets "ripsecrets ." \
-        -n detect-secrets "detect-secrets scan ."
+        -n ripsecrets "ripsecrets ."
     peak scan/confgate "$confgate" scan .
     peak scan/ripsecrets ripsecrets .
-    peak scan/detect-secrets detect-secrets scan .
+    # detect-secrets needs minutes here: one run.
+    hf scan-ds --runs 1 -i -n detect-secrets "detect-secrets scan ."
 }
 
 version_info
