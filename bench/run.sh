@@ -50,6 +50,13 @@ repo() { # name args... : generate once per argument set
 
 staged_files() { git diff --cached --name-only --diff-filter=ACMR | tr '\n' ' '; }
 
+# A whole tree's paths do not fit in one argument (128 KiB): hand them over
+# through a list file and a shell, as a hook framework would.
+with_all_files() { # tool...
+    git ls-files >"$work/files.txt"
+    echo "sh -c '$* \$(cat $work/files.txt)'"
+}
+
 hf() { # export-name, hyperfine args...
     local name=$1; shift
     hyperfine -N --style basic --export-json "$results/$name.json" "$@"
@@ -103,11 +110,11 @@ initial() {
     local dir; dir=$(repo svc-initial --files 3000 --initial)
     cd "$dir"
     local files; files=$(git ls-files | tr '\n' ' ')
-    hf initial-generated --warmup 1 --runs 10 -i \
+    hf initial-generated --warmup 1 --runs 5 -i \
         -n confgate "$confgate hook pre-commit" \
-        -n ripsecrets "ripsecrets $files"
+        -n ripsecrets "$(with_all_files ripsecrets)"
     # detect-secrets needs minutes here: one run.
-    hf initial-generated-ds --runs 1 -i -n detect-secrets "detect-secrets-hook $files"
+    hf initial-generated-ds --runs 1 -i -n detect-secrets "$(with_all_files detect-secrets-hook)"
     peak initial-generated/confgate "$confgate" hook pre-commit
     peak initial-generated/ripsecrets ripsecrets $files
     if [ -n "${HISTORY_REPO:-}" ]; then
@@ -119,8 +126,8 @@ initial() {
         files=$(git ls-files | tr '\n' ' ')
         hf initial-real --warmup 1 --runs 10 -i \
             -n confgate "$confgate hook pre-commit" \
-            -n ripsecrets "ripsecrets $files"
-        hf initial-real-ds --runs 3 -i -n detect-secrets "detect-secrets-hook $files"
+            -n ripsecrets "$(with_all_files ripsecrets)"
+        hf initial-real-ds --runs 3 -i -n detect-secrets "$(with_all_files detect-secrets-hook)"
         peak initial-real/confgate "$confgate" hook pre-commit
     fi
 }
@@ -141,7 +148,7 @@ scan() {
     local dir; dir=$(repo svc-10 --files 3000 --change 10)
     cd "$dir"
     git ls-files -z | xargs -0 cat | wc -c >"$results/scan-bytes.txt"
-    hf scan --warmup 2 --runs 10 -i \
+    hf scan --warmup 1 --runs 5 -i \
         -n confgate "$confgate scan ." \
         -n "confgate-1-thread" "env RAYON_NUM_THREADS=1 $confgate scan ." \
         -n ripsecrets "ripsecrets ."
