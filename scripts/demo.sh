@@ -28,7 +28,7 @@ printf '[cache]\nttl = 300\n' > config/cache.toml
 git add config/cache.toml
 run git commit -m "raise cache ttl"
 
-say "2. the same change with the three trailers goes through"
+say "2. the same change with the three trailers goes through (the cache policy asks, as a warning, for the cache rule and bypass)"
 run git commit -q -m "raise cache ttl
 
 Config-Owner: @payments-sre

@@ -248,7 +248,8 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
         });
     }
     let text = file.new_text();
-    if file.status != ChangeStatus::TypeChange || text.is_some() {
+    let secrets_ignored = plan.secrets_ignore.is_match(path);
+    if !secrets_ignored && (file.status != ChangeStatus::TypeChange || text.is_some()) {
         if let Some(finding) = plan.secrets.forbidden_file(path, text) {
             out.findings.push(finding);
         }
@@ -261,7 +262,7 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
         return out;
     }
     let mut found = Vec::new();
-    if !plan.secrets_ignore.is_match(path) {
+    if !secrets_ignored {
         found.extend(plan.secrets.scan(path, text, lines));
     }
     if !plan.security_ignore.is_match(path) && !plan.is_security_file(path) {

@@ -102,7 +102,7 @@ fn merge_commit_in_progress_checks_only_the_resolution() {
 fn two_hooks_at_once_write_nothing() {
     let repo = repo_with_history();
     repo.write("config/service.toml", "[server]\nworkers = 3\n");
-    repo.write("app/k.py", "KEY = 'AKIAZ4QW7RT2LMN8XP3C'\n");
+    repo.write("app/k.py", "KEY = 'AKIAZ4QW7RT2LMNBXP3C'\n");
     repo.git(&["add", "-A"]).ok();
     let before = repo.git_state();
     let spawn = || {

@@ -791,6 +791,7 @@ mod tests {
 
         let url = KeyChange::Added {
             key: "DATABASE_URL".into(),
+            // confgate: allow url-password -- synthetic URL for the redaction test
             new: kv("postgres://app:s3cr3tpw@db:5432/app", 1),
         };
         let text = describe(&url);

@@ -168,11 +168,11 @@ pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::
     Ok(())
 }
 
-/// A hook that passes with nothing to say stays silent, as git's own do.
+/// A hook that passes with no findings prints no summary (its notes, if
+/// any, were said already), as git's own hooks stay quiet.
 fn quiet_hook_pass(report: &Report<'_>) -> bool {
     matches!(report.mode, "pre-commit" | "commit-msg" | "pre-push")
         && report.outcome.findings.is_empty()
-        && report.outcome.notices.is_empty()
         && !report.verbose
 }
 

@@ -48,7 +48,7 @@ pub fn to_value(report: &Report<'_>) -> Value {
         .map(|finding| {
             let mut location = json!({
                 "physicalLocation": {
-                    "artifactLocation": {"uri": finding.path},
+                    "artifactLocation": {"uri": uri_reference(&finding.path)},
                 }
             });
             if let Some(line) = finding.line.filter(|&l| l > 0) {
@@ -93,6 +93,21 @@ pub fn to_value(report: &Report<'_>) -> Value {
     })
 }
 
+/// A repository path as the relative URI SARIF asks for: bytes other than
+/// unreserved characters and `/` percent-encoded, so that spaces, `%`, `#`
+/// or a `:` in the first segment cannot make an invalid or different URI.
+fn uri_reference(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn non_empty(text: &str, fallback: &str) -> String {
     if text.trim().is_empty() {
         fallback.to_string()
@@ -104,4 +119,20 @@ fn non_empty(text: &str, fallback: &str) -> String {
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let text = serde_json::to_string_pretty(&to_value(report)).map_err(std::io::Error::other)?;
     writeln!(out, "{text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri_reference;
+
+    #[test]
+    fn paths_become_relative_uri_references() {
+        assert_eq!(uri_reference("app/settings.py"), "app/settings.py");
+        assert_eq!(
+            uri_reference("config/search service.toml"),
+            "config/search%20service.toml"
+        );
+        assert_eq!(uri_reference("a:b/100%#x"), "a%3Ab/100%25%23x");
+        assert_eq!(uri_reference("conf/é.toml"), "conf/%C3%A9.toml");
+    }
 }
