@@ -216,7 +216,7 @@ impl Repo {
         want_old: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<FileChange>> {
         let mut out = Vec::with_capacity(diff.deltas().len());
-        for delta in diff.deltas() {
+        for (index, delta) in diff.deltas().enumerate() {
             let status = match delta.status() {
                 Delta::Added | Delta::Untracked => ChangeStatus::Added,
                 Delta::Deleted => ChangeStatus::Deleted,
@@ -254,7 +254,7 @@ impl Repo {
             let added_lines = match (&new, status) {
                 (Content::Text(text), ChangeStatus::Added) => (1..=line_count(text)).collect(),
                 (Content::Text(text), _) => match (old_blob.as_ref(), new_blob.as_ref()) {
-                    (Some(old), Some(new)) => added_lines(old, new)?,
+                    (Some(old), Some(new)) => added_lines(diff, index, old, new)?,
                     // The old side was not text (binary, too large, a link):
                     // every line of the new text is new.
                     _ => (1..=line_count(text)).collect(),
@@ -307,7 +307,12 @@ impl Repo {
         if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
             return Ok((Content::Binary, None));
         }
-        let text = String::from_utf8_lossy(bytes).into_owned();
+        // Validating first is several times faster than the lossy decoder on
+        // the common, valid case; the result is the same text.
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        };
         Ok((Content::Text(text), Some(blob)))
     }
 
@@ -648,7 +653,10 @@ fn parse_oid(text: &str, line: usize) -> Result<Oid> {
 
 fn diff_options() -> DiffOptions {
     let mut opts = DiffOptions::new();
+    // `force_text` only matters to the patches `added_lines` takes from the
+    // diff: a `binary` or `-diff` attribute must not hide added lines.
     opts.context_lines(0)
+        .force_text(true)
         .include_typechange(true)
         .ignore_submodules(false)
         .skip_binary_check(true);
@@ -662,11 +670,29 @@ fn find_renames(diff: &mut git2::Diff<'_>) -> Result<()> {
         .context("cannot detect renames")
 }
 
-fn added_lines(old: &Blob<'_>, new: &Blob<'_>) -> Result<Vec<u32>> {
-    let mut opts = DiffOptions::new();
-    opts.context_lines(0).force_text(true);
-    let patch = Patch::from_blobs(old, None, new, None, Some(&mut opts))
-        .context("cannot diff file contents")?;
+/// Line numbers `new` adds over `old`, for delta `index` of `diff`.
+fn added_lines(
+    diff: &git2::Diff<'_>,
+    index: usize,
+    old: &Blob<'_>,
+    new: &Blob<'_>,
+) -> Result<Vec<u32>> {
+    // The patch comes from the diff, not from the two blobs: a blob pair
+    // makes libgit2 look up the `diff` attribute of a placeholder path each
+    // time (stat and readlink of .gitattributes, info/attributes and the work
+    // tree, and a config reload), and a buffer pair makes it re-hash both
+    // sides; each cost more than the line diff itself. The diff keeps one
+    // attribute session, knows the ids, and is forced to text, so the added
+    // lines are the same.
+    let patch = match Patch::from_diff(diff, index).context("cannot diff file contents")? {
+        Some(patch) => patch,
+        None => {
+            let mut opts = DiffOptions::new();
+            opts.context_lines(0).force_text(true);
+            Patch::from_blobs(old, None, new, None, Some(&mut opts))
+                .context("cannot diff file contents")?
+        }
+    };
     let mut out = Vec::new();
     for hunk in 0..patch.num_hunks() {
         let lines = patch.num_lines_in_hunk(hunk)?;
