@@ -85,21 +85,24 @@ impl Session {
         });
         let plan = &self.plan;
         let baseline = self.baseline.as_ref();
-        let results: Vec<Result<(Outcome, CommitInfo, usize)>> = oids
-            .par_iter()
-            .map_init(
-                || {
-                    Repo::open().map(|mut repo| {
-                        repo.set_max_file_size(plan.max_file_size);
-                        repo
-                    })
-                },
-                |repo, oid| {
-                    let repo = repo.as_ref().map_err(|err| anyhow::anyhow!("{err:#}"))?;
+        // One contiguous run of commits per thread, each with one repository:
+        // consecutive commits share trees and blobs in libgit2's cache, which
+        // a repository opened per work item would throw away.
+        let chunk = oids
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(1);
+        let per_chunk: Vec<Result<Vec<(Outcome, CommitInfo, usize)>>> = oids
+            .par_chunks(chunk)
+            .map(|oids| {
+                let mut repo = Repo::open()?;
+                repo.set_max_file_size(plan.max_file_size);
+                let mut done = Vec::with_capacity(oids.len());
+                for oid in oids {
                     let want_old = |path: &str| plan.is_config(path);
                     let change = repo.commit_change(*oid, &want_old)?;
                     let info = change.commit.clone().unwrap_or_default();
-                    let codeowners = codeowners_at(plan, repo, Some(*oid))?;
+                    let codeowners = codeowners_at(plan, &repo, Some(*oid))?;
                     let ctx = engine::Context {
                         mode: Mode::WithMessage(&info.message),
                         baseline,
@@ -110,10 +113,15 @@ impl Session {
                     if let Some(bar) = &progress {
                         bar.inc(1);
                     }
-                    Ok((outcome, info, change.files.len()))
-                },
-            )
+                    done.push((outcome, info, change.files.len()));
+                }
+                Ok(done)
+            })
             .collect();
+        let mut results = Vec::with_capacity(oids.len());
+        for chunk in per_chunk {
+            results.extend(chunk?.into_iter().map(Ok::<_, anyhow::Error>));
+        }
         if let Some(bar) = progress {
             bar.finish_and_clear();
         }

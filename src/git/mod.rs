@@ -665,7 +665,9 @@ fn diff_options() -> DiffOptions {
 
 fn find_renames(diff: &mut git2::Diff<'_>) -> Result<()> {
     let mut find = DiffFindOptions::new();
-    find.renames(true).copies(true).rename_limit(1000);
+    // Renames, as `git log` finds them by default; copy detection would
+    // compare every added file with every unchanged one.
+    find.renames(true).rename_limit(1000);
     diff.find_similar(Some(&mut find))
         .context("cannot detect renames")
 }

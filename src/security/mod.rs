@@ -114,10 +114,11 @@ impl LazyRegex {
     }
 
     fn pattern(source: &str, anchored: bool) -> String {
+        let source = syntax::ascii_classes(source);
         if anchored {
             format!("^(?:{source})$")
         } else {
-            source.to_string()
+            source
         }
     }
 

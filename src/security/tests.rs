@@ -479,3 +479,17 @@ fn rule_info_explains_each_rule() {
     let cors = info.iter().find(|r| r.id == "cors-any-origin");
     assert!(cors.is_some_and(|r| r.matches.contains("allow_origins") && r.category == "cors"));
 }
+
+#[test]
+fn ascii_classes_keep_meaning_for_ascii_text() {
+    use super::syntax::ascii_classes;
+    assert_eq!(ascii_classes(r"a\.b"), r"a\.b");
+    assert_eq!(ascii_classes(r"\\s"), r"\\s");
+    let re = regex::Regex::new(&ascii_classes(r"^\s*([\w.]+)\s*=\s*(\S+)\d$")).unwrap();
+    let caps = re.captures("  app.debug_mode = True1").unwrap();
+    assert_eq!(&caps[1], "app.debug_mode");
+    assert_eq!(&caps[2], "True");
+    assert!(regex::Regex::new(&ascii_classes(r"[^\s\W]"))
+        .unwrap()
+        .is_match("x"));
+}
