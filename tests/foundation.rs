@@ -473,3 +473,62 @@ fn make_executable(path: &std::path::Path) {
     perms.set_mode(0o755);
     std::fs::set_permissions(path, perms).unwrap();
 }
+
+#[test]
+fn rename_with_edits_copy_and_mode_change() {
+    let repo = service_repo();
+    // A rename with an edit: the record names the new path and the key.
+    repo.git(&["mv", "config/service.toml", "config/server.toml"])
+        .ok();
+    repo.write(
+        "config/server.toml",
+        "[server]\nworkers = 4\ntimeout = 30\n",
+    );
+    repo.git(&["add", "-A"]).ok();
+    let json = repo
+        .confgate(&["--format", "json", "check", "--staged"])
+        .json();
+    let change = &json["config_changes"][0];
+    assert_eq!(change["path"], "config/server.toml");
+    assert_eq!(change["keys"][0]["key"], "server.workers");
+    repo.git(&["commit", "-q", "-m", &with_trailers("rename")])
+        .ok();
+
+    // A copy is a new config file, checked in full.
+    std::fs::copy(
+        repo.path().join("config/server.toml"),
+        repo.path().join("config/worker.toml"),
+    )
+    .unwrap();
+    repo.write("app/secret_copy.py", "print('x')\n");
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&["commit", "-m", "copy"]);
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("config/worker.toml");
+    repo.git(&["commit", "-q", "-m", &with_trailers("copy")])
+        .ok();
+
+    // A mode change alone adds no lines and no keys: nothing to block.
+    repo.git(&["update-index", "--chmod=+x", "app/main.py"])
+        .ok();
+    repo.git(&["commit", "-q", "-m", "executable"]).ok();
+}
+
+#[test]
+fn tab_and_control_characters_in_names() {
+    let repo = service_repo();
+    repo.write(
+        "app/tab\tname.py",
+        "KEY = \"sk_live_51Hx9ZqLkT2mW8vN4rP6sY3bC7dF0gJ5hK\"\n",
+    );
+    repo.write("app/bell\u{7}name.py", "x = 1\n");
+    repo.git(&["add", "-A"]).ok();
+    let json = repo.confgate(&["--format", "json", "check"]).json();
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["app/tab\tname.py"]);
+}

@@ -186,3 +186,24 @@ fn a_panic_fails_closed_with_a_message() {
     );
     assert_eq!(repo.head(), head);
 }
+
+#[test]
+fn binary_data_in_a_python_file_is_skipped_and_said() {
+    let repo = repo_with_history();
+    let mut bytes = b"X = 1\n".to_vec();
+    bytes.extend([0u8, 159, 146, 150, 0, 255]);
+    bytes.extend(b"\nKEY = 'AKIAZ4QW7RT2LMNBXP3C'\n");
+    repo.write("app/weird.py", bytes);
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.confgate(&["--format", "json", "check"]);
+    let json = run.json();
+    assert!(
+        json["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["path"] == "app/weird.py"),
+        "{}",
+        run.dump()
+    );
+}
