@@ -246,6 +246,22 @@ fn explain_and_rules_cover_the_detectors() {
         .count();
     assert!(secrets >= 80, "only {secrets} secret rules");
     assert!(security >= 20, "only {security} security-setting rules");
+    // Every security-setting rule names its category, in JSON and in the list.
+    assert!(rules
+        .iter()
+        .filter(|r| r["kind"] == "security-setting")
+        .all(|r| !r["category"].as_str().unwrap_or("").is_empty()));
+    let listing = repo.confgate(&["rules"]);
+    let debug = listing
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("debug-mode "))
+        .unwrap_or_default();
+    assert!(
+        debug.contains("security-setting") && debug.contains(" debug "),
+        "{}",
+        listing.dump()
+    );
 }
 
 #[test]

@@ -149,8 +149,8 @@ pub fn rules(app: &App) -> Result<Status> {
             let state = if rule.enabled { "" } else { " (disabled)" };
             result = writeln!(
                 out,
-                "{:<width$}  {:<17} {:<8} {}{}",
-                rule.id, rule.kind, rule.severity, rule.description, state
+                "{:<width$}  {:<17} {:<15} {:<8} {}{}",
+                rule.id, rule.kind, rule.category, rule.severity, rule.description, state
             );
             if result.is_err() {
                 break;
