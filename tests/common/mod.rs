@@ -67,6 +67,16 @@ impl Run {
         self
     }
 
+    /// The `path` of every entry of a JSON report's `findings` or `skipped`.
+    pub fn paths(&self, field: &str) -> Vec<String> {
+        self.json()[field]
+            .as_array()
+            .unwrap_or_else(|| panic!("no `{field}` array\n{}", self.dump()))
+            .iter()
+            .map(|entry| entry["path"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|err| panic!("stdout is not JSON ({err})\n{}", self.dump()))
