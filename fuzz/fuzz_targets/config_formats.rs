@@ -4,14 +4,7 @@
 use confgate::keydiff::{self, Format};
 use libfuzzer_sys::fuzz_target;
 
-const FORMATS: [Format; 6] = [
-    Format::Toml,
-    Format::Yaml,
-    Format::Json,
-    Format::Ini,
-    Format::Env,
-    Format::PythonSettings,
-];
+const FORMATS: [Format; 6] = Format::ALL;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else { return };

@@ -49,6 +49,18 @@ pub enum Format {
     PythonSettings,
 }
 
+impl Format {
+    /// Every format, for callers that try each one (tests, fuzzing).
+    pub const ALL: [Format; 6] = [
+        Format::Toml,
+        Format::Yaml,
+        Format::Json,
+        Format::Ini,
+        Format::Env,
+        Format::PythonSettings,
+    ];
+}
+
 /// The format to parse `path` as, from its name; `None` when not key-based.
 ///
 /// `*.conf` gives `None` here, because most such files (nginx, Apache,
@@ -961,14 +973,7 @@ mod speed {
     // Opt-in timing report (`KEYDIFF_TIMING=1 cargo test ... -- --nocapture`).
     #[allow(clippy::print_stderr)]
     fn three_thousand_lines_parse_quickly() {
-        for format in [
-            Format::Toml,
-            Format::Yaml,
-            Format::Json,
-            Format::Ini,
-            Format::Env,
-            Format::PythonSettings,
-        ] {
+        for format in Format::ALL {
             let text = sample(format);
             // Best of a few runs: the first pays for cold caches and page faults.
             let mut elapsed = Duration::MAX;
@@ -995,14 +1000,7 @@ mod speed {
 mod robustness {
     use super::{parse, Format};
 
-    const ALL: [Format; 6] = [
-        Format::Toml,
-        Format::Yaml,
-        Format::Json,
-        Format::Ini,
-        Format::Env,
-        Format::PythonSettings,
-    ];
+    const ALL: [Format; 6] = Format::ALL;
 
     const SAMPLE: &str = "[a]\nx = \"q\\\"uote\" # c\ny: [1, {'k': \"\"\"v\"\"\"}]\n- item: &a *a\n{\"j\": [1,\n2]}\nexport E='x\ny'\nZ = f(a,\\\n b)\n\u{e9}\u{fffd}\t\r\n";
 
