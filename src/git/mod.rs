@@ -2,16 +2,20 @@
 //! and ranges into plain `ChangeSet`s and answers the few questions the
 //! commands ask of a repository.
 
+mod index_file;
+
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use git2::{
-    Blob, Delta, DiffFindOptions, DiffOptions, FileMode, Index, ObjectType, Oid, Patch, Repository,
-    Sort, Tree,
+    Delta, DiffFindOptions, DiffOptions, FileMode, Index, ObjectType, Oid, Repository, Sort, Tree,
 };
 
 use crate::model::{ChangeSet, ChangeStatus, CommitInfo, Content, FileChange};
+
+use index_file::IndexFile;
 
 /// libgit2's own rule for binary content: a NUL in the first 8000 bytes.
 const BINARY_PROBE: usize = 8000;
@@ -19,6 +23,8 @@ const BINARY_PROBE: usize = 8000;
 pub struct Repo {
     repo: Repository,
     max_file_size: u64,
+    /// The index as read by `index_file`, when it could read it.
+    fast_index: OnceCell<Option<IndexFile>>,
 }
 
 /// Which side of a change a caller wants file contents from.
@@ -58,6 +64,7 @@ impl Repo {
         Ok(Repo {
             repo,
             max_file_size: 1024 * 1024,
+            fast_index: OnceCell::new(),
         })
     }
 
@@ -73,20 +80,27 @@ impl Repo {
     /// The index git will commit: `GIT_INDEX_FILE` when set (commit -a,
     /// commit <paths>, commit -p use a temporary one), else the repository's.
     fn index(&self) -> Result<Index> {
-        match std::env::var_os("GIT_INDEX_FILE") {
-            Some(path) if !path.is_empty() => {
-                let path = PathBuf::from(path);
-                let path = if path.is_relative() {
-                    std::env::current_dir()?.join(path)
-                } else {
-                    path
-                };
-                let index = Index::open(&path)
-                    .with_context(|| format!("cannot read the index {}", path.display()))?;
-                Ok(index)
-            }
-            _ => self.repo.index().context("cannot read the index"),
+        match index_file_override()? {
+            Some(path) => Index::open(&path)
+                .with_context(|| format!("cannot read the index {}", path.display())),
+            None => self.repo.index().context("cannot read the index"),
         }
+    }
+
+    /// The index read by confgate's own reader, when it can: `None` sends
+    /// the caller to libgit2 (which also reports any error properly).
+    fn fast_index(&self) -> Option<&IndexFile> {
+        self.fast_index
+            .get_or_init(|| {
+                let path = match index_file_override() {
+                    Ok(Some(path)) => path,
+                    Ok(None) => self.repo.path().join("index"),
+                    Err(_) => return None,
+                };
+                let bytes = std::fs::read(path).ok()?;
+                IndexFile::parse(&bytes)
+            })
+            .as_ref()
     }
 
     fn head_tree(&self) -> Result<Option<Tree<'_>>> {
@@ -107,16 +121,18 @@ impl Repo {
     /// The staged change: the index against HEAD (the empty tree before the
     /// first commit). `want_old` says for which paths the old side is needed.
     pub fn staged(&self, want_old: &dyn Fn(&str) -> bool) -> Result<ChangeSet> {
-        let index = self.index()?;
         let head = self.head_tree()?;
-        let mut opts = diff_options();
-        let mut diff = self
-            .repo
-            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut opts))
-            .context("cannot diff the index against HEAD")?;
-        find_renames(&mut diff)?;
-        let files = self.file_changes(&diff, want_old)?;
         let merging = self.merge_heads()?;
+        if merging.is_empty() {
+            if let (Some(head), Some(fast)) = (head.as_ref(), self.fast_index()) {
+                return Ok(ChangeSet {
+                    commit: None,
+                    files: self.staged_with_cache_tree(head, fast, want_old)?,
+                });
+            }
+        }
+        let index = self.index()?;
+        let files = self.staged_with_libgit2(head.as_ref(), &index, want_old)?;
         if merging.is_empty() {
             return Ok(ChangeSet {
                 commit: None,
@@ -143,6 +159,174 @@ impl Repo {
             commit: None,
             files: merge_introduced(per_parent),
         })
+    }
+
+    /// The staged change as libgit2 computes it from the whole index.
+    fn staged_with_libgit2(
+        &self,
+        head: Option<&Tree<'_>>,
+        index: &Index,
+        want_old: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileChange>> {
+        let mut opts = diff_options();
+        let mut diff = self
+            .repo
+            .diff_tree_to_index(head, Some(index), Some(&mut opts))
+            .context("cannot diff the index against HEAD")?;
+        find_renames(&mut diff)?;
+        self.file_changes(&diff, want_old)
+    }
+
+    /// The staged change when confgate's index reader could read the index:
+    /// the paths that differ from HEAD are found with the cache tree, and
+    /// libgit2 diffs just those (renames, patches) from an in-memory index.
+    fn staged_with_cache_tree(
+        &self,
+        head: &Tree<'_>,
+        index: &IndexFile,
+        want_old: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileChange>> {
+        let mut paths = Vec::new();
+        self.differing_paths(b"", Some(head), &index.entries, index, &mut paths)?;
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut staged = Index::new().context("cannot create an in-memory index")?;
+        let mut opts = diff_options();
+        opts.disable_pathspec_match(true);
+        for path in paths {
+            if let Some(entry) = index.get(&path) {
+                staged
+                    .add(&git2::IndexEntry {
+                        ctime: git2::IndexTime::new(0, 0),
+                        mtime: git2::IndexTime::new(0, 0),
+                        dev: 0,
+                        ino: 0,
+                        mode: entry.mode,
+                        uid: 0,
+                        gid: 0,
+                        file_size: entry.file_size,
+                        id: Oid::from_bytes(&entry.oid)?,
+                        flags: 0,
+                        flags_extended: 0,
+                        path: entry.path.clone(),
+                    })
+                    .with_context(|| {
+                        format!("cannot read index entry {}", path_string(Some(&path)))
+                    })?;
+            }
+            opts.pathspec(path);
+        }
+        let mut diff = self
+            .repo
+            .diff_tree_to_index(Some(head), Some(&staged), Some(&mut opts))
+            .context("cannot diff the index against HEAD")?;
+        find_renames(&mut diff)?;
+        self.file_changes(&diff, want_old)
+    }
+
+    /// Appends to `out` every path under `prefix` (empty or ending in `/`)
+    /// whose staged entry may differ from `tree`'s: a superset, since the
+    /// diff that follows decides. `entries` are the index entries under
+    /// `prefix`; a directory whose cache-tree id equals the tree's is skipped.
+    fn differing_paths(
+        &self,
+        prefix: &[u8],
+        tree: Option<&Tree<'_>>,
+        entries: &[index_file::Entry],
+        index: &IndexFile,
+        out: &mut Vec<Vec<u8>>,
+    ) -> Result<()> {
+        let Some(tree) = tree else {
+            out.extend(entries.iter().map(|e| e.path.clone()));
+            return Ok(());
+        };
+        let dir = prefix.strip_suffix(b"/").unwrap_or(prefix);
+        if let Some((count, oid)) = index.cache_tree.get(dir) {
+            if *count == entries.len() && tree.id().as_bytes() == oid {
+                return Ok(());
+            }
+        }
+        let mut in_tree: HashMap<Vec<u8>, (Oid, i32)> = tree
+            .iter()
+            .map(|e| (e.name_bytes().to_vec(), (e.id(), e.filemode())))
+            .collect();
+        let mut at = 0;
+        while at < entries.len() {
+            let entry = &entries[at];
+            let rest = &entry.path[prefix.len()..];
+            match rest.iter().position(|&b| b == b'/') {
+                None => {
+                    match in_tree.remove(rest) {
+                        Some((oid, mode))
+                            if oid.as_bytes() == entry.oid && mode as u32 == entry.mode => {}
+                        Some((oid, 0o040000)) => {
+                            self.tree_paths(&entry.path, oid, out)?;
+                            out.push(entry.path.clone());
+                        }
+                        _ => out.push(entry.path.clone()),
+                    }
+                    at += 1;
+                }
+                Some(slash) => {
+                    let name = &rest[..slash];
+                    let sub_prefix = &entry.path[..prefix.len() + slash + 1];
+                    let end = at
+                        + entries[at..]
+                            .iter()
+                            .position(|e| !e.path.starts_with(sub_prefix))
+                            .unwrap_or(entries.len() - at);
+                    let subtree = match in_tree.remove(name) {
+                        Some((oid, 0o040000)) => Some(
+                            self.repo
+                                .find_tree(oid)
+                                .with_context(|| format!("cannot read tree {oid}"))?,
+                        ),
+                        // A file became a directory: the file is gone.
+                        Some(_) => {
+                            out.push(sub_prefix[..sub_prefix.len() - 1].to_vec());
+                            None
+                        }
+                        None => None,
+                    };
+                    self.differing_paths(
+                        sub_prefix,
+                        subtree.as_ref(),
+                        &entries[at..end],
+                        index,
+                        out,
+                    )?;
+                    at = end;
+                }
+            }
+        }
+        // What HEAD has and the index no longer does: deleted.
+        for (name, (oid, mode)) in in_tree {
+            let path = [prefix, &name].concat();
+            if mode == 0o040000 {
+                self.tree_paths(&path, oid, out)?;
+            } else {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every file path in tree `oid`, which lives at `dir`.
+    fn tree_paths(&self, dir: &[u8], oid: Oid, out: &mut Vec<Vec<u8>>) -> Result<()> {
+        let tree = self
+            .repo
+            .find_tree(oid)
+            .with_context(|| format!("cannot read tree {oid}"))?;
+        for entry in tree.iter() {
+            let path = [dir, b"/", entry.name_bytes()].concat();
+            if entry.filemode() == 0o040000 {
+                self.tree_paths(&path, entry.id(), out)?;
+            } else {
+                out.push(path);
+            }
+        }
+        Ok(())
     }
 
     /// One commit's change against its first parent; for a merge, only what
@@ -216,7 +400,7 @@ impl Repo {
         want_old: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<FileChange>> {
         let mut out = Vec::with_capacity(diff.deltas().len());
-        for (index, delta) in diff.deltas().enumerate() {
+        for delta in diff.deltas() {
             let status = match delta.status() {
                 Delta::Added | Delta::Untracked => ChangeStatus::Added,
                 Delta::Deleted => ChangeStatus::Deleted,
@@ -235,8 +419,8 @@ impl Repo {
             } else {
                 new_path.clone()
             };
-            let (new, new_blob) = if status == ChangeStatus::Deleted {
-                (Content::Absent, None)
+            let new = if status == ChangeStatus::Deleted {
+                Content::Absent
             } else {
                 self.load(new_file.id(), new_file.mode())?
             };
@@ -246,19 +430,17 @@ impl Repo {
             let need_old = status != ChangeStatus::Added
                 && !old_file.id().is_zero()
                 && (keep_old || matches!(new, Content::Text(_)));
-            let (old, old_blob) = if need_old {
+            let old = if need_old {
                 self.load(old_file.id(), old_file.mode())?
             } else {
-                (Content::Absent, None)
+                Content::Absent
             };
-            let added_lines = match (&new, status) {
-                (Content::Text(text), ChangeStatus::Added) => (1..=line_count(text)).collect(),
-                (Content::Text(text), _) => match (old_blob.as_ref(), new_blob.as_ref()) {
-                    (Some(old), Some(new)) => added_lines(diff, index, old, new)?,
-                    // The old side was not text (binary, too large, a link):
-                    // every line of the new text is new.
-                    _ => (1..=line_count(text)).collect(),
-                },
+            let added_lines = match (&new, status, &old) {
+                (Content::Text(text), ChangeStatus::Added, _) => (1..=line_count(text)).collect(),
+                (Content::Text(text), _, Content::Text(before)) => added_lines(before, text),
+                // The old side was not text (binary, too large, a link):
+                // every line of the new text is new.
+                (Content::Text(text), _, _) => (1..=line_count(text)).collect(),
                 _ => Vec::new(),
             };
             out.push(FileChange {
@@ -278,22 +460,22 @@ impl Repo {
     }
 
     /// A blob's content, judged: submodule, symlink, too large, binary or text.
-    fn load(&self, oid: Oid, mode: FileMode) -> Result<(Content, Option<Blob<'_>>)> {
+    fn load(&self, oid: Oid, mode: FileMode) -> Result<Content> {
         if mode == FileMode::Commit {
-            return Ok((Content::Submodule, None));
+            return Ok(Content::Submodule);
         }
         if oid.is_zero() {
-            return Ok((Content::Absent, None));
+            return Ok(Content::Absent);
         }
         let odb = self.repo.odb().context("cannot open the object database")?;
         let (size, kind) = odb
             .read_header(oid)
             .with_context(|| format!("object {oid} is missing or corrupt"))?;
         if kind != ObjectType::Blob {
-            return Ok((Content::Absent, None));
+            return Ok(Content::Absent);
         }
         if mode != FileMode::Link && size as u64 > self.max_file_size {
-            return Ok((Content::TooLarge(size as u64), None));
+            return Ok(Content::TooLarge(size as u64));
         }
         let blob = self
             .repo
@@ -302,10 +484,10 @@ impl Repo {
         let bytes = blob.content();
         if mode == FileMode::Link {
             let target = String::from_utf8_lossy(bytes).into_owned();
-            return Ok((Content::Symlink(target), None));
+            return Ok(Content::Symlink(target));
         }
         if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
-            return Ok((Content::Binary, None));
+            return Ok(Content::Binary);
         }
         // Validating first is several times faster than the lossy decoder on
         // the common, valid case; the result is the same text.
@@ -313,7 +495,7 @@ impl Repo {
             Ok(text) => text.to_owned(),
             Err(_) => String::from_utf8_lossy(bytes).into_owned(),
         };
-        Ok((Content::Text(text), Some(blob)))
+        Ok(Content::Text(text))
     }
 
     /// Commits in a range as `git log` takes it (`A..B`, `A...B`, `B`),
@@ -429,13 +611,16 @@ impl Repo {
     /// A file's text in the index or HEAD, when it is there and is text.
     pub fn read_file(&self, side: Side, path: &str) -> Result<Option<String>> {
         let oid = match side {
-            Side::Index => {
-                let index = self.index()?;
-                match index.get_path(Path::new(path), 0) {
+            Side::Index => match self.fast_index() {
+                Some(index) => match index.get(path.as_bytes()) {
+                    Some(entry) => Oid::from_bytes(&entry.oid)?,
+                    None => return Ok(None),
+                },
+                None => match self.index()?.get_path(Path::new(path), 0) {
                     Some(entry) => entry.id,
                     None => return Ok(None),
-                }
-            }
+                },
+            },
             Side::Head => {
                 let Some(tree) = self.head_tree()? else {
                     return Ok(None);
@@ -447,7 +632,7 @@ impl Repo {
             }
         };
         match self.load(oid, FileMode::Blob)? {
-            (Content::Text(text), _) => Ok(Some(text)),
+            Content::Text(text) => Ok(Some(text)),
             _ => Ok(None),
         }
     }
@@ -463,7 +648,7 @@ impl Repo {
             return Ok(None);
         };
         match self.load(entry.id(), FileMode::Blob)? {
-            (Content::Text(text), _) => Ok(Some(text)),
+            Content::Text(text) => Ok(Some(text)),
             _ => Ok(None),
         }
     }
@@ -553,6 +738,23 @@ impl Repo {
 /// What a merge introduces, from its diffs against each parent: a file counts
 /// when it differs from every parent, and a line when every diff adds it (the
 /// idea of git's combined diff).
+/// `GIT_INDEX_FILE` when set (commit -a, commit <paths>, commit -p use a
+/// temporary index), made absolute as git does: relative to the directory
+/// the hook runs in.
+fn index_file_override() -> Result<Option<PathBuf>> {
+    match std::env::var_os("GIT_INDEX_FILE") {
+        Some(path) if !path.is_empty() => {
+            let path = PathBuf::from(path);
+            Ok(Some(if path.is_relative() {
+                std::env::current_dir()?.join(path)
+            } else {
+                path
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
 fn merge_introduced(per_parent: Vec<Vec<FileChange>>) -> Vec<FileChange> {
     let mut maps: Vec<HashMap<String, FileChange>> = per_parent
         .into_iter()
@@ -653,8 +855,8 @@ fn parse_oid(text: &str, line: usize) -> Result<Oid> {
 
 fn diff_options() -> DiffOptions {
     let mut opts = DiffOptions::new();
-    // `force_text` only matters to the patches `added_lines` takes from the
-    // diff: a `binary` or `-diff` attribute must not hide added lines.
+    // Only the list of changed files is taken from libgit2 (line diffs are
+    // `added_lines`): no binary sniffing, so no attribute lookups.
     opts.context_lines(0)
         .force_text(true)
         .include_typechange(true)
@@ -672,42 +874,17 @@ fn find_renames(diff: &mut git2::Diff<'_>) -> Result<()> {
         .context("cannot detect renames")
 }
 
-/// Line numbers `new` adds over `old`, for delta `index` of `diff`.
-fn added_lines(
-    diff: &git2::Diff<'_>,
-    index: usize,
-    old: &Blob<'_>,
-    new: &Blob<'_>,
-) -> Result<Vec<u32>> {
-    // The patch comes from the diff, not from the two blobs: a blob pair
-    // makes libgit2 look up the `diff` attribute of a placeholder path each
-    // time (stat and readlink of .gitattributes, info/attributes and the work
-    // tree, and a config reload), and a buffer pair makes it re-hash both
-    // sides; each cost more than the line diff itself. The diff keeps one
-    // attribute session, knows the ids, and is forced to text, so the added
-    // lines are the same.
-    let patch = match Patch::from_diff(diff, index).context("cannot diff file contents")? {
-        Some(patch) => patch,
-        None => {
-            let mut opts = DiffOptions::new();
-            opts.context_lines(0).force_text(true);
-            Patch::from_blobs(old, None, new, None, Some(&mut opts))
-                .context("cannot diff file contents")?
-        }
-    };
-    let mut out = Vec::new();
-    for hunk in 0..patch.num_hunks() {
-        let lines = patch.num_lines_in_hunk(hunk)?;
-        for index in 0..lines {
-            let line = patch.line_in_hunk(hunk, index)?;
-            if line.origin() == '+' {
-                if let Some(number) = line.new_lineno() {
-                    out.push(number);
-                }
-            }
-        }
-    }
-    Ok(out)
+/// Line numbers `new` adds over `old`: a histogram line diff, as
+/// `git diff --histogram` would show it. Done here rather than by libgit2,
+/// whose patches look up the `diff` attribute of every path (reading
+/// `.gitattributes` from the index and the work tree) before diffing.
+fn added_lines(old: &str, new: &str) -> Vec<u32> {
+    let input = imara_diff::InternedInput::new(old, new);
+    let diff = imara_diff::Diff::compute(imara_diff::Algorithm::Histogram, &input);
+    (0..input.after.len() as u32)
+        .filter(|&line| diff.is_added(line))
+        .map(|line| line + 1)
+        .collect()
 }
 
 fn line_count(text: &str) -> u32 {
@@ -740,5 +917,190 @@ mod tests {
             err.to_string().len() < 400,
             "errors quote a bounded part of the input"
         );
+    }
+}
+
+/// The cache-tree reader against libgit2's whole-index diff, on indexes
+/// written by real git in the shapes a hook meets.
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_DIR")
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn write(dir: &Path, path: &str, text: &str) {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn summary(files: &[FileChange]) -> Vec<String> {
+        let mut out: Vec<String> = files
+            .iter()
+            .map(|f| {
+                format!(
+                    "{:?} {} <- {:?} lines {:?} mode {}",
+                    f.status, f.path, f.old_path, f.added_lines, f.mode_changed
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Both readers on the repository at `dir`; returns what the fast one
+    /// saw, after checking it agrees with libgit2. `None`: it declined.
+    fn compare(dir: &Path) -> Option<Vec<String>> {
+        let repo = Repo {
+            repo: Repository::open(dir).unwrap(),
+            max_file_size: 1024 * 1024,
+            fast_index: OnceCell::new(),
+        };
+        let head = repo.head_tree().unwrap().unwrap();
+        let slow = repo
+            .staged_with_libgit2(Some(&head), &repo.repo.index().unwrap(), &|_| true)
+            .unwrap();
+        let fast = repo.fast_index()?;
+        let fast = repo.staged_with_cache_tree(&head, fast, &|_| true).unwrap();
+        assert_eq!(summary(&fast), summary(&slow));
+        Some(summary(&fast))
+    }
+
+    fn project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        for service in ["a", "b", "c"] {
+            for n in 0..5 {
+                write(
+                    d,
+                    &format!("svc/{service}/src/m{n}.py"),
+                    &format!("X = {n}\nY = 2\n"),
+                );
+            }
+            write(
+                d,
+                &format!("svc/{service}/config.toml"),
+                "[cache]\nttl = 30\n",
+            );
+        }
+        write(d, "top.txt", "top\n");
+        write(d, "old/dir/gone.txt", "bye\n");
+        write(d, "old/dir/deep/also.txt", "bye too\n");
+        write(d, "becomes_dir", "a file\n");
+        write(d, "was_dir/inner.txt", "inner\n");
+        write(d, "moved.py", &"line of code that stays\n".repeat(20));
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-q", "-m", "initial"]);
+        dir
+    }
+
+    #[test]
+    fn nothing_staged_reads_no_directory() {
+        let dir = project();
+        assert_eq!(compare(dir.path()), Some(Vec::new()));
+    }
+
+    #[test]
+    fn every_kind_of_change_agrees_with_libgit2() {
+        let dir = project();
+        let d = dir.path();
+        write(d, "svc/a/src/m1.py", "X = 1\nY = 3\nZ = 4\n");
+        write(d, "svc/b/new/deep/file.py", "NEW = 1\n");
+        write(d, "top.txt", "top\nmore\n");
+        std::fs::remove_dir_all(d.join("old")).unwrap();
+        std::fs::remove_file(d.join("becomes_dir")).unwrap();
+        write(d, "becomes_dir/now.txt", "inside\n");
+        std::fs::remove_dir_all(d.join("was_dir")).unwrap();
+        write(d, "was_dir", "now a file\n");
+        std::fs::rename(d.join("moved.py"), d.join("svc/c/moved_here.py")).unwrap();
+        git(d, &["add", "-A"]);
+        git(d, &["update-index", "--chmod=+x", "svc/c/src/m2.py"]);
+        let seen = compare(d).expect("a plain index is read");
+        assert!(
+            seen.iter()
+                .any(|l| l.starts_with("Renamed svc/c/moved_here.py")),
+            "{seen:#?}"
+        );
+        assert!(
+            seen.iter().any(|l| l.contains("old/dir/deep/also.txt")),
+            "{seen:#?}"
+        );
+        assert!(
+            seen.iter()
+                .any(|l| l.contains("m2.py") && l.ends_with("mode true")),
+            "{seen:#?}"
+        );
+        assert_eq!(seen.len(), 11, "{seen:#?}");
+    }
+
+    #[test]
+    fn index_versions_three_and_four_agree() {
+        for version in ["3", "4"] {
+            let dir = project();
+            let d = dir.path();
+            git(d, &["update-index", "--index-version", version]);
+            git(d, &["update-index", "--skip-worktree", "top.txt"]);
+            write(d, "svc/b/src/m3.py", "X = 33\n");
+            write(d, "svc/b/src/zz_new.py", "Q = 1\n");
+            git(d, &["add", "svc"]);
+            let seen = compare(d).expect("versions 3 and 4 are read");
+            assert_eq!(seen.len(), 2, "version {version}: {seen:#?}");
+        }
+    }
+
+    #[test]
+    fn an_index_without_a_cache_tree_still_agrees() {
+        let dir = project();
+        let d = dir.path();
+        // read-tree writes an index without the TREE extension.
+        git(d, &["read-tree", "HEAD"]);
+        write(d, "svc/a/config.toml", "[cache]\nttl = 60\n");
+        git(d, &["add", "svc/a/config.toml"]);
+        let seen = compare(d).expect("read without a cache tree");
+        assert_eq!(seen.len(), 1, "{seen:#?}");
+    }
+
+    #[test]
+    fn split_and_intent_to_add_indexes_are_left_to_libgit2() {
+        let dir = project();
+        let d = dir.path();
+        write(d, "later.py", "A = 1\n");
+        git(d, &["add", "-N", "later.py"]);
+        assert_eq!(compare(d), None, "intent-to-add");
+        git(d, &["rm", "-q", "--cached", "later.py"]);
+        git(d, &["update-index", "--split-index"]);
+        write(d, "svc/a/src/m0.py", "X = 100\n");
+        git(d, &["add", "svc/a/src/m0.py"]);
+        // libgit2 cannot read a split index either: the hook stops with an
+        // error (exit 2) rather than judging a partial index.
+        let repo = Repo {
+            repo: Repository::open(d).unwrap(),
+            max_file_size: 1024 * 1024,
+            fast_index: OnceCell::new(),
+        };
+        assert!(repo.fast_index().is_none());
+        let err = repo.staged(&|_| true).unwrap_err();
+        assert!(format!("{err:#}").contains("link"), "{err:#}");
     }
 }
