@@ -311,48 +311,51 @@ impl SecurityScanner {
         let Some(file_type) = FileType::from_path(path) else {
             return out;
         };
-        let file_rules: Vec<usize> = self
-            .candidates(text)
-            .into_iter()
-            .filter(|&i| self.rules[i].applies_to(file_type))
-            .filter(|&i| {
-                let rule = &self.rules[i];
-                !rule.path.is_set() || rule.path.get().is_some_and(|r| r.is_match(path))
+        // Which rules fit this file is decided per rule, on first need: a
+        // rule's `path` regex is compiled only once a statement wakes it.
+        let mut fits: Vec<Option<bool>> = vec![None; self.rules.len()];
+        let mut fits_file = |index: usize| {
+            *fits[index].get_or_insert_with(|| {
+                let rule = &self.rules[index];
+                rule.applies_to(file_type)
+                    && (!rule.path.is_set() || rule.path.get().is_some_and(|r| r.is_match(path)))
             })
-            .collect();
-        if file_rules.is_empty() {
-            return out;
-        }
-        let raw_lines: Vec<&str> = text.split('\n').collect();
-        let dev_file = is_development_path(path);
+        };
+        let mut raw_lines: Option<Vec<&str>> = None;
+        let mut dev_file: Option<bool> = None;
         let mut seen: HashSet<(usize, u32)> = HashSet::new();
-        for mut statement in syntax::statements(file_type, text) {
-            if !lines.any_in(statement.first_line, statement.last_line()) {
-                continue;
+        let wanted = |first: u32, last: u32| lines.any_in(first, last);
+        for mut statement in syntax::statements(file_type, text, &wanted) {
+            let mut candidates = self.candidates(&statement.text);
+            if file_type == FileType::Python {
+                // A Python setting's name is in its statement's text: no
+                // candidate rule, nothing to find.
+                candidates.retain(|&i| fits_file(i));
+                if candidates.is_empty() {
+                    continue;
+                }
+                syntax::fill_settings(file_type, &mut statement);
+            } else {
+                // A YAML list item is keyed by its parent, which is not in
+                // its text (config statements come with their settings).
+                for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {
+                    candidates.extend(self.candidates(&setting.name));
+                }
+                candidates.sort_unstable();
+                candidates.dedup();
+                candidates.retain(|&i| fits_file(i));
             }
-            syntax::fill_settings(file_type, &mut statement);
-            let mut here = self.candidates(&statement.text);
-            // A YAML list item is keyed by its parent, which is not in its text.
-            for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {
-                here.extend(self.candidates(&setting.name));
-            }
-            here.sort_unstable();
-            here.dedup();
-            let candidates: Vec<usize> = file_rules
-                .iter()
-                .copied()
-                .filter(|i| here.binary_search(i).is_ok())
-                .collect();
             for index in candidates {
                 let rule = &self.rules[index];
                 for mut hit in self.hits(rule, file_type, &statement) {
                     if !lines.contains(hit.line) || !seen.insert((index, hit.line)) {
                         continue;
                     }
+                    let raw_lines = raw_lines.get_or_insert_with(|| text.split('\n').collect());
                     if hit.severity == Severity::Error
-                        && (dev_file
+                        && (*dev_file.get_or_insert_with(|| is_development_path(path))
                             || (file_type == FileType::Python
-                                && enclosing_class(&raw_lines, hit.line)
+                                && enclosing_class(raw_lines, hit.line)
                                     .is_some_and(is_development_name)))
                     {
                         // Development settings may be lax; still shown, and

@@ -198,16 +198,27 @@ fn unreachable_regex() -> Regex {
     Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable_regex())
 }
 
-pub fn statements(file_type: FileType, text: &str) -> Vec<Statement> {
+/// The statements of `text` that `wanted(first_line, last_line)` keeps.
+/// Python statements are only copied out when wanted; config files are read
+/// whole, since sections and parent keys carry over from line to line.
+pub fn statements(
+    file_type: FileType,
+    text: &str,
+    wanted: &dyn Fn(u32, u32) -> bool,
+) -> Vec<Statement> {
     match file_type {
-        FileType::Python => python_statements(text),
-        _ => config_statements(file_type, text),
+        FileType::Python => python_statements(text, wanted),
+        _ => {
+            let mut all = config_statements(file_type, text);
+            all.retain(|s| wanted(s.first_line, s.last_line()));
+            all
+        }
     }
 }
 
 // ---------------------------------------------------------------- Python
 
-fn python_statements(text: &str) -> Vec<Statement> {
+fn python_statements(text: &str, wanted: &dyn Fn(u32, u32) -> bool) -> Vec<Statement> {
     let (clean, mask) = python_clean(text);
     let bytes = clean.as_bytes();
     let mut out = Vec::new();
@@ -228,7 +239,9 @@ fn python_statements(text: &str) -> Vec<Statement> {
         if b == b'\n' {
             let continued = i > 0 && bytes[i - 1] == b'\\';
             if (depth == 0 && !continued && !mask[i]) || i + 1 == bytes.len() {
-                push_python(&mut out, &clean, &mask, start, i, start_line);
+                if wanted(start_line, line) {
+                    push_python(&mut out, &clean, &mask, start, i, start_line);
+                }
                 start = i + 1;
                 start_line = line + 1;
             }
@@ -236,7 +249,7 @@ fn python_statements(text: &str) -> Vec<Statement> {
         }
         i += 1;
     }
-    if start < bytes.len() {
+    if start < bytes.len() && wanted(start_line, line) {
         push_python(&mut out, &clean, &mask, start, bytes.len(), start_line);
     }
     out
