@@ -524,7 +524,7 @@ mod tests {
 
     fn starts(text: &str) -> Vec<usize> {
         let mut s = vec![0];
-        s.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        s.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         s.push(text.len() + 1);
         s
     }

@@ -263,7 +263,7 @@ impl SecretScanner {
             return Vec::new();
         }
         let mut starts = vec![0usize];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         starts.push(text.len() + 1);
         let line_count = starts.len() - 1;
 
@@ -290,7 +290,7 @@ impl SecretScanner {
         if self.keys_enabled && matches!(lines, Lines::Only(_)) {
             // A private key's changed line may be in its body, away from the
             // header: find headers in the whole text (a fast substring search).
-            for (at, _) in text.match_indices("-----BEGIN ") {
+            for at in memchr::memmem::find_iter(text.as_bytes(), b"-----BEGIN ") {
                 let line = starts.partition_point(|&s| s <= at) - 1;
                 candidates.push((line, Target::Key));
             }
