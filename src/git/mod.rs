@@ -42,6 +42,7 @@ impl Repo {
         // git itself does not do it on reads, and a corrupt object still fails
         // to inflate or parse.
         git2::opts::strict_hash_verification(false);
+        cache_small_blobs();
         let repo = Repository::open_from_env().map_err(|err| {
             if err.message().contains("object format") {
                 anyhow!(
@@ -467,20 +468,19 @@ impl Repo {
         if oid.is_zero() {
             return Ok(Content::Absent);
         }
-        let odb = self.repo.odb().context("cannot open the object database")?;
-        let (size, kind) = odb
-            .read_header(oid)
+        // The object is read whole before its size is judged: asking for the
+        // header first walks a packed object's delta chain a second time.
+        let object = self
+            .repo
+            .find_object(oid, None)
             .with_context(|| format!("object {oid} is missing or corrupt"))?;
-        if kind != ObjectType::Blob {
+        let Ok(blob) = object.into_blob() else {
             return Ok(Content::Absent);
-        }
+        };
+        let size = blob.size();
         if mode != FileMode::Link && size as u64 > self.max_file_size {
             return Ok(Content::TooLarge(size as u64));
         }
-        let blob = self
-            .repo
-            .find_blob(oid)
-            .with_context(|| format!("object {oid} is missing or corrupt"))?;
         let bytes = blob.content();
         if mode == FileMode::Link {
             let target = String::from_utf8_lossy(bytes).into_owned();
@@ -738,6 +738,18 @@ impl Repo {
 /// What a merge introduces, from its diffs against each parent: a file counts
 /// when it differs from every parent, and a line when every diff adds it (the
 /// idea of git's combined diff).
+/// libgit2 caches commits and trees but not blobs. In a history, the new
+/// side of a file in one commit is its old side in the next that touches it:
+/// caching small blobs saves inflating them twice.
+fn cache_small_blobs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: libgit2's global options are not synchronised; `Once`
+        // makes this the only call, made before any repository is opened.
+        let _ = unsafe { git2::opts::set_cache_object_limit(ObjectType::Blob, 256 * 1024) };
+    });
+}
+
 /// `GIT_INDEX_FILE` when set (commit -a, commit <paths>, commit -p use a
 /// temporary index), made absolute as git does: relative to the directory
 /// the hook runs in.
@@ -879,16 +891,63 @@ fn find_renames(diff: &mut git2::Diff<'_>) -> Result<()> {
 /// whose patches look up the `diff` attribute of every path (reading
 /// `.gitattributes` from the index and the work tree) before diffing.
 fn added_lines(old: &str, new: &str) -> Vec<u32> {
-    let input = imara_diff::InternedInput::new(old, new);
+    // Whole lines shared at both ends are left out of the diff, as git's
+    // xdiff does: most edits touch a few lines of a long file.
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut prefix = common_prefix(a, b);
+    prefix = memchr::memrchr(b'\n', &b[..prefix]).map_or(0, |at| at + 1);
+    let room = a.len().min(b.len()) - prefix;
+    let mut suffix = common_suffix(&a[a.len() - room..], &b[b.len() - room..]);
+    let line_start = |text: &[u8], at: usize| at == 0 || text[at - 1] == b'\n';
+    while suffix > 0 && !(line_start(a, a.len() - suffix) && line_start(b, b.len() - suffix)) {
+        suffix -= 1;
+    }
+    let skipped = memchr::memchr_iter(b'\n', &b[..prefix]).count() as u32;
+    let input = imara_diff::InternedInput::new(
+        &old[prefix..old.len() - suffix],
+        &new[prefix..new.len() - suffix],
+    );
     let diff = imara_diff::Diff::compute(imara_diff::Algorithm::Histogram, &input);
     (0..input.after.len() as u32)
         .filter(|&line| diff.is_added(line))
-        .map(|line| line + 1)
+        .map(|line| skipped + line + 1)
         .collect()
 }
 
+/// Length of the common start of `a` and `b`, compared a block at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 32;
+    let n = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= n && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    while at < n && a[at] == b[at] {
+        at += 1;
+    }
+    at
+}
+
+/// Length of the common end of `a` and `b`.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 32;
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut len = 0;
+    while len + BLOCK <= n && a[n - len - BLOCK..n - len] == b[n - len - BLOCK..n - len] {
+        len += BLOCK;
+    }
+    while len < n && a[n - len - 1] == b[n - len - 1] {
+        len += 1;
+    }
+    len
+}
+
 fn line_count(text: &str) -> u32 {
-    u32::try_from(text.lines().count()).unwrap_or(u32::MAX)
+    // `str::lines`: a last line without a newline counts too.
+    let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    let unterminated = usize::from(!text.is_empty() && !text.ends_with('\n'));
+    u32::try_from(newlines + unterminated).unwrap_or(u32::MAX)
 }
 
 fn path_string(bytes: Option<&[u8]>) -> String {
@@ -898,6 +957,35 @@ fn path_string(bytes: Option<&[u8]>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn added_lines_are_those_of_the_new_side() {
+        assert_eq!(added_lines("a\nb\nc\n", "a\nb\nc\n"), Vec::<u32>::new());
+        assert_eq!(added_lines("a\nb\nc\n", "a\nB\nc\n"), vec![2]);
+        assert_eq!(added_lines("a\nc\n", "a\nb\nc\n"), vec![2]);
+        assert_eq!(added_lines("", "x\ny\n"), vec![1, 2]);
+        assert_eq!(added_lines("a\nb", "a\nb\n"), vec![2], "newline at end");
+        assert_eq!(added_lines("a\nb\n", "a\nb"), vec![2], "newline dropped");
+        assert_eq!(added_lines("x\n", "x\nx\n"), vec![2], "a repeated line");
+        assert_eq!(
+            added_lines("ab\n", "aXb\n"),
+            vec![1],
+            "a change inside a line"
+        );
+        assert_eq!(added_lines("k = 1\r\n", "k = 2\r\n"), vec![1]);
+        let long: String = (0..1000).map(|i| format!("line {i}\n")).collect();
+        let edited = long.replace("line 500\n", "line 500\nnew\n");
+        assert_eq!(added_lines(&long, &edited), vec![502]);
+        let changed_early = long.replace("line 3\n", "line three\n");
+        assert_eq!(added_lines(&long, &changed_early), vec![4]);
+        let changed_late = long.replace("line 998\n", "line 998!\n");
+        assert_eq!(added_lines(&long, &changed_late), vec![999]);
+        assert_eq!(common_prefix(b"abc", b"abd"), 2);
+        assert_eq!(common_suffix(b"xbc", b"abc"), 2);
+        let x = "q".repeat(100);
+        assert_eq!(common_suffix(x.as_bytes(), format!("z{x}").as_bytes()), 100);
+        assert_eq!(common_prefix(x.as_bytes(), format!("{x}z").as_bytes()), 100);
+    }
 
     #[test]
     fn push_lines_parse_and_reject() {
