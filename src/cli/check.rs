@@ -19,6 +19,9 @@ use super::args::{CheckArgs, Format};
 use super::{catalog, App, Status};
 
 /// A repository with its plan and the files the checks consult.
+/// Commits checked one after another on one repository handle.
+const COMMITS_PER_RUN: usize = 16;
+
 pub struct Session {
     pub repo: Repo,
     pub plan: Plan,
@@ -85,38 +88,41 @@ impl Session {
         });
         let plan = &self.plan;
         let baseline = self.baseline.as_ref();
-        // One contiguous run of commits per thread, each with one repository:
-        // consecutive commits share trees and blobs in libgit2's cache, which
-        // a repository opened per work item would throw away.
-        let chunk = oids
-            .len()
-            .div_ceil(rayon::current_num_threads().max(1))
-            .max(1);
+        // Runs of consecutive commits, each run on one repository: commits
+        // next to each other share trees and blobs in libgit2's cache. Runs
+        // are short enough that both cores stay busy to the end.
         let per_chunk: Vec<Result<Vec<(Outcome, CommitInfo, usize)>>> = oids
-            .par_chunks(chunk)
-            .map(|oids| {
-                let mut repo = Repo::open()?;
-                repo.set_max_file_size(plan.max_file_size);
-                let mut done = Vec::with_capacity(oids.len());
-                for oid in oids {
-                    let want_old = |path: &str| plan.is_config(path);
-                    let change = repo.commit_change(*oid, &want_old)?;
-                    let info = change.commit.clone().unwrap_or_default();
-                    let codeowners = codeowners_at(plan, &repo, Some(*oid))?;
-                    let ctx = engine::Context {
-                        mode: Mode::WithMessage(&info.message),
-                        baseline,
-                        codeowners: codeowners.as_ref(),
-                    };
-                    let outcome = engine::check(plan, &change, &ctx)
-                        .with_context(|| format!("commit {}", info.short_id))?;
-                    if let Some(bar) = &progress {
-                        bar.inc(1);
+            .par_chunks(COMMITS_PER_RUN)
+            .map_init(
+                || {
+                    Repo::open().map(|mut repo| {
+                        repo.set_max_file_size(plan.max_file_size);
+                        repo
+                    })
+                },
+                |repo, oids| {
+                    let repo = repo.as_ref().map_err(|err| anyhow::anyhow!("{err:#}"))?;
+                    let mut done = Vec::with_capacity(oids.len());
+                    for oid in oids {
+                        let want_old = |path: &str| plan.is_config(path);
+                        let change = repo.commit_change(*oid, &want_old)?;
+                        let info = change.commit.clone().unwrap_or_default();
+                        let codeowners = codeowners_at(plan, repo, Some(*oid))?;
+                        let ctx = engine::Context {
+                            mode: Mode::WithMessage(&info.message),
+                            baseline,
+                            codeowners: codeowners.as_ref(),
+                        };
+                        let outcome = engine::check(plan, &change, &ctx)
+                            .with_context(|| format!("commit {}", info.short_id))?;
+                        if let Some(bar) = &progress {
+                            bar.inc(1);
+                        }
+                        done.push((outcome, info, change.files.len()));
                     }
-                    done.push((outcome, info, change.files.len()));
-                }
-                Ok(done)
-            })
+                    Ok(done)
+                },
+            )
             .collect();
         let mut results = Vec::with_capacity(oids.len());
         for chunk in per_chunk {
