@@ -9,6 +9,7 @@ pub mod finding;
 pub mod git;
 pub mod install;
 pub mod keydiff;
+pub mod keywords;
 pub mod model;
 pub mod plan;
 pub mod policy;

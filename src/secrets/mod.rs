@@ -6,15 +6,14 @@ mod generic;
 pub mod random;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{anyhow, Context};
 use regex::Regex;
 use serde::Deserialize;
 
 use crate::finding::{redact, redact_line, Finding, Kind, Severity};
+use crate::keywords::KeywordMatcher;
 use crate::model::Lines;
 use crate::ruleinfo::RuleInfo;
 
@@ -99,53 +98,6 @@ pub struct SecretScanner {
     /// whole text, since a key's changed line may be in its body).
     keys_enabled: bool,
     disabled: HashSet<String>,
-}
-
-/// Once a run has scanned this much text, the keyword DFA pays for itself.
-const DFA_AFTER_BYTES: usize = 4 << 20;
-
-/// The keyword prefilter in two forms: a contiguous NFA that builds in a
-/// fraction of a millisecond (a hook scans a few kilobytes), and a DFA twice
-/// as fast to search, built once a run has scanned enough text to repay it
-/// (scan, history).
-struct KeywordMatcher {
-    patterns: Vec<String>,
-    quick: AhoCorasick,
-    fast: OnceLock<Option<AhoCorasick>>,
-    scanned: AtomicUsize,
-}
-
-impl KeywordMatcher {
-    fn build(patterns: Vec<String>, kind: AhoCorasickKind) -> anyhow::Result<AhoCorasick> {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .kind(Some(kind))
-            .match_kind(MatchKind::Standard)
-            .build(patterns)
-            .context("building the secret keyword matcher")
-    }
-
-    fn new(patterns: Vec<String>) -> anyhow::Result<KeywordMatcher> {
-        Ok(KeywordMatcher {
-            quick: KeywordMatcher::build(patterns.clone(), AhoCorasickKind::ContiguousNFA)?,
-            patterns,
-            fast: OnceLock::new(),
-            scanned: AtomicUsize::new(0),
-        })
-    }
-
-    fn for_text(&self, len: usize) -> &AhoCorasick {
-        let total = self.scanned.fetch_add(len, Ordering::Relaxed) + len;
-        if total >= DFA_AFTER_BYTES {
-            let fast = self.fast.get_or_init(|| {
-                KeywordMatcher::build(self.patterns.clone(), AhoCorasickKind::DFA).ok()
-            });
-            if let Some(fast) = fast {
-                return fast;
-            }
-        }
-        &self.quick
-    }
 }
 
 /// Byte ranges of the selected lines (1-based numbers, ascending), adjacent
@@ -245,7 +197,7 @@ impl SecretScanner {
         let matcher = if patterns.is_empty() {
             None
         } else {
-            Some(KeywordMatcher::new(patterns)?)
+            Some(KeywordMatcher::new(patterns).context("building the secret keyword matcher")?)
         };
         Ok(SecretScanner {
             rules,

@@ -11,12 +11,12 @@ mod syntax;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{bail, Context};
 use regex::Regex;
 use serde::Deserialize;
 
 use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
+use crate::keywords::KeywordMatcher;
 use crate::model::Lines;
 use crate::ruleinfo::RuleInfo;
 
@@ -213,10 +213,10 @@ pub struct SecurityScanner {
     rules: Vec<CompiledRule>,
     disabled: HashSet<String>,
     /// Keyword prefilter; `keyword_rules[pattern]` are the rules it wakes.
-    keywords: Option<AhoCorasick>,
+    keywords: Option<KeywordMatcher>,
     keyword_rules: Vec<Vec<usize>>,
-    /// Rules without keywords: tried on every statement.
-    always: Vec<usize>,
+    /// Rules without keywords, tried on every statement, by index.
+    always_on: Vec<bool>,
 }
 
 impl SecurityScanner {
@@ -265,40 +265,33 @@ impl SecurityScanner {
         let keywords = if words.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    // A DFA costs milliseconds to build at every hook start;
-                    // the contiguous NFA builds in a fraction and scans a
-                    // commit's few kilobytes just as well.
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(&words)
-                    .context("building the security keyword prefilter")?,
-            )
+            Some(KeywordMatcher::new(words).context("building the security keyword prefilter")?)
         };
+        let always_on = (0..rules.len()).map(|i| always.contains(&i)).collect();
         Ok(SecurityScanner {
             rules,
             disabled: disabled.clone(),
             keywords,
             keyword_rules,
-            always,
+            always_on,
         })
     }
 
-    /// The rules a text may trigger, by the keyword prefilter.
-    fn candidates(&self, text: &str) -> Vec<usize> {
-        let mut out = self.always.clone();
-        if let Some(ac) = &self.keywords {
-            for m in ac.find_overlapping_iter(text) {
-                if let Some(rules) = self.keyword_rules.get(m.pattern().as_usize()) {
-                    out.extend(rules.iter().copied());
+    /// Marks in `woken` the rules `text` may trigger, by the keyword
+    /// prefilter (rules without keywords are always candidates).
+    fn wake(&self, text: &str, woken: &mut [bool]) {
+        if let Some(matcher) = &self.keywords {
+            for m in matcher.for_text(text.len()).find_overlapping_iter(text) {
+                for &rule in self
+                    .keyword_rules
+                    .get(m.pattern().as_usize())
+                    .into_iter()
+                    .flatten()
+                {
+                    woken[rule] = true;
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        out
     }
 
     /// Security settings in `text` on lines selected by `lines`: insecure
@@ -324,14 +317,15 @@ impl SecurityScanner {
         let mut raw_lines: Option<Vec<&str>> = None;
         let mut dev_file: Option<bool> = None;
         let mut seen: HashSet<(usize, u32)> = HashSet::new();
+        let mut woken = vec![false; self.rules.len()];
         let wanted = |first: u32, last: u32| lines.any_in(first, last);
         for mut statement in syntax::statements(file_type, text, &wanted) {
-            let mut candidates = self.candidates(&statement.text);
+            woken.fill(false);
+            self.wake(&statement.text, &mut woken);
             if file_type == FileType::Python {
                 // A Python setting's name is in its statement's text: no
                 // candidate rule, nothing to find.
-                candidates.retain(|&i| fits_file(i));
-                if candidates.is_empty() {
+                if !(0..woken.len()).any(|i| (woken[i] || self.always_on[i]) && fits_file(i)) {
                     continue;
                 }
                 syntax::fill_settings(file_type, &mut statement);
@@ -339,12 +333,12 @@ impl SecurityScanner {
                 // A YAML list item is keyed by its parent, which is not in
                 // its text (config statements come with their settings).
                 for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {
-                    candidates.extend(self.candidates(&setting.name));
+                    self.wake(&setting.name, &mut woken);
                 }
-                candidates.sort_unstable();
-                candidates.dedup();
-                candidates.retain(|&i| fits_file(i));
             }
+            let candidates: Vec<usize> = (0..woken.len())
+                .filter(|&i| (woken[i] || self.always_on[i]) && fits_file(i))
+                .collect();
             for index in candidates {
                 let rule = &self.rules[index];
                 for mut hit in self.hits(rule, file_type, &statement) {
