@@ -56,15 +56,21 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
         walk.hidden(false)
             .follow_links(false)
             .filter_entry(|entry| entry.file_name() != ".git");
+        // Links are not followed, so below the target every directory is a
+        // real one: resolving the target once gives every entry's real path.
+        let target_real = target.canonicalize().unwrap_or_else(|_| target.clone());
         for entry in walk.build() {
             let entry = entry.with_context(|| format!("cannot walk {}", target.display()))?;
             let Some(kind) = entry.file_type() else {
                 continue;
             };
-            let absolute = entry
-                .path()
-                .canonicalize()
-                .unwrap_or_else(|_| entry.path().to_path_buf());
+            let absolute = match entry.path().strip_prefix(target) {
+                Ok(rest) if !rest.as_os_str().is_empty() => target_real.join(rest),
+                _ => entry
+                    .path()
+                    .canonicalize()
+                    .unwrap_or_else(|_| entry.path().to_path_buf()),
+            };
             let shown = relative(&root, entry.path(), &absolute);
             if kind.is_symlink() {
                 skipped.push(Skipped {
@@ -144,7 +150,9 @@ fn read_content(path: &Path, limit: u64) -> Result<Content> {
     if bytes[..bytes.len().min(8000)].contains(&0) {
         return Ok(Content::Binary);
     }
-    Ok(Content::Text(String::from_utf8_lossy(&bytes).into_owned()))
+    Ok(Content::Text(String::from_utf8(bytes).unwrap_or_else(
+        |invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
+    )))
 }
 
 pub fn scan(app: &App, paths: &[PathBuf]) -> Result<Status> {
