@@ -18,7 +18,8 @@ use crate::model::Lines;
 use crate::ruleinfo::RuleInfo;
 
 /// The embedded rule pack.
-const PACK: &str = include_str!("../../rules/secrets.toml");
+/// `rules/secrets.toml`, converted to JSON by `build.rs`.
+const PACK: &str = include_str!(concat!(env!("OUT_DIR"), "/secrets.json"));
 
 const DEFAULT_FIX: &str =
     "remove it, rotate it, and load it from an environment variable or a secret manager";
@@ -121,7 +122,8 @@ fn selected_ranges(selected: &[u32], starts: &[usize], len: usize) -> Vec<(usize
 }
 
 fn load_pack() -> anyhow::Result<Vec<SecretRule>> {
-    let pack: Pack = toml::from_str(PACK).context("parsing the embedded rules/secrets.toml")?;
+    let pack: Pack =
+        serde_json::from_str(PACK).context("parsing the embedded rules/secrets.toml")?;
     Ok(pack.rule)
 }
 

@@ -22,7 +22,8 @@ use crate::ruleinfo::RuleInfo;
 
 use syntax::{FileType, Form, Statement, ALL_TYPES};
 
-const PACK: &str = include_str!("../../rules/security-settings.toml");
+/// `rules/security-settings.toml`, converted to JSON by `build.rs`.
+const PACK: &str = include_str!(concat!(env!("OUT_DIR"), "/security-settings.json"));
 
 /// A security-setting rule as written in `rules/security-settings.toml` or
 /// `[[rules.security]]` of `.confgate.toml`.
@@ -91,7 +92,7 @@ struct Pack {
 fn pack() -> Result<&'static Pack, String> {
     static PARSED: OnceLock<Result<Pack, String>> = OnceLock::new();
     PARSED
-        .get_or_init(|| toml::from_str::<Pack>(PACK).map_err(|e| e.to_string()))
+        .get_or_init(|| serde_json::from_str::<Pack>(PACK).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(Clone::clone)
 }
