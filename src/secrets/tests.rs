@@ -199,3 +199,36 @@ fn provider_rule_wins_over_generic_for_the_same_value() {
     let found = scanner().scan("settings.py", text, Lines::All);
     assert_eq!(rule_ids(&found), vec!["stripe-secret-key"]);
 }
+
+/// Each rule's own example, cut short and repeated along one long line and
+/// down many lines: the worst case for a prefix that keeps almost matching.
+/// The regex engine is linear by construction; this guards the code around
+/// it (candidate lines, randomness checks, URL and key-block parsing), where
+/// a quadratic loop would turn this test into hours and CI's limit into a
+/// failure.
+#[test]
+fn every_rule_stays_bounded_on_its_own_pathological_input() {
+    let scanner = scanner();
+    for rule in load_pack().unwrap_or_default() {
+        let Some(example) = rule.example.as_deref() else {
+            continue;
+        };
+        let stem: String = example
+            .chars()
+            .take(example.chars().count().saturating_sub(1))
+            .collect();
+        let line = stem.repeat(20_000 / stem.len().max(1) + 1);
+        let text = format!("{line}\n{}", format!("{example}\n").repeat(300));
+        let found = scanner.scan("app/settings.py", &text, Lines::All);
+        assert!(
+            found.iter().all(|f| f.line.is_some_and(|l| l <= 301)),
+            "{}: a finding outside the text",
+            rule.id
+        );
+        assert!(
+            found.iter().filter(|f| f.rule == rule.id).count() >= 300,
+            "{}: the repeated example is no longer found on every line",
+            rule.id
+        );
+    }
+}

@@ -493,3 +493,33 @@ fn ascii_classes_keep_meaning_for_ascii_text() {
         .unwrap()
         .is_match("x"));
 }
+
+/// Each rule's bad example, cut short and repeated along one long statement
+/// and down many lines (see the secrets test of the same name: a quadratic
+/// loop around the regexes would make this run for hours).
+#[test]
+fn every_rule_stays_bounded_on_its_own_pathological_input() {
+    let scanner = scanner();
+    let pack = pack().expect("built-in pack");
+    for rule in &pack.rule {
+        let Some(kind) = types_of(rule).first().copied() else {
+            continue;
+        };
+        let path = FileType::example_path(kind);
+        let bad = rule.bad.as_str();
+        let stem: String = bad
+            .chars()
+            .take(bad.chars().count().saturating_sub(1))
+            .collect();
+        let line = stem.repeat(20_000 / stem.len().max(1) + 1);
+        let text = format!("{line}\n{}", format!("{bad}\n").repeat(300));
+        let found = scanner.scan(path, &text, Lines::All);
+        assert!(
+            found.iter().all(|f| f
+                .line
+                .is_some_and(|l| l <= 301 + 300 * bad.lines().count() as u32)),
+            "{}: a finding outside the text",
+            rule.id
+        );
+    }
+}
