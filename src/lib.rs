@@ -6,6 +6,8 @@ pub mod baseline;
 pub mod codeowners;
 pub mod engine;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
 pub mod install;
 pub mod keydiff;
