@@ -17,6 +17,9 @@ use crate::model::{ChangeSet, ChangeStatus, CommitInfo, Content, FileChange};
 
 use index_file::IndexFile;
 
+/// A tree entry's mode for a directory.
+const TREE_MODE: i32 = 0o040000;
+
 /// libgit2's own rule for binary content: a NUL in the first 8000 bytes.
 const BINARY_PROBE: usize = 8000;
 
@@ -261,7 +264,7 @@ impl Repo {
                     match in_tree.remove(rest) {
                         Some((oid, mode))
                             if oid.as_bytes() == entry.oid && mode as u32 == entry.mode => {}
-                        Some((oid, 0o040000)) => {
+                        Some((oid, TREE_MODE)) => {
                             self.tree_paths(&entry.path, oid, out)?;
                             out.push(entry.path.clone());
                         }
@@ -278,7 +281,7 @@ impl Repo {
                             .position(|e| !e.path.starts_with(sub_prefix))
                             .unwrap_or(entries.len() - at);
                     let subtree = match in_tree.remove(name) {
-                        Some((oid, 0o040000)) => Some(
+                        Some((oid, TREE_MODE)) => Some(
                             self.repo
                                 .find_tree(oid)
                                 .with_context(|| format!("cannot read tree {oid}"))?,
@@ -304,7 +307,7 @@ impl Repo {
         // What HEAD has and the index no longer does: deleted.
         for (name, (oid, mode)) in in_tree {
             let path = [prefix, &name].concat();
-            if mode == 0o040000 {
+            if mode == TREE_MODE {
                 self.tree_paths(&path, oid, out)?;
             } else {
                 out.push(path);
@@ -321,7 +324,7 @@ impl Repo {
             .with_context(|| format!("cannot read tree {oid}"))?;
         for entry in tree.iter() {
             let path = [dir, b"/", entry.name_bytes()].concat();
-            if entry.filemode() == 0o040000 {
+            if entry.filemode() == TREE_MODE {
                 self.tree_paths(&path, entry.id(), out)?;
             } else {
                 out.push(path);
