@@ -1059,14 +1059,18 @@ mod index_tests {
         out
     }
 
-    /// Both readers on the repository at `dir`; returns what the fast one
-    /// saw, after checking it agrees with libgit2. `None`: it declined.
-    fn compare(dir: &Path) -> Option<Vec<String>> {
-        let repo = Repo {
+    fn open(dir: &Path) -> Repo {
+        Repo {
             repo: Repository::open(dir).unwrap(),
             max_file_size: 1024 * 1024,
             fast_index: OnceCell::new(),
-        };
+        }
+    }
+
+    /// Both readers on the repository at `dir`; returns what the fast one
+    /// saw, after checking it agrees with libgit2. `None`: it declined.
+    fn compare(dir: &Path) -> Option<Vec<String>> {
+        let repo = open(dir);
         let head = repo.head_tree().unwrap().unwrap();
         let slow = repo
             .staged_with_libgit2(Some(&head), &repo.repo.index().unwrap(), &|_| true)
@@ -1185,11 +1189,7 @@ mod index_tests {
         git(d, &["add", "svc/a/src/m0.py"]);
         // libgit2 cannot read a split index either: the hook stops with an
         // error (exit 2) rather than judging a partial index.
-        let repo = Repo {
-            repo: Repository::open(d).unwrap(),
-            max_file_size: 1024 * 1024,
-            fast_index: OnceCell::new(),
-        };
+        let repo = open(d);
         assert!(repo.fast_index().is_none());
         let err = repo.staged(&|_| true).unwrap_err();
         assert!(format!("{err:#}").contains("link"), "{err:#}");

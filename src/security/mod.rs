@@ -247,11 +247,7 @@ impl SecurityScanner {
 
         let mut words: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
-        let mut always = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
-            if rule.rule.keywords.is_empty() {
-                always.push(index);
-            }
             for word in &rule.rule.keywords {
                 let word = word.to_ascii_lowercase();
                 match words.iter().position(|w| *w == word) {
@@ -268,7 +264,7 @@ impl SecurityScanner {
         } else {
             Some(KeywordMatcher::new(words).context("building the security keyword prefilter")?)
         };
-        let always_on = (0..rules.len()).map(|i| always.contains(&i)).collect();
+        let always_on = rules.iter().map(|r| r.rule.keywords.is_empty()).collect();
         Ok(SecurityScanner {
             rules,
             disabled: disabled.clone(),
@@ -323,23 +319,19 @@ impl SecurityScanner {
         for mut statement in syntax::statements(file_type, text, &wanted) {
             woken.fill(false);
             self.wake(&statement.text, &mut woken);
-            if file_type == FileType::Python {
-                // A Python setting's name is in its statement's text: no
-                // candidate rule, nothing to find.
-                if !(0..woken.len()).any(|i| (woken[i] || self.always_on[i]) && fits_file(i)) {
-                    continue;
-                }
-                syntax::fill_settings(file_type, &mut statement);
-            } else {
-                // A YAML list item is keyed by its parent, which is not in
-                // its text (config statements come with their settings).
-                for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {
-                    self.wake(&setting.name, &mut woken);
-                }
+            // A YAML list item is keyed by its parent, which is not in its
+            // text (config statements come with their settings; a Python
+            // setting's name is always in its statement's text).
+            for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {
+                self.wake(&setting.name, &mut woken);
             }
             let candidates: Vec<usize> = (0..woken.len())
                 .filter(|&i| (woken[i] || self.always_on[i]) && fits_file(i))
                 .collect();
+            if candidates.is_empty() {
+                continue;
+            }
+            syntax::fill_settings(file_type, &mut statement);
             for index in candidates {
                 let rule = &self.rules[index];
                 for mut hit in self.hits(rule, file_type, &statement) {
