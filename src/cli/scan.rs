@@ -141,12 +141,17 @@ fn relative(root: &Path, path: &Path, absolute: &Path) -> String {
 }
 
 fn read_content(path: &Path, limit: u64) -> Result<Content> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if meta.len() > limit {
-        return Ok(Content::TooLarge(meta.len()));
+    use std::io::Read;
+    let cannot = || format!("cannot read {}", path.display());
+    // One open and one fstat: the size both judges the limit and sizes
+    // the buffer.
+    let mut file = std::fs::File::open(path).with_context(cannot)?;
+    let size = file.metadata().with_context(cannot)?.len();
+    if size > limit {
+        return Ok(Content::TooLarge(size));
     }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    file.read_to_end(&mut bytes).with_context(cannot)?;
     if bytes[..bytes.len().min(8000)].contains(&0) {
         return Ok(Content::Binary);
     }
