@@ -229,16 +229,14 @@ impl SecretScanner {
             Lines::Only(selected) => selected_ranges(selected, &starts, text.len()),
         };
         if let Some(matcher) = &self.matcher {
-            let searched: usize = ranges.iter().map(|(a, b)| b - a).sum();
-            let matcher = matcher.for_text(searched);
             for &(from, to) in &ranges {
-                for hit in matcher.find_overlapping_iter(&text[from..to]) {
-                    let at = from + hit.start();
+                matcher.for_each(&text[from..to], |hit| {
+                    let at = from + hit.start;
                     let line = starts.partition_point(|&s| s <= at) - 1;
-                    for target in &self.keywords[hit.pattern().as_usize()] {
+                    for target in &self.keywords[hit.pattern] {
                         candidates.push((line, *target));
                     }
-                }
+                });
             }
         }
         if self.keys_enabled && matches!(lines, Lines::Only(_)) {

@@ -274,89 +274,120 @@ impl SecurityScanner {
         })
     }
 
-    /// Marks in `woken` the rules `text` may trigger, by the keyword
-    /// prefilter (rules without keywords are always candidates).
-    fn wake(&self, text: &str, woken: &mut [bool]) {
+    /// Adds to `woken` the rules `text` may trigger, by the keyword
+    /// prefilter (unsorted, with repeats).
+    fn wake(&self, text: &str, woken: &mut Vec<usize>) {
         if let Some(matcher) = &self.keywords {
-            for m in matcher.for_text(text.len()).find_overlapping_iter(text) {
-                for &rule in self
-                    .keyword_rules
-                    .get(m.pattern().as_usize())
-                    .into_iter()
-                    .flatten()
-                {
-                    woken[rule] = true;
-                }
-            }
+            matcher.for_each(text, |hit| {
+                woken.extend(self.keyword_rules[hit.pattern].iter().copied());
+            });
         }
+    }
+
+    /// `(span, rule)` for every rule a keyword wakes in a Python statement,
+    /// sorted. Equivalent to searching each statement on its own, but neighbouring
+    /// statements are searched in one run: one automaton pass over a whole
+    /// file instead of a start-up per statement.
+    fn wake_spans(&self, source: &syntax::PythonSource) -> Vec<(u32, u32)> {
+        let mut woken: Vec<(u32, u32)> = Vec::new();
+        let Some(matcher) = &self.keywords else {
+            return woken;
+        };
+        let spans = &source.spans;
+        let mut first = 0;
+        while first < spans.len() {
+            // A run: statements with at most `GAP` bytes between neighbours.
+            const GAP: usize = 256;
+            let mut last = first;
+            while last + 1 < spans.len() && spans[last + 1].start - spans[last].end <= GAP {
+                last += 1;
+            }
+            let run = &spans[first..=last];
+            let (from, to) = (run[0].start, run[run.len() - 1].end);
+            let text = &source.clean[from..to];
+            matcher.for_each(text, |hit| {
+                let (start, end) = (from + hit.start, from + hit.end);
+                // The statement the match ends in, if it also starts in it.
+                let at = run.partition_point(|span| span.end < end);
+                if run.get(at).is_some_and(|span| span.start <= start) {
+                    let span = (first + at) as u32;
+                    woken.extend(
+                        self.keyword_rules[hit.pattern]
+                            .iter()
+                            .map(|&rule| (span, rule as u32)),
+                    );
+                }
+            });
+            first = last + 1;
+        }
+        woken.sort_unstable();
+        woken.dedup();
+        woken
     }
 
     /// Security settings in `text` on lines selected by `lines`: insecure
     /// values as `Severity::Error`, safe literals as `Severity::Warning`.
     pub fn scan(&self, path: &str, text: &str, lines: Lines<'_>) -> Vec<Finding> {
-        let mut out = Vec::new();
         if lines.is_empty() {
-            return out;
+            return Vec::new();
         }
         let Some(file_type) = FileType::from_path(path) else {
-            return out;
+            return Vec::new();
         };
-        // Which rules fit this file is decided per rule, on first need: a
-        // rule's `path` regex is compiled only once a statement wakes it.
-        let mut fits: Vec<Option<bool>> = vec![None; self.rules.len()];
-        let mut fits_file = |index: usize| {
-            *fits[index].get_or_insert_with(|| {
-                let rule = &self.rules[index];
-                rule.applies_to(file_type)
-                    && (!rule.path.is_set() || rule.path.get().is_some_and(|r| r.is_match(path)))
-            })
+        let mut judge = Judge {
+            scanner: self,
+            path,
+            text,
+            file_type,
+            lines,
+            fits: vec![None; self.rules.len()],
+            raw_lines: None,
+            dev_file: None,
+            seen: HashSet::new(),
+            out: Vec::new(),
         };
-        let mut raw_lines: Option<Vec<&str>> = None;
-        let mut dev_file: Option<bool> = None;
-        let mut seen: HashSet<(usize, u32)> = HashSet::new();
-        let mut woken = vec![false; self.rules.len()];
+        let always_on: Vec<usize> = (0..self.rules.len())
+            .filter(|&i| self.always_on[i])
+            .collect();
+        let mut candidates: Vec<usize> = Vec::new();
         let wanted = |first: u32, last: u32| lines.any_in(first, last);
-        for mut statement in syntax::statements(file_type, text, &wanted) {
-            woken.fill(false);
-            self.wake(&statement.text, &mut woken);
-            // A YAML list item is keyed by its parent, which is not in its
-            // text (config statements come with their settings; a Python
-            // setting's name is always in its statement's text).
-            for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {
-                self.wake(&setting.name, &mut woken);
-            }
-            let candidates: Vec<usize> = (0..woken.len())
-                .filter(|&i| (woken[i] || self.always_on[i]) && fits_file(i))
-                .collect();
-            if candidates.is_empty() {
-                continue;
-            }
-            syntax::fill_settings(file_type, &mut statement);
-            for index in candidates {
-                let rule = &self.rules[index];
-                for mut hit in self.hits(rule, file_type, &statement) {
-                    if !lines.contains(hit.line) || !seen.insert((index, hit.line)) {
-                        continue;
+        if file_type == FileType::Python {
+            let source = syntax::PythonSource::new(text, &wanted);
+            let woken = self.wake_spans(&source);
+            let mut next = 0;
+            for (index, span) in source.spans.iter().enumerate() {
+                candidates.clear();
+                while let Some(&(at, rule)) = woken.get(next) {
+                    if at as usize != index {
+                        break;
                     }
-                    let raw_lines = raw_lines.get_or_insert_with(|| text.split('\n').collect());
-                    if hit.severity == Severity::Error
-                        && (*dev_file.get_or_insert_with(|| is_development_path(path))
-                            || (file_type == FileType::Python
-                                && enclosing_class(raw_lines, hit.line)
-                                    .is_some_and(is_development_name)))
-                    {
-                        // Development settings may be lax; still shown, and
-                        // strict mode still blocks them.
-                        hit.severity = Severity::Warning;
-                        hit.development = true;
-                    }
-                    let raw = raw_lines
-                        .get(hit.line as usize - 1)
-                        .map_or("", |l| l.strip_suffix('\r').unwrap_or(l));
-                    out.push(self.finding(rule, path, raw, hit));
+                    candidates.push(rule as usize);
+                    next += 1;
                 }
+                if !judge.keep_fitting(&mut candidates, &always_on) {
+                    continue;
+                }
+                let mut statement = source.statement(span);
+                syntax::fill_settings(file_type, &mut statement);
+                judge.statement(&statement, &candidates);
+            }
+        } else {
+            for mut statement in syntax::config_statements_wanted(file_type, text, &wanted) {
+                candidates.clear();
+                self.wake(&statement.text, &mut candidates);
+                // A YAML list item is keyed by its parent, which is not in
+                // its text: config statements come with their settings.
+                for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {
+                    self.wake(&setting.name, &mut candidates);
+                }
+                if !judge.keep_fitting(&mut candidates, &always_on) {
+                    continue;
+                }
+                syntax::fill_settings(file_type, &mut statement);
+                judge.statement(&statement, &candidates);
             }
         }
+        let mut out = judge.out;
         out.sort_by_key(|f| f.line);
         out
     }
@@ -527,6 +558,80 @@ struct Hit {
     severity: Severity,
     /// An insecure value in development settings, reported as a warning.
     development: bool,
+}
+
+/// One file's scan state: which rules fit the file, findings so far.
+struct Judge<'a> {
+    scanner: &'a SecurityScanner,
+    path: &'a str,
+    text: &'a str,
+    file_type: FileType,
+    lines: Lines<'a>,
+    /// Whether each rule fits this file, decided on first need: a rule's
+    /// `path` regex is compiled only once a statement wakes it.
+    fits: Vec<Option<bool>>,
+    raw_lines: Option<Vec<&'a str>>,
+    dev_file: Option<bool>,
+    seen: HashSet<(usize, u32)>,
+    out: Vec<Finding>,
+}
+
+impl Judge<'_> {
+    /// Turns the woken rules in `candidates` (unsorted, with repeats) plus
+    /// the always-on ones into the sorted rules that fit this file; false
+    /// when none do.
+    fn keep_fitting(&mut self, candidates: &mut Vec<usize>, always_on: &[usize]) -> bool {
+        candidates.extend_from_slice(always_on);
+        if candidates.is_empty() {
+            return false;
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let (rules, file_type, path) = (&self.scanner.rules, self.file_type, self.path);
+        let fits = &mut self.fits;
+        candidates.retain(|&index| {
+            *fits[index].get_or_insert_with(|| {
+                let rule = &rules[index];
+                rule.applies_to(file_type)
+                    && (!rule.path.is_set() || rule.path.get().is_some_and(|r| r.is_match(path)))
+            })
+        });
+        !candidates.is_empty()
+    }
+
+    /// Runs the `candidates` rules on one statement.
+    fn statement(&mut self, statement: &Statement, candidates: &[usize]) {
+        for &index in candidates {
+            let rule = &self.scanner.rules[index];
+            for mut hit in self.scanner.hits(rule, self.file_type, statement) {
+                if !self.lines.contains(hit.line) || !self.seen.insert((index, hit.line)) {
+                    continue;
+                }
+                let text = self.text;
+                let raw_lines = self
+                    .raw_lines
+                    .get_or_insert_with(|| text.split('\n').collect());
+                if hit.severity == Severity::Error
+                    && (*self
+                        .dev_file
+                        .get_or_insert_with(|| is_development_path(self.path))
+                        || (self.file_type == FileType::Python
+                            && enclosing_class(raw_lines, hit.line)
+                                .is_some_and(is_development_name)))
+                {
+                    // Development settings may be lax; still shown, and
+                    // strict mode still blocks them.
+                    hit.severity = Severity::Warning;
+                    hit.development = true;
+                }
+                let raw = raw_lines
+                    .get(hit.line as usize - 1)
+                    .map_or("", |l| l.strip_suffix('\r').unwrap_or(l));
+                self.out
+                    .push(self.scanner.finding(rule, self.path, raw, hit));
+            }
+        }
+    }
 }
 
 /// Whether `path` names development or test settings (`settings/dev.py`,

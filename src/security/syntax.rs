@@ -198,84 +198,114 @@ fn unreachable_regex() -> Regex {
     Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable_regex())
 }
 
-/// The statements of `text` that `wanted(first_line, last_line)` keeps.
-/// Python statements are only copied out when wanted; config files are read
-/// whole, since sections and parent keys carry over from line to line.
-pub fn statements(
+/// The config-file statements of `text` that `wanted(first_line,
+/// last_line)` keeps. Config files are read whole, since sections and parent
+/// keys carry over from line to line. (Python goes through [`PythonSource`].)
+pub fn config_statements_wanted(
     file_type: FileType,
     text: &str,
     wanted: &dyn Fn(u32, u32) -> bool,
 ) -> Vec<Statement> {
-    match file_type {
-        FileType::Python => python_statements(text, wanted),
-        _ => {
-            let mut all = config_statements(file_type, text);
-            all.retain(|s| wanted(s.first_line, s.last_line()));
-            all
-        }
-    }
+    let mut all = config_statements(file_type, text);
+    all.retain(|s| wanted(s.first_line, s.last_line()));
+    all
 }
 
 // ---------------------------------------------------------------- Python
 
-fn python_statements(text: &str, wanted: &dyn Fn(u32, u32) -> bool) -> Vec<Statement> {
-    let (clean, mask) = python_clean(text);
-    let bytes = clean.as_bytes();
-    let mut out = Vec::new();
-    let mut depth: i32 = 0;
-    let mut start = 0;
-    let mut line = 1u32;
-    let mut start_line = 1u32;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if !mask[i] {
-            match b {
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => depth = (depth - 1).max(0),
-                _ => {}
-            }
-        }
-        if b == b'\n' {
-            let continued = i > 0 && bytes[i - 1] == b'\\';
-            if (depth == 0 && !continued && !mask[i]) || i + 1 == bytes.len() {
-                if wanted(start_line, line) {
-                    push_python(&mut out, &clean, &mask, start, i, start_line);
-                }
-                start = i + 1;
-                start_line = line + 1;
-            }
-            line += 1;
-        }
-        i += 1;
-    }
-    if start < bytes.len() && wanted(start_line, line) {
-        push_python(&mut out, &clean, &mask, start, bytes.len(), start_line);
-    }
-    out
+/// Where one Python statement lies in [`PythonSource::clean`].
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub first_line: u32,
 }
 
-fn push_python(
-    out: &mut Vec<Statement>,
-    clean: &str,
-    mask: &[bool],
-    start: usize,
-    end: usize,
-    first_line: u32,
-) {
-    let (Some(text), Some(in_string)) = (clean.get(start..end), mask.get(start..end)) else {
-        return;
-    };
-    if text.trim().is_empty() {
-        return;
+/// A Python file cleaned once and cut into logical statements. Statements
+/// are only copied out (`statement`) for the spans a rule is woken for.
+pub struct PythonSource {
+    /// Comments and docstrings blanked, same byte offsets as the file.
+    pub clean: String,
+    /// Which bytes are inside a string literal.
+    mask: Vec<bool>,
+    /// The non-blank statements `wanted` kept, in file order.
+    pub spans: Vec<Span>,
+}
+
+impl PythonSource {
+    pub fn new(text: &str, wanted: &dyn Fn(u32, u32) -> bool) -> PythonSource {
+        let (clean, mask) = python_clean(text);
+        let bytes = clean.as_bytes();
+        let mut spans = Vec::new();
+        let mut push = |start: usize, end: usize, first_line: u32, last_line: u32| {
+            if !is_blank(&clean[start..end]) && wanted(first_line, last_line) {
+                spans.push(Span {
+                    start,
+                    end,
+                    first_line,
+                });
+            }
+        };
+        let mut depth: i32 = 0;
+        let mut start = 0;
+        let mut line = 1u32;
+        let mut start_line = 1u32;
+        for (i, &b) in bytes.iter().enumerate() {
+            if !SPLITS[b as usize] {
+                continue;
+            }
+            if !mask[i] {
+                match b {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => depth = (depth - 1).max(0),
+                    _ => {}
+                }
+            }
+            if b == b'\n' {
+                let continued = i > 0 && bytes[i - 1] == b'\\';
+                if (depth == 0 && !continued && !mask[i]) || i + 1 == bytes.len() {
+                    push(start, i, start_line, line);
+                    start = i + 1;
+                    start_line = line + 1;
+                }
+                line += 1;
+            }
+        }
+        if start < bytes.len() {
+            push(start, bytes.len(), start_line, line);
+        }
+        PythonSource { clean, mask, spans }
     }
-    // Settings are extracted later, only for statements on selected lines.
-    out.push(Statement {
-        text: text.to_string(),
-        in_string: in_string.to_vec(),
-        first_line,
-        settings: Vec::new(),
-    });
+
+    /// The statement at `span`, copied out.
+    pub fn statement(&self, span: &Span) -> Statement {
+        Statement {
+            text: self.clean[span.start..span.end].to_string(),
+            in_string: self.mask[span.start..span.end].to_vec(),
+            first_line: span.first_line,
+            settings: Vec::new(),
+        }
+    }
+}
+
+/// The bytes the statement splitter looks at: brackets and newlines.
+const SPLITS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 7 {
+        table[b"()[]{}\n"[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Whether `text` is whitespace only; ASCII first, Unicode when in doubt.
+fn is_blank(text: &str) -> bool {
+    match text.bytes().find(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(b) if b.is_ascii() => false,
+        Some(_) => text.trim().is_empty(),
+    }
 }
 
 /// Comments and triple-quoted strings blanked to spaces (newlines kept, so
@@ -285,54 +315,53 @@ fn python_clean(text: &str) -> (String, Vec<bool>) {
     let mut out: Vec<u8> = bytes.to_vec();
     let mut mask = vec![false; bytes.len()];
     let mut i = 0;
-    while i < bytes.len() {
+    // Only comments and strings change anything: jump from one to the next.
+    while let Some(found) = bytes
+        .get(i..)
+        .and_then(|rest| memchr::memchr3(b'#', b'"', b'\'', rest))
+    {
+        i += found;
         let b = bytes[i];
         if b == b'#' {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                out[i] = b' ';
-                i += 1;
-            }
+            let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+            out[i..end].fill(b' ');
+            i = end;
             continue;
         }
-        if b == b'"' || b == b'\'' {
-            let triple = bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b);
-            if triple {
-                let mut j = i + 3;
-                while j < bytes.len() {
-                    if bytes[j] == b'\\' {
-                        j += 2;
-                        continue;
-                    }
-                    if bytes[j] == b && bytes.get(j + 1) == Some(&b) && bytes.get(j + 2) == Some(&b)
-                    {
-                        break;
-                    }
-                    j += 1;
-                }
-                let end = (j + 3).min(bytes.len());
-                for k in i..end {
-                    if out[k] != b'\n' {
-                        out[k] = b' ';
-                    }
-                    mask[k] = true;
-                }
-                i = end;
-                continue;
-            }
-            let mut j = i + 1;
-            while j < bytes.len() && bytes[j] != b && bytes[j] != b'\n' {
+        let triple = bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b);
+        if triple {
+            let mut j = i + 3;
+            while j < bytes.len() {
                 if bytes[j] == b'\\' {
-                    j += 1;
+                    j += 2;
+                    continue;
+                }
+                if bytes[j] == b && bytes.get(j + 1) == Some(&b) && bytes.get(j + 2) == Some(&b) {
+                    break;
                 }
                 j += 1;
             }
-            for m in mask.iter_mut().take(j.min(bytes.len())).skip(i + 1) {
-                *m = true;
+            let end = (j + 3).min(bytes.len());
+            for k in i..end {
+                if out[k] != b'\n' {
+                    out[k] = b' ';
+                }
+                mask[k] = true;
             }
-            i = j + 1;
+            i = end;
             continue;
         }
-        i += 1;
+        let mut j = i + 1;
+        while j < bytes.len() && bytes[j] != b && bytes[j] != b'\n' {
+            if bytes[j] == b'\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        for m in mask.iter_mut().take(j.min(bytes.len())).skip(i + 1) {
+            *m = true;
+        }
+        i = j + 1;
     }
     // Blanking replaced whole bytes of multi-byte characters only inside
     // comments and docstrings; fall back to the original if that broke UTF-8.
