@@ -145,13 +145,20 @@ fn read_content(path: &Path, limit: u64) -> Result<Content> {
     let cannot = || format!("cannot read {}", path.display());
     // One open and one fstat: the size both judges the limit and sizes
     // the buffer.
-    let mut file = std::fs::File::open(path).with_context(cannot)?;
+    let file = std::fs::File::open(path).with_context(cannot)?;
     let size = file.metadata().with_context(cannot)?.len();
     if size > limit {
         return Ok(Content::TooLarge(size));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
-    file.read_to_end(&mut bytes).with_context(cannot)?;
+    // Through `take`: `File`'s own `read_to_end` asks the size again.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(cannot)?;
+    if bytes.len() as u64 > limit {
+        // Grew while being read.
+        return Ok(Content::TooLarge(bytes.len() as u64));
+    }
     if bytes[..bytes.len().min(8000)].contains(&0) {
         return Ok(Content::Binary);
     }
