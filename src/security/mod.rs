@@ -367,8 +367,17 @@ impl SecurityScanner {
                 if !judge.keep_fitting(&mut candidates, &always_on) {
                     continue;
                 }
+                // Key rules judge settings, and a Python setting is written
+                // with `=` or `:`; pattern rules read the text alone.
+                let key_rules = candidates.iter().any(|&i| self.rules[i].key.is_set());
+                let settings = key_rules && source.may_set(span);
+                if !settings && candidates.iter().all(|&i| self.rules[i].key.is_set()) {
+                    continue;
+                }
                 let mut statement = source.statement(span);
-                syntax::fill_settings(file_type, &mut statement);
+                if settings {
+                    syntax::fill_settings(file_type, &mut statement);
+                }
                 judge.statement(&statement, &candidates);
             }
         } else {

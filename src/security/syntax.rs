@@ -277,6 +277,13 @@ impl PythonSource {
         PythonSource { clean, mask, spans }
     }
 
+    /// Whether the statement at `span` can write a setting: every form
+    /// (`X = v`, `f(x=v)`, `{"x": v}`, `d["x"] = v`, `x: T = v`) has an
+    /// `=` or a `:`.
+    pub fn may_set(&self, span: &Span) -> bool {
+        memchr::memchr2(b'=', b':', &self.clean.as_bytes()[span.start..span.end]).is_some()
+    }
+
     /// The statement at `span`, copied out.
     pub fn statement(&self, span: &Span) -> Statement {
         Statement {
