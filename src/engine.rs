@@ -11,10 +11,11 @@ use crate::baseline::Baseline;
 use crate::codeowners::CodeOwners;
 use crate::finding::{Finding, Kind, Severity};
 use crate::keydiff;
-use crate::model::{ChangeSet, ChangeStatus, Content, FileChange};
+use crate::model::{ChangeSet, ChangeStatus, Content, FileChange, Lines};
 use crate::plan::Plan;
 use crate::policy;
 use crate::record::{self, Record, RecordSource};
+use crate::security::SecurityScanner;
 use crate::suppress::{self, Allow};
 
 /// Change sets with more files than this are checked on all cores.
@@ -261,13 +262,27 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
     if lines.is_empty() {
         return out;
     }
+    let security_checked = !plan.security_ignore.is_match(path) && !plan.is_security_file(path);
+    // A whole Python file is searched once for both detectors' keywords.
+    let shared = match (&plan.shared_keywords, lines) {
+        (Some(shared), Lines::All)
+            if !secrets_ignored && security_checked && SecurityScanner::reads_as_python(path) =>
+        {
+            Some(shared.search(text))
+        }
+        _ => None,
+    };
+    let (secret_hits, security_hits) = match &shared {
+        Some((a, b)) => (Some(a.as_slice()), Some(b.as_slice())),
+        None => (None, None),
+    };
     let mut found = Vec::new();
     if !secrets_ignored {
-        found.extend(plan.secrets.scan(path, text, lines));
+        found.extend(plan.secrets.scan_with(path, text, lines, secret_hits));
     }
-    if !plan.security_ignore.is_match(path) && !plan.is_security_file(path) {
+    if security_checked {
         let hint = plan.security_file_hint();
-        for mut finding in plan.security.scan(path, text, lines) {
+        for mut finding in plan.security.scan_with(path, text, lines, security_hits) {
             if finding.severity == Severity::Warning && plan.strict {
                 finding.severity = Severity::Error;
             }

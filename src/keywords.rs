@@ -59,6 +59,10 @@ impl KeywordMatcher {
         })
     }
 
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
     /// Calls `found` for every occurrence of every pattern in `text`, in no
     /// particular order.
     pub fn for_each(&self, text: &str, mut found: impl FnMut(Hit)) {
@@ -162,6 +166,61 @@ impl KeywordMatcher {
     }
 }
 
+/// Two detectors' keywords searched in one pass over a text, each hit
+/// handed back in its detector's own pattern numbers.
+pub struct SharedKeywords {
+    matcher: KeywordMatcher,
+    /// For each shared pattern, its number in the first and second list.
+    owners: Vec<(Option<usize>, Option<usize>)>,
+}
+
+impl SharedKeywords {
+    pub fn new(
+        first: &[String],
+        second: &[String],
+    ) -> Result<SharedKeywords, aho_corasick::BuildError> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+        for (side, list) in [first, second].into_iter().enumerate() {
+            for (number, word) in list.iter().enumerate() {
+                let at = match patterns.iter().position(|p| p == word) {
+                    Some(at) => at,
+                    None => {
+                        patterns.push(word.clone());
+                        owners.push((None, None));
+                        patterns.len() - 1
+                    }
+                };
+                if side == 0 {
+                    owners[at].0 = Some(number);
+                } else {
+                    owners[at].1 = Some(number);
+                }
+            }
+        }
+        Ok(SharedKeywords {
+            matcher: KeywordMatcher::new(patterns)?,
+            owners,
+        })
+    }
+
+    /// Every occurrence in `text` of the first list's and of the second
+    /// list's patterns.
+    pub fn search(&self, text: &str) -> (Vec<Hit>, Vec<Hit>) {
+        let (mut first, mut second) = (Vec::new(), Vec::new());
+        self.matcher.for_each(text, |hit| {
+            let (a, b) = self.owners[hit.pattern];
+            if let Some(pattern) = a {
+                first.push(Hit { pattern, ..hit });
+            }
+            if let Some(pattern) = b {
+                second.push(Hit { pattern, ..hit });
+            }
+        });
+        (first, second)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,5 +285,22 @@ mod tests {
                 assert_eq!(hits(&matcher, text), nfa, "length {}", text.len());
             }
         }
+    }
+
+    #[test]
+    fn a_shared_pass_finds_what_each_list_finds() {
+        let first: Vec<String> = vec!["token".into(), "pass".into(), "://".into()];
+        let second: Vec<String> = vec!["verify".into(), "token".into()];
+        let shared = SharedKeywords::new(&first, &second).expect("builds");
+        let text = "requests.get(url, verify=False, headers={'token': t}) # pass ://";
+        let alone =
+            |words: &[String]| hits(&KeywordMatcher::new(words.to_vec()).expect("builds"), text);
+        let (mut a, mut b) = shared.search(text);
+        a.sort_unstable();
+        b.sort_unstable();
+        assert_eq!(a, alone(&first));
+        assert_eq!(b, alone(&second));
+        assert_eq!(a.len(), 3);
+        assert_eq!(b.len(), 2);
     }
 }

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::finding::Severity;
+use crate::keywords::SharedKeywords;
 use crate::secrets::SecretScanner;
 use crate::security::SecurityScanner;
 use crate::settings::{ChecklistStep, FieldPolicy, Layers, RequireSetting};
@@ -115,6 +116,8 @@ pub struct Plan {
     pub severity: BTreeMap<String, Severity>,
     pub secrets: SecretScanner,
     pub security: SecurityScanner,
+    /// Both detectors' keywords, for one pass over a whole Python file.
+    pub shared_keywords: Option<SharedKeywords>,
     pub environments: Vec<(String, String)>,
     pub checklist: Vec<ChecklistStep>,
     pub max_file_size: u64,
@@ -252,7 +255,17 @@ impl Plan {
         let security = SecurityScanner::new(&security_rules, &disabled)
             .with_context(|| format!("loading security-setting rules ({config_source})"))?;
 
+        let shared_keywords = if security.can_share_keywords() {
+            Some(
+                SharedKeywords::new(secrets.keywords(), security.keywords())
+                    .context("building the shared keyword matcher")?,
+            )
+        } else {
+            None
+        };
+
         Ok(Plan {
+            shared_keywords,
             config_files: PathSet::new("config.include", &include)?,
             config_exclude: PathSet::new("config.exclude", &exclude)?,
             security_files: PathSet::new("security.files", &security_files)?,

@@ -13,7 +13,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::finding::{redact, redact_line, Finding, Kind, Severity};
-use crate::keywords::KeywordMatcher;
+use crate::keywords::{Hit, KeywordMatcher};
 use crate::model::Lines;
 use crate::ruleinfo::RuleInfo;
 
@@ -211,8 +211,25 @@ impl SecretScanner {
         })
     }
 
+    /// The keyword prefilter's words, in its pattern numbers.
+    pub fn keywords(&self) -> &[String] {
+        self.matcher.as_ref().map_or(&[], |m| m.patterns())
+    }
+
     /// Secrets in `text` whose lines are selected by `lines`.
     pub fn scan(&self, path: &str, text: &str, lines: Lines<'_>) -> Vec<Finding> {
+        self.scan_with(path, text, lines, None)
+    }
+
+    /// [`scan`](Self::scan), with the keyword hits of the whole `text` when
+    /// a shared pass has found them already (`lines` must then be all).
+    pub fn scan_with(
+        &self,
+        path: &str,
+        text: &str,
+        lines: Lines<'_>,
+        found: Option<&[Hit]>,
+    ) -> Vec<Finding> {
         if lines.is_empty() || text.is_empty() {
             return Vec::new();
         }
@@ -228,16 +245,21 @@ impl SecretScanner {
             Lines::All => vec![(0, text.len())],
             Lines::Only(selected) => selected_ranges(selected, &starts, text.len()),
         };
-        if let Some(matcher) = &self.matcher {
-            for &(from, to) in &ranges {
-                matcher.for_each(&text[from..to], |hit| {
-                    let at = from + hit.start;
-                    let line = starts.partition_point(|&s| s <= at) - 1;
-                    for target in &self.keywords[hit.pattern] {
-                        candidates.push((line, *target));
-                    }
-                });
+        let mut wake = |from: usize, hit: Hit| {
+            let at = from + hit.start;
+            let line = starts.partition_point(|&s| s <= at) - 1;
+            for target in &self.keywords[hit.pattern] {
+                candidates.push((line, *target));
             }
+        };
+        match (found, &self.matcher) {
+            (Some(found), _) => found.iter().for_each(|&hit| wake(0, hit)),
+            (None, Some(matcher)) => {
+                for &(from, to) in &ranges {
+                    matcher.for_each(&text[from..to], |hit| wake(from, hit));
+                }
+            }
+            (None, None) => {}
         }
         if self.keys_enabled && matches!(lines, Lines::Only(_)) {
             // A private key's changed line may be in its body, away from the

@@ -16,7 +16,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
-use crate::keywords::KeywordMatcher;
+use crate::keywords::{self, KeywordMatcher};
 use crate::model::Lines;
 use crate::ruleinfo::RuleInfo;
 
@@ -284,6 +284,29 @@ impl SecurityScanner {
         }
     }
 
+    /// The keyword prefilter's words, in its pattern numbers.
+    pub fn keywords(&self) -> &[String] {
+        self.keywords.as_ref().map_or(&[], |m| m.patterns())
+    }
+
+    /// Whether keyword hits found in a file's raw text can stand in for a
+    /// search of its Python statements ([`scan_with`](Self::scan_with)):
+    /// statements differ from the raw text only where comments and
+    /// docstrings are blanked to spaces, so a word without whitespace is in
+    /// a statement exactly where the raw text has it and nothing is
+    /// blanked.
+    pub fn can_share_keywords(&self) -> bool {
+        self.keywords()
+            .iter()
+            .all(|w| !w.bytes().any(|b| b.is_ascii_whitespace()))
+    }
+
+    /// Whether [`scan_with`](Self::scan_with) uses shared hits for `path`
+    /// (Python files; config files are searched statement by statement).
+    pub fn reads_as_python(path: &str) -> bool {
+        FileType::from_path(path) == Some(FileType::Python)
+    }
+
     /// `(span, rule)` for every rule a keyword wakes in a Python statement,
     /// sorted. Equivalent to searching each statement on its own, but neighbouring
     /// statements are searched in one run: one automaton pass over a whole
@@ -325,9 +348,52 @@ impl SecurityScanner {
         woken
     }
 
+    /// [`wake_spans`](Self::wake_spans) from hits in the raw text: a hit
+    /// counts where nothing under it was blanked and it lies wholly in one
+    /// statement.
+    fn wake_spans_from(
+        &self,
+        source: &syntax::PythonSource,
+        text: &str,
+        found: &[keywords::Hit],
+    ) -> Vec<(u32, u32)> {
+        let spans = &source.spans;
+        let (raw, clean) = (text.as_bytes(), source.clean.as_bytes());
+        let mut woken: Vec<(u32, u32)> = Vec::new();
+        for hit in found {
+            let at = spans.partition_point(|span| span.end < hit.end);
+            if spans.get(at).is_none_or(|span| span.start > hit.start)
+                || clean.get(hit.start..hit.end) != raw.get(hit.start..hit.end)
+            {
+                continue;
+            }
+            woken.extend(
+                self.keyword_rules[hit.pattern]
+                    .iter()
+                    .map(|&rule| (at as u32, rule as u32)),
+            );
+        }
+        woken.sort_unstable();
+        woken.dedup();
+        woken
+    }
+
     /// Security settings in `text` on lines selected by `lines`: insecure
     /// values as `Severity::Error`, safe literals as `Severity::Warning`.
     pub fn scan(&self, path: &str, text: &str, lines: Lines<'_>) -> Vec<Finding> {
+        self.scan_with(path, text, lines, None)
+    }
+
+    /// [`scan`](Self::scan), with the keyword hits of the whole raw `text`
+    /// when a shared pass has found them already; used for Python files
+    /// when [`can_share_keywords`](Self::can_share_keywords).
+    pub fn scan_with(
+        &self,
+        path: &str,
+        text: &str,
+        lines: Lines<'_>,
+        found: Option<&[keywords::Hit]>,
+    ) -> Vec<Finding> {
         if lines.is_empty() {
             return Vec::new();
         }
@@ -353,7 +419,10 @@ impl SecurityScanner {
         let wanted = |first: u32, last: u32| lines.any_in(first, last);
         if file_type == FileType::Python {
             let source = syntax::PythonSource::new(text, &wanted);
-            let woken = self.wake_spans(&source);
+            let woken = match found {
+                Some(found) => self.wake_spans_from(&source, text, found),
+                None => self.wake_spans(&source),
+            };
             let mut next = 0;
             for (index, span) in source.spans.iter().enumerate() {
                 candidates.clear();

@@ -358,12 +358,21 @@ fn python_clean(text: &str) -> (String, Vec<bool>) {
             i = end;
             continue;
         }
+        // The closing quote, the end of the line, or past the end; an
+        // escaped byte never closes.
         let mut j = i + 1;
-        while j < bytes.len() && bytes[j] != b && bytes[j] != b'\n' {
-            if bytes[j] == b'\\' {
-                j += 1;
+        while let Some(n) = bytes
+            .get(j..)
+            .and_then(|rest| memchr::memchr3(b, b'\n', b'\\', rest))
+        {
+            j += n;
+            if bytes[j] != b'\\' {
+                break;
             }
-            j += 1;
+            j += 2;
+        }
+        if j < bytes.len() && bytes[j] != b && bytes[j] != b'\n' {
+            j = bytes.len();
         }
         for m in mask.iter_mut().take(j.min(bytes.len())).skip(i + 1) {
             *m = true;

@@ -523,3 +523,55 @@ fn every_rule_stays_bounded_on_its_own_pathological_input() {
         );
     }
 }
+
+/// Keyword hits from a shared pass over the raw text wake the same rules
+/// as the scanner's own search of the cleaned statements: words in
+/// comments, docstrings and across statements included.
+#[test]
+fn shared_keyword_hits_wake_what_the_own_search_wakes() {
+    use crate::keywords::SharedKeywords;
+
+    let s = scanner();
+    assert!(s.can_share_keywords());
+    let secrets = crate::secrets::SecretScanner::new(&[], &HashSet::new()).expect("loads");
+    let shared = SharedKeywords::new(secrets.keywords(), s.keywords()).expect("builds");
+    let text = concat!(
+        "\"\"\"Settings. DEBUG = True is how it must not be; verify=False too.\"\"\"\n",
+        "import requests  # requests.get(u, verify=False)\n",
+        "DEBUG = True\n",
+        "# CORS_ALLOW_ALL_ORIGINS = True\n",
+        "r = requests.get(url, verify=False)\n",
+        "x = 1; SESSION_COOKIE_SECURE = False\n",
+        "logger.info(f\"token {token}\")  # log the secret: bad\n",
+        "ALLOWED_HOSTS = ['*']  # '0.0.0.0'\n",
+        "s = 'debug = True'; t = '''\nDEBUG = True\n'''\n",
+        "CSRF_COOKIE_SECURE = (\n    False\n)\n",
+    );
+    let key = |f: &Finding| (f.rule.clone(), f.line, f.severity);
+    let own: Vec<_> = s
+        .scan("app/settings.py", text, Lines::All)
+        .iter()
+        .map(key)
+        .collect();
+    let (_, hits) = shared.search(text);
+    let with_shared: Vec<_> = s
+        .scan_with("app/settings.py", text, Lines::All, Some(&hits))
+        .iter()
+        .map(key)
+        .collect();
+    assert_eq!(with_shared, own);
+    let rules: Vec<&str> = own.iter().map(|(rule, _, _)| rule.as_str()).collect();
+    for rule in [
+        "debug-mode",
+        "tls-verify-disabled",
+        "log-secret",
+        "allowed-hosts-wildcard",
+    ] {
+        assert!(rules.contains(&rule), "{rule} not found in {rules:?}");
+    }
+    assert!(
+        !own.iter()
+            .any(|(_, line, _)| *line == Some(1) || *line == Some(4)),
+        "a docstring or comment was judged: {own:?}"
+    );
+}
