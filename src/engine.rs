@@ -268,7 +268,7 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
         (Some(shared), Lines::All)
             if !secrets_ignored && security_checked && SecurityScanner::reads_as_python(path) =>
         {
-            Some(shared.search(text))
+            shared.search(text)
         }
         _ => None,
     };

@@ -167,18 +167,19 @@ impl KeywordMatcher {
 }
 
 /// Two detectors' keywords searched in one pass over a text, each hit
-/// handed back in its detector's own pattern numbers.
+/// handed back in its detector's own pattern numbers. The automaton is
+/// built on first use: a hook that checks no whole Python file never pays
+/// for it.
 pub struct SharedKeywords {
-    matcher: KeywordMatcher,
+    patterns: Vec<String>,
     /// For each shared pattern, its number in the first and second list.
     owners: Vec<(Option<usize>, Option<usize>)>,
+    matcher: OnceLock<Result<KeywordMatcher, aho_corasick::BuildError>>,
+    offered: AtomicUsize,
 }
 
 impl SharedKeywords {
-    pub fn new(
-        first: &[String],
-        second: &[String],
-    ) -> Result<SharedKeywords, aho_corasick::BuildError> {
+    pub fn new(first: &[String], second: &[String]) -> SharedKeywords {
         let mut patterns: Vec<String> = Vec::new();
         let mut owners: Vec<(Option<usize>, Option<usize>)> = Vec::new();
         for (side, list) in [first, second].into_iter().enumerate() {
@@ -198,17 +199,31 @@ impl SharedKeywords {
                 }
             }
         }
-        Ok(SharedKeywords {
-            matcher: KeywordMatcher::new(patterns)?,
+        SharedKeywords {
+            patterns,
             owners,
-        })
+            matcher: OnceLock::new(),
+            offered: AtomicUsize::new(0),
+        }
     }
 
     /// Every occurrence in `text` of the first list's and of the second
-    /// list's patterns.
-    pub fn search(&self, text: &str) -> (Vec<Hit>, Vec<Hit>) {
+    /// list's patterns. `None` until the run has offered [`DFA_AFTER_BYTES`]
+    /// of text (a hook keeps to the detectors' own, already built
+    /// automatons), or when the shared one cannot be built: each detector
+    /// then searches on its own.
+    pub fn search(&self, text: &str) -> Option<(Vec<Hit>, Vec<Hit>)> {
+        let len = text.len();
+        if self.offered.fetch_add(len, Ordering::Relaxed) + len < DFA_AFTER_BYTES {
+            return None;
+        }
+        let matcher = self
+            .matcher
+            .get_or_init(|| KeywordMatcher::new(self.patterns.clone()))
+            .as_ref()
+            .ok()?;
         let (mut first, mut second) = (Vec::new(), Vec::new());
-        self.matcher.for_each(text, |hit| {
+        matcher.for_each(text, |hit| {
             let (a, b) = self.owners[hit.pattern];
             if let Some(pattern) = a {
                 first.push(Hit { pattern, ..hit });
@@ -217,7 +232,7 @@ impl SharedKeywords {
                 second.push(Hit { pattern, ..hit });
             }
         });
-        (first, second)
+        Some((first, second))
     }
 }
 
@@ -291,11 +306,13 @@ mod tests {
     fn a_shared_pass_finds_what_each_list_finds() {
         let first: Vec<String> = vec!["token".into(), "pass".into(), "://".into()];
         let second: Vec<String> = vec!["verify".into(), "token".into()];
-        let shared = SharedKeywords::new(&first, &second).expect("builds");
+        let shared = SharedKeywords::new(&first, &second);
         let text = "requests.get(url, verify=False, headers={'token': t}) # pass ://";
         let alone =
             |words: &[String]| hits(&KeywordMatcher::new(words.to_vec()).expect("builds"), text);
-        let (mut a, mut b) = shared.search(text);
+        assert!(shared.search(text).is_none(), "not before a run is long");
+        shared.offered.store(DFA_AFTER_BYTES, Ordering::Relaxed);
+        let (mut a, mut b) = shared.search(text).expect("builds");
         a.sort_unstable();
         b.sort_unstable();
         assert_eq!(a, alone(&first));

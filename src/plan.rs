@@ -255,14 +255,9 @@ impl Plan {
         let security = SecurityScanner::new(&security_rules, &disabled)
             .with_context(|| format!("loading security-setting rules ({config_source})"))?;
 
-        let shared_keywords = if security.can_share_keywords() {
-            Some(
-                SharedKeywords::new(secrets.keywords(), security.keywords())
-                    .context("building the shared keyword matcher")?,
-            )
-        } else {
-            None
-        };
+        let shared_keywords = security
+            .can_share_keywords()
+            .then(|| SharedKeywords::new(secrets.keywords(), security.keywords()));
 
         Ok(Plan {
             shared_keywords,
