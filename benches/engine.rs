@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::hint::black_box;
 
 use confgate::keydiff::{self, Format};
+use confgate::keywords::SharedKeywords;
 use confgate::model::Lines;
 use confgate::plan::Plan;
 use confgate::secrets::SecretScanner;
@@ -168,6 +169,22 @@ fn scanners(c: &mut Criterion) {
     });
     group.bench_function("security/every-5th-line", |b| {
         b.iter(|| black_box(security.scan("app/settings.py", black_box(&text), Lines::Only(&some))))
+    });
+    // What `confgate scan` does with a Python file: one keyword pass shared
+    // by both detectors, then each detector.
+    let shared = SharedKeywords::new(secrets.keywords(), security.keywords());
+    group.bench_function("both/all-lines-shared-keywords", |b| {
+        b.iter(|| {
+            let text = black_box(&text);
+            let hits = shared.search(text);
+            let (a, b) = match &hits {
+                Some((a, b)) => (Some(a.as_slice()), Some(b.as_slice())),
+                None => (None, None),
+            };
+            let path = "app/services/billing.py";
+            black_box(secrets.scan_with(path, text, Lines::All, a));
+            black_box(security.scan_with(path, text, Lines::All, b));
+        })
     });
     group.finish();
 }

@@ -94,30 +94,35 @@ impl KeywordMatcher {
     /// across the cut is seen whole, and reports only matches that end
     /// inside its own part.
     fn walk_dfa(&self, dfa: &dfa::DFA, text: &[u8], found: &mut impl FnMut(Hit)) {
+        let part = text.len() / LANES;
+        if (text.len() < LANES_FROM_BYTES || part < self.longest) && dfa.prefilter().is_some() {
+            // The crate's own walk: it skips ahead with its prefilter.
+            let Ok(matches) = dfa.try_find_overlapping_iter(aho_corasick::Input::new(text)) else {
+                return;
+            };
+            for m in matches {
+                found(Hit {
+                    start: m.start(),
+                    end: m.end(),
+                    pattern: m.pattern().as_usize(),
+                });
+            }
+            return;
+        }
         let Ok(start) = dfa.start_state(Anchored::No) else {
             return;
         };
-        let mut report = |state, end: usize| {
-            for index in 0..dfa.match_len(state) {
-                let pattern = dfa.match_pattern(state, index).as_usize();
-                found(Hit {
-                    start: end - self.lengths[pattern],
-                    end,
-                    pattern,
-                });
-            }
-        };
-        let part = text.len() / LANES;
         if text.len() < LANES_FROM_BYTES || part < self.longest {
             let mut state = start;
             for (at, &byte) in text.iter().enumerate() {
                 state = dfa.next_state(Anchored::No, state, byte);
                 if dfa.is_special(state) && dfa.is_match(state) {
-                    report(state, at + 1);
+                    report_to(dfa, &self.lengths, state, at + 1, found);
                 }
             }
             return;
         }
+        let mut report = |state, end: usize| report_to(dfa, &self.lengths, state, end, found);
         // Lane `l` owns ends in (own[l], limit[l]] and walks from at[l].
         let own: [usize; LANES] = std::array::from_fn(|l| l * part);
         let limit: [usize; LANES] = std::array::from_fn(|l| {
@@ -163,6 +168,24 @@ impl KeywordMatcher {
                 }
             }
         }
+    }
+}
+
+/// Hands `found` every pattern that matches in `state`, ending at `end`.
+fn report_to(
+    dfa: &dfa::DFA,
+    lengths: &[usize],
+    state: aho_corasick::automaton::StateID,
+    end: usize,
+    found: &mut impl FnMut(Hit),
+) {
+    for index in 0..dfa.match_len(state) {
+        let pattern = dfa.match_pattern(state, index).as_usize();
+        found(Hit {
+            start: end - lengths[pattern],
+            end,
+            pattern,
+        });
     }
 }
 
