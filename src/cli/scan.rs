@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 use confgate::baseline::{self, Baseline};
@@ -11,7 +12,6 @@ use confgate::finding::Kind;
 use confgate::git::Repo;
 use confgate::model::{ChangeSet, ChangeStatus, Content, FileChange};
 use confgate::plan::Plan;
-use rayon::prelude::*;
 
 use super::args::{BaselineArgs, Format};
 use super::{catalog, App, Status};
@@ -24,6 +24,10 @@ struct ScanResult {
     files: usize,
     whole_tree: bool,
 }
+
+/// Files per scan job: enough to make a job worth handing to another core,
+/// few enough that the walk keeps the cores fed.
+const SCAN_BATCH: usize = 32;
 
 /// The root paths are reported against: the repository's working tree, or
 /// the scanned directory outside git.
@@ -46,76 +50,104 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
     } else {
         paths.to_vec()
     };
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
-    let mut skipped: Vec<Skipped> = Vec::new();
-    for target in &targets {
-        if !target.exists() {
-            bail!("{}: no such file or directory", target.display());
-        }
-        let mut walk = ignore::WalkBuilder::new(target);
-        walk.hidden(false)
-            .follow_links(false)
-            .filter_entry(|entry| entry.file_name() != ".git");
-        // Links are not followed, so below the target every directory is a
-        // real one: resolving the target once gives every entry's real path.
-        let target_real = target.canonicalize().unwrap_or_else(|_| target.clone());
-        for entry in walk.build() {
-            let entry = entry.with_context(|| format!("cannot walk {}", target.display()))?;
-            let Some(kind) = entry.file_type() else {
-                continue;
-            };
-            let absolute = match entry.path().strip_prefix(target) {
-                Ok(rest) if !rest.as_os_str().is_empty() => target_real.join(rest),
-                _ => entry
-                    .path()
-                    .canonicalize()
-                    .unwrap_or_else(|_| entry.path().to_path_buf()),
-            };
-            let shown = relative(&root, entry.path(), &absolute);
-            if kind.is_symlink() {
-                skipped.push(Skipped {
-                    path: shown,
-                    reason: "symlink: not followed".to_string(),
-                    commit: None,
-                });
-                continue;
-            }
-            if kind.is_file() {
-                files.push((entry.path().to_path_buf(), shown));
-            }
-        }
+    if let Some(missing) = targets.iter().find(|t| !t.exists()) {
+        bail!("{}: no such file or directory", missing.display());
     }
     let whole_tree = paths.is_empty()
         || targets
             .iter()
             .any(|t| t.canonicalize().ok().as_deref() == Some(root.as_path()));
-    let count = files.len();
     let ctx = engine::Context {
         mode: Mode::Scan,
         baseline: None,
         codeowners: None,
     };
-    let results: Vec<Result<Outcome>> = files
-        .par_iter()
-        .map(|(path, shown)| {
-            let content = read_content(path, plan.max_file_size)?;
-            let change = ChangeSet {
-                commit: None,
-                files: vec![FileChange {
-                    path: shown.clone(),
-                    old_path: None,
-                    status: ChangeStatus::Added,
-                    old: Content::Absent,
-                    new: content,
-                    added_lines: Vec::new(),
-                    mode_changed: false,
-                }],
-            };
-            engine::check(&plan, &change, &ctx)
-        })
-        .collect();
+    let scan_one = |(path, shown): &(PathBuf, String)| -> Result<Outcome> {
+        let content = read_content(path, plan.max_file_size)?;
+        let change = ChangeSet {
+            commit: None,
+            files: vec![FileChange {
+                path: shown.clone(),
+                old_path: None,
+                status: ChangeStatus::Added,
+                old: Content::Absent,
+                new: content,
+                added_lines: Vec::new(),
+                mode_changed: false,
+            }],
+        };
+        engine::check(&plan, &change, &ctx)
+    };
+    // The walk hands out files in batches as it goes, so the other cores
+    // scan while it walks; batches keep their walk order for the report.
+    let done: Mutex<Vec<(usize, Vec<Result<Outcome>>)>> = Mutex::new(Vec::new());
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut count = 0;
+    rayon::scope(|scope| -> Result<()> {
+        let mut batch: Vec<(PathBuf, String)> = Vec::new();
+        let mut batches = 0;
+        let mut hand_out = |batch: Vec<(PathBuf, String)>| {
+            let (done, scan_one) = (&done, &scan_one);
+            let index = batches;
+            batches += 1;
+            scope.spawn(move |_| {
+                let results = batch.iter().map(scan_one).collect();
+                done.lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .push((index, results));
+            });
+        };
+        for target in &targets {
+            let mut walk = ignore::WalkBuilder::new(target);
+            walk.hidden(false)
+                .follow_links(false)
+                .filter_entry(|entry| entry.file_name() != ".git");
+            // Links are not followed, so below the target every directory
+            // is a real one: resolving the target once gives every entry's
+            // real path.
+            let target_real = target.canonicalize().unwrap_or_else(|_| target.clone());
+            for entry in walk.build() {
+                let entry = entry.with_context(|| format!("cannot walk {}", target.display()))?;
+                let Some(kind) = entry.file_type() else {
+                    continue;
+                };
+                if !kind.is_symlink() && !kind.is_file() {
+                    continue;
+                }
+                let absolute = match entry.path().strip_prefix(target) {
+                    Ok(rest) if !rest.as_os_str().is_empty() => target_real.join(rest),
+                    _ => entry
+                        .path()
+                        .canonicalize()
+                        .unwrap_or_else(|_| entry.path().to_path_buf()),
+                };
+                let shown = relative(&root, entry.path(), &absolute);
+                if kind.is_symlink() {
+                    skipped.push(Skipped {
+                        path: shown,
+                        reason: "symlink: not followed".to_string(),
+                        commit: None,
+                    });
+                    continue;
+                }
+                count += 1;
+                batch.push((entry.path().to_path_buf(), shown));
+                if batch.len() == SCAN_BATCH {
+                    hand_out(std::mem::take(&mut batch));
+                }
+            }
+        }
+        if !batch.is_empty() {
+            hand_out(batch);
+        }
+        Ok(())
+    })?;
+    let mut done = done
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    done.sort_unstable_by_key(|(index, _)| *index);
     let mut outcome = Outcome::default();
-    for result in results {
+    for result in done.into_iter().flat_map(|(_, results)| results) {
         outcome.merge(result?);
     }
     outcome.skipped.extend(skipped);
