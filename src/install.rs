@@ -28,15 +28,15 @@ use std::path::{Path, PathBuf};
 /// What `install` or `uninstall` did, one line per hook, for the user.
 pub type Actions = Vec<String>;
 
-/// The hooks `install` can write, with their scripts as shipped in `hooks/`.
-const HOOK_SCRIPTS: [(&str, &str); 3] = [
+/// The scripts `install` can write, as shipped in `hooks/`. `release-tag` is
+/// not a git hook: it lives beside them so that a service repository has the
+/// release gate script too (`install --hook release-tag`).
+const HOOK_SCRIPTS: [(&str, &str); 4] = [
     ("pre-commit", include_str!("../hooks/pre-commit")),
     ("commit-msg", include_str!("../hooks/commit-msg")),
     ("pre-push", include_str!("../hooks/pre-push")),
+    ("release-tag", include_str!("../hooks/release-tag")),
 ];
-
-/// The release gate script (`hooks/release-tag`); shipped, never installed.
-pub const RELEASE_TAG_SCRIPT: &str = include_str!("../hooks/release-tag");
 
 /// Start of the line that identifies a script written by confgate.
 pub const MARKER: &str = "# confgate-managed-hook";
@@ -508,7 +508,6 @@ mod tests {
             );
             assert_eq!(rendered.lines().count(), script.lines().count(), "{name}");
         }
-        assert!(!is_ours(RELEASE_TAG_SCRIPT.as_bytes()));
     }
 
     #[test]

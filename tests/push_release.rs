@@ -361,6 +361,43 @@ fn release_tag_script_runs_the_gate() {
     assert_eq!(repo.git(&["tag", "-l", "v1.0.1"]).stdout.trim(), "v1.0.1");
 }
 
+/// A service repository gets the release script from `confgate install`,
+/// with the binary's path recorded: no copy of confgate's `hooks/` needed.
+#[test]
+fn installed_release_tag_script_runs_the_gate() {
+    let repo = release_repo();
+    repo.confgate(&["install", "--hook", "release-tag"])
+        .ok()
+        .contains("release-tag");
+    let hooks = repo.git(&["rev-parse", "--git-path", "hooks"]).stdout;
+    let script = repo.path().join(hooks.trim()).join("release-tag");
+    assert!(script.is_file(), "{} not written", script.display());
+    for name in ["pre-commit", "commit-msg", "pre-push"] {
+        assert!(
+            !script.with_file_name(name).exists(),
+            "only the named script is installed, not {name}"
+        );
+    }
+    let output = std::process::Command::new(&script)
+        .arg("v1.0.1")
+        .current_dir(repo.path())
+        .env("PATH", "/usr/bin:/bin")
+        .env_remove("CONFGATE_BIN")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(repo.git(&["tag", "-l", "v1.0.1"]).stdout.trim(), "v1.0.1");
+
+    repo.confgate(&["uninstall"]).ok();
+    assert!(!script.exists(), "uninstall removes the release script too");
+}
+
 #[test]
 fn log_lists_each_change_with_its_record() {
     let repo = release_repo();

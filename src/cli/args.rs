@@ -95,7 +95,7 @@ pub enum Command {
     Record(RecordCommand),
     /// Install the hook scripts (pre-commit, commit-msg, pre-push by default).
     #[command(
-        after_help = "Examples:\n  confgate install\n  confgate install --hook pre-push\n  confgate install --force   # replace a hook that cannot be chained (kept for uninstall)"
+        after_help = "Examples:\n  confgate install\n  confgate install --hook pre-push\n  confgate install --hook release-tag   # the release gate script, for release scripts\n  confgate install --force   # replace a hook that cannot be chained (kept for uninstall)"
     )]
     Install(InstallArgs),
     /// Remove confgate's hook scripts, restoring what was there before.
@@ -216,7 +216,8 @@ pub enum RecordCommand {
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
-    /// A hook to install (repeatable): pre-commit, commit-msg, pre-push.
+    /// A hook to install (repeatable): pre-commit, commit-msg, pre-push, or
+    /// release-tag (the release gate script; not run by git).
     #[arg(long = "hook", value_name = "NAME")]
     pub hooks: Vec<String>,
     /// Replace a foreign hook that cannot be chained (it is kept for uninstall).

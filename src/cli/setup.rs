@@ -28,6 +28,12 @@ pub fn install(app: &App, args: &InstallArgs) -> Result<Status> {
         app.say(&format!("confgate: {action}"));
     }
     app.say(&format!("confgate: hooks in {}", hooks_dir.display()));
+    if hooks.iter().any(|h| h == "release-tag") {
+        app.say(&format!(
+            "confgate: tag a release with {} TAG (runs `confgate release-check --tag TAG`)",
+            hooks_dir.join("release-tag").display()
+        ));
+    }
     Ok(Status::Pass)
 }
 
