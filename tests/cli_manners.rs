@@ -379,3 +379,43 @@ fn explain_works_for_every_listed_rule() {
         .code(2)
         .contains("no rule");
 }
+
+/// A reader that goes away (`confgate completions bash | head -1`) ends the
+/// output quietly, as for `git log | head`: no panic message, and the
+/// command's own exit status. The read end is closed before the command
+/// writes, so every write meets a closed pipe.
+#[test]
+fn closed_stdout_ends_quietly() {
+    let repo = TestRepo::new();
+    repo.write("app/settings.py", "DEBUG = True\n");
+    repo.write("config/cache.toml", "[cache]\nttl = 60\n");
+    repo.seed("start");
+    let cases: [(&[&str], i32); 7] = [
+        (&["completions", "bash"], 0),
+        (&["man"], 0),
+        (&["rules"], 0),
+        (&["--format", "json", "rules"], 0),
+        (&["explain", "aws-access-key-id"], 0),
+        (&["log"], 0),
+        (&["scan", "."], 1),
+    ];
+    for (args, expected) in cases {
+        let mut child = Command::new(bin())
+            .args(args)
+            .current_dir(repo.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(expected), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("error"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -141,7 +141,7 @@ fn current_plan(app: &App) -> Result<Plan> {
 pub fn rules(app: &App) -> Result<Status> {
     let plan = current_plan(app)?;
     let rules = all_rules(&plan);
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     let written = if app.global.format == Format::Human {
         let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(10);
         let mut result = Ok(());
@@ -168,10 +168,8 @@ pub fn rules(app: &App) -> Result<Status> {
             serde_json::to_string_pretty(&serde_json::json!({"version": 1, "rules": rules}))?;
         writeln!(out, "{text}")
     };
-    match written {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
-        _ => Ok(Status::Pass),
-    }
+    written?;
+    Ok(Status::Pass)
 }
 
 pub fn explain(app: &App, id: &str) -> Result<Status> {
@@ -189,7 +187,7 @@ pub fn explain(app: &App, id: &str) -> Result<Status> {
         }
         bail!("no rule {id:?}; did you mean {}?", close.join(", "));
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     if app.global.format != Format::Human {
         writeln!(out, "{}", serde_json::to_string_pretty(rule)?)?;
         return Ok(Status::Pass);

@@ -51,15 +51,61 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Explain { rule } => catalog::explain(&app, &rule),
         Command::Completions { shell } => {
             let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "confgate", &mut std::io::stdout());
+            clap_complete::generate(shell, &mut command, "confgate", &mut stdout());
             Ok(Status::Pass)
         }
         Command::Man => {
             let man = clap_mangen::Man::new(Cli::command());
-            man.render(&mut std::io::stdout())
+            man.render(&mut stdout())
                 .context("cannot write the man page")?;
             Ok(Status::Pass)
         }
+    }
+}
+
+/// Standard output for every command. A reader that went away (`| head`)
+/// ends the output quietly, as it does for `git log | head`: the rest is
+/// dropped, the command runs to its end and keeps its verdict. Writers that
+/// treat any error as fatal (clap_complete panics) never see one.
+pub fn stdout() -> QuietStdout {
+    QuietStdout {
+        inner: std::io::stdout().lock(),
+        closed: false,
+    }
+}
+
+pub struct QuietStdout {
+    inner: std::io::StdoutLock<'static>,
+    closed: bool,
+}
+
+impl QuietStdout {
+    fn absorb(&mut self, result: std::io::Result<()>) -> std::io::Result<()> {
+        match result {
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+impl Write for QuietStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.closed {
+            let result = self.inner.write_all(buf);
+            self.absorb(result)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.absorb(result)
     }
 }
 
@@ -108,16 +154,11 @@ impl App {
     /// Write a report and say whether it blocks. A reader that went away
     /// (`| head`) does not change the verdict.
     pub fn emit(&self, report: &Report<'_>) -> Result<Status> {
-        let mut stdout = std::io::stdout().lock();
-        let written = report
-            .write(self.global.format, &self.palette, &mut stdout)
-            .and_then(|()| stdout.flush());
-        match written {
-            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
-                return Err(err).context("cannot write the report");
-            }
-            _ => {}
-        }
+        let mut out = stdout();
+        report
+            .write(self.global.format, &self.palette, &mut out)
+            .and_then(|()| out.flush())
+            .context("cannot write the report")?;
         Ok(if report.outcome.blocked() || report.also_blocked {
             Status::Blocked
         } else {

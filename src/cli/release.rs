@@ -86,7 +86,7 @@ pub fn log(app: &App, args: &LogArgs) -> Result<Status> {
     let (label, oids) = range_since(&session, args.since.as_deref())?;
     let (outcome, commits, files) = session.check_commits(app, &oids)?;
     if app.global.format == Format::Human {
-        let mut out = std::io::stdout().lock();
+        let mut out = super::stdout();
         let lines = change_log(&commits, &outcome.config_changes);
         let result = (|| -> std::io::Result<()> {
             writeln!(
@@ -106,11 +106,7 @@ pub fn log(app: &App, args: &LogArgs) -> Result<Status> {
             }
             Ok(())
         })();
-        if let Err(err) = result {
-            if err.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(err.into());
-            }
-        }
+        result.context("cannot write the change log")?;
         return Ok(Status::Pass);
     }
     // JSON and SARIF: the change log is the config_changes; findings are not
@@ -351,7 +347,7 @@ pub fn release_check(app: &App, args: &ReleaseArgs) -> Result<Status> {
     if app.global.format == Format::Human {
         let p = &app.palette;
         let bold = |t: &str| p.paint(t, owo_colors::Style::new().bold());
-        let mut out = std::io::stdout().lock();
+        let mut out = super::stdout();
         if !session.plan.environments.is_empty() {
             writeln!(out, "{}", bold("Environments"))?;
             for env in &environments {
