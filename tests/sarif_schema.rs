@@ -12,14 +12,10 @@ use serde_json::{json, Value};
 /// A made-up AWS access key id: the right shape, random letters, no real key.
 const AWS_KEY: &str = "AKIAQ4T7WZ2LMRX5BNPD";
 
-/// The shared schema sits beside the repository (`../shared/schemas/`), both
-/// in a worktree here and in CI's clone; `CONFGATE_SARIF_SCHEMA` overrides.
+/// The schema is vendored in `tests/schemas/` (its source and licence are in
+/// the README there), so a fresh clone tests with nothing beside it.
 fn schema_path() -> PathBuf {
-    match std::env::var_os("CONFGATE_SARIF_SCHEMA") {
-        Some(path) => PathBuf::from(path),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/schemas/sarif-schema-2.1.0.json"),
-    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-schema-2.1.0.json")
 }
 
 /// The validator for a whole SARIF log. A missing or unreadable schema fails
@@ -29,7 +25,7 @@ fn validator() -> Validator {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
         panic!(
             "SARIF schema not readable at {} ({err}); it is required for this test \
-             (set CONFGATE_SARIF_SCHEMA to its path)",
+             (it is vendored in tests/schemas/)",
             path.display()
         )
     });
