@@ -293,6 +293,17 @@ fn release_flow_tag_change_drift_failure_tag_again() {
     .ok();
     let run = repo.confgate(&["release-check", "--tag", "v1.2.0"]);
     run.code(1).contains("unit tests: FAILED");
+    // The last line states the outcome, never a pass.
+    let last = run.stdout.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        last.contains("blocked") && last.contains("unit tests") && !last.contains('✔'),
+        "{}",
+        run.dump()
+    );
+    assert_eq!(
+        repo.confgate(&["--format", "json", "release-check"]).json()["blocked"],
+        true
+    );
     assert!(repo.git(&["tag", "-l", "v1.2.0"]).stdout.trim().is_empty());
 
     // Repair and tag again.

@@ -159,7 +159,7 @@ impl App {
             .write(self.global.format, &self.palette, &mut out)
             .and_then(|()| out.flush())
             .context("cannot write the report")?;
-        Ok(if report.outcome.blocked() || report.also_blocked {
+        Ok(if report.blocked() {
             Status::Blocked
         } else {
             Status::Pass
@@ -182,7 +182,7 @@ impl App {
             files_checked,
             quiet: self.global.quiet,
             verbose: self.global.verbose,
-            also_blocked: false,
+            blocked_by: None,
             extra_json: Vec::new(),
         }
     }

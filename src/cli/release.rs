@@ -392,19 +392,18 @@ pub fn release_check(app: &App, args: &ReleaseArgs) -> Result<Status> {
         Vec::new()
     };
     let mut report = app.report("release-check", &outcome, &commits, &rules, files);
-    report.also_blocked = checklist_failed;
+    report.blocked_by = steps
+        .iter()
+        .find(|s| !s.ok)
+        .map(|s| format!("release checklist step {:?} failed", s.name));
     report.extra_json = vec![
         ("environments", json!(environments)),
         ("checklist", json!(steps.iter().map(|s| json!({"name": s.name, "command": s.command, "ok": s.ok, "seconds": s.seconds})).collect::<Vec<_>>())),
         ("tag", json!(tag_line)),
     ];
-    let status = app.emit(&report)?;
+    // Said before the report, whose summary is the last line: the outcome.
     if let Some(line) = tag_line {
         app.say(&format!("confgate: {line}"));
     }
-    Ok(if checklist_failed {
-        Status::Blocked
-    } else {
-        status
-    })
+    app.emit(&report)
 }

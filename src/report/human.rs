@@ -130,6 +130,8 @@ pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::
             }
         )?;
         write_way_out(report, p, out)?;
+    } else if let Some(reason) = &report.blocked_by {
+        writeln!(out, "{} {reason}", p.error("✖ blocked:"))?;
     } else if !report.quiet && !quiet_hook_pass(report) {
         let mut parts = vec![format!(
             "{} file{} checked",

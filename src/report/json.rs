@@ -15,7 +15,7 @@ pub fn to_value(report: &Report<'_>) -> Value {
     root.insert("mode".into(), json!(report.mode));
     root.insert(
         "blocked".into(),
-        json!(outcome.blocked() || report.also_blocked),
+        json!(report.blocked()),
     );
     root.insert("findings".into(), json!(outcome.findings));
     root.insert("config_changes".into(), json!(outcome.config_changes));

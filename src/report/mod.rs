@@ -27,13 +27,18 @@ pub struct Report<'a> {
     pub files_checked: usize,
     pub quiet: bool,
     pub verbose: bool,
-    /// Blocked for a reason that is not a finding (a failed release step).
-    pub also_blocked: bool,
+    /// Blocked for a reason that is not a finding (a failed release step),
+    /// said in the summary line.
+    pub blocked_by: Option<String>,
     /// Extra JSON members (release steps, environments), already built.
     pub extra_json: Vec<(&'static str, serde_json::Value)>,
 }
 
 impl Report<'_> {
+    pub fn blocked(&self) -> bool {
+        self.outcome.blocked() || self.blocked_by.is_some()
+    }
+
     pub fn write(
         &self,
         format: Format,
