@@ -419,3 +419,57 @@ fn closed_stdout_ends_quietly() {
         );
     }
 }
+
+/// `explain` says what the rule really does with its examples: every
+/// security rule's bad example fires at the severity `rules` documents, its
+/// good example never blocks, and the human text says "Not flagged" only
+/// when the good example is really quiet (a safe value written inline is a
+/// warning, and explain must say so). Every secret rule's good example is
+/// quiet in a scan.
+#[test]
+fn explain_tells_how_each_example_is_really_judged() {
+    let repo = TestRepo::new();
+    let rules = repo.confgate(&["--format", "json", "rules"]).json();
+    let rules = rules["rules"].as_array().expect("rules array").clone();
+    let mut checked = 0;
+    for rule in &rules {
+        let id = rule["id"].as_str().expect("id");
+        match rule["kind"].as_str() {
+            Some("security-setting") => {
+                let json = repo.confgate(&["--format", "json", "explain", id]).json();
+                assert_eq!(
+                    json["example_bad_verdict"], rule["severity"],
+                    "{id}: the bad example does not fire at the documented severity"
+                );
+                let good = json["example_good_verdict"].as_str().unwrap_or("");
+                assert_ne!(good, "error", "{id}: the good example blocks");
+                let human = repo.confgate(&["explain", id]);
+                human.ok();
+                let says_quiet = human.stdout.contains("\nNot flagged\n");
+                assert_eq!(
+                    says_quiet,
+                    good == "quiet",
+                    "{id}: explain's label disagrees with the verdict {good:?}:\n{}",
+                    human.stdout
+                );
+                checked += 1;
+            }
+            Some("secret") => {
+                let good = rule["example_good"].as_str().unwrap_or("");
+                if good.is_empty() {
+                    continue;
+                }
+                repo.write("probe/example.py", format!("{good}\n"));
+                let scan = repo.confgate(&["--format", "json", "scan", "probe"]);
+                let findings = scan.json()["findings"].clone();
+                let fired = findings
+                    .as_array()
+                    .is_some_and(|all| all.iter().any(|f| f["rule"] == id));
+                assert!(!fired, "{id}: good example {good:?} is flagged");
+                checked += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(checked >= 60, "only {checked} rules checked");
+}

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use anyhow::{bail, Result};
+use confgate::finding::Severity;
 use confgate::git::Repo;
 use confgate::plan::Plan;
 use confgate::policy;
@@ -187,9 +188,28 @@ pub fn explain(app: &App, id: &str) -> Result<Status> {
         }
         bail!("no rule {id:?}; did you mean {}?", close.join(", "));
     };
+    // What the examples really get, outside a designated security file, so
+    // that the text cannot promise what the rule does not do.
+    let judged = |example: &str| match rule.kind.as_str() {
+        "security-setting" if !example.is_empty() => {
+            plan.security.example_verdict(&rule.id, example)
+        }
+        _ => None,
+    };
+    let bad_verdict = judged(&rule.example_bad);
+    let good_verdict = judged(&rule.example_good);
     let mut out = super::stdout();
     if app.global.format != Format::Human {
-        writeln!(out, "{}", serde_json::to_string_pretty(rule)?)?;
+        let mut value = serde_json::to_value(rule)?;
+        if rule.kind == "security-setting" {
+            value["example_bad_verdict"] = serde_json::json!(bad_verdict
+                .map(|s| s.as_str())
+                .unwrap_or("quiet"));
+        }
+        value["example_good_verdict"] = serde_json::json!(good_verdict
+            .map(|s| s.as_str())
+            .unwrap_or("quiet"));
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(Status::Pass);
     }
     let p = &app.palette;
@@ -208,13 +228,25 @@ pub fn explain(app: &App, id: &str) -> Result<Status> {
     writeln!(out, "{}\n  {}\n", bold("Why it matters"), rule.why)?;
     writeln!(out, "{}\n  {}\n", bold("How to fix it"), rule.fix)?;
     if !rule.example_bad.is_empty() {
-        writeln!(out, "{}", bold("Flagged"))?;
+        let label = match bad_verdict {
+            Some(severity) => format!("Flagged ({})", severity.as_str()),
+            None => "Flagged".to_string(),
+        };
+        writeln!(out, "{}", bold(&label))?;
         for line in rule.example_bad.lines() {
             writeln!(out, "  {line}")?;
         }
     }
     if !rule.example_good.is_empty() {
-        writeln!(out, "{}", bold("Not flagged"))?;
+        let label = match good_verdict {
+            None => "Not flagged".to_string(),
+            Some(Severity::Error) => "Flagged, although written as the good example (error)".to_string(),
+            Some(severity) => format!(
+                "Not blocked: outside a designated security file, a {} that the setting belongs in one",
+                severity.as_str()
+            ),
+        };
+        writeln!(out, "{}", bold(&label))?;
         for line in rule.example_good.lines() {
             writeln!(out, "  {line}")?;
         }

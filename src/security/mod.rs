@@ -615,6 +615,32 @@ impl SecurityScanner {
         pack().map(|p| p.files.clone()).unwrap_or_default()
     }
 
+    /// How the rule `id` judges `example` written in a file of any of its
+    /// file types that is not a designated security file: the highest
+    /// severity it reports, or `None` when it stays quiet in all of them.
+    /// `explain` says what really happens with this, rather than what a
+    /// rule's author expected.
+    pub fn example_verdict(&self, id: &str, example: &str) -> Option<Severity> {
+        let rule = &self.rules.iter().find(|r| r.rule.id == id)?.rule;
+        let text = format!("{example}\n");
+        ALL_TYPES
+            .iter()
+            .filter(|t| rule.files.is_empty() || rule.files.iter().any(|f| f == *t))
+            .flat_map(|kind| {
+                let mut path = FileType::example_path(kind).to_string();
+                if rule.path.as_deref().is_some_and(|p| p.contains("gunicorn")) {
+                    path = match *kind {
+                        "python" => "gunicorn.conf.py".to_string(),
+                        _ => format!("gunicorn.{}", path.rsplit('.').next().unwrap_or("ini")),
+                    };
+                }
+                self.scan(&path, &text, Lines::All)
+            })
+            .filter(|f| f.rule == id)
+            .map(|f| f.severity)
+            .max()
+    }
+
     /// Every rule, built-in and the project's, disabled ones included.
     pub fn rules(&self) -> Vec<RuleInfo> {
         let mut out: Vec<RuleInfo> = self.rules.iter().map(|r| info(&r.rule, true)).collect();

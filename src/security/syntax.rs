@@ -73,7 +73,6 @@ impl FileType {
     }
 
     /// A path of this type, for running a rule's examples.
-    #[cfg(test)]
     pub fn example_path(name: &str) -> &'static str {
         match name {
             "toml" => "config/app.toml",
