@@ -304,6 +304,8 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
     found.retain(|f| {
         f.kind != Kind::SecuritySetting || f.line.is_none_or(|line| !secret_lines.contains(&line))
     });
+    // A file's findings in line order, whichever detector found them.
+    found.sort_by_key(|f| f.line);
     for mut finding in found {
         if let Some(line) = finding.line {
             match suppress::allow_for(text, line, &finding.rule) {
@@ -357,10 +359,10 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
     };
     let old = file
         .old_text()
-        .and_then(|text| keydiff::parse(format, text).ok())
+        .and_then(|text| keydiff::parse_file(&file.path, format, text).ok())
         .unwrap_or_default();
     let new = match file.new_text() {
-        Some(text) => match keydiff::parse(format, text) {
+        Some(text) => match keydiff::parse_file(&file.path, format, text) {
             Ok(map) => map,
             Err(err) => {
                 let position = match (err.line, err.column) {

@@ -202,13 +202,11 @@ pub fn explain(app: &App, id: &str) -> Result<Status> {
     if app.global.format != Format::Human {
         let mut value = serde_json::to_value(rule)?;
         if rule.kind == "security-setting" {
-            value["example_bad_verdict"] = serde_json::json!(bad_verdict
-                .map(|s| s.as_str())
-                .unwrap_or("quiet"));
+            value["example_bad_verdict"] =
+                serde_json::json!(bad_verdict.map(|s| s.as_str()).unwrap_or("quiet"));
         }
-        value["example_good_verdict"] = serde_json::json!(good_verdict
-            .map(|s| s.as_str())
-            .unwrap_or("quiet"));
+        value["example_good_verdict"] =
+            serde_json::json!(good_verdict.map(|s| s.as_str()).unwrap_or("quiet"));
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(Status::Pass);
     }

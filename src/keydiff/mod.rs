@@ -192,6 +192,63 @@ pub fn parse(format: Format, text: &str) -> Result<KeyMap, ParseError> {
     }
 }
 
+/// [`parse`], then the file's own equivalences: in a compose file the short
+/// and long syntax of a service's `depends_on` and `environment` mean the
+/// same, so both are read in the long form, and rewriting one as the other
+/// changes no key.
+pub fn parse_file(path: &str, format: Format, text: &str) -> Result<KeyMap, ParseError> {
+    let mut map = parse(format, text)?;
+    if format == Format::Yaml && is_compose_file(path) {
+        compose_long_form(&mut map);
+    }
+    Ok(map)
+}
+
+/// `docker-compose*.yml`, `compose*.yaml` and the like.
+fn is_compose_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    (name.starts_with("docker-compose") || name.starts_with("compose"))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+}
+
+/// Rewrites `services.S.depends_on = ["db"]` as
+/// `services.S.depends_on.db.condition = service_started` (compose's
+/// default condition), and `services.S.environment = ["A=1", "B"]` as
+/// `services.S.environment.A = 1` and `services.S.environment.B = null`.
+fn compose_long_form(map: &mut KeyMap) {
+    let short: Vec<String> = map
+        .keys()
+        .filter(|key| {
+            key.strip_prefix("services.")
+                .is_some_and(|rest| rest.ends_with(".depends_on") || rest.ends_with(".environment"))
+        })
+        .cloned()
+        .collect();
+    for key in short {
+        let Some(value) = map.get(&key) else { continue };
+        let Ok(items) = serde_json::from_str::<Vec<String>>(&value.value) else {
+            continue;
+        };
+        let line = value.line;
+        map.remove(&key);
+        for item in items {
+            let (long_key, long) = if key.ends_with(".depends_on") {
+                let service = child_key(&key, &item);
+                (
+                    child_key(&service, "condition"),
+                    "service_started".to_string(),
+                )
+            } else {
+                match item.split_once('=') {
+                    Some((name, value)) => (child_key(&key, name), value.to_string()),
+                    None => (child_key(&key, &item), "null".to_string()),
+                }
+            };
+            map.insert(long_key, KeyValue { value: long, line });
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyChange {
     Added {
@@ -745,6 +802,32 @@ mod tests {
         let nginx = "server {\n    listen 80;\n}\n";
         assert_eq!(format_for_text("nginx.conf", nginx), None);
         assert_eq!(format_for_text("x.toml", nginx), Some(Format::Toml));
+    }
+
+    #[test]
+    fn compose_short_and_long_syntax_are_the_same_keys() {
+        let short = "services:\n  web:\n    depends_on: [db, redis]\n    environment:\n      - LOG_LEVEL=info\n      - DEBUG_TOOLBAR\n";
+        let long = "services:\n  web:\n    depends_on:\n      db:\n        condition: service_started\n      redis:\n        condition: service_started\n    environment:\n      LOG_LEVEL: info\n      DEBUG_TOOLBAR:\n";
+        let old = parse_file("docker-compose.yml", Format::Yaml, short).unwrap();
+        let new = parse_file("docker-compose.yml", Format::Yaml, long).unwrap();
+        assert!(diff(&old, &new).is_empty(), "{:?}", diff(&old, &new));
+
+        // A real change in the long form is still one.
+        let healthy = long.replacen("service_started", "service_healthy", 1);
+        let new = parse_file("compose.yaml", Format::Yaml, &healthy).unwrap();
+        let changes: Vec<String> = diff(&old, &new).iter().map(describe).collect();
+        assert_eq!(
+            changes,
+            ["services.web.depends_on.db.condition service_started → service_healthy"]
+        );
+        // Dropping a dependency is a removal of that one service.
+        let fewer = "services:\n  web:\n    depends_on: [db]\n    environment: [LOG_LEVEL=info, DEBUG_TOOLBAR]\n";
+        let new = parse_file("docker-compose.yml", Format::Yaml, fewer).unwrap();
+        let changes: Vec<String> = diff(&old, &new).iter().map(describe).collect();
+        assert_eq!(changes, ["- services.web.depends_on.redis.condition"]);
+        // Outside compose files a list stays a list.
+        let plain = parse_file("config/app.yml", Format::Yaml, short).unwrap();
+        assert!(plain.contains_key("services.web.depends_on"));
     }
 
     #[test]

@@ -13,10 +13,7 @@ pub fn to_value(report: &Report<'_>) -> Value {
     let mut root = Map::new();
     root.insert("version".into(), json!(SCHEMA_VERSION));
     root.insert("mode".into(), json!(report.mode));
-    root.insert(
-        "blocked".into(),
-        json!(report.blocked()),
-    );
+    root.insert("blocked".into(), json!(report.blocked()));
     root.insert("findings".into(), json!(outcome.findings));
     root.insert("config_changes".into(), json!(outcome.config_changes));
     root.insert("skipped".into(), json!(outcome.skipped));
