@@ -116,10 +116,12 @@ const NOT_SECRET_SUFFIXES: &[&str] = &[
 fn assignment_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        // Key, optional closing quote, an assignment operator, then a quoted or
-        // bare value. Bare values are judged by file type afterwards.
+        // Key, optional closing quote, an optional type annotation (Python's
+        // `SMTP_PASSWORD: str | None = "…"`, the pydantic settings form), an
+        // assignment operator, then a quoted or bare value. Bare values are
+        // judged by file type afterwards.
         Regex::new(
-            r#"(?i)(?:^|[^A-Za-z0-9_])(?P<key>[A-Za-z0-9_.\-]*(?:pass|pwd|secret|token|api[_-]?key|auth|credential|private[_-]?key|access[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key)[A-Za-z0-9_.\-]*)["']?\s*(?::=|=>|=|:)\s*(?P<val>"[^"]*"|'[^']*'|[^\s#;,'"]+)"#,
+            r#"(?i)(?:^|[^A-Za-z0-9_])(?P<key>[A-Za-z0-9_.\-]*(?:pass|pwd|secret|token|api[_-]?key|auth|credential|private[_-]?key|access[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key)[A-Za-z0-9_.\-]*)["']?\s*(?::\s*[A-Za-z_][A-Za-z0-9_.\[\], |]*?\s*=|:=|=>|=|:)\s*(?P<val>"[^"]*"|'[^']*'|[^\s#;,'"]+)"#,
         )
         .expect("constant regex")
     })
@@ -434,6 +436,12 @@ mod tests {
     fn assignments_in_each_file_type() {
         let cases = [
             ("settings.py", format!("DB_PASSWORD = \"{V}\"")),
+            (
+                "config.py",
+                format!("    SMTP_PASSWORD: str | None = \"{V}\""),
+            ),
+            ("config.py", format!("    api_key: Optional[str] = '{V}'")),
+            ("config.py", format!("    api_key: str='{V}'")),
             ("client.py", format!("connect(host=h, password='{V}')")),
             ("client.py", format!("cfg = {{\"api_key\": \"{V}\"}}")),
             ("config.toml", format!("secret_key = \"{V}\"")),
@@ -477,6 +485,10 @@ mod tests {
                 "TOKEN_URL = \"https://auth.example.org/oauth/token\"",
             ),
             ("settings.py", "def check_password(password: str) -> bool:"),
+            ("config.py", "    SMTP_PASSWORD: str | None = None"),
+            ("config.py", "    FIRST_SUPERUSER_PASSWORD: str"),
+            ("config.py", "    password: str = Field(..., min_length=8)"),
+            ("views.py", "    if token: str == expected:"),
             ("config.toml", "password = \"${DB_PASSWORD}\""),
             ("config.yaml", "password: {{ vault_db_password }}"),
             ("config.yaml", "api_key: <your-api-key>"),
