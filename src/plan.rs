@@ -122,6 +122,16 @@ pub struct Plan {
     pub checklist: Vec<ChecklistStep>,
     pub max_file_size: u64,
     pub sources: Vec<String>,
+    /// `record.adopted` as written, with the file that set it.
+    pub adopted: Option<AdoptionPoint>,
+}
+
+/// `adopted = "<rev>"` in `[record]`: where checks start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdoptionPoint {
+    pub rev: String,
+    /// The layer that set it (`.confgate.toml`, …), for error messages.
+    pub source: String,
 }
 
 /// Default paths where security settings are ignored (tests, docs, examples).
@@ -296,6 +306,12 @@ impl Plan {
             checklist: layers
                 .last(|s| s.release.as_ref().and_then(|c| c.checklist.as_ref()))
                 .unwrap_or_default(),
+            adopted: layers
+                .last_with_source(|s| s.record.as_ref().and_then(|c| c.adopted.as_ref()))
+                .map(|(rev, source)| AdoptionPoint {
+                    rev: rev.trim().to_string(),
+                    source,
+                }),
             max_file_size: layers
                 .last(|s| s.limits.as_ref().and_then(|c| c.max_file_size.as_ref()))
                 .unwrap_or(1024 * 1024),

@@ -48,6 +48,10 @@ pub struct RecordSection {
     pub placeholders: Option<Vec<String>>,
     pub extend_placeholders: Option<Vec<String>>,
     pub max_keys: Option<usize>,
+    /// The adoption point: this commit and its ancestors are history from
+    /// before confgate, not re-judged by pre-push, `check --range` or
+    /// `release-check`.
+    pub adopted: Option<String>,
 }
 
 /// `record.require`: the string `"file"` / `"any"`, or field policies.
@@ -177,23 +181,28 @@ pub fn project_layer(root: &Path) -> Result<Option<Layer>> {
     if pyproject.exists() {
         let text = std::fs::read_to_string(&pyproject)
             .with_context(|| format!("cannot read {}", pyproject.display()))?;
-        let table: toml::Table = toml::from_str(&text)
-            .map_err(|err| anyhow::anyhow!("pyproject.toml: {}", err.to_string().trim_end()))?;
-        let Some(section) = table.get("tool").and_then(|tool| tool.get("confgate")) else {
-            return Ok(None);
-        };
-        let source = "pyproject.toml [tool.confgate]";
-        let settings: Settings = section
-            .clone()
-            .try_into()
-            .map_err(|err| anyhow::anyhow!("{source}: {}", err.to_string().trim_end()))?;
-        validate(source, &settings)?;
-        return Ok(Some(Layer {
-            source: source.to_string(),
-            settings,
-        }));
+        return pyproject_layer(&text);
     }
     Ok(None)
+}
+
+/// The `[tool.confgate]` layer of a `pyproject.toml`'s text, if it has one.
+pub fn pyproject_layer(text: &str) -> Result<Option<Layer>> {
+    let table: toml::Table = toml::from_str(text)
+        .map_err(|err| anyhow::anyhow!("pyproject.toml: {}", err.to_string().trim_end()))?;
+    let Some(section) = table.get("tool").and_then(|tool| tool.get("confgate")) else {
+        return Ok(None);
+    };
+    let source = "pyproject.toml [tool.confgate]";
+    let settings: Settings = section
+        .clone()
+        .try_into()
+        .map_err(|err| anyhow::anyhow!("{source}: {}", err.to_string().trim_end()))?;
+    validate(source, &settings)?;
+    Ok(Some(Layer {
+        source: source.to_string(),
+        settings,
+    }))
 }
 
 /// A layer from `--config FILE`.
@@ -233,6 +242,11 @@ fn validate(source: &str, settings: &Settings) -> Result<()> {
                         .map(|id| format!(" ({id})"))
                         .unwrap_or_default()
                 );
+            }
+        }
+        if let Some(adopted) = &record.adopted {
+            if adopted.trim().is_empty() {
+                bail!("{source}: record.adopted must name a commit (a commit id, tag or branch), not an empty string");
             }
         }
         if let Some(dir) = &record.dir {
@@ -309,6 +323,17 @@ impl Layers {
             }
         }
         out
+    }
+
+    /// The last value any layer sets, with the layer's source.
+    pub fn last_with_source<T: Clone>(
+        &self,
+        get: impl Fn(&Settings) -> Option<&T>,
+    ) -> Option<(T, String)> {
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|layer| get(&layer.settings).map(|v| (v.clone(), layer.source.clone())))
     }
 
     /// Where each layer came from, for `-v`.

@@ -106,6 +106,11 @@ pub enum Command {
         after_help = "Examples:\n  confgate init\n  confgate init --force   # overwrite an existing .confgate.toml"
     )]
     Init(InitArgs),
+    /// Set the adoption point (record.adopted): checks start after REV.
+    #[command(
+        after_help = "Examples:\n  confgate adopt              # history up to HEAD is not re-judged\n  confgate adopt v2.3.0\n\nWrites record.adopted in .confgate.toml (or [tool.confgate] of pyproject.toml),\nkeeping its comments. Pre-push, check --range and release-check do not\nre-judge REV and its ancestors."
+    )]
+    Adopt(AdoptArgs),
     /// List the rules and policies in force.
     #[command(after_help = "Examples:\n  confgate rules\n  confgate rules --format json")]
     Rules,
@@ -230,6 +235,13 @@ pub struct InitArgs {
     /// Overwrite an existing .confgate.toml.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The last commit from before confgate (a commit id, tag or branch).
+    #[arg(default_value = "HEAD")]
+    pub rev: String,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use confgate::baseline::{self, Baseline};
 use confgate::codeowners::{self, CodeOwners};
 use confgate::engine::{self, Mode, Outcome};
-use confgate::git::{Repo, Side};
+use confgate::git::{without_userinfo, PushedCommits, Repo, Side};
 use confgate::model::CommitInfo;
 use confgate::plan::Plan;
 use git2::Oid;
@@ -39,6 +39,44 @@ impl Session {
             plan,
             baseline,
         })
+    }
+
+    /// The adoption point (`record.adopted`) as a commit of this repository.
+    /// A rev that does not resolve is an error naming the key and the file:
+    /// guessing would either re-judge all history or skip what is new.
+    pub fn adopted(&self) -> Result<Option<Oid>> {
+        let Some(point) = &self.plan.adopted else {
+            return Ok(None);
+        };
+        self.repo.resolve(&point.rev).map(Some).map_err(|err| {
+            anyhow::anyhow!(
+                "{}: record.adopted = {:?} does not name a commit in this repository ({err:#}); \
+                 fix the key (`confgate adopt REV`), or fetch the history it names (git fetch --unshallow)",
+                point.source,
+                point.rev
+            )
+        })
+    }
+
+    /// The commits of a range to check, minus those before the adoption
+    /// point; says how many were left out and why.
+    pub fn range_to_check(&self, app: &App, spec: &str) -> Result<Vec<Oid>> {
+        let adopted = self.adopted()?;
+        let (oids, before) = self.repo.range_after(spec, adopted)?;
+        if before > 0 {
+            let short: String = adopted
+                .map(|o| o.to_string())
+                .unwrap_or_default()
+                .chars()
+                .take(7)
+                .collect();
+            app.say(&format!(
+                "confgate: checking {} commit{} of {spec}; {before} before the adoption point ({short}, record.adopted) not re-judged",
+                oids.len(),
+                if oids.len() == 1 { "" } else { "s" },
+            ));
+        }
+        Ok(oids)
     }
 
     fn want_old(&self) -> impl Fn(&str) -> bool + '_ {
@@ -204,29 +242,82 @@ pub fn pre_push(app: &App, remote: Option<&str>, _url: Option<&str>) -> Result<S
             std::io::stdin()
                 .read_to_string(&mut input)
                 .context("cannot read the pre-push ref lines from stdin")?;
-            session.repo.pushed_commits(remote, &input)?
+            let pushed = session
+                .repo
+                .pushed_commits(remote, &input, session.adopted()?)?;
+            say_pushed(app, &pushed);
+            pushed.check
         }
         // Called by the pre-commit framework, which passes no arguments and
         // no stdin but exports what is pushed.
-        None => framework_push(&session)?,
+        None => framework_push(app, &session)?,
     };
     let (outcome, commits, files) = session.check_commits(app, &oids)?;
     emit(app, session, "pre-push", outcome, commits, files)
 }
 
-fn framework_push(session: &Session) -> Result<Vec<Oid>> {
+/// One line on what a push is checked for, and one per remote that could
+/// not be asked (its commits were checked as new: fail closed).
+fn say_pushed(app: &App, pushed: &PushedCommits) {
+    let destination = without_userinfo(&pushed.destination);
+    for (remote, reason) in &pushed.unreachable {
+        let remote = without_userinfo(remote);
+        if remote == destination {
+            app.say(&format!(
+                "confgate pre-push: could not ask {remote} what it has ({reason}): only the refs this push updates count as known there"
+            ));
+        } else {
+            app.say(&format!(
+                "confgate pre-push: could not ask {remote} what it has ({reason}): its commits are checked as new"
+            ));
+        }
+    }
+    let count = pushed.check.len();
+    if count == 0 && pushed.on_other_remotes == 0 && pushed.before_adoption == 0 {
+        return;
+    }
+    let mut line = format!(
+        "confgate pre-push: checked {count} commit{} new to {destination}",
+        if count == 1 { "" } else { "s" }
+    );
+    let mut why = Vec::new();
+    if pushed.on_other_remotes > 0 {
+        why.push(format!(
+            "{} already on {}",
+            pushed.on_other_remotes,
+            pushed.other_remotes.join(", ")
+        ));
+    }
+    if pushed.before_adoption > 0 {
+        why.push(format!(
+            "{} before the adoption point (record.adopted)",
+            pushed.before_adoption
+        ));
+    }
+    if !why.is_empty() {
+        line.push_str("; not re-checked: ");
+        line.push_str(&why.join(", "));
+    }
+    app.say(&line);
+}
+
+fn framework_push(app: &App, session: &Session) -> Result<Vec<Oid>> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let remote = var("PRE_COMMIT_REMOTE_NAME").unwrap_or_else(|| "origin".to_string());
     if let (Some(from), Some(to)) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF")) {
-        return session.repo.range(&format!("{from}..{to}"));
+        return session.range_to_check(app, &format!("{from}..{to}"));
     }
     if let Some(local) = var("PRE_COMMIT_LOCAL_BRANCH") {
-        // A new history: whatever no ref of the remote has yet.
+        // A new history: whatever no remote has yet.
         let oid = session.repo.resolve(&local)?;
         let zero = "0".repeat(oid.to_string().len());
-        return session
-            .repo
-            .pushed_commits(&remote, &format!("{local} {oid} {local} {zero}\n"));
+        let pushed = session.repo.pushed_commits(
+            &remote,
+            &format!("{local} {oid} {local} {zero}\n"),
+            session.adopted()?,
+        )?;
+        say_pushed(app, &pushed);
+        return Ok(pushed.check);
     }
     anyhow::bail!(
         "hook pre-push needs REMOTE and URL arguments and git's ref lines on stdin \
@@ -237,7 +328,7 @@ fn framework_push(session: &Session) -> Result<Vec<Oid>> {
 pub fn check(app: &App, args: &CheckArgs) -> Result<Status> {
     let session = Session::open(app)?;
     if let Some(range) = &args.range {
-        let oids = session.repo.range(range)?;
+        let oids = session.range_to_check(app, range)?;
         let (outcome, commits, files) = session.check_commits(app, &oids)?;
         return emit(app, session, "check", outcome, commits, files);
     }

@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Install(args) => setup::install(&app, &args),
         Command::Uninstall => setup::uninstall(&app),
         Command::Init(args) => setup::init(&app, &args),
+        Command::Adopt(args) => setup::adopt(&app, &args),
         Command::Rules => catalog::rules(&app),
         Command::Explain { rule } => catalog::explain(&app, &rule),
         Command::Completions { shell } => {

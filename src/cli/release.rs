@@ -30,7 +30,11 @@ const ENV_PLACEHOLDERS: &[&str] = &[
     "your-value-here",
 ];
 
-fn range_since(session: &Session, since: Option<&str>) -> Result<(String, Vec<git2::Oid>)> {
+fn range_since(
+    app: &App,
+    session: &Session,
+    since: Option<&str>,
+) -> Result<(String, Vec<git2::Oid>)> {
     if session.repo.head().is_none() {
         bail!("no commits yet: nothing to check");
     }
@@ -42,7 +46,7 @@ fn range_since(session: &Session, since: Option<&str>) -> Result<(String, Vec<gi
         Some(base) => (format!("{base}..HEAD"), format!("{base}..HEAD")),
         None => ("all history".to_string(), "HEAD".to_string()),
     };
-    Ok((label, session.repo.range(&spec)?))
+    Ok((label, session.range_to_check(app, &spec)?))
 }
 
 /// One line per config change: commit, file, keys; then the record.
@@ -83,7 +87,7 @@ pub fn change_log(commits: &[CommitInfo], changes: &[ConfigChange]) -> Vec<Strin
 
 pub fn log(app: &App, args: &LogArgs) -> Result<Status> {
     let session = Session::open(app)?;
-    let (label, oids) = range_since(&session, args.since.as_deref())?;
+    let (label, oids) = range_since(app, &session, args.since.as_deref())?;
     let (outcome, commits, files) = session.check_commits(app, &oids)?;
     if app.global.format == Format::Human {
         let mut out = super::stdout();
@@ -280,7 +284,7 @@ pub fn release_check(app: &App, args: &ReleaseArgs) -> Result<Status> {
             bail!("the working tree has uncommitted changes to tracked files: commit or stash them before tagging {tag}");
         }
     }
-    let (label, oids) = range_since(&session, args.since.as_deref())?;
+    let (label, oids) = range_since(app, &session, args.since.as_deref())?;
     app.say(&format!(
         "confgate release-check: {} commit{} ({label})",
         oids.len(),

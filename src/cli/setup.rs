@@ -8,7 +8,9 @@ use anyhow::{bail, Context, Result};
 use confgate::git::Repo;
 use confgate::install;
 
-use super::args::{InitArgs, InstallArgs};
+use confgate::settings;
+
+use super::args::{AdoptArgs, InitArgs, InstallArgs};
 use super::check::Session;
 use super::{App, Status};
 
@@ -61,6 +63,11 @@ const STARTER: &str = r#"# confgate configuration. Every key is optional: the de
 # extend_exclude = ["fixtures/"]
 
 [record]
+# The adoption point: this commit and everything before it is history from
+# before confgate, not re-judged by pre-push, `check --range` or
+# `release-check`. `confgate init` sets it to HEAD; `confgate adopt REV`
+# moves it.
+# adopted = "<commit id>"
 # Where record files live.
 # dir = "config-changes/"
 # "file": trailers in the commit message are not enough.
@@ -116,9 +123,124 @@ pub fn init(app: &App, args: &InitArgs) -> Result<Status> {
     if path.exists() && !args.force {
         bail!("{} exists; pass --force to overwrite it", path.display());
     }
-    std::fs::write(&path, STARTER).with_context(|| format!("cannot write {}", path.display()))?;
-    app.say(&format!("confgate: wrote {}", path.display()));
+    // A repository with history adopts confgate at its current HEAD:
+    // what was committed before is not re-judged.
+    let head = Repo::open().ok().and_then(|repo| repo.head());
+    let text = match head {
+        Some(head) => STARTER.replacen(
+            "# adopted = \"<commit id>\"",
+            &format!("adopted = \"{head}\""),
+            1,
+        ),
+        None => STARTER.to_string(),
+    };
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    match head {
+        Some(head) => app.say(&format!(
+            "confgate: wrote {} (adoption point: HEAD, {})",
+            path.display(),
+            short(head)
+        )),
+        None => app.say(&format!("confgate: wrote {}", path.display())),
+    }
     Ok(Status::Pass)
+}
+
+/// `confgate adopt [REV]`: set `record.adopted` in the project's policy
+/// file, keeping its comments and layout.
+pub fn adopt(app: &App, args: &AdoptArgs) -> Result<Status> {
+    let repo = Repo::open()?;
+    let oid = repo.resolve(&args.rev)?;
+    let root = repo.root().to_path_buf();
+    let dotfile = root.join(".confgate.toml");
+    let pyproject = root.join("pyproject.toml");
+    let (path, name, in_pyproject) = if dotfile.exists() {
+        (dotfile, ".confgate.toml", false)
+    } else if pyproject.exists() && has_tool_confgate(&pyproject)? {
+        (pyproject, "pyproject.toml", true)
+    } else {
+        bail!(
+            "no .confgate.toml (or [tool.confgate] in pyproject.toml) in {}: run `confgate init`, which records the adoption point",
+            root.display()
+        );
+    };
+    let text = read_policy_text(&path)?;
+    let updated = with_adopted(&text, name, in_pyproject, &oid.to_string())?;
+    // The edit must leave a policy confgate accepts.
+    if in_pyproject {
+        settings::pyproject_layer(&updated)?;
+    } else {
+        settings::parse_layer(name, &updated)?;
+    }
+    let temp = path.with_extension("toml.confgate-tmp");
+    std::fs::write(&temp, &updated).with_context(|| format!("cannot write {}", temp.display()))?;
+    std::fs::rename(&temp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    app.say(&format!(
+        "confgate: adoption point set to {} ({}) in {name}: it and its history are not re-judged; commit {name}",
+        short(oid),
+        args.rev
+    ));
+    Ok(Status::Pass)
+}
+
+fn short(oid: git2::Oid) -> String {
+    oid.to_string().chars().take(7).collect()
+}
+
+fn read_policy_text(path: &std::path::Path) -> Result<String> {
+    use std::io::Read;
+    // A policy file is small; a bounded read keeps a symlink to a device
+    // from filling memory.
+    const LIMIT: u64 = 4 * 1024 * 1024;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut text = String::new();
+    file.take(LIMIT + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read {} (not UTF-8 text?)", path.display()))?;
+    if text.len() as u64 > LIMIT {
+        bail!("{}: over {LIMIT} bytes, not a policy file", path.display());
+    }
+    Ok(text)
+}
+
+fn has_tool_confgate(path: &std::path::Path) -> Result<bool> {
+    let text = read_policy_text(path)?;
+    let doc: toml_edit::DocumentMut = text.parse().map_err(|err: toml_edit::TomlError| {
+        anyhow::anyhow!("pyproject.toml: {}", err.to_string().trim_end())
+    })?;
+    Ok(doc
+        .get("tool")
+        .and_then(|tool| tool.get("confgate"))
+        .is_some())
+}
+
+/// `text` (a `.confgate.toml`, or a `pyproject.toml` with `[tool.confgate]`)
+/// with `record.adopted` set to `rev`, everything else as it was.
+fn with_adopted(text: &str, name: &str, in_pyproject: bool, rev: &str) -> Result<String> {
+    use toml_edit::{DocumentMut, Item, Table};
+    let mut doc: DocumentMut = text.parse().map_err(|err: toml_edit::TomlError| {
+        anyhow::anyhow!("{name}: {}", err.to_string().trim_end())
+    })?;
+    let mut table: &mut Table = doc.as_table_mut();
+    let path: &[&str] = if in_pyproject {
+        &["tool", "confgate", "record"]
+    } else {
+        &["record"]
+    };
+    for key in path {
+        let entry = table.entry(key).or_insert_with(|| {
+            let mut new = Table::new();
+            new.set_implicit(*key != "record");
+            Item::Table(new)
+        });
+        table = match entry {
+            Item::Table(inner) => inner,
+            _ => bail!("{name}: `{key}` must be a table to hold record.adopted"),
+        };
+    }
+    table["adopted"] = toml_edit::value(rev);
+    Ok(doc.to_string())
 }
 
 pub fn record_new(app: &App, owner: Option<&str>, name: Option<&str>) -> Result<Status> {

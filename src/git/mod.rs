@@ -504,6 +504,24 @@ impl Repo {
     /// Commits in a range as `git log` takes it (`A..B`, `A...B`, `B`),
     /// oldest first.
     pub fn range(&self, spec: &str) -> Result<Vec<Oid>> {
+        self.range_hiding(spec, &[])
+    }
+
+    /// A range split at the adoption point: the commits to check (oldest
+    /// first), and how many of the range are `adopted` or its ancestors.
+    pub fn range_after(&self, spec: &str, adopted: Option<Oid>) -> Result<(Vec<Oid>, usize)> {
+        let Some(adopted) = adopted else {
+            return Ok((self.range(spec)?, 0));
+        };
+        let checked = self.range_hiding(spec, &[adopted])?;
+        let before = self
+            .range_hiding(spec, &[])?
+            .len()
+            .saturating_sub(checked.len());
+        Ok((checked, before))
+    }
+
+    fn range_hiding(&self, spec: &str, hide: &[Oid]) -> Result<Vec<Oid>> {
         let revspec = self.repo.revparse(spec).map_err(|err| {
             anyhow!(
                 "cannot resolve range {spec:?}: {} (in a shallow clone, fetch more history: git fetch --unshallow)",
@@ -547,16 +565,26 @@ impl Repo {
             walk.push(b)?;
             walk.hide(a)?;
         }
+        for oid in hide {
+            walk.hide(*oid)?;
+        }
         walk.collect::<std::result::Result<Vec<_>, _>>()
             .with_context(|| format!("cannot walk {spec:?} (shallow clone? fetch more history)"))
     }
 
-    /// Commits a push would add to `remote`, from git's pre-push stdin.
-    pub fn pushed_commits(&self, remote: &str, stdin: &str) -> Result<Vec<Oid>> {
-        let mut walk = self.repo.revwalk()?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-        let mut any = false;
-        let mut hid_remote_refs = false;
+    /// Commits a push would add to `remote`, from git's pre-push stdin,
+    /// sorted into those to check and those already judged: on another
+    /// remote, or before the adoption point. What the remotes have is asked
+    /// of them (`git ls-remote`), never read from local remote-tracking refs,
+    /// which remember branches the server may have deleted.
+    pub fn pushed_commits(
+        &self,
+        remote: &str,
+        stdin: &str,
+        adopted: Option<Oid>,
+    ) -> Result<PushedCommits> {
+        let mut tips = Vec::new();
+        let mut destination = Vec::new();
         for PushLine {
             local,
             remote: remote_oid,
@@ -576,39 +604,112 @@ impl Repo {
                         err.message()
                     )
                 })?;
-            walk.push(local_commit.id())?;
-            any = true;
-            let known_remote = !remote_oid.is_zero()
-                && match self
-                    .repo
-                    .find_object(remote_oid, None)
-                    .and_then(|o| o.peel_to_commit())
-                {
-                    Ok(commit) => {
-                        walk.hide(commit.id())?;
-                        true
+            tips.push(local_commit.id());
+            // The remote's sha on the pushed ref is what git was just told
+            // by the remote itself; a forced push over a commit we do not
+            // have gives no boundary.
+            destination.extend(self.local_commit(remote_oid));
+        }
+        let mut pushed = PushedCommits {
+            destination: remote.to_string(),
+            ..PushedCommits::default()
+        };
+        if tips.is_empty() || self.walk_count(&tips, &destination)? == 0 {
+            return Ok(pushed);
+        }
+        let others: Vec<String> = self
+            .repo
+            .remotes()
+            .context("cannot list the remotes")?
+            .iter()
+            .flatten()
+            .filter(|name| *name != remote)
+            .map(str::to_string)
+            .collect();
+        let mut asked = ask_remotes(
+            std::iter::once(remote.to_string())
+                .chain(others.iter().cloned())
+                .collect(),
+        );
+        let (_, heads) = asked.remove(0);
+        match heads {
+            Ok(heads) => destination.extend(self.local_commits(&heads)),
+            Err(reason) => pushed.unreachable.push((remote.to_string(), reason)),
+        }
+        let mut elsewhere = Vec::new();
+        for (name, heads) in asked {
+            match heads {
+                Ok(heads) => {
+                    let known = self.local_commits(&heads);
+                    if !known.is_empty() {
+                        pushed.other_remotes.push(name);
                     }
-                    Err(_) => false,
-                };
-            if !known_remote && !hid_remote_refs {
-                // A new branch, or a forced push over a commit we do not have:
-                // check what no ref of this remote has yet.
-                hid_remote_refs = true;
-                let glob = format!("refs/remotes/{remote}/*");
-                if let Ok(refs) = self.repo.references_glob(&glob) {
-                    for reference in refs.flatten() {
-                        if let Ok(commit) = reference.peel_to_commit() {
-                            walk.hide(commit.id())?;
-                        }
-                    }
+                    elsewhere.extend(known);
                 }
+                Err(reason) => pushed.unreachable.push((name, reason)),
             }
         }
-        if !any {
-            return Ok(Vec::new());
+        let new_to_destination = self.walk_count(&tips, &destination)?;
+        let mut hide = destination;
+        hide.extend(elsewhere);
+        let not_elsewhere = self.walk_count(&tips, &hide)?;
+        if let Some(adopted) = adopted {
+            hide.push(adopted);
         }
-        walk.collect::<std::result::Result<Vec<_>, _>>()
-            .context("cannot walk the pushed commits (shallow clone? fetch more history)")
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        for tip in &tips {
+            walk.push(*tip)?;
+        }
+        for oid in &hide {
+            walk.hide(*oid)?;
+        }
+        pushed.check = walk
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .context("cannot walk the pushed commits (shallow clone? fetch more history)")?;
+        pushed.on_other_remotes = new_to_destination.saturating_sub(not_elsewhere);
+        pushed.before_adoption = not_elsewhere.saturating_sub(pushed.check.len());
+        Ok(pushed)
+    }
+
+    /// How many commits `tips` reach that `hide` do not.
+    fn walk_count(&self, tips: &[Oid], hide: &[Oid]) -> Result<usize> {
+        let mut walk = self.repo.revwalk()?;
+        for tip in tips {
+            walk.push(*tip)?;
+        }
+        for oid in hide {
+            walk.hide(*oid)?;
+        }
+        let mut count = 0;
+        for oid in walk {
+            oid.context("cannot walk the pushed commits (shallow clone? fetch more history)")?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// `oid` as a commit of this repository, when it is one (tags peeled).
+    fn local_commit(&self, oid: Oid) -> Option<Oid> {
+        if oid.is_zero() {
+            return None;
+        }
+        self.repo
+            .find_object(oid, None)
+            .and_then(|o| o.peel_to_commit())
+            .ok()
+            .map(|c| c.id())
+    }
+
+    /// The commits among a remote's advertised ids that exist here: only
+    /// those can bound a walk.
+    fn local_commits(&self, heads: &[Oid]) -> Vec<Oid> {
+        let mut seen = BTreeSet::new();
+        heads
+            .iter()
+            .filter_map(|oid| self.local_commit(*oid))
+            .filter(|oid| seen.insert(*oid))
+            .collect()
     }
 
     /// A file's text in the index or HEAD, when it is there and is text.
@@ -855,6 +956,143 @@ pub fn parse_push_lines(stdin: &str) -> Result<Vec<PushLine>> {
     Ok(out)
 }
 
+/// The commits a push adds, and why the others were not checked.
+#[derive(Debug, Clone, Default)]
+pub struct PushedCommits {
+    /// The remote pushed to (a name, or the URL git was given).
+    pub destination: String,
+    /// The commits to check, oldest first.
+    pub check: Vec<Oid>,
+    /// New to the destination but already on another remote.
+    pub on_other_remotes: usize,
+    /// The other remotes that have some of the pushed history.
+    pub other_remotes: Vec<String>,
+    /// New to every remote, but the adoption point or its ancestors.
+    pub before_adoption: usize,
+    /// Remotes that could not be asked, and why: their commits count as new.
+    pub unreachable: Vec<(String, String)>,
+}
+
+/// How long a remote may take to list its refs before it counts as
+/// unreachable (and its commits as unknown).
+const LS_REMOTE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `git ls-remote` of each remote, all at once: the ids each advertises,
+/// or why it could not be asked.
+fn ask_remotes(remotes: Vec<String>) -> Vec<(String, std::result::Result<Vec<Oid>, String>)> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let deadline = std::time::Instant::now() + LS_REMOTE_TIMEOUT;
+    let running: Vec<_> = remotes
+        .into_iter()
+        .map(|remote| {
+            let child = if remote.starts_with('-') {
+                Err(format!("{remote:?} is not a remote name or URL"))
+            } else {
+                Command::new("git")
+                    .args(["ls-remote", &remote])
+                    .env("GIT_TERMINAL_PROMPT", "0")
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .map_err(|err| format!("cannot run git ls-remote: {err}"))
+            };
+            // Pipes are drained on threads so a long ref list cannot stall
+            // the child while it is waited for.
+            let child = child.map(|mut child| {
+                let drain = |pipe: Option<Box<dyn Read + Send>>| {
+                    std::thread::spawn(move || {
+                        let mut bytes = Vec::new();
+                        if let Some(mut pipe) = pipe {
+                            let _ = pipe.read_to_end(&mut bytes);
+                        }
+                        bytes
+                    })
+                };
+                let out = drain(
+                    child
+                        .stdout
+                        .take()
+                        .map(|p| Box::new(p) as Box<dyn Read + Send>),
+                );
+                let err = drain(
+                    child
+                        .stderr
+                        .take()
+                        .map(|p| Box::new(p) as Box<dyn Read + Send>),
+                );
+                (child, out, err)
+            });
+            (remote, child)
+        })
+        .collect();
+    running
+        .into_iter()
+        .map(|(remote, child)| {
+            let result = child.and_then(|(mut child, out, err)| {
+                let status = loop {
+                    match child.try_wait() {
+                        Ok(Some(status)) => break Ok(status),
+                        Ok(None) if std::time::Instant::now() < deadline => {
+                            std::thread::sleep(std::time::Duration::from_millis(5));
+                        }
+                        Ok(None) => {
+                            let _ = child.kill();
+                            let _ = child.wait();
+                            break Err(format!(
+                                "no answer within {} s",
+                                LS_REMOTE_TIMEOUT.as_secs()
+                            ));
+                        }
+                        Err(e) => break Err(format!("cannot wait for git ls-remote: {e}")),
+                    }
+                }?;
+                let stdout = out.join().unwrap_or_default();
+                let stderr = err.join().unwrap_or_default();
+                if !status.success() {
+                    let reason = String::from_utf8_lossy(&stderr);
+                    let reason = reason
+                        .lines()
+                        .map(str::trim)
+                        .find(|l| !l.is_empty())
+                        .unwrap_or("git ls-remote failed");
+                    return Err(crate::finding::shorten(&without_userinfo(reason)));
+                }
+                Ok(String::from_utf8_lossy(&stdout)
+                    .lines()
+                    .filter_map(|line| line.split_whitespace().next())
+                    .filter_map(|id| Oid::from_str(id).ok())
+                    .collect())
+            });
+            (remote, result)
+        })
+        .collect()
+}
+
+/// `text` with the user part of every URL (`https://user:token@host`)
+/// hidden: remote URLs may carry credentials, and they end up in messages.
+pub fn without_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c == '/' || c.is_whitespace() || c == '\'' || c == '"')
+            .unwrap_or(tail.len());
+        match tail[..end].rfind('@') {
+            Some(user_end) => {
+                out.push_str("…@");
+                rest = &tail[user_end + 1..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn parse_oid(text: &str, line: usize) -> Result<Oid> {
     if !(text.len() == 40 || text.len() == 64) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         bail!(
@@ -988,6 +1226,19 @@ mod tests {
         let x = "q".repeat(100);
         assert_eq!(common_suffix(x.as_bytes(), format!("z{x}").as_bytes()), 100);
         assert_eq!(common_prefix(x.as_bytes(), format!("{x}z").as_bytes()), 100);
+    }
+
+    #[test]
+    fn credentials_in_urls_are_hidden() {
+        assert_eq!(
+            without_userinfo(
+                "fatal: unable to access 'https://bob:ghp_abc123@git.example.com/x.git/': 403"
+            ),
+            "fatal: unable to access 'https://…@git.example.com/x.git/': 403"
+        );
+        assert_eq!(without_userinfo("ssh://git@host/repo"), "ssh://…@host/repo");
+        assert_eq!(without_userinfo("/srv/git/repo.git"), "/srv/git/repo.git");
+        assert_eq!(without_userinfo("https://host/a@b"), "https://host/a@b");
     }
 
     #[test]
