@@ -1,7 +1,8 @@
 //! The baseline file: fingerprints of findings accepted as they were when it
-//! was written, so that only new ones are reported.
+//! was written, so that only new ones are reported. An entry approves as
+//! many occurrences as it recorded (`count`), not every future identical line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -25,32 +26,49 @@ pub struct BaselineEntry {
     pub fingerprint: String,
     pub rule: String,
     pub path: String,
+    /// How many identical findings (same rule, file and text) were
+    /// accepted. Files written before counts existed have none: one.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub count: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn is_one(count: &usize) -> bool {
+    *count == 1
 }
 
 impl Baseline {
     pub fn from_findings(findings: &[Finding]) -> Baseline {
-        let mut unique: BTreeMap<(String, String, String), ()> = BTreeMap::new();
+        let mut unique: BTreeMap<(String, String, String), usize> = BTreeMap::new();
         for finding in findings {
-            unique.insert(
-                (
+            *unique
+                .entry((
                     finding.path.clone(),
                     finding.rule.clone(),
                     finding.fingerprint.clone(),
-                ),
-                (),
-            );
+                ))
+                .or_default() += 1;
         }
         Baseline {
             version: 1,
             findings: unique
-                .into_keys()
-                .map(|(path, rule, fingerprint)| BaselineEntry {
+                .into_iter()
+                .map(|((path, rule, fingerprint), count)| BaselineEntry {
                     fingerprint,
                     rule,
                     path,
+                    count,
                 })
                 .collect(),
         }
+    }
+
+    /// How many findings the entries hold (identical ones counted).
+    pub fn occurrences(&self) -> usize {
+        self.findings.iter().map(|e| e.count).sum()
     }
 
     /// The baseline at `path`; `None` when there is no file.
@@ -76,11 +94,55 @@ impl Baseline {
         self.findings.iter().any(|e| e.fingerprint == fingerprint)
     }
 
+    /// How many occurrences of `fingerprint` the baseline approves.
+    pub fn allowance(&self, fingerprint: &str) -> usize {
+        self.findings
+            .iter()
+            .filter(|e| e.fingerprint == fingerprint)
+            .map(|e| e.count)
+            .sum()
+    }
+
+    /// Every finding of a whole scan (all occurrences present): each entry
+    /// approves the first `count` of its fingerprint; the rest are kept,
+    /// marked as beyond the baseline. Returns the kept findings and how
+    /// many were approved.
+    pub fn filter(&self, findings: Vec<Finding>) -> (Vec<Finding>, usize) {
+        let mut left: HashMap<String, usize> = HashMap::new();
+        let mut kept = Vec::new();
+        let mut approved = 0;
+        for mut finding in findings {
+            let allowance = self.allowance(&finding.fingerprint);
+            if allowance == 0 {
+                kept.push(finding);
+                continue;
+            }
+            let budget = left.entry(finding.fingerprint.clone()).or_insert(allowance);
+            if *budget > 0 {
+                *budget -= 1;
+                approved += 1;
+            } else {
+                mark_beyond(&mut finding, allowance);
+                kept.push(finding);
+            }
+        }
+        (kept, approved)
+    }
+
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
         text.push('\n');
         text
     }
+}
+
+/// Say on a finding that its fingerprint is baselined, but this occurrence
+/// is one more than the baseline recorded.
+pub fn mark_beyond(finding: &mut Finding, allowance: usize) {
+    finding.message.push_str(&format!(
+        " (one more than the baseline approves: it recorded {allowance} identical finding{} in this file)",
+        if allowance == 1 { "" } else { "s" }
+    ));
 }
 
 #[cfg(test)]
@@ -94,12 +156,38 @@ mod tests {
         let g = Finding::new(Kind::Secret, "r", Severity::Error, "a.py", "k").at_line(9);
         let baseline = Baseline::from_findings(&[f.clone(), g]);
         assert_eq!(baseline.findings.len(), 1);
+        assert_eq!(baseline.findings[0].count, 2);
+        assert_eq!(baseline.occurrences(), 2);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, baseline.to_json()).unwrap();
         let loaded = Baseline::load(&path).unwrap().unwrap();
         assert!(loaded.contains(&f.fingerprint));
+        assert_eq!(loaded.allowance(&f.fingerprint), 2);
         assert!(!baseline.to_json().contains("\"line\""));
+    }
+
+    #[test]
+    fn files_without_counts_approve_one_each() {
+        let f = Finding::new(Kind::SecuritySetting, "r", Severity::Error, "a.py", "x").at_line(1);
+        let old = format!(
+            "{{\"version\": 1, \"findings\": [{{\"fingerprint\": \"{}\", \"rule\": \"r\", \"path\": \"a.py\"}}]}}",
+            f.fingerprint
+        );
+        let baseline: Baseline = serde_json::from_str(&old).unwrap();
+        assert_eq!(baseline.allowance(&f.fingerprint), 1);
+        // A count of one is written as before: old files stay unchanged.
+        assert!(!Baseline::from_findings(&[f.clone()])
+            .to_json()
+            .contains("count"));
+        let second = f.clone().at_line(7);
+        let (kept, approved) = baseline.filter(vec![f, second]);
+        assert_eq!(approved, 1);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].line, Some(7));
+        assert!(kept[0]
+            .message
+            .contains("one more than the baseline approves"));
     }
 
     #[test]

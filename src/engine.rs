@@ -1,7 +1,7 @@
 //! The checks: one change set in, findings and config changes out. Pure: no
 //! git, no printing.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -249,18 +249,31 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
         });
     }
     let text = file.new_text();
+    let (found, suppressed) = detect(plan, file, text, file.lines());
+    out.suppressed = suppressed;
+    apply_baseline(plan, file, text, found, ctx.baseline, &mut out);
+    out
+}
+
+/// Every finding in `lines` of a file's new text, forbidden file included,
+/// after allow comments: what is reported, and what an allow suppressed.
+fn detect(
+    plan: &Plan,
+    file: &FileChange,
+    text: Option<&str>,
+    lines: Lines<'_>,
+) -> (Vec<Finding>, Vec<Suppressed>) {
+    let path = file.path.as_str();
+    let mut found = Vec::new();
     let secrets_ignored = plan.secrets_ignore.is_match(path);
     if !secrets_ignored && (file.status != ChangeStatus::TypeChange || text.is_some()) {
-        if let Some(finding) = plan.secrets.forbidden_file(path, text) {
-            out.findings.push(finding);
-        }
+        found.extend(plan.secrets.forbidden_file(path, text));
     }
     let Some(text) = text else {
-        return out;
+        return (found, Vec::new());
     };
-    let lines = file.lines();
     if lines.is_empty() {
-        return out;
+        return (found, Vec::new());
     }
     let security_checked = !plan.security_ignore.is_match(path) && !plan.is_security_file(path);
     // A whole Python file is searched once for both detectors' keywords.
@@ -276,7 +289,6 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
         Some((a, b)) => (Some(a.as_slice()), Some(b.as_slice())),
         None => (None, None),
     };
-    let mut found = Vec::new();
     if !secrets_ignored {
         found.extend(plan.secrets.scan_with(path, text, lines, secret_hits));
     }
@@ -306,11 +318,13 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
     });
     // A file's findings in line order, whichever detector found them.
     found.sort_by_key(|f| f.line);
+    let mut reported = Vec::with_capacity(found.len());
+    let mut suppressed = Vec::new();
     for mut finding in found {
         if let Some(line) = finding.line {
             match suppress::allow_for(text, line, &finding.rule) {
                 Allow::Reason(reason) => {
-                    out.suppressed.push(Suppressed {
+                    suppressed.push(Suppressed {
                         rule: finding.rule.clone(),
                         path: finding.path.clone(),
                         line: finding.line,
@@ -326,16 +340,67 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
                 Allow::None => {}
             }
         }
-        if ctx
-            .baseline
-            .is_some_and(|b| b.contains(&finding.fingerprint))
-        {
-            out.baselined += 1;
+        reported.push(finding);
+    }
+    (reported, suppressed)
+}
+
+/// The baseline stage: a baselined fingerprint approves as many
+/// occurrences as the baseline recorded. Occurrences the change did not
+/// add (already in the file) use the allowance first; the change's own are
+/// approved while some is left, and reported beyond it.
+fn apply_baseline(
+    plan: &Plan,
+    file: &FileChange,
+    text: Option<&str>,
+    found: Vec<Finding>,
+    baseline: Option<&Baseline>,
+    out: &mut FileOutcome,
+) {
+    let Some(baseline) = baseline else {
+        out.findings.extend(found);
+        return;
+    };
+    let mut added: HashMap<String, usize> = HashMap::new();
+    for finding in &found {
+        *added.entry(finding.fingerprint.clone()).or_default() += 1;
+    }
+    // The whole file's findings, counted once, when some of them were
+    // there before the change.
+    let mut whole: Option<HashMap<String, usize>> = None;
+    let mut left: HashMap<String, usize> = HashMap::new();
+    for mut finding in found {
+        let allowance = baseline.allowance(&finding.fingerprint);
+        if allowance == 0 {
+            out.findings.push(finding);
             continue;
         }
-        out.findings.push(finding);
+        let budget = left.entry(finding.fingerprint.clone()).or_insert_with(|| {
+            let in_file = match file.lines() {
+                Lines::All => return allowance,
+                Lines::Only(_) => whole
+                    .get_or_insert_with(|| {
+                        let mut counts = HashMap::new();
+                        for f in detect(plan, file, text, Lines::All).0 {
+                            *counts.entry(f.fingerprint).or_default() += 1;
+                        }
+                        counts
+                    })
+                    .get(&finding.fingerprint)
+                    .copied()
+                    .unwrap_or(0),
+            };
+            let unchanged = in_file.saturating_sub(added[&finding.fingerprint]);
+            allowance.saturating_sub(unchanged)
+        });
+        if *budget > 0 {
+            *budget -= 1;
+            out.baselined += 1;
+        } else {
+            crate::baseline::mark_beyond(&mut finding, allowance);
+            out.findings.push(finding);
+        }
     }
-    out
 }
 
 /// The key-level change of a config file, and an `invalid-config` finding

@@ -293,3 +293,93 @@ fn adopt_without_a_policy_file_says_to_init_and_edits_pyproject() {
     assert!(empty.read(".confgate.toml").contains("# adopted = "));
     assert!(!empty.read(".confgate.toml").contains("\nadopted = "));
 }
+
+/// A repository with hooks installed whose legacy findings are baselined
+/// and committed.
+fn baselined(files: &[(&str, &str)]) -> TestRepo {
+    let repo = TestRepo::new();
+    for (path, text) in files {
+        repo.write(path, text);
+    }
+    repo.seed("legacy");
+    repo.confgate(&["baseline"]).ok();
+    repo.seed("baseline the legacy findings");
+    repo.install();
+    repo
+}
+
+#[test]
+fn a_baselined_forbidden_file_can_be_edited() {
+    let repo = baselined(&[(".env", "PORT=8000\nWORKERS=2\n")]);
+    repo.confgate(&["scan"]).ok().contains("1 in baseline");
+    repo.write(".env", "PORT=8001\nWORKERS=2\n");
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&["commit", "-q", "-m", &format!("port\n\n{TRAILERS}")]);
+    run.ok().lacks("env-file");
+    // Another file of the kind is not in the baseline.
+    repo.write(".env.production", "PORT=80\n");
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&["commit", "-q", "-m", &format!("prod env\n\n{TRAILERS}")]);
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("env-file").contains(".env.production");
+}
+
+const CLIENT: &str =
+    "import requests\n\n\ndef partner(url):\n    return requests.get(url, verify=False)\n";
+
+#[test]
+fn a_baseline_entry_approves_what_it_recorded_and_no_more() {
+    let repo = baselined(&[("app/client.py", CLIENT)]);
+    // The recorded line may move.
+    repo.write(
+        "app/client.py",
+        format!("import requests\n\nTIMEOUT = 5\n\n{}", &CLIENT[17..]),
+    );
+    repo.commit_all("timeout").ok();
+    // A second identical verify=False in the same file is new.
+    let two = format!(
+        "{}\n\ndef other(url):\n    return requests.get(url, verify=False)\n",
+        repo.read("app/client.py")
+    );
+    repo.write("app/client.py", &two);
+    let run = repo.commit_all("another partner");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("tls-verify")
+        .contains("app/client.py:11")
+        .contains("one more than the baseline approves");
+    let json = repo.confgate(&["--format", "json", "scan"]);
+    json.code(1);
+    assert_eq!(json.json()["findings"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn identical_findings_are_counted_per_fingerprint() {
+    let doubled =
+        format!("{CLIENT}\n\ndef other(url):\n    return requests.get(url, verify=False)\n");
+    let repo = TestRepo::new();
+    repo.write("app/client.py", &doubled);
+    repo.seed("legacy");
+    let run = repo.confgate(&["baseline"]);
+    run.ok()
+        .contains("wrote 2 findings as 1 fingerprint")
+        .contains("share a fingerprint");
+    assert!(repo
+        .read(".confgate-baseline.json")
+        .contains("\"count\": 2"));
+    repo.seed("baseline");
+    repo.install();
+    repo.confgate(&["scan"]).ok().contains("2 in baseline");
+    // Both recorded lines may change around them; a third may not.
+    let three =
+        format!("{doubled}\n\ndef third(url):\n    return requests.get(url, verify=False)\n");
+    repo.write("app/client.py", &three);
+    let run = repo.commit_all("third partner");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("recorded 2 identical findings");
+    // Removing one frees its place: a file with two stays approved.
+    repo.write(
+        "app/client.py",
+        format!("{CLIENT}\n\ndef third(url):\n    return requests.get(url, verify=False)\n"),
+    );
+    repo.commit_all("replace other by third").ok();
+}

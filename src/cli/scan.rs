@@ -203,18 +203,15 @@ pub fn scan(app: &App, paths: &[PathBuf]) -> Result<Status> {
     let mut result = run_scan(app, paths)?;
     let baseline = Baseline::load(&result.root.join(baseline::FILE_NAME))?;
     if let Some(baseline) = &baseline {
-        let before = result.outcome.findings.len();
         let seen: HashSet<String> = result
             .outcome
             .findings
             .iter()
             .map(|f| f.fingerprint.clone())
             .collect();
-        result
-            .outcome
-            .findings
-            .retain(|f| !baseline.contains(&f.fingerprint));
-        result.outcome.baselined = before - result.outcome.findings.len();
+        let (kept, approved) = baseline.filter(std::mem::take(&mut result.outcome.findings));
+        result.outcome.findings = kept;
+        result.outcome.baselined = approved;
         if result.whole_tree {
             let stale = baseline
                 .findings
@@ -276,10 +273,21 @@ pub fn baseline(app: &App, args: &BaselineArgs) -> Result<Status> {
         .with_context(|| format!("cannot write {}", temp.display()))?;
     std::fs::rename(&temp, &output)
         .with_context(|| format!("cannot write {}", output.display()))?;
+    let fingerprints = baseline.findings.len();
+    let findings = baseline.occurrences();
+    let why = if findings > fingerprints {
+        format!(
+            "; identical findings in the same file share a fingerprint, which approves as many as were counted ({} fingerprint{} stand for more than one)",
+            baseline.findings.iter().filter(|e| e.count > 1).count(),
+            if baseline.findings.iter().filter(|e| e.count > 1).count() == 1 { "" } else { "s" },
+        )
+    } else {
+        String::new()
+    };
     app.say(&format!(
-        "confgate: wrote {} fingerprint{} to {} (scan and hooks now report only new findings; commit it)",
-        baseline.findings.len(),
-        if baseline.findings.len() == 1 { "" } else { "s" },
+        "confgate: wrote {findings} finding{} as {fingerprints} fingerprint{} to {}{why} (scan and hooks now report only new findings; commit it)",
+        if findings == 1 { "" } else { "s" },
+        if fingerprints == 1 { "" } else { "s" },
         output.display()
     ));
     Ok(Status::Pass)
