@@ -643,3 +643,93 @@ fn owner_problems(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{parse_layer, Layers, DEFAULTS};
+
+    fn plan() -> Plan {
+        Plan::build(&Layers::new(vec![
+            parse_layer("defaults", DEFAULTS).unwrap()
+        ]))
+        .unwrap()
+    }
+
+    fn change(path: &str, text: &str, added: &[u32]) -> ChangeSet {
+        ChangeSet {
+            commit: None,
+            files: vec![FileChange {
+                path: path.to_string(),
+                old_path: None,
+                status: if added.is_empty() {
+                    ChangeStatus::Added
+                } else {
+                    ChangeStatus::Modified
+                },
+                old: Content::Absent,
+                new: Content::Text(text.to_string()),
+                added_lines: added.to_vec(),
+                mode_changed: false,
+            }],
+        }
+    }
+
+    fn run(plan: &Plan, change: &ChangeSet, baseline: &Baseline) -> Outcome {
+        let ctx = Context {
+            mode: Mode::Scan,
+            baseline: Some(baseline),
+            codeowners: None,
+        };
+        check(plan, change, &ctx).unwrap()
+    }
+
+    const LINE: &str = "requests.get(url, verify=False)\n";
+
+    #[test]
+    fn a_baseline_entry_approves_as_many_as_it_counted() {
+        let plan = plan();
+        let one = change("app/c.py", LINE, &[]);
+        let baseline =
+            Baseline::from_findings(&run(&plan, &one, &Baseline::from_findings(&[])).findings);
+        assert_eq!(baseline.occurrences(), 1);
+        // The recorded line, moved: approved.
+        let moved = format!("import requests\n{LINE}");
+        let outcome = run(&plan, &change("app/c.py", &moved, &[2]), &baseline);
+        assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+        assert_eq!(outcome.baselined, 1);
+        // A second identical line added beside the first: reported.
+        let two = format!("{LINE}x = 1\n{LINE}");
+        let outcome = run(&plan, &change("app/c.py", &two, &[3]), &baseline);
+        assert_eq!(outcome.findings.len(), 1, "{:?}", outcome.findings);
+        assert_eq!(outcome.findings[0].line, Some(3));
+        // Both added at once in a new file: one approved, one reported.
+        let outcome = run(&plan, &change("app/c.py", &two, &[]), &baseline);
+        assert_eq!((outcome.findings.len(), outcome.baselined), (1, 1));
+        // A baseline that counted two approves both.
+        let both = Baseline::from_findings(
+            &run(
+                &plan,
+                &change("app/c.py", &two, &[]),
+                &Baseline::from_findings(&[]),
+            )
+            .findings,
+        );
+        let outcome = run(&plan, &change("app/c.py", &two, &[1, 3]), &both);
+        assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+    }
+
+    #[test]
+    fn forbidden_files_pass_through_the_baseline() {
+        let plan = plan();
+        let env = change(".env", "PORT=1\n", &[]);
+        let none = Baseline::from_findings(&[]);
+        let found = run(&plan, &env, &none).findings;
+        assert_eq!(found.len(), 1, "{found:?}");
+        let baseline = Baseline::from_findings(&found);
+        let edited = change(".env", "PORT=2\n", &[1]);
+        let outcome = run(&plan, &edited, &baseline);
+        assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+        assert_eq!(outcome.baselined, 1);
+    }
+}

@@ -224,6 +224,7 @@ fn check_range_and_release_check_start_at_the_adoption_point() {
         .lacks("missing-record");
     repo.confgate(&["release-check", "--dry-run"])
         .ok()
+        .contains("1 commit (since the adoption point)")
         .contains("recorded change")
         .lacks("legacy config");
     // A range that lies after the adoption point is unchanged.

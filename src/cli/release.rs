@@ -44,6 +44,9 @@ fn range_since(
     };
     let (label, spec) = match &base {
         Some(base) => (format!("{base}..HEAD"), format!("{base}..HEAD")),
+        None if session.plan.adopted.is_some() => {
+            ("since the adoption point".to_string(), "HEAD".to_string())
+        }
         None => ("all history".to_string(), "HEAD".to_string()),
     };
     Ok((label, session.range_to_check(app, &spec)?))

@@ -1035,7 +1035,7 @@ fn ask_remotes(remotes: Vec<String>) -> Vec<(String, std::result::Result<Vec<Oid
                     match child.try_wait() {
                         Ok(Some(status)) => break Ok(status),
                         Ok(None) if std::time::Instant::now() < deadline => {
-                            std::thread::sleep(std::time::Duration::from_millis(5));
+                            std::thread::sleep(std::time::Duration::from_millis(2));
                         }
                         Ok(None) => {
                             let _ = child.kill();
