@@ -185,7 +185,8 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct ReleaseArgs {
-    /// Check commits since REF (default: the latest tag reachable from HEAD).
+    /// Check commits since REF (default: the latest tag reachable from HEAD, else
+    /// the adoption point record.adopted, else all history).
     #[arg(long, value_name = "REF")]
     pub since: Option<String>,
     /// Create this annotated tag when everything passes.
@@ -198,7 +199,7 @@ pub struct ReleaseArgs {
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// Changes since REF (default: the latest tag, else all history).
+    /// Changes since REF (default: the latest tag, else the adoption point, else all history).
     #[arg(long, value_name = "REF")]
     pub since: Option<String>,
 }
