@@ -78,16 +78,20 @@ impl Baseline {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
         };
-        let baseline: Baseline = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a confgate baseline", path.display()))?;
+        Baseline::parse(&path.display().to_string(), &text).map(Some)
+    }
+
+    /// A baseline from its text; `name` says where it came from in errors.
+    pub fn parse(name: &str, text: &str) -> Result<Baseline> {
+        let baseline: Baseline = serde_json::from_str(text)
+            .with_context(|| format!("{name} is not a confgate baseline"))?;
         if baseline.version != 1 {
             bail!(
-                "{}: baseline version {} is not supported (expected 1)",
-                path.display(),
+                "{name}: baseline version {} is not supported (expected 1)",
                 baseline.version
             );
         }
-        Ok(Some(baseline))
+        Ok(baseline)
     }
 
     pub fn contains(&self, fingerprint: &str) -> bool {

@@ -26,6 +26,7 @@ pub struct Settings {
     pub environments: Option<BTreeMap<String, String>>,
     pub release: Option<ReleaseSection>,
     pub limits: Option<LimitsSection>,
+    pub server: Option<ServerSection>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -149,6 +150,20 @@ pub struct LimitsSection {
     pub max_file_size: Option<u64>,
 }
 
+/// `[server]`: the budgets of `hook pre-receive` / `hook update`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSection {
+    /// Seconds one push may take to check (default 10).
+    pub timeout: Option<f64>,
+    /// New commits one push may bring (default 2000).
+    pub max_commits: Option<usize>,
+    /// `"refuse"` (default) or `"accept"`: what a push that exceeds a budget gets.
+    pub on_budget: Option<String>,
+    /// Whether `git push -o confgate.skip=<reason>` skips the check (default false).
+    pub allow_skip: Option<bool>,
+}
+
 /// A parsed layer and where it came from, for error messages.
 #[derive(Debug, Clone)]
 pub struct Layer {
@@ -169,7 +184,7 @@ pub fn parse_layer(source: &str, text: &str) -> Result<Layer> {
 }
 
 /// The project's layer: `.confgate.toml` at `root`, else `[tool.confgate]` of
-/// `pyproject.toml`, else nothing.
+/// `pyproject.toml`, else nothing, read from the working tree.
 pub fn project_layer(root: &Path) -> Result<Option<Layer>> {
     let dotfile = root.join(".confgate.toml");
     if dotfile.exists() {
@@ -184,6 +199,23 @@ pub fn project_layer(root: &Path) -> Result<Option<Layer>> {
         return pyproject_layer(&text);
     }
     Ok(None)
+}
+
+/// The project's layer from the texts of `.confgate.toml` and
+/// `pyproject.toml` as read from a tree (the server hooks read the default
+/// branch's). `origin` goes after the file name in messages.
+pub fn project_layer_from(
+    dotfile: Option<&str>,
+    pyproject: Option<&str>,
+    origin: &str,
+) -> Result<Option<Layer>> {
+    if let Some(text) = dotfile {
+        return parse_layer(&format!(".confgate.toml{origin}"), text).map(Some);
+    }
+    match pyproject {
+        Some(text) => pyproject_layer(text),
+        None => Ok(None),
+    }
 }
 
 /// The `[tool.confgate]` layer of a `pyproject.toml`'s text, if it has one.
@@ -252,6 +284,18 @@ fn validate(source: &str, settings: &Settings) -> Result<()> {
         if let Some(dir) = &record.dir {
             if dir.trim_matches('/').is_empty() {
                 bail!("{source}: record.dir must name a directory, not {dir:?}");
+            }
+        }
+    }
+    if let Some(server) = &settings.server {
+        if let Some(value) = &server.on_budget {
+            if value != "refuse" && value != "accept" {
+                bail!("{source}: server.on_budget must be \"refuse\" or \"accept\", not {value:?}");
+            }
+        }
+        if let Some(timeout) = server.timeout {
+            if !timeout.is_finite() || !(0.0..=86_400.0).contains(&timeout) {
+                bail!("{source}: server.timeout must be a number of seconds from 0 to 86400, not {timeout}");
             }
         }
     }

@@ -25,7 +25,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
@@ -160,6 +160,28 @@ pub enum HookCommand {
         remote: Option<String>,
         /// The remote's URL.
         url: Option<String>,
+    },
+    /// On the server: check every commit a push brings, by the default
+    /// branch's policy; `<old> <new> <ref>` lines on stdin.
+    #[command(
+        after_help = "Example (a bare repository's hooks/pre-receive, see docs/server-hooks.md):
+  exec confgate hook pre-receive
+
+Budgets and break-glass: [server] timeout, max_commits, on_budget, allow_skip
+(git push -o confgate.skip=<reason>)."
+    )]
+    PreReceive,
+    /// On the server, per ref: as pre-receive, for one ref update.
+    #[command(after_help = "Example (a bare repository's hooks/update):
+  exec confgate hook update \"$1\" \"$2\" \"$3\"")]
+    Update {
+        /// The ref being updated (refs/heads/main).
+        #[arg(value_name = "REF")]
+        name: String,
+        /// Its old object id (all zeros for a new ref).
+        old: String,
+        /// Its new object id (all zeros for a deletion).
+        new: String,
     },
 }
 

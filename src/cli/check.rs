@@ -126,6 +126,7 @@ impl Session {
         });
         let plan = &self.plan;
         let baseline = self.baseline.as_ref();
+        let bare = self.repo.is_bare();
         // Runs of consecutive commits, each run on one repository: commits
         // next to each other share trees and blobs in libgit2's cache. Runs
         // are short enough that both cores stay busy to the end.
@@ -133,7 +134,7 @@ impl Session {
             .par_chunks(COMMITS_PER_RUN)
             .map_init(
                 || {
-                    Repo::open().map(|mut repo| {
+                    Repo::open_env(bare).map(|mut repo| {
                         repo.set_max_file_size(plan.max_file_size);
                         repo
                     })
@@ -199,7 +200,7 @@ fn codeowners_at(plan: &Plan, repo: &Repo, side: Option<Oid>) -> Result<Option<C
     Ok(None)
 }
 
-fn emit(
+pub(super) fn emit(
     app: &App,
     session: Session,
     mode: &'static str,

@@ -6,6 +6,7 @@ mod catalog;
 mod check;
 mod release;
 mod scan;
+mod server;
 mod setup;
 
 use std::io::{IsTerminal, Write};
@@ -35,6 +36,10 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Hook(HookCommand::CommitMsg { file }) => check::commit_msg(&app, &file),
         Command::Hook(HookCommand::PrePush { remote, url }) => {
             check::pre_push(&app, remote.as_deref(), url.as_deref())
+        }
+        Command::Hook(HookCommand::PreReceive) => server::pre_receive(&app),
+        Command::Hook(HookCommand::Update { name, old, new }) => {
+            server::update(&app, &name, &old, &new)
         }
         Command::Check(args) => check::check(&app, &args),
         Command::Scan(args) => scan::scan(&app, &args.paths),

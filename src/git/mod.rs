@@ -3,6 +3,7 @@
 //! commands ask of a repository.
 
 mod index_file;
+mod receive;
 
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
@@ -16,6 +17,7 @@ use git2::{
 use crate::model::{ChangeSet, ChangeStatus, CommitInfo, Content, FileChange};
 
 use index_file::IndexFile;
+pub use receive::{parse_receive_lines, update_args, Received, RefUpdate};
 
 /// A tree entry's mode for a directory.
 const TREE_MODE: i32 = 0o040000;
@@ -41,6 +43,13 @@ impl Repo {
     /// The repository around the current directory, as git finds it
     /// (`GIT_DIR` and friends respected). Bare repositories are refused.
     pub fn open() -> Result<Repo> {
+        Repo::open_env(false)
+    }
+
+    /// As `open`; `allow_bare` is for the server hooks, which run in a bare
+    /// repository (the environment git gives them, quarantine included, is
+    /// honoured by `open_from_env`).
+    pub fn open_env(allow_bare: bool) -> Result<Repo> {
         // Re-hashing every object read costs a third of a small hook's time;
         // git itself does not do it on reads, and a corrupt object still fails
         // to inflate or parse.
@@ -59,7 +68,7 @@ impl Repo {
                 )
             }
         })?;
-        if repo.is_bare() {
+        if repo.is_bare() && !allow_bare {
             bail!(
                 "{} is a bare repository: confgate needs a working tree (run it in a clone)",
                 repo.path().display()
@@ -70,6 +79,10 @@ impl Repo {
             max_file_size: 1024 * 1024,
             fast_index: OnceCell::new(),
         })
+    }
+
+    pub fn is_bare(&self) -> bool {
+        self.repo.is_bare()
     }
 
     pub fn set_max_file_size(&mut self, bytes: u64) {
@@ -948,9 +961,9 @@ pub fn parse_push_lines(stdin: &str) -> Result<Vec<PushLine>> {
         };
         out.push(PushLine {
             local_ref: local_ref.to_string(),
-            local: parse_oid(local_id, number + 1)?,
+            local: parse_oid(local_id, "pre-push", number + 1)?,
             remote_ref: remote_ref.to_string(),
-            remote: parse_oid(remote_id, number + 1)?,
+            remote: parse_oid(remote_id, "pre-push", number + 1)?,
         });
     }
     Ok(out)
@@ -1093,17 +1106,19 @@ pub fn without_userinfo(text: &str) -> String {
     out
 }
 
-fn parse_oid(text: &str, line: usize) -> Result<Oid> {
+/// An object id of a hook's input (`hook` names it in errors), all zeros
+/// for "none".
+fn parse_oid(text: &str, hook: &str, line: usize) -> Result<Oid> {
     if !(text.len() == 40 || text.len() == 64) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         bail!(
-            "pre-push input line {line}: {:?} is not an object id",
+            "{hook} input line {line}: {:?} is not an object id",
             crate::finding::shorten(text)
         );
     }
     if text.bytes().all(|b| b == b'0') {
         return Ok(Oid::zero());
     }
-    Oid::from_str(text).map_err(|err| anyhow!("pre-push input line {line}: {}", err.message()))
+    Oid::from_str(text).map_err(|err| anyhow!("{hook} input line {line}: {}", err.message()))
 }
 
 fn diff_options() -> DiffOptions {

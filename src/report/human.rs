@@ -289,7 +289,7 @@ fn write_way_out(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::
     writeln!(out, "  details: {}", p.bold("confgate explain <rule-id>"))
 }
 
-fn plural(n: usize) -> &'static str {
+pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {

@@ -3,6 +3,7 @@
 
 mod human;
 mod json;
+mod remote;
 mod sarif;
 
 use std::io::Write;
@@ -35,6 +36,11 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// The server hooks, whose human output becomes `remote:` lines.
+    fn is_server(&self) -> bool {
+        matches!(self.mode, "pre-receive" | "update")
+    }
+
     pub fn blocked(&self) -> bool {
         self.outcome.blocked() || self.blocked_by.is_some()
     }
@@ -46,6 +52,7 @@ impl Report<'_> {
         out: &mut dyn Write,
     ) -> std::io::Result<()> {
         match format {
+            Format::Human if self.is_server() => remote::write(self, palette, out),
             Format::Human => human::write(self, palette, out),
             Format::Json => json::write(self, out),
             Format::Sarif => sarif::write(self, out),

@@ -1,0 +1,270 @@
+//! The server hooks (`hook pre-receive`, `hook update`): every commit a push
+//! brings to the repository, judged by the default branch's policy, within a
+//! time and a size budget.
+
+use std::io::Read;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use confgate::baseline::{self, Baseline};
+use confgate::engine::Outcome;
+use confgate::git::{self, RefUpdate, Repo};
+use confgate::model::CommitInfo;
+use confgate::plan::Plan;
+use confgate::settings::{self, Layers};
+
+use super::args::{ColorChoice, GlobalArgs};
+use super::check::{emit, Session};
+use super::{App, Status};
+use crate::report::Palette;
+
+/// git writes one line per ref; a mirror push of many tags stays far below.
+const MAX_STDIN: u64 = 64 * 1024 * 1024;
+const DEFAULT_TIMEOUT_SECS: f64 = 10.0;
+const DEFAULT_MAX_COMMITS: usize = 2000;
+/// `git push -o confgate.skip=<reason>`.
+const SKIP_OPTION: &str = "confgate.skip";
+/// Where `[server]` policy text names the default branch in messages.
+const ORIGIN: &str = " (default branch)";
+
+pub fn pre_receive(app: &App) -> Result<Status> {
+    let mut input = String::new();
+    std::io::stdin()
+        .take(MAX_STDIN + 1)
+        .read_to_string(&mut input)
+        .context("cannot read the pre-receive ref lines from stdin")?;
+    if input.len() as u64 > MAX_STDIN {
+        bail!("pre-receive input is larger than {MAX_STDIN} bytes: refusing to judge a part of it");
+    }
+    serve(app, "pre-receive", git::parse_receive_lines(&input)?)
+}
+
+pub fn update(app: &App, name: &str, old: &str, new: &str) -> Result<Status> {
+    serve(app, "update", vec![git::update_args(name, old, new)?])
+}
+
+/// `[server]`, with its defaults.
+struct Budget {
+    timeout: Duration,
+    timeout_secs: f64,
+    max_commits: usize,
+    accept_over_budget: bool,
+    allow_skip: bool,
+}
+
+impl Budget {
+    fn from_layers(layers: &Layers) -> Budget {
+        let timeout_secs = layers
+            .last(|s| s.server.as_ref()?.timeout.as_ref())
+            .unwrap_or(DEFAULT_TIMEOUT_SECS);
+        Budget {
+            timeout: Duration::from_secs_f64(timeout_secs),
+            timeout_secs,
+            max_commits: layers
+                .last(|s| s.server.as_ref()?.max_commits.as_ref())
+                .unwrap_or(DEFAULT_MAX_COMMITS),
+            accept_over_budget: layers
+                .last(|s| s.server.as_ref()?.on_budget.as_ref())
+                .is_some_and(|v| v == "accept"),
+            allow_skip: layers
+                .last(|s| s.server.as_ref()?.allow_skip.as_ref())
+                .unwrap_or(false),
+        }
+    }
+}
+
+/// The policy of a server repository: the built-in defaults, the default
+/// branch's `.confgate.toml` (else `[tool.confgate]` of `pyproject.toml`) as
+/// it is before the push, then the server's `--config`. A push cannot bring
+/// its own policy, and no working tree is read.
+fn server_layers(app: &App, repo: &Repo) -> Result<Layers> {
+    let mut layers = vec![settings::parse_layer(
+        "rules/config.toml (built in)",
+        settings::DEFAULTS,
+    )?];
+    let dotfile = repo.default_branch_file(".confgate.toml")?;
+    let pyproject = match dotfile {
+        Some(_) => None,
+        None => repo.default_branch_file("pyproject.toml")?,
+    };
+    layers.extend(settings::project_layer_from(
+        dotfile.as_deref(),
+        pyproject.as_deref(),
+        ORIGIN,
+    )?);
+    if let Some(path) = &app.global.config {
+        layers.push(settings::file_layer(path)?);
+    }
+    Ok(Layers::new(layers))
+}
+
+/// The reason given with `git push -o confgate.skip=<reason>`, from the
+/// `GIT_PUSH_OPTION_*` variables git exports (with
+/// `receive.advertisePushOptions` on). `Some("")`: asked without a reason.
+fn skip_request() -> Option<String> {
+    let count: usize = std::env::var("GIT_PUSH_OPTION_COUNT").ok()?.parse().ok()?;
+    (0..count.min(1000)).find_map(|n| {
+        let option = std::env::var(format!("GIT_PUSH_OPTION_{n}")).ok()?;
+        let rest = option.strip_prefix(SKIP_OPTION)?;
+        if rest.is_empty() {
+            return Some(String::new());
+        }
+        rest.strip_prefix('=')
+            .map(|reason| reason.trim().to_string())
+    })
+}
+
+/// What the worker thread hands back.
+enum Checked {
+    Done {
+        session: Box<Session>,
+        outcome: Outcome,
+        commits: Vec<CommitInfo>,
+        files: usize,
+    },
+    OverBudget(String),
+}
+
+fn serve(app: &App, mode: &'static str, updates: Vec<RefUpdate>) -> Result<Status> {
+    // Output goes to the pusher's terminal as `remote:` lines: colour only
+    // when asked for, whatever the hook's stdout is.
+    let app = App {
+        global: app.global.clone(),
+        palette: Palette {
+            enabled: app.global.color == ColorChoice::Always,
+        },
+    };
+    let mut repo = Repo::open_env(true)?;
+    let layers = server_layers(&app, &repo)?;
+    let plan = Plan::build(&layers)?;
+    let budget = Budget::from_layers(&layers);
+    repo.set_max_file_size(plan.max_file_size);
+    let baseline = match repo.default_branch_file(baseline::FILE_NAME)? {
+        Some(text) => Some(Baseline::parse(
+            &format!("{}{ORIGIN}", baseline::FILE_NAME),
+            &text,
+        )?),
+        None => None,
+    };
+    let refs = updates
+        .iter()
+        .map(|u| u.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut notices = Vec::new();
+    match skip_request() {
+        Some(reason) if reason.is_empty() => {
+            bail!("push option {SKIP_OPTION} needs a reason: git push -o {SKIP_OPTION}=\"<why>\"")
+        }
+        Some(reason) if budget.allow_skip => {
+            let notice = format!(
+                "check SKIPPED by push option {SKIP_OPTION} (reason: {:?}; refs: {refs}); allowed by [server] allow_skip = true",
+                confgate::finding::shorten(&reason)
+            );
+            return emit_notices(&app, mode, vec![notice], None);
+        }
+        Some(_) => notices.push(format!(
+            "push option {SKIP_OPTION} ignored: this server does not allow skipping ([server] allow_skip = false); checking"
+        )),
+        None => {}
+    }
+
+    let session = Session {
+        repo,
+        plan,
+        baseline,
+    };
+    let deadline = Instant::now() + budget.timeout;
+    let (sender, receiver) = mpsc::channel();
+    let global = app.global.clone();
+    let max_commits = budget.max_commits;
+    // The check runs on its own thread so that the budget holds whatever it
+    // meets (a huge history, a slow disk): when time runs out the verdict is
+    // given and the process ends, leaving the thread unfinished.
+    std::thread::spawn(move || {
+        let result = check_push(global, session, &updates, max_commits);
+        let _ = sender.send((result, Instant::now()));
+    });
+    let checked = match receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        Ok((result, finished)) if finished <= deadline => result?,
+        Ok(_) | Err(RecvTimeoutError::Timeout) => Checked::OverBudget(format!(
+            "the check did not finish within its time budget of {} s ([server] timeout)",
+            budget.timeout_secs
+        )),
+        Err(RecvTimeoutError::Disconnected) => {
+            bail!("the check of the pushed commits stopped without a verdict")
+        }
+    };
+    match checked {
+        Checked::Done {
+            session,
+            mut outcome,
+            commits,
+            files,
+        } => {
+            notices.append(&mut outcome.notices);
+            outcome.notices = notices;
+            emit(&app, *session, mode, outcome, commits, files)
+        }
+        Checked::OverBudget(why) => {
+            if budget.accept_over_budget {
+                notices.push(format!(
+                    "{why}: push ACCEPTED UNCHECKED ([server] on_budget = \"accept\"); refs: {refs}"
+                ));
+                emit_notices(&app, mode, notices, None)
+            } else {
+                let reason = format!(
+                    "{why}; push refused ([server] on_budget = \"refuse\"): push fewer commits at a time, or ask the server's admin"
+                );
+                emit_notices(&app, mode, notices, Some(reason))
+            }
+        }
+    }
+}
+
+/// The worker: the commits new to the repository, within `max_commits`,
+/// each checked on its own with its own message.
+fn check_push(
+    global: GlobalArgs,
+    session: Session,
+    updates: &[RefUpdate],
+    max_commits: usize,
+) -> Result<Checked> {
+    let app = App::new(global);
+    let received = session.repo.received_commits(updates)?;
+    if received.commits.len() > max_commits {
+        return Ok(Checked::OverBudget(format!(
+            "the push brings {} new commits, more than [server] max_commits = {max_commits}",
+            received.commits.len()
+        )));
+    }
+    let (mut outcome, commits, files) = session.check_commits(&app, &received.commits)?;
+    for name in received.not_commits {
+        outcome.notices.push(format!(
+            "{name} points to a tree or blob, not a commit: no commit to check"
+        ));
+    }
+    Ok(Checked::Done {
+        session: Box::new(session),
+        outcome,
+        commits,
+        files,
+    })
+}
+
+/// A report with no findings: notices, and a reason when it blocks.
+fn emit_notices(
+    app: &App,
+    mode: &'static str,
+    notices: Vec<String>,
+    blocked_by: Option<String>,
+) -> Result<Status> {
+    let outcome = Outcome {
+        notices,
+        ..Outcome::default()
+    };
+    let mut report = app.report(mode, &outcome, &[], &[], 0);
+    report.blocked_by = blocked_by;
+    app.emit(&report)
+}
