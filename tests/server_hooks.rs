@@ -97,7 +97,7 @@ fn a_secret_in_an_intermediate_commit_refuses_the_whole_push() {
     let s = Server::new();
     let before = s.server_rev("main");
     s.dev
-        .write("app/keys.py", &format!("STRIPE_KEY = \"{SECRET}\"\n"));
+        .write("app/keys.py", format!("STRIPE_KEY = \"{SECRET}\"\n"));
     s.dev.seed("add payment key");
     let bad = s.dev.head();
     s.dev.write(
@@ -119,8 +119,7 @@ fn a_secret_in_an_intermediate_commit_refuses_the_whole_push() {
     let last = run
         .stderr
         .lines()
-        .filter(|l| l.starts_with("remote:"))
-        .next_back()
+        .rfind(|l| l.starts_with("remote:"))
         .unwrap_or_default();
     assert!(
         last.contains("push refused"),
@@ -186,8 +185,7 @@ fn the_new_objects_are_read_from_the_quarantine() {
             seen.display()
         ),
     );
-    s.dev
-        .write("config/.env", &format!("STRIPE_KEY={SECRET}\n"));
+    s.dev.write("config/.env", format!("STRIPE_KEY={SECRET}\n"));
     s.dev.seed("env file");
     let commit = s.dev.head();
     s.push(&["origin", "main"]).code(1).contains("config/.env");
@@ -214,7 +212,7 @@ fn a_policy_weakened_in_the_push_does_not_judge_it() {
         .write(".confgate.toml", "[secrets]\nignore = [\"app/**\"]\n");
     s.dev.seed("relax the policy");
     s.dev
-        .write("app/keys.py", &format!("STRIPE_KEY = \"{SECRET}\"\n"));
+        .write("app/keys.py", format!("STRIPE_KEY = \"{SECRET}\"\n"));
     s.dev.seed("add payment key");
     s.push(&["origin", "main"])
         .code(1)
@@ -231,10 +229,10 @@ fn the_default_branch_policy_judges_every_push() {
     )]);
     s.dev.git(&["checkout", "-q", "-b", "fixtures"]).ok();
     s.dev
-        .write("tests/fixtures/fake.py", &format!("KEY = \"{SECRET}\"\n"));
+        .write("tests/fixtures/fake.py", format!("KEY = \"{SECRET}\"\n"));
     s.dev.seed("a fake key for tests");
     s.push(&["origin", "fixtures"]).ok();
-    s.dev.write("app/real.py", &format!("KEY = \"{SECRET}\"\n"));
+    s.dev.write("app/real.py", format!("KEY = \"{SECRET}\"\n"));
     s.dev.seed("a real key");
     s.push(&["origin", "fixtures"])
         .code(1)
@@ -265,7 +263,7 @@ fn a_push_over_the_size_budget_is_refused() {
     let s = Server::new();
     s.with_server_config("[server]\nmax_commits = 1\n");
     for n in 0..2 {
-        s.dev.write("app/main.py", &format!("print({n})\n"));
+        s.dev.write("app/main.py", format!("print({n})\n"));
         s.dev.seed(&format!("step {n}"));
     }
     s.push(&["origin", "main"])
@@ -280,7 +278,7 @@ fn break_glass_push_option_works_only_when_allowed_and_is_logged() {
         .git(&["config", "receive.advertisePushOptions", "true"])
         .ok();
     s.dev
-        .write("app/keys.py", &format!("STRIPE_KEY = \"{SECRET}\"\n"));
+        .write("app/keys.py", format!("STRIPE_KEY = \"{SECRET}\"\n"));
     s.dev.seed("add payment key");
     let skip = "confgate.skip=incident 42: key already rotated";
     s.push(&["-o", skip, "origin", "main"])
@@ -313,7 +311,7 @@ fn the_update_hook_checks_each_ref() {
     s.dev.seed("fine");
     s.dev.git(&["checkout", "-q", "-b", "bad"]).ok();
     s.dev
-        .write("app/keys.py", &format!("STRIPE_KEY = \"{SECRET}\"\n"));
+        .write("app/keys.py", format!("STRIPE_KEY = \"{SECRET}\"\n"));
     s.dev.seed("add payment key");
     let run = s.push(&["origin", "good", "bad"]);
     run.code(1).contains("app/keys.py:1").lacks(&SECRET[4..]);
