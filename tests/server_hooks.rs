@@ -293,7 +293,7 @@ fn break_glass_push_option_works_only_when_allowed_and_is_logged() {
         .ok()
         .contains("check SKIPPED by push option confgate.skip")
         .contains("incident 42: key already rotated")
-        .contains("refs: refs/heads/main");
+        .contains("refs: refs/heads/main; pusher: unknown to git");
     assert_eq!(s.server_rev("main"), s.dev.head());
 }
 

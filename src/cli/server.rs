@@ -115,6 +115,17 @@ fn skip_request() -> Option<String> {
     })
 }
 
+/// Who pushed, when the server says (git itself does not know): GitLab's
+/// `GL_USERNAME`, Gitea's and Forgejo's `GITEA_PUSHER_NAME`, an HTTP
+/// server's `REMOTE_USER`.
+fn pusher() -> String {
+    ["GL_USERNAME", "GITEA_PUSHER_NAME", "REMOTE_USER"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+        .map(|name| confgate::finding::shorten(&name))
+        .unwrap_or_else(|| "unknown to git".to_string())
+}
+
 /// What the worker thread hands back.
 enum Checked {
     Done {
@@ -159,8 +170,9 @@ fn serve(app: &App, mode: &'static str, updates: Vec<RefUpdate>) -> Result<Statu
         }
         Some(reason) if budget.allow_skip => {
             let notice = format!(
-                "check SKIPPED by push option {SKIP_OPTION} (reason: {:?}; refs: {refs}); allowed by [server] allow_skip = true",
-                confgate::finding::shorten(&reason)
+                "check SKIPPED by push option {SKIP_OPTION} (reason: {:?}; refs: {refs}; pusher: {}); allowed by [server] allow_skip = true",
+                confgate::finding::shorten(&reason),
+                pusher()
             );
             return emit_notices(&app, mode, vec![notice], None);
         }
