@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{bin, Run, RECORD, TRAILERS};
+use common::{bin, Run, TestRepo, RECORD, TRAILERS};
 
 /// A made-up AWS access key id: the right shape, random letters, no real key.
 const AWS_KEY: &str = "AKIAQ4T7WZ2LMRX5BNPD";
@@ -229,4 +229,118 @@ fn pre_commit_framework_blocks_and_passes_real_commits() {
         "the key is printed in full\n{}",
         secret.dump()
     );
+}
+
+/// The framework (or CI) with nothing staged and no `git commit` around
+/// the hook: `hook pre-commit` checks the repository, or the range it is
+/// given, and says which; inside `git commit` nothing staged stays nothing.
+#[test]
+fn nothing_staged_outside_git_commit_checks_what_the_run_is_about() {
+    let repo = TestRepo::new();
+    repo.write("app/main.py", "print('hi')\n");
+    repo.seed("base");
+    let base = repo.head();
+    repo.write("app/client.py", format!("KEY = \"{AWS_KEY}\"\n"));
+    repo.seed("add client");
+    let head = repo.head();
+    let hook = ["hook", "pre-commit"];
+    repo.confgate_env(&hook, &[("PRE_COMMIT", "1")])
+        .code(1)
+        .contains("scanning the repository's files")
+        .contains("app/client.py")
+        .lacks(&AWS_KEY[4..]);
+    repo.confgate_env(&hook, &[("CI", "true")])
+        .code(1)
+        .contains("app/client.py");
+    repo.confgate_env(
+        &hook,
+        &[
+            ("PRE_COMMIT", "1"),
+            ("PRE_COMMIT_FROM_REF", &base),
+            ("PRE_COMMIT_TO_REF", &head),
+        ],
+    )
+    .code(1)
+    .contains(&format!("checking the commits {base}..{head}"))
+    .contains(&format!("commit {}", &head[..7]));
+    // Inside `git commit` (git names the index): an empty change passes.
+    repo.confgate_env(
+        &hook,
+        &[("PRE_COMMIT", "1"), ("GIT_INDEX_FILE", ".git/index")],
+    )
+    .ok()
+    .lacks("scanning");
+    // Without the framework or CI, nothing staged is nothing to check.
+    repo.confgate(&hook).ok().lacks("scanning");
+}
+
+/// `pre-commit run --all-files` (what pre-commit.ci runs) on a repository
+/// that holds a committed secret fails, through both hook ids.
+#[test]
+fn pre_commit_run_all_files_finds_a_committed_secret() {
+    if !pre_commit_available() {
+        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+            panic!(
+                "`pre-commit` is not on PATH, and CI is set: install it (pip install pre-commit)"
+            );
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED pre_commit_run_all_files_finds_a_committed_secret: `pre-commit` is not on PATH (pip install pre-commit)"
+        );
+        return;
+    }
+    let (source, rev) = this_repository();
+    let repo = Sandbox::new();
+    repo.write("app/main.py", "print('hi')\n");
+    repo.git(&["add", "-A"]).ok();
+    repo.git(&["commit", "-q", "--no-verify", "-m", "base"])
+        .ok();
+    let base = repo.head();
+    repo.write("app/client.py", format!("KEY = \"{AWS_KEY}\"\n"));
+    // The `confgate` id last: the range run below uses it.
+    for (id, expected) in [
+        ("confgate-files", "app/client.py"),
+        ("confgate", "scanning the repository's files"),
+    ] {
+        repo.write(
+            ".pre-commit-config.yaml",
+            format!("repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n      - id: {id}\n"),
+        );
+        repo.git(&["add", "-A"]).ok();
+        repo.git(&[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            &format!("client, hook {id}"),
+        ])
+        .ok();
+        let run = repo.run("pre-commit", &["run", "--all-files", "--verbose"]);
+        assert_ne!(
+            run.code,
+            0,
+            "hook {id} passed a committed secret\n{}",
+            run.dump()
+        );
+        run.contains(expected)
+            .contains("app/client.py")
+            .lacks(&AWS_KEY[4..]);
+    }
+    // A pull request's range, as CI passes it.
+    let head = repo.head();
+    let run = repo.run(
+        "pre-commit",
+        &[
+            "run",
+            "--from-ref",
+            &base,
+            "--to-ref",
+            &head,
+            "--hook-stage",
+            "pre-commit",
+        ],
+    );
+    assert_ne!(run.code, 0, "the range passed\n{}", run.dump());
+    run.contains(&format!("checking the commits {base}..{head}"));
 }

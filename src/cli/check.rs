@@ -222,6 +222,11 @@ pub(super) fn emit(
 pub fn pre_commit(app: &App) -> Result<Status> {
     let session = Session::open(app)?;
     let (outcome, files) = session.check_staged(None)?;
+    if files == 0 {
+        if let Some(asked) = super::framework::asked() {
+            return super::framework::check_asked(app, session, asked);
+        }
+    }
     emit(app, session, "pre-commit", outcome, Vec::new(), files)
 }
 

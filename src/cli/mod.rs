@@ -4,6 +4,7 @@
 pub mod args;
 mod catalog;
 mod check;
+mod framework;
 mod release;
 mod scan;
 mod server;

@@ -125,6 +125,10 @@ impl TestRepo {
             "NO_COLOR",
             "PRE_COMMIT_FROM_REF",
             "PRE_COMMIT_TO_REF",
+            // The pre-commit framework's and CI's markers change what
+            // `hook pre-commit` checks when nothing is staged.
+            "PRE_COMMIT",
+            "CI",
         ] {
             command.env_remove(var);
         }
