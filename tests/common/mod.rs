@@ -129,6 +129,14 @@ impl TestRepo {
             // `hook pre-commit` checks when nothing is staged.
             "PRE_COMMIT",
             "CI",
+            // What CI systems tell scripts/ci-check.sh.
+            "GITHUB_EVENT_NAME",
+            "GITHUB_EVENT_PATH",
+            "GITHUB_SHA",
+            "GITHUB_STEP_SUMMARY",
+            "CI_MERGE_REQUEST_DIFF_BASE_SHA",
+            "CI_COMMIT_BEFORE_SHA",
+            "CI_COMMIT_SHA",
         ] {
             command.env_remove(var);
         }
@@ -198,6 +206,17 @@ impl TestRepo {
         }
         let output = command.output().expect("confgate runs");
         Run::from(format!("confgate {}", args.join(" ")), output)
+    }
+
+    /// Any program, run as `git` and `confgate` are (isolated, confgate on
+    /// PATH), with extra environment.
+    pub fn run_env(&self, program: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = self.command(Path::new(program), args, self.path());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = command.output().expect("the program runs");
+        Run::from(format!("{program} {}", args.join(" ")), output)
     }
 
     pub fn write(&self, path: &str, content: impl AsRef<[u8]>) {
