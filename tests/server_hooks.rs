@@ -363,3 +363,24 @@ fn a_broken_server_policy_or_missing_binary_refuses_the_push() {
         .contains("confgate not found");
     assert_ne!(s.server_rev("main"), s.dev.head());
 }
+
+#[test]
+fn the_first_push_into_an_empty_repository_is_judged_by_the_built_in_policy() {
+    let server = TestRepo::bare_dir();
+    server
+        .git(&["init", "-q", "--bare", "-b", "main", "."])
+        .ok();
+    install_script(&server.path().join("hooks/pre-receive"), &shipped_hook());
+    let dev = TestRepo::new();
+    // The push brings a policy that would ignore the file: no policy is in
+    // force yet but the built-in one, which judges it.
+    dev.write(".confgate.toml", "[secrets]\nignore = [\"app/**\"]\n");
+    dev.write("app/keys.py", format!("STRIPE_KEY = \"{SECRET}\"\n"));
+    dev.seed("initial");
+    let url = format!("file://{}", server.path().display());
+    dev.git(&["push", &url, "main"])
+        .code(1)
+        .contains("app/keys.py:1")
+        .contains("1 of 1 new commit");
+    server.git(&["rev-parse", "-q", "--verify", "main"]).code(1);
+}
