@@ -40,7 +40,7 @@ pub fn check_asked(app: &App, session: Session, asked: Asked) -> Result<Status> 
             app.say(&format!(
                 "confgate: nothing staged; checking the commits {from}..{to} (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF)"
             ));
-            let oids = session.repo.range(&format!("{from}..{to}"))?;
+            let oids = session.range_to_check(app, &format!("{from}..{to}"))?;
             let (outcome, commits, files) = session.check_commits(app, &oids)?;
             emit(app, session, "check", outcome, commits, files)
         }
