@@ -125,3 +125,80 @@ fn clip(text: &str, max: usize) -> String {
     out.push('…');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use confgate::engine::Outcome;
+
+    fn finding(kind: Kind, rule: &str, commit: &str, severity: Severity) -> Finding {
+        let mut f = Finding::new(kind, rule, severity, "config/app.toml", "k").at_line(3);
+        f.commit = Some(commit.to_string());
+        f.snippet("token = \"ghp_…\"")
+            .message("a long message\nwith a second line")
+    }
+
+    fn commit(id: &str, summary: &str) -> CommitInfo {
+        CommitInfo {
+            id: id.to_string(),
+            short_id: id[..7].to_string(),
+            summary: summary.to_string(),
+            message: summary.to_string(),
+        }
+    }
+
+    fn render(outcome: &Outcome, commits: &[CommitInfo]) -> String {
+        let report = Report {
+            mode: "pre-receive",
+            outcome,
+            commits,
+            rules: &[],
+            files_checked: 1,
+            quiet: false,
+            verbose: false,
+            blocked_by: None,
+            extra_json: Vec::new(),
+        };
+        let mut out = Vec::new();
+        write(&report, &Palette { enabled: false }, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn blocked_commits_in_order_with_their_fix_and_the_summary_last() {
+        let a = "a".repeat(40);
+        let b = "b".repeat(40);
+        let outcome = Outcome {
+            findings: vec![
+                finding(Kind::MissingRecord, "missing-record", &b, Severity::Error),
+                finding(Kind::Secret, "github-token", &a, Severity::Error),
+                finding(Kind::SecuritySetting, "debug-mode", &a, Severity::Warning),
+            ],
+            ..Outcome::default()
+        };
+        let text = render(&outcome, &[commit(&a, "first"), commit(&b, "second")]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "✖ aaaaaaa first",
+                "    config/app.toml:3 [github-token] token = \"ghp_…\"",
+                "    fix: git rebase -i aaaaaaa~1   (edit it, removing the secret; rotate the secret), then push again",
+                "✖ bbbbbbb second",
+                "    config/app.toml:3 [missing-record] token = \"ghp_…\"",
+                "    fix: git rebase -i bbbbbbb~1   (reword it, adding Config-Owner, Expected-Result and Rollback trailers), then push again",
+                "confgate: push refused: 2 blocking findings in 2 of 2 new commits; details: confgate explain <rule>",
+            ],
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_pass_is_one_line_and_text_is_clipped_to_one_line() {
+        let text = render(&Outcome::default(), &[commit(&"c".repeat(40), "x")]);
+        assert_eq!(text, "confgate: 1 new commit checked, nothing blocking\n");
+        assert_eq!(clip("one\ntwo", 10), "one…");
+        assert_eq!(clip(&"x".repeat(5), 3), "xxx…");
+        assert_eq!(clip("short", 10), "short");
+    }
+}
