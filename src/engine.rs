@@ -485,9 +485,7 @@ fn check_records(
         }
     }
     if let Mode::WithMessage(message) = ctx.mode {
-        if let Some(record) = Record::from_message(message, &extra_fields) {
-            records.push(record);
-        }
+        records.extend(Record::from_message(message, &extra_fields));
     }
     let staged_only = matches!(ctx.mode, Mode::Staged);
     let mut pending_trailers = Vec::new();

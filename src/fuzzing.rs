@@ -118,7 +118,7 @@ pub fn records(data: &[u8]) {
     if let Ok(record) = Record::parse_file("config-changes/f.toml", &text, &extra) {
         let _ = record.problems(&placeholders);
     }
-    if let Some(record) = Record::from_message(&text, &extra) {
+    for record in Record::from_message(&text, &extra) {
         let _ = record.problems(&placeholders);
     }
     let _ = record::parse_trailers(&text);

@@ -105,10 +105,32 @@ impl Record {
         Ok(record)
     }
 
-    /// The record carried as trailers by a commit message, if it has any of
-    /// `Config-Owner`, `Expected-Result`, `Rollback`.
-    pub fn from_message(message: &str, extra_fields: &HashSet<String>) -> Option<Record> {
-        let trailers = parse_trailers(message);
+    /// The records a commit message carries as trailers: the last
+    /// paragraph's, as git reads trailers; in a squash message (GitHub's or
+    /// GitLab's squash, `git merge --squash`) also each squashed message's
+    /// trailer block. A record is one block: fields spread over two blocks are
+    /// two incomplete records.
+    pub fn from_message(message: &str, extra_fields: &HashSet<String>) -> Vec<Record> {
+        let cleaned = clean_message(message);
+        let blocks = match squashed_body(&cleaned) {
+            Some(body) => paragraphs(&body)
+                .into_iter()
+                .map(|paragraph| trailer_block(&paragraph))
+                .collect(),
+            None => vec![parse_trailers(&cleaned)],
+        };
+        blocks
+            .into_iter()
+            .filter_map(|block| Record::from_trailers(block, extra_fields))
+            .collect()
+    }
+
+    /// The record in one trailer block, if it has any of `Config-Owner`,
+    /// `Expected-Result`, `Rollback`.
+    fn from_trailers(
+        trailers: Vec<(String, String)>,
+        extra_fields: &HashSet<String>,
+    ) -> Option<Record> {
         let mut record = Record::empty(RecordSource::Trailers);
         let mut any = false;
         for (key, value) in trailers {
@@ -261,26 +283,34 @@ pub fn clean_message(message: &str) -> String {
     out
 }
 
+/// The paragraphs of a cleaned message, without empty ones.
+fn paragraphs(cleaned: &str) -> Vec<String> {
+    cleaned
+        .split("\n\n")
+        .map(|p| p.trim_matches('\n'))
+        .filter(|p| !p.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Trailers of the message's last paragraph, as git reads them: `Key: value`
 /// lines (continuations indented), in a paragraph that is not the subject and
 /// is mostly trailers.
 pub fn parse_trailers(message: &str) -> Vec<(String, String)> {
     let cleaned = clean_message(message);
-    let paragraphs: Vec<&str> = cleaned
-        .split("\n\n")
-        .map(|p| p.trim_matches('\n'))
-        .filter(|p| !p.trim().is_empty())
-        .collect();
-    if paragraphs.len() < 2 {
-        return Vec::new();
+    let paragraphs = paragraphs(&cleaned);
+    match paragraphs.as_slice() {
+        [_subject, .., last] => trailer_block(last),
+        _ => Vec::new(),
     }
-    let Some(last) = paragraphs.last() else {
-        return Vec::new();
-    };
+}
+
+/// The trailers of one paragraph, when git would read it as a trailer block.
+fn trailer_block(paragraph: &str) -> Vec<(String, String)> {
     let mut trailers: Vec<(String, String)> = Vec::new();
     let mut other_lines = 0usize;
     let mut trailer_lines = 0usize;
-    for line in last.lines() {
+    for line in paragraph.lines() {
         if line.starts_with(' ') || line.starts_with('\t') {
             if let Some((_, value)) = trailers.last_mut() {
                 value.push(' ');
@@ -302,6 +332,54 @@ pub fn parse_trailers(message: &str) -> Vec<(String, String)> {
         return Vec::new();
     }
     trailers
+}
+
+/// The squashed messages of a squash commit's (cleaned) message, or `None`
+/// when the message is not a squash. Recognised shapes:
+/// - `git merge --squash`: `Squashed commit of the following:`, then per
+///   commit `commit <sha>`, `Author:`, `Date:` and the message indented by
+///   four spaces;
+/// - GitHub's "Squash and merge" and GitLab's `%{all_commits}`: after the
+///   title, each squashed message starts with a paragraph of one line,
+///   `* Subject`, followed by its body and trailers (GitHub ends with
+///   `---------` and `Co-authored-by:` lines).
+fn squashed_body(cleaned: &str) -> Option<String> {
+    let lines: Vec<&str> = cleaned.lines().collect();
+    if let Some(start) = lines
+        .iter()
+        .position(|line| line.trim() == "Squashed commit of the following:")
+    {
+        if !lines[start..].iter().any(|line| is_commit_header(line)) {
+            return None;
+        }
+        let body: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .map(|(n, line)| match n > start {
+                true => line.strip_prefix("    ").unwrap_or(line),
+                false => line,
+            })
+            .collect();
+        // Every paragraph but the subject: the user may have written the
+        // record above the squashed messages, or below them.
+        let mut paragraphs = paragraphs(&body.join("\n"));
+        if !paragraphs.is_empty() {
+            paragraphs.remove(0);
+        }
+        return Some(paragraphs.join("\n\n"));
+    }
+    let paragraphs = paragraphs(cleaned);
+    let first_bullet = paragraphs
+        .iter()
+        .skip(1)
+        .position(|p| !p.contains('\n') && p.starts_with("* ") && p.len() > 2)?;
+    Some(paragraphs[first_bullet + 1..].join("\n\n"))
+}
+
+/// `commit <sha>`, as `git merge --squash` heads each squashed commit.
+fn is_commit_header(line: &str) -> bool {
+    line.strip_prefix("commit ")
+        .is_some_and(|id| (7..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 fn split_trailer(line: &str) -> Option<(&str, &str)> {
@@ -408,7 +486,9 @@ mod tests {
     #[test]
     fn trailers_in_last_paragraph_only() {
         let msg = "Raise cache TTL\n\nConfig-Owner: @x in body is prose\n\nConfig-Owner: @payments-sre\nExpected-Result: hit ratio\n  above 80%\nRollback: revert\nSigned-off-by: A <a@b.c>\n";
-        let record = Record::from_message(msg, &HashSet::new()).unwrap();
+        let records = Record::from_message(msg, &HashSet::new());
+        assert_eq!(records.len(), 1, "{records:?}");
+        let record = &records[0];
         assert_eq!(record.owner.as_deref(), Some("@payments-sre"));
         assert_eq!(record.expected.as_deref(), Some("hit ratio above 80%"));
         assert!(record.problems(&placeholders()).is_empty());
@@ -416,14 +496,114 @@ mod tests {
 
     #[test]
     fn subject_alone_is_not_a_trailer_block() {
-        assert!(Record::from_message("Rollback: revert\n", &HashSet::new()).is_none());
+        assert!(Record::from_message("Rollback: revert\n", &HashSet::new()).is_empty());
     }
 
     #[test]
     fn comments_and_scissors_are_ignored() {
         let msg = "Subject\n\nConfig-Owner: @a\nExpected-Result: x 5%\nRollback: revert\n# Please enter the commit message\n# ------------------------ >8 ------------------------\ndiff --git a/x b/x\n";
-        let record = Record::from_message(msg, &HashSet::new()).unwrap();
-        assert_eq!(record.rollback.as_deref(), Some("revert"));
+        let records = Record::from_message(msg, &HashSet::new());
+        assert_eq!(records[0].rollback.as_deref(), Some("revert"));
+    }
+
+    /// The complete records a message carries.
+    fn complete(message: &str) -> Vec<Record> {
+        Record::from_message(message, &HashSet::new())
+            .into_iter()
+            .filter(|r| r.problems(&placeholders()).is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn github_squash_keeps_a_squashed_record() {
+        let msg = "Raise cache TTL for search (#42)\n\n\
+            * Raise cache ttl\n\n\
+            Config-Owner: @payments-sre\n\
+            Expected-Result: hit ratio from 61% to above 80%\n\
+            Rollback: revert; set cache.ttl back to 60\n\n\
+            * Fix typo\n\n\
+            ---------\n\n\
+            Co-authored-by: Dana Doe <dana@example.com>\n\
+            Co-authored-by: Sam Roe <sam@example.com>\n";
+        let records = complete(msg);
+        assert_eq!(records.len(), 1, "{records:?}");
+        assert_eq!(records[0].owner.as_deref(), Some("@payments-sre"));
+    }
+
+    #[test]
+    fn gitlab_squash_keeps_a_squashed_record() {
+        // GitLab's `%{all_commits}` squash template, with its co-author lines.
+        let msg = "Resolve \"Search is slow\"\n\n\
+            * Raise cache ttl\n\n\
+            The search cache expired too soon under load.\n\
+            Config-Owner: @payments-sre\n\
+            Expected-Result: p95 of /search below 200 ms\n\
+            Rollback: revert; set cache.ttl back to 60\n\n\
+            * Update docs\n\n\
+            Co-authored-by: Dana Doe <dana@example.com>\n";
+        assert_eq!(complete(msg).len(), 1);
+    }
+
+    #[test]
+    fn merge_squash_keeps_a_squashed_record() {
+        // `git merge --squash` then `git commit --no-edit` (SQUASH_MSG).
+        let msg = "Squashed commit of the following:\n\n\
+            commit 0123456789abcdef0123456789abcdef01234567\n\
+            Author: Dana Doe <dana@example.com>\n\
+            Date:   Fri Jan 2 03:04:05 2026 +0000\n\n    \
+            Fix typo\n\n\
+            commit 89abcdef0123456789abcdef0123456789abcdef\n\
+            Author: Dana Doe <dana@example.com>\n\
+            Date:   Fri Jan 2 03:04:05 2026 +0000\n\n    \
+            Raise cache ttl\n    \n    \
+            Config-Owner: @payments-sre\n    \
+            Expected-Result: hit ratio from 61% to\n      above 80%\n    \
+            Rollback: revert; set cache.ttl back to 60\n";
+        let records = complete(msg);
+        assert_eq!(records.len(), 1, "{records:?}");
+        assert_eq!(
+            records[0].expected.as_deref(),
+            Some("hit ratio from 61% to above 80%")
+        );
+    }
+
+    #[test]
+    fn squash_fields_split_over_two_blocks_do_not_count() {
+        let msg = "Search tuning (#43)\n\n\
+            * Raise cache ttl\n\n\
+            Config-Owner: @payments-sre\n\
+            Expected-Result: hit ratio above 80%\n\n\
+            * Note the rollback\n\n\
+            Rollback: revert; set cache.ttl back to 60\n\n\
+            ---------\n\n\
+            Co-authored-by: Dana Doe <dana@example.com>\n";
+        assert!(complete(msg).is_empty());
+        let records = Record::from_message(msg, &HashSet::new());
+        assert_eq!(records.len(), 2, "each block is its own record");
+        let squash = "Squashed commit of the following:\n\n\
+            commit 0123456789abcdef0123456789abcdef01234567\n\
+            Author: A <a@example.com>\n\
+            Date:   Fri Jan 2 03:04:05 2026 +0000\n\n    \
+            Raise ttl\n    \n    \
+            Config-Owner: @payments-sre\n    \
+            Rollback: revert\n\n\
+            commit 89abcdef0123456789abcdef0123456789abcdef\n\
+            Author: A <a@example.com>\n\
+            Date:   Fri Jan 2 03:04:05 2026 +0000\n\n    \
+            Say what to expect\n    \n    \
+            Expected-Result: hit ratio above 80%\n";
+        assert!(complete(squash).is_empty());
+    }
+
+    #[test]
+    fn ordinary_message_with_bullets_takes_its_last_paragraph_only() {
+        let middle = "Raise cache TTL\n\n\
+            Config-Owner: @payments-sre\n\
+            Expected-Result: hit ratio above 80%\n\
+            Rollback: revert\n\n\
+            * bumps the ttl\n\
+            * adds a test\n";
+        assert!(Record::from_message(middle, &HashSet::new()).is_empty());
     }
 
     #[test]
