@@ -36,6 +36,81 @@ pub struct Context<'a> {
     pub mode: Mode<'a>,
     pub baseline: Option<&'a Baseline>,
     pub codeowners: Option<&'a CodeOwners>,
+    /// The commit this change reverts, when its message says so.
+    pub reverted: Option<&'a Reverted>,
+}
+
+/// A commit that a `git revert` undoes: its config file changes and the
+/// records that covered them. A config file of the revert that exactly
+/// undoes one of them is covered by that record: the rollback it describes is
+/// being carried out.
+pub struct Reverted {
+    pub short_id: String,
+    files: Vec<FileChange>,
+    records: BTreeMap<String, RecordSummary>,
+}
+
+impl Reverted {
+    /// `change` is the reverted commit, `outcome` its own check.
+    pub fn new(change: ChangeSet, outcome: &Outcome) -> Reverted {
+        let records = outcome
+            .config_changes
+            .iter()
+            .filter(|c| c.rollback_of.is_none())
+            .filter_map(|c| Some((c.path.clone(), c.record.clone()?)))
+            .collect();
+        Reverted {
+            short_id: change
+                .commit
+                .as_ref()
+                .map(|c| c.short_id.clone())
+                .unwrap_or_default(),
+            files: change.files,
+            records,
+        }
+    }
+
+    /// The record of the reverted change that `file` undoes, if it undoes one.
+    fn covering(&self, file: &FileChange) -> Option<&RecordSummary> {
+        self.files
+            .iter()
+            .find(|original| undoes(file, original))
+            .and_then(|original| self.records.get(&original.path))
+    }
+}
+
+/// Whether `revert` is the exact inverse of `original`: the same file (a
+/// rename undone is a rename back), the revert's old text is the original's
+/// new text and its new text the original's old text (absent for a file the
+/// original added or deleted). Content that was not read as text (binary,
+/// too large) is never judged an undo.
+fn undoes(revert: &FileChange, original: &FileChange) -> bool {
+    fn before(file: &FileChange) -> &str {
+        file.old_path.as_deref().unwrap_or(&file.path)
+    }
+    fn same(a: &Content, b: &Content) -> bool {
+        match (a, b) {
+            (Content::Text(a), Content::Text(b)) => a == b,
+            (Content::Absent, Content::Absent) => true,
+            _ => false,
+        }
+    }
+    let (revert_after, original_after) = (&revert.path, &original.path);
+    before(revert) == original_after
+        && revert_after == before(original)
+        && same(&revert.old, &original.new)
+        && same(&revert.new, &original.old)
+}
+
+/// The commit a `git revert` message names: `This reverts commit <id>.`
+pub fn reverted_commit(message: &str) -> Option<&str> {
+    const SAYS: &str = "This reverts commit ";
+    let start = message.find(SAYS)? + SAYS.len();
+    let rest = &message[start..];
+    let end = rest
+        .find(|c: char| !c.is_ascii_hexdigit())
+        .unwrap_or(rest.len());
+    (end >= 7).then(|| &rest[..end])
 }
 
 /// One config file changed by the change set, with its keys and record.
@@ -51,6 +126,10 @@ pub struct ConfigChange {
     pub old_path: Option<String>,
     #[serde(skip)]
     pub security_file: bool,
+    /// The short id of the commit this change undoes, when it is covered by
+    /// that commit's record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollback_of: Option<String>,
 }
 
 impl ConfigChange {
@@ -414,6 +493,7 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
         status: Some(file.status),
         old_path: file.old_path.clone(),
         security_file: plan.is_security_file(&file.path),
+        rollback_of: None,
     };
     let sample = file
         .new_text()
@@ -490,6 +570,10 @@ fn check_records(
     let staged_only = matches!(ctx.mode, Mode::Staged);
     let mut pending_trailers = Vec::new();
     for index in 0..outcome.config_changes.len() {
+        if let Some(note) = rollback(change, ctx, &mut outcome.config_changes[index]) {
+            outcome.notices.push(note);
+            continue;
+        }
         let config = &outcome.config_changes[index];
         let applicable: Vec<&Record> = records.iter().filter(|r| covers(r, &config.path)).collect();
         let needs_file = plan.require_file
@@ -596,6 +680,28 @@ fn check_records(
     Ok(())
 }
 
+/// Cover `config` with the record of the commit it reverts, when the file's
+/// change exactly undoes that commit's; the note says so.
+fn rollback(change: &ChangeSet, ctx: &Context<'_>, config: &mut ConfigChange) -> Option<String> {
+    let reverted = ctx.reverted?;
+    let file = change.files.iter().find(|f| f.path == config.path)?;
+    let record = reverted.covering(file)?;
+    let note = format!(
+        "{}{}: rollback of {}, recorded by {}",
+        change
+            .commit
+            .as_ref()
+            .map(|c| format!("commit {} ", c.short_id))
+            .unwrap_or_default(),
+        config.path,
+        reverted.short_id,
+        record.owner
+    );
+    config.record = Some(record.clone());
+    config.rollback_of = Some(reverted.short_id.clone());
+    Some(note)
+}
+
 fn covers(record: &Record, path: &str) -> bool {
     match &record.covers {
         None => true,
@@ -678,6 +784,7 @@ mod tests {
             mode: Mode::Scan,
             baseline: Some(baseline),
             codeowners: None,
+            reverted: None,
         };
         check(plan, change, &ctx).unwrap()
     }
@@ -729,5 +836,76 @@ mod tests {
         let outcome = run(&plan, &edited, &baseline);
         assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
         assert_eq!(outcome.baselined, 1);
+    }
+
+    fn file(
+        path: &str,
+        old_path: Option<&str>,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> FileChange {
+        let content = |text: Option<&str>| match text {
+            Some(text) => Content::Text(text.to_string()),
+            None => Content::Absent,
+        };
+        let status = match (old, new, old_path) {
+            (None, _, _) => ChangeStatus::Added,
+            (_, None, _) => ChangeStatus::Deleted,
+            (_, _, Some(_)) => ChangeStatus::Renamed,
+            _ => ChangeStatus::Modified,
+        };
+        FileChange {
+            path: path.to_string(),
+            old_path: old_path.map(str::to_string),
+            status,
+            old: content(old),
+            new: content(new),
+            added_lines: Vec::new(),
+            mode_changed: false,
+        }
+    }
+
+    #[test]
+    fn revert_message_names_the_commit() {
+        let message = "Revert \"Raise ttl\"\n\nThis reverts commit f981a53c0ffee0123456789abcdef0123456789a.\n";
+        assert_eq!(
+            reverted_commit(message),
+            Some("f981a53c0ffee0123456789abcdef0123456789a")
+        );
+        assert_eq!(reverted_commit("This reverts commit abc."), None);
+        assert_eq!(reverted_commit("Raise ttl\n"), None);
+    }
+
+    #[test]
+    fn undo_is_the_exact_inverse() {
+        let original = file("c.toml", None, Some("ttl = 60\n"), Some("ttl = 300\n"));
+        let revert = file("c.toml", None, Some("ttl = 300\n"), Some("ttl = 60\n"));
+        assert!(undoes(&revert, &original));
+        let more = file("c.toml", None, Some("ttl = 300\n"), Some("ttl = 30\n"));
+        assert!(!undoes(&more, &original));
+        let elsewhere = file("d.toml", None, Some("ttl = 300\n"), Some("ttl = 60\n"));
+        assert!(!undoes(&elsewhere, &original));
+        // An added file undone is a deletion; a rename undone renames back.
+        let added = file("n.toml", None, None, Some("a = 1\n"));
+        assert!(undoes(&file("n.toml", None, Some("a = 1\n"), None), &added));
+        let renamed = file(
+            "new.toml",
+            Some("old.toml"),
+            Some("a = 1\n"),
+            Some("a = 1\n"),
+        );
+        let back = file(
+            "old.toml",
+            Some("new.toml"),
+            Some("a = 1\n"),
+            Some("a = 1\n"),
+        );
+        assert!(undoes(&back, &renamed));
+        let binary = FileChange {
+            old: Content::Binary,
+            new: Content::Binary,
+            ..original.clone()
+        };
+        assert!(!undoes(&binary, &binary));
     }
 }

@@ -189,3 +189,131 @@ fn ordinary_message_with_the_record_in_a_middle_paragraph_is_not_recorded() {
         .code(1)
         .contains("missing-record");
 }
+
+/// A pushed repository whose last commit is a recorded config change;
+/// returns its short id.
+fn recorded_change_pushed() -> (TestRepo, TestRepo, String) {
+    let (repo, remote) = pushed_repo();
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 8\ntimeout = 30\n",
+    );
+    repo.git(&["add", "-A"]).ok();
+    repo.git(&[
+        "commit",
+        "-q",
+        "-m",
+        &format!("Raise workers\n\n{TRAILERS}"),
+    ])
+    .ok();
+    repo.git(&["push", "-q", "origin", "main"]).ok();
+    let short = repo
+        .git(&["rev-parse", "--short=7", "HEAD"])
+        .stdout
+        .trim()
+        .to_string();
+    (repo, remote, short)
+}
+
+#[test]
+fn revert_of_a_recorded_change_is_covered_by_its_record() {
+    let (repo, remote, reverted) = recorded_change_pushed();
+    repo.git(&["revert", "--no-edit", "HEAD"]).ok();
+    assert_eq!(
+        repo.read("config/service.toml"),
+        "[server]\nworkers = 2\ntimeout = 30\n"
+    );
+    let note = format!("rollback of {reverted}, recorded by @payments-sre");
+    let push = repo.git(&["push", "origin", "main"]);
+    push.ok().contains(&note);
+    assert_eq!(remote_head(&remote), repo.head());
+    repo.confgate(&["check", "--range", "HEAD~1..HEAD"])
+        .ok()
+        .contains(&note);
+    repo.confgate(&["release-check", "--since", "HEAD~1", "--dry-run"])
+        .ok()
+        .contains(&note);
+    repo.confgate(&["log", "--since", "HEAD~1"])
+        .ok()
+        .contains(&format!("    {note}"))
+        .contains("owner:    @payments-sre");
+    let json = repo.confgate(&["check", "--commit", "HEAD", "--format", "json"]);
+    let change = &json.ok().json()["config_changes"][0];
+    assert_eq!(change["rollback_of"], reverted.as_str());
+    assert_eq!(change["record"]["owner"], "@payments-sre");
+}
+
+#[test]
+fn revert_that_does_more_than_undo_needs_its_own_record() {
+    let (repo, remote, _) = recorded_change_pushed();
+    repo.git(&["revert", "--no-commit", "HEAD"]).ok();
+    // Beyond the undo: a timeout change nobody recorded.
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 2\ntimeout = 5\n",
+    );
+    repo.git(&["add", "-A"]).ok();
+    let commit = repo.git(&["commit", "--no-edit"]);
+    assert_ne!(commit.code, 0, "{}", commit.dump());
+    commit
+        .contains("missing-record")
+        .contains("server.timeout 30 → 5");
+    repo.git(&["commit", "-q", "--no-verify", "--no-edit"]).ok();
+    let before = remote_head(&remote);
+    let push = repo.git(&["push", "origin", "main"]);
+    assert_ne!(push.code, 0, "{}", push.dump());
+    push.contains("missing-record").lacks("rollback of");
+    assert_eq!(remote_head(&remote), before);
+}
+
+#[test]
+fn revert_that_also_touches_another_config_file_needs_a_record_for_it() {
+    let (repo, remote, reverted) = recorded_change_pushed();
+    repo.git(&["revert", "--no-commit", "HEAD"]).ok();
+    repo.write("config/cache.toml", "[cache]\nttl = 300\n");
+    repo.git(&["add", "-A"]).ok();
+    repo.git(&["commit", "-q", "--no-verify", "--no-edit"]).ok();
+    let push = repo.git(&["push", "origin", "main"]);
+    assert_ne!(push.code, 0, "{}", push.dump());
+    push.contains(&format!("config/service.toml: rollback of {reverted}"))
+        .contains("config/cache.toml")
+        .contains("missing-record");
+    let json = repo.confgate(&["check", "--commit", "HEAD", "--format", "json"]);
+    let paths = json.code(1).paths("findings");
+    assert_eq!(paths, vec!["config/cache.toml".to_string()]);
+    assert_ne!(remote_head(&remote), repo.head());
+}
+
+#[test]
+fn revert_of_an_unrecorded_change_is_not_covered() {
+    let (repo, remote) = pushed_repo();
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 8\ntimeout = 30\n",
+    );
+    repo.seed("Raise workers quietly");
+    // git runs no commit hook for `git revert`: the push is where it is judged.
+    repo.git(&["revert", "--no-edit", "HEAD"]).ok();
+    let message = repo.git(&["log", "-1", "--format=%B"]).stdout;
+    assert!(message.contains("This reverts commit"), "{message}");
+    let before = remote_head(&remote);
+    let push = repo.git(&["push", "origin", "main"]);
+    assert_ne!(push.code, 0, "{}", push.dump());
+    push.contains("missing-record").lacks("rollback of");
+    assert_eq!(remote_head(&remote), before);
+}
+
+#[test]
+fn revert_committed_through_the_hooks_is_covered_at_commit_msg() {
+    let (repo, _remote, reverted) = recorded_change_pushed();
+    repo.git(&["revert", "--no-commit", "HEAD"]).ok();
+    // `git commit` runs pre-commit and commit-msg on the revert's message.
+    repo.git(&["commit", "--no-edit"])
+        .ok()
+        .lacks("missing-record");
+    let message = repo.git(&["log", "-1", "--format=%B"]).stdout;
+    assert!(message.contains("This reverts commit"), "{message}");
+    repo.confgate(&["check", "--commit", "HEAD"])
+        .ok()
+        .contains(&format!("rollback of {reverted}"));
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use confgate::baseline::{self, Baseline};
 use confgate::codeowners::{self, CodeOwners};
-use confgate::engine::{self, Mode, Outcome};
+use confgate::engine::{self, Mode, Outcome, Reverted};
 use confgate::git::{without_userinfo, PushedCommits, Repo, Side};
 use confgate::model::CommitInfo;
 use confgate::plan::Plan;
@@ -92,6 +92,10 @@ impl Session {
         let want_old = self.want_old();
         let change = self.repo.staged(&want_old)?;
         let codeowners = self.codeowners(None)?;
+        let reverted = match message {
+            Some(message) => reverted_by(&self.plan, &self.repo, self.baseline.as_ref(), message)?,
+            None => None,
+        };
         let ctx = engine::Context {
             mode: match message {
                 Some(message) => Mode::WithMessage(message),
@@ -99,6 +103,7 @@ impl Session {
             },
             baseline: self.baseline.as_ref(),
             codeowners: codeowners.as_ref(),
+            reverted: reverted.as_ref(),
         };
         let outcome = engine::check(&self.plan, &change, &ctx)?;
         Ok((outcome, change.files.len()))
@@ -147,10 +152,12 @@ impl Session {
                         let change = repo.commit_change(*oid, &want_old)?;
                         let info = change.commit.clone().unwrap_or_default();
                         let codeowners = codeowners_at(plan, repo, Some(*oid))?;
+                        let reverted = reverted_by(plan, repo, baseline, &info.message)?;
                         let ctx = engine::Context {
                             mode: Mode::WithMessage(&info.message),
                             baseline,
                             codeowners: codeowners.as_ref(),
+                            reverted: reverted.as_ref(),
                         };
                         let outcome = engine::check(plan, &change, &ctx)
                             .with_context(|| format!("commit {}", info.short_id))?;
@@ -181,6 +188,37 @@ impl Session {
         }
         Ok((outcome, commits, files))
     }
+}
+
+/// The commit a revert message names, checked on its own so that its records
+/// can cover the revert. `None` when the message names no commit, or one this
+/// repository does not have or cannot judge: the revert then needs its own
+/// record.
+fn reverted_by(
+    plan: &Plan,
+    repo: &Repo,
+    baseline: Option<&Baseline>,
+    message: &str,
+) -> Result<Option<Reverted>> {
+    let Some(id) = engine::reverted_commit(message) else {
+        return Ok(None);
+    };
+    let Ok(oid) = repo.resolve(id) else {
+        return Ok(None);
+    };
+    let want_old = |path: &str| plan.is_config(path);
+    let change = repo.commit_change(oid, &want_old)?;
+    let codeowners = codeowners_at(plan, repo, Some(oid))?;
+    let original = change.commit.as_ref().map(|c| c.message.clone());
+    let ctx = engine::Context {
+        mode: Mode::WithMessage(original.as_deref().unwrap_or_default()),
+        baseline,
+        codeowners: codeowners.as_ref(),
+        reverted: None,
+    };
+    Ok(engine::check(plan, &change, &ctx)
+        .ok()
+        .map(|outcome| Reverted::new(change, &outcome)))
 }
 
 /// CODEOWNERS of the index (`None`) or of a commit, when the plan uses it.

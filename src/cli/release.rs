@@ -66,6 +66,9 @@ pub fn change_log(commits: &[CommitInfo], changes: &[ConfigChange]) -> Vec<Strin
         lines.push(format!("{} {}", commit.short_id, commit.summary));
         for change in mine {
             lines.push(format!("  {}: {}", change.path, change.summary(8)));
+            if let (Some(of), Some(r)) = (&change.rollback_of, &change.record) {
+                lines.push(format!("    rollback of {of}, recorded by {}", r.owner));
+            }
             match &change.record {
                 Some(r) => {
                     lines.push(format!("    owner:    {}", r.owner));

@@ -61,6 +61,7 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
         mode: Mode::Scan,
         baseline: None,
         codeowners: None,
+        reverted: None,
     };
     let scan_one = |(path, shown): &(PathBuf, String)| -> Result<Outcome> {
         let content = read_content(path, plan.max_file_size)?;

@@ -211,7 +211,10 @@ fn write_details(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::
         writeln!(out, "{}", p.bold("config changes:"))?;
         for change in &outcome.config_changes {
             let record = match &change.record {
-                Some(r) => format!("owner {} ({})", r.owner, r.source),
+                Some(r) => match &change.rollback_of {
+                    Some(of) => format!("rollback of {of}, recorded by {}", r.owner),
+                    None => format!("owner {} ({})", r.owner, r.source),
+                },
                 None => "no record".to_string(),
             };
             writeln!(
