@@ -14,7 +14,7 @@ use crate::keydiff;
 use crate::model::{ChangeSet, ChangeStatus, Content, FileChange, Lines};
 use crate::plan::Plan;
 use crate::policy;
-use crate::record::{self, Record, RecordSource};
+use crate::record::{self, Field, Record, RecordDraft, RecordSource};
 use crate::security::SecurityScanner;
 use crate::suppress::{self, Allow};
 
@@ -163,6 +163,9 @@ pub struct KeyEntry {
     /// `cache.ttl 60 → 300`, with secret values redacted.
     #[serde(skip)]
     pub text: String,
+    /// The value before the change (modified, removed), redacted like `text`.
+    #[serde(skip)]
+    pub old: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,6 +226,9 @@ pub struct Outcome {
     pub suppressed: Vec<Suppressed>,
     pub baselined: usize,
     pub notices: Vec<String>,
+    /// For each change set with unrecorded config changes, the record they
+    /// need (the example the report shows).
+    pub drafts: Vec<RecordDraft>,
 }
 
 impl Outcome {
@@ -233,6 +239,7 @@ impl Outcome {
         self.suppressed.extend(other.suppressed);
         self.baselined += other.baselined;
         self.notices.extend(other.notices);
+        self.drafts.extend(other.drafts);
     }
 
     pub fn blocked(&self) -> bool {
@@ -536,6 +543,7 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
             key: change.key().to_string(),
             change: change.kind(),
             text: keydiff::describe(change),
+            old: keydiff::shown_old_value(change),
         })
         .collect();
     if file.status == ChangeStatus::Deleted {
@@ -569,6 +577,7 @@ fn check_records(
     }
     let staged_only = matches!(ctx.mode, Mode::Staged);
     let mut pending_trailers = Vec::new();
+    let mut unrecorded = Vec::new();
     for index in 0..outcome.config_changes.len() {
         if let Some(note) = rollback(change, ctx, &mut outcome.config_changes[index]) {
             outcome.notices.push(note);
@@ -612,15 +621,25 @@ fn check_records(
             outcome.config_changes[index].record = Some(RecordSummary::from_record(record));
             continue;
         }
-        if !problems.is_empty() {
-            let example = if applicable
+        unrecorded.push(index);
+        if let Some(first) = applicable.first() {
+            // The example names the fields the user's record lacks, in the
+            // form the user wrote it in.
+            let as_trailer = first.source == RecordSource::Trailers && !needs_file;
+            let draft = RecordDraft::new(plan, &[config], None);
+            let mut fields: Vec<&str> = first
+                .problems(&plan.placeholders)
                 .iter()
-                .any(|r| r.source == RecordSource::Trailers)
-            {
-                record::example_trailers().replace('\n', " / ")
-            } else {
-                "owner = \"@team\", expected = \"<measurable result>\", rollback = \"<how to undo>\"".to_string()
-            };
+                .map(|p| p.field().names().0)
+                .collect();
+            if fields.is_empty() {
+                fields.push(Field::Owner.names().0);
+            }
+            let example = fields
+                .iter()
+                .map(|f| draft.example_line(f, as_trailer))
+                .collect::<Vec<_>>()
+                .join(" / ");
             outcome.findings.push(
                 Finding::new(
                     Kind::IncompleteRecord,
@@ -638,18 +657,36 @@ fn check_records(
             continue;
         }
         if staged_only && !needs_file {
+            unrecorded.pop();
             pending_trailers.push(path);
             continue;
         }
+        let extra: Vec<String> = RecordDraft::new(plan, &[config], None)
+            .fields
+            .iter()
+            .map(|f| f.name.clone())
+            .collect();
         let fix = if needs_file {
+            let mut fields: Vec<String> = ["owner", "expected", "rollback"]
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect();
+            fields.extend(extra.iter().map(|f| format!("`{f}`")));
             format!(
-                "add a record file under {} (`confgate record new` writes one)",
-                plan.record_dir
+                "add a record file under {} with {} (`confgate record new` writes one)",
+                plan.record_dir,
+                record::and_list(&fields)
             )
         } else {
+            let mut trailers: Vec<String> = ["Config-Owner", "Expected-Result", "Rollback"]
+                .iter()
+                .map(|t| t.to_string())
+                .collect();
+            trailers.extend(extra.iter().map(|f| record::trailer_name(f)));
             format!(
-                "add a record file under {} (`confgate record new`) or the Config-Owner, Expected-Result and Rollback trailers to the commit message",
-                plan.record_dir
+                "add a record file under {} (`confgate record new`) or the {} trailers to the commit message",
+                plan.record_dir,
+                record::and_list(&trailers)
             )
         };
         outcome.findings.push(
@@ -663,6 +700,14 @@ fn check_records(
             .message(format!("config change without a change record: {summary}"))
             .fix(fix),
         );
+    }
+    if !unrecorded.is_empty() {
+        let changes: Vec<&ConfigChange> = unrecorded
+            .iter()
+            .map(|&index| &outcome.config_changes[index])
+            .collect();
+        let draft = RecordDraft::new(plan, &changes, None);
+        outcome.drafts.push(draft);
     }
     outcome
         .findings

@@ -10,7 +10,7 @@ use crate::engine::ConfigChange;
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::ChangeStatus;
 use crate::plan::{PathSet, Plan};
-use crate::record::{Record, RecordSource};
+use crate::record::{self, Record, RecordSource};
 
 pub const RECORD_FIELDS: &str = "record-fields";
 pub const ONE_CHANGE: &str = "one-change-at-a-time";
@@ -39,6 +39,7 @@ pub fn check(plan: &Plan, config: &ConfigChange, record: &Record) -> Vec<Finding
     let mut out = Vec::new();
     let keys = config.key_names();
     let record_at = record_path(record, config);
+    let as_trailer = record.source == RecordSource::Trailers;
     for policy in &plan.field_policies {
         if !policy.applies(&config.path, &keys) {
             continue;
@@ -50,25 +51,37 @@ pub fn check(plan: &Plan, config: &ConfigChange, record: &Record) -> Vec<Finding
             {
                 continue;
             }
-            let wanted = alternatives.join(" or ");
-            let example = if policy.example.starts_with(alternatives[0].as_str()) {
-                policy.example.clone()
-            } else {
-                format!("{} = \"…\"", alternatives[0])
-            };
+            // Said in the form the record is given in: trailer names for
+            // trailers, TOML for a record file.
+            let wanted = alternatives
+                .iter()
+                .map(|field| match as_trailer {
+                    true => format!("`{}:`", record::trailer_name(field)),
+                    false => format!("`{field}`"),
+                })
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let value = record::policy_example(&policy.example, &alternatives[0])
+                .unwrap_or_else(|| "…".to_string());
+            let example = record::field_line(&alternatives[0], &value, as_trailer);
             out.push(
                 Finding::new(
                     Kind::Policy,
                     RECORD_FIELDS,
                     policy.severity,
                     record_at,
-                    &format!("{}:{wanted}", config.path),
+                    &format!("{}:{}", config.path, alternatives.join(" or ")),
                 )
                 .message(format!(
-                    "{} is a {} change: the record needs `{wanted}` ({})",
+                    "{} is a {} change: the record needs {wanted} ({})",
                     config.path, policy.id, policy.why
                 ))
-                .fix(format!("add to the record: {example}"))
+                .fix(match as_trailer {
+                    true => {
+                        format!("add the trailer to the commit message's last paragraph: {example}")
+                    }
+                    false => format!("add to the record: {example}"),
+                })
                 .category(policy.id.clone()),
             );
         }
@@ -80,7 +93,7 @@ pub fn check(plan: &Plan, config: &ConfigChange, record: &Record) -> Vec<Finding
                     .message(format!(
                         "the expected result has nothing to measure ({expected:?}): say the state before and the target"
                     ))
-                    .fix("e.g. expected = \"p95 of /search from 450 ms to below 200 ms within 1 h of deploy\""),
+                    .fix(format!("e.g. {}", record::field_line("expected", "p95 of /search from 450 ms to below 200 ms within 1 h of deploy", as_trailer))),
             );
         }
     }
@@ -92,7 +105,7 @@ pub fn check(plan: &Plan, config: &ConfigChange, record: &Record) -> Vec<Finding
                         .message(format!(
                             "the rollback only says {rollback:?}, but {reason}: a revert alone does not undo it"
                         ))
-                        .fix("add the data or deploy step, e.g. rollback = \"revert; run the down migration 0042; redeploy readers first\""),
+                        .fix(format!("add the data or deploy step, e.g. {}", record::field_line("rollback", "revert; run the down migration 0042; redeploy readers first", as_trailer))),
                 );
             }
         }

@@ -4,8 +4,14 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
+use std::fmt::Write as _;
+
 use anyhow::{bail, Result};
 use regex::Regex;
+
+use crate::engine::ConfigChange;
+use crate::model::ChangeStatus;
+use crate::plan::Plan;
 
 /// Where a record came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,6 +226,14 @@ pub enum FieldProblem {
 }
 
 impl FieldProblem {
+    /// The field at fault.
+    pub fn field(&self) -> Field {
+        match self {
+            FieldProblem::Missing(field) | FieldProblem::Placeholder(field, _) => *field,
+            FieldProblem::OwnerForm(_) => Field::Owner,
+        }
+    }
+
     pub fn describe(&self, source: &RecordSource) -> String {
         let name = |field: Field| {
             let (file, trailer) = field.names();
@@ -392,26 +406,331 @@ fn split_trailer(line: &str) -> Option<(&str, &str)> {
     valid.then_some((key, value))
 }
 
-/// A filled-in record file, for messages.
-pub fn example_file(files: &[String]) -> String {
-    let covers = if files.is_empty() {
-        String::new()
-    } else {
-        let list: Vec<String> = files.iter().map(|f| format!("{f:?}")).collect();
-        format!("covers = [{}]\n", list.join(", "))
-    };
-    format!(
-        "owner = \"@payments-sre\"\n\
-         expected = \"p95 of /search below 200 ms within 1 h of deploy; cache hit ratio above 80%\"\n\
-         rollback = \"revert this commit; set cache.ttl back to 60; no data to migrate\"\n{covers}"
-    )
+/// The trailer name of a record-file field: `tested_on` -> `Tested-On`.
+pub fn trailer_name(field: &str) -> String {
+    match field {
+        "owner" => return "Config-Owner".to_string(),
+        "expected" => return "Expected-Result".to_string(),
+        "rollback" => return "Rollback".to_string(),
+        _ => {}
+    }
+    field
+        .split(['_', '-'])
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
-/// The same record as trailers, for messages.
-pub fn example_trailers() -> &'static str {
-    "Config-Owner: @payments-sre\n\
-     Expected-Result: p95 of /search below 200 ms within 1 h of deploy\n\
-     Rollback: revert; set cache.ttl back to 60"
+/// One field written the way the record is given: `name = "value"` in a
+/// record file, `Trailer-Name: value` in a commit message.
+pub fn field_line(field: &str, value: &str, as_trailer: bool) -> String {
+    if as_trailer {
+        format!("{}: {value}", trailer_name(field))
+    } else {
+        format!("{field} = {value:?}")
+    }
+}
+
+/// An extra field a policy asks the record for.
+#[derive(Debug, Clone)]
+pub struct DraftField {
+    /// The field's name; `alternatives` may stand in for it.
+    pub name: String,
+    pub alternatives: Vec<String>,
+    pub policy: String,
+    pub why: String,
+    /// A filled-in value, from the policy's example, when it has one.
+    pub example: Option<String>,
+}
+
+impl DraftField {
+    /// The value an example shows: something to write yourself.
+    fn shown(&self) -> String {
+        match &self.example {
+            Some(value) => format!("<e.g. {value}>"),
+            None => "<…>".to_string(),
+        }
+    }
+}
+
+/// The record a set of config changes needs, built from the changes
+/// themselves: their files, their keys (old values for the rollback), and
+/// the fields their policies ask for. It is the one template behind the
+/// examples in reports and the file `confgate record new` writes.
+#[derive(Debug, Clone, Default)]
+pub struct RecordDraft {
+    pub owner: Option<String>,
+    /// Allowed owners (`record.owners`), for the hint.
+    pub owners: Vec<String>,
+    /// `path: what changed`, one per change.
+    pub changes: Vec<String>,
+    pub covers: Vec<String>,
+    /// The effect to measure, named after the changed keys.
+    pub expected_hint: String,
+    /// How to undo the change, from the old values.
+    pub rollback: String,
+    pub fields: Vec<DraftField>,
+    /// Trailers are not enough for these changes (`record.require = "file"`).
+    pub file_only: bool,
+    /// Where record files go (`record.dir`).
+    pub dir: String,
+}
+
+/// Keys named in a rollback suggestion before "and N more".
+const ROLLBACK_KEYS: usize = 3;
+
+impl RecordDraft {
+    /// The draft for `changes`, judged by `plan`'s record policies.
+    pub fn new(plan: &Plan, changes: &[&ConfigChange], owner: Option<&str>) -> RecordDraft {
+        let mut fields: Vec<DraftField> = Vec::new();
+        let mut file_only = plan.require_file;
+        for policy in &plan.field_policies {
+            if !changes
+                .iter()
+                .any(|c| policy.applies(&c.path, &c.key_names()))
+            {
+                continue;
+            }
+            file_only |= policy.require_file;
+            for alternatives in &policy.fields {
+                let Some(name) = alternatives.first() else {
+                    continue;
+                };
+                if fields.iter().any(|f| &f.name == name) {
+                    continue;
+                }
+                fields.push(DraftField {
+                    name: name.clone(),
+                    alternatives: alternatives[1..].to_vec(),
+                    policy: policy.id.clone(),
+                    why: policy.why.clone(),
+                    example: policy_example(&policy.example, name),
+                });
+            }
+        }
+        let undo: Vec<String> = changes.iter().filter_map(|c| undo_step(c)).collect();
+        let rollback = if undo.is_empty() {
+            "revert this commit".to_string()
+        } else {
+            format!("revert this commit; {}", undo.join("; "))
+        };
+        let keys: Vec<&str> = changes
+            .iter()
+            .flat_map(|c| c.keys.iter().map(|k| k.key.as_str()))
+            .take(ROLLBACK_KEYS)
+            .collect();
+        let subject = match keys.as_slice() {
+            [] => changes
+                .iter()
+                .map(|c| c.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            keys => keys.join(", "),
+        };
+        RecordDraft {
+            owner: owner.map(str::to_string),
+            owners: plan.owners.clone(),
+            changes: changes
+                .iter()
+                .map(|c| format!("{}: {}", c.path, c.summary(12)))
+                .collect(),
+            covers: changes.iter().map(|c| c.path.clone()).collect(),
+            expected_hint: format!(
+                "<what changing {subject} should do: the state before, the target, by when>"
+            ),
+            rollback,
+            fields,
+            file_only,
+            dir: plan.record_dir.clone(),
+        }
+    }
+
+    fn owner_hint(&self) -> String {
+        match self.owners.as_slice() {
+            [] => "<@team, @org/team or e-mail>".to_string(),
+            owners => format!("<one of {}>", owners.join(", ")),
+        }
+    }
+
+    /// The record as a filled-in example (values to write yourself in `<…>`).
+    pub fn example_file(&self) -> String {
+        let mut out = String::new();
+        let owner = self.owner.clone().unwrap_or_else(|| self.owner_hint());
+        out.push_str(&field_line("owner", &owner, false));
+        out.push('\n');
+        out.push_str(&field_line("expected", &self.expected_hint, false));
+        out.push('\n');
+        out.push_str(&field_line("rollback", &self.rollback, false));
+        out.push('\n');
+        let covers: Vec<String> = self.covers.iter().map(|c| format!("{c:?}")).collect();
+        out.push_str(&format!("covers = [{}]\n", covers.join(", ")));
+        for field in &self.fields {
+            out.push_str(&field_line(&field.name, &field.shown(), false));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The same record as commit-message trailers.
+    pub fn example_trailers(&self) -> String {
+        let owner = self.owner.clone().unwrap_or_else(|| self.owner_hint());
+        let mut lines = vec![
+            field_line("owner", &owner, true),
+            field_line("expected", &self.expected_hint, true),
+            field_line("rollback", &self.rollback, true),
+        ];
+        for field in &self.fields {
+            lines.push(field_line(&field.name, &field.shown(), true));
+        }
+        lines.join("\n")
+    }
+
+    /// The example line of one field, in the form the record is given.
+    pub fn example_line(&self, field: &str, as_trailer: bool) -> String {
+        let value = match field {
+            "owner" => self.owner.clone().unwrap_or_else(|| self.owner_hint()),
+            "expected" => self.expected_hint.clone(),
+            "rollback" => self.rollback.clone(),
+            other => self
+                .fields
+                .iter()
+                .find(|f| f.name == other || f.alternatives.iter().any(|a| a == other))
+                .map(DraftField::shown)
+                .unwrap_or_else(|| "<…>".to_string()),
+        };
+        field_line(field, &value, as_trailer)
+    }
+
+    /// The record file `confgate record new` writes: each field empty (but
+    /// the owner, when given), with what to write and an example above it.
+    pub fn blank_file(&self) -> String {
+        let mut text = String::new();
+        let to_fill = self.to_fill();
+        let _ = writeln!(
+            text,
+            "# Change record. Fill in {}, then `git add` this file",
+            and_list(&to_fill.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>())
+        );
+        let _ = writeln!(text, "# and commit it together with the change.");
+        let _ = writeln!(text, "#\n# Staged config changes:");
+        for change in &self.changes {
+            let _ = writeln!(text, "#   {change}");
+        }
+        let _ = writeln!(text);
+        let _ = writeln!(
+            text,
+            "# Who answers for the change: @handle, @org/team or e-mail{}.",
+            match self.owners.as_slice() {
+                [] => String::new(),
+                owners => format!(" (one of {})", owners.join(", ")),
+            }
+        );
+        let _ = writeln!(text, "owner = {:?}", self.owner.as_deref().unwrap_or(""));
+        let _ = writeln!(
+            text,
+            "# What should be seen after the deploy, and by when: the state before and the target."
+        );
+        let _ = writeln!(text, "expected = \"\"");
+        let _ = writeln!(
+            text,
+            "# How to undo it, including any data or deploy step a revert does not cover;"
+        );
+        let _ = writeln!(text, "# from the change: {:?}", self.rollback);
+        let _ = writeln!(text, "rollback = \"\"");
+        let covers: Vec<String> = self.covers.iter().map(|c| format!("{c:?}")).collect();
+        let _ = writeln!(text, "covers = [{}]", covers.join(", "));
+        let _ = writeln!(text, "# ticket = \"OPS-1234\"");
+        let _ = writeln!(text, "# verify = \"curl -fsS https://service.internal/health\"  # how to see the expected result");
+        for field in &self.fields {
+            let _ = writeln!(
+                text,
+                "\n# Asked for {} changes: {}",
+                field.policy, field.why
+            );
+            if !field.alternatives.is_empty() {
+                let _ = writeln!(text, "# (or instead: {})", field.alternatives.join(", "));
+            }
+            if let Some(example) = &field.example {
+                let _ = writeln!(text, "# e.g. {}", field_line(&field.name, example, false));
+            }
+            let _ = writeln!(text, "{} = \"\"", field.name);
+        }
+        text
+    }
+
+    /// The fields [`RecordDraft::blank_file`] leaves empty.
+    pub fn to_fill(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
+            out.push("owner".to_string());
+        }
+        out.push("expected".to_string());
+        out.push("rollback".to_string());
+        out.extend(self.fields.iter().map(|f| f.name.clone()));
+        out
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The value a policy's TOML example (`tested_on = "…"`) gives `field`.
+pub fn policy_example(example: &str, field: &str) -> Option<String> {
+    toml::from_str::<toml::Table>(example)
+        .ok()
+        .and_then(|table| {
+            table
+                .get(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+        })
+}
+
+/// What undoing one config change takes beyond the revert, from its keys.
+fn undo_step(change: &ConfigChange) -> Option<String> {
+    let path = &change.path;
+    match change.status {
+        Some(ChangeStatus::Added) if change.keys.is_empty() => {
+            return Some(format!("delete {path}"));
+        }
+        Some(ChangeStatus::Deleted) => return Some(format!("restore {path}")),
+        Some(ChangeStatus::Renamed) => {
+            if let Some(old) = &change.old_path {
+                return Some(format!("rename {path} back to {old}"));
+            }
+        }
+        _ => {}
+    }
+    let mut steps: Vec<String> = change
+        .keys
+        .iter()
+        .take(ROLLBACK_KEYS)
+        .map(|k| match (k.change, &k.old) {
+            ("added", _) => format!("remove {}", k.key),
+            ("removed", Some(old)) => format!("restore {} = {old}", k.key),
+            (_, Some(old)) => format!("set {} back to {old}", k.key),
+            (_, None) => format!("restore {}", k.key),
+        })
+        .collect();
+    if steps.is_empty() {
+        return None;
+    }
+    if change.keys.len() > ROLLBACK_KEYS {
+        steps.push(format!("{} more keys", change.keys.len() - ROLLBACK_KEYS));
+    }
+    Some(format!("{} in {path}", and_list(&steps)))
 }
 
 #[cfg(test)]
@@ -604,6 +923,31 @@ mod tests {
             * bumps the ttl\n\
             * adds a test\n";
         assert!(Record::from_message(middle, &HashSet::new()).is_empty());
+    }
+
+    #[test]
+    fn trailer_names_read_back_as_their_fields() {
+        for (field, trailer) in [
+            ("tested_on", "Tested-On"),
+            ("query_plan", "Query-Plan"),
+            ("rollback", "Rollback"),
+            ("owner", "Config-Owner"),
+        ] {
+            assert_eq!(trailer_name(field), trailer);
+        }
+        let extra: HashSet<String> = ["tested_on".to_string()].into();
+        let message = format!("m\n\n{}\n", field_line("tested_on", "staging", true));
+        let records = Record::from_message(&message, &extra);
+        assert!(records.is_empty(), "a policy field alone is no record");
+        let message = format!(
+            "m\n\nRollback: revert\n{}\n",
+            field_line("tested_on", "staging", true)
+        );
+        let records = Record::from_message(&message, &extra);
+        assert_eq!(
+            records[0].extra_field("tested_on", &placeholders()),
+            Some("staging")
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ fn migration_needs_tested_on_and_query_plan() {
     assert_ne!(run.code, 0, "{}", run.dump());
     run.contains("record-fields")
         .contains("`tested_on`")
-        .contains("`query_plan or indexes`")
+        .contains("`query_plan` or `indexes`")
         .contains("tested_on = \"staging snapshot");
     repo.write(
         "config-changes/idx.toml",

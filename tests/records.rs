@@ -317,3 +317,170 @@ fn revert_committed_through_the_hooks_is_covered_at_commit_msg() {
         .ok()
         .contains(&format!("rollback of {reverted}"));
 }
+
+/// A repository with hooks installed and nothing pushed.
+fn local_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write("app/main.py", "print('hi')\n");
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 2\ntimeout = 30\n\n[db]\npassword = \"S3cr3tPassw0rdValue123\"\n",
+    );
+    repo.seed("initial");
+    repo.install();
+    repo
+}
+
+#[test]
+fn missing_record_example_is_built_from_the_change() {
+    let repo = local_repo();
+    // The password moves out of the file; the rollback puts it back,
+    // redacted.
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 8\ntimeout = 30\n",
+    );
+    let run = repo.commit_all("raise workers");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    let rollback = "revert this commit; restore db.password = S3cr… and set server.workers back to 2 in config/service.toml";
+    run.contains("missing-record")
+        .contains(&format!("rollback = \"{rollback}\""))
+        .contains(&format!("Rollback: {rollback}"))
+        .contains("covers = [\"config/service.toml\"]")
+        .contains("what changing db.password, server.workers should do")
+        .lacks("cache.ttl")
+        .lacks("/search")
+        .lacks("S3cr3tPassw0rd");
+}
+
+#[test]
+fn missing_record_example_asks_for_the_policy_fields() {
+    let repo = local_repo();
+    repo.write(
+        "alembic/versions/0042_add_index.py",
+        "def upgrade():\n    pass\n",
+    );
+    let run = repo.commit_all("add index");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("missing-record")
+        .contains("covers = [\"alembic/versions/0042_add_index.py\"]")
+        .contains("tested_on = \"<e.g. staging snapshot")
+        .contains("query_plan = \"<…>\"")
+        .contains("Tested-On: <e.g. staging snapshot")
+        .contains("Query-Plan: <…>")
+        .contains("Tested-On and Query-Plan trailers")
+        .lacks("cache.ttl");
+}
+
+#[test]
+fn policy_fields_fix_is_said_as_trailers_for_a_trailer_record() {
+    let repo = local_repo();
+    repo.write(
+        "alembic/versions/0042_add_index.py",
+        "def upgrade():\n    pass\n",
+    );
+    repo.git(&["add", "-A"]).ok();
+    let message = "add index\n\nConfig-Owner: @db-team\nExpected-Result: p95 of /orders from 300 ms to below 120 ms\nRollback: run alembic downgrade -1, then revert\nQuery-Plan: index scan on orders_customer_id\n";
+    let run = repo.git(&["commit", "-m", message]);
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("record-fields")
+        .contains("the record needs `Tested-On:`")
+        .contains("Tested-On: staging snapshot")
+        .lacks("tested_on");
+    // The same gap in a record file is said in TOML.
+    repo.write(
+        "config-changes/idx.toml",
+        "owner = \"@db-team\"\nexpected = \"p95 of /orders from 300 ms to below 120 ms\"\nrollback = \"run alembic downgrade -1, then revert\"\nquery_plan = \"index scan\"\n",
+    );
+    let run = repo.commit_all("add index");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("the record needs `tested_on`")
+        .contains("tested_on = \"staging snapshot")
+        .lacks("Tested-On");
+}
+
+#[test]
+fn incomplete_trailers_are_answered_with_the_missing_trailers() {
+    let repo = local_repo();
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 8\ntimeout = 30\n\n[db]\npassword = \"S3cr3tPassw0rdValue123\"\n",
+    );
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&[
+        "commit",
+        "-m",
+        "raise\n\nConfig-Owner: @payments-sre\nExpected-Result: queue wait below 100 ms\n",
+    ]);
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("incomplete-record").contains(
+        "e.g. Rollback: revert this commit; set server.workers back to 2 in config/service.toml",
+    );
+}
+
+#[test]
+fn record_new_names_exactly_the_fields_to_fill() {
+    let repo = local_repo();
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 8\ntimeout = 30\n\n[db]\npassword = \"S3cr3tPassw0rdValue123\"\n",
+    );
+    repo.git(&["add", "-A"]).ok();
+    repo.confgate(&["record", "new", "--name", "workers"])
+        .ok()
+        .contains("fill in owner, expected and rollback, then");
+    let text = repo.read("config-changes/workers.toml");
+    assert!(
+        text.contains("# Change record. Fill in `owner`, `expected` and `rollback`"),
+        "{text}"
+    );
+    assert!(text.contains("owner = \"\""), "{text}");
+    repo.confgate(&[
+        "record",
+        "new",
+        "--name",
+        "owned",
+        "--owner",
+        "@payments-sre",
+    ])
+    .ok()
+    .contains("fill in expected and rollback, then");
+    repo.git(&["reset", "-q"]).ok();
+    std::fs::remove_file(repo.path().join("config-changes/workers.toml")).unwrap();
+    std::fs::remove_file(repo.path().join("config-changes/owned.toml")).unwrap();
+    repo.git(&["checkout", "--", "config/service.toml"]).ok();
+    repo.write(
+        "alembic/versions/0042_add_index.py",
+        "def upgrade():\n    pass\n",
+    );
+    repo.git(&["add", "-A"]).ok();
+    repo.confgate(&["record", "new", "--name", "idx", "--owner", "@db-team"])
+        .ok()
+        .contains("fill in expected, rollback, tested_on and query_plan, then");
+    let text = repo.read("config-changes/idx.toml");
+    for line in [
+        "owner = \"@db-team\"",
+        "tested_on = \"\"",
+        "query_plan = \"\"",
+        "# (or instead: indexes)",
+    ] {
+        assert!(text.contains(line), "{line:?} missing:\n{text}");
+    }
+    // The file it writes is one the checks read: filled in, it is a record.
+    let filled = text
+        .replace(
+            "expected = \"\"",
+            "expected = \"p95 of /orders from 300 ms to below 120 ms\"",
+        )
+        .replace(
+            "rollback = \"\"",
+            "rollback = \"alembic downgrade -1, then revert\"",
+        )
+        .replace(
+            "tested_on = \"\"",
+            "tested_on = \"staging copy, 41 M rows\"",
+        )
+        .replace("query_plan = \"\"", "query_plan = \"index scan\"");
+    repo.write("config-changes/idx.toml", filled);
+    repo.commit_all("add index").ok();
+}

@@ -1,12 +1,13 @@
 //! Commands that write files on request: install, uninstall, init, record new.
 //! (The checks themselves never write.)
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use confgate::engine::ConfigChange;
 use confgate::git::Repo;
 use confgate::install;
+use confgate::record::{self, RecordDraft};
 
 use confgate::settings;
 
@@ -267,58 +268,16 @@ pub fn record_new(app: &App, owner: Option<&str>, name: Option<&str>) -> Result<
         path = dir.join(format!("{stem}-{n}.toml"));
         n += 1;
     }
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "# Change record. Fill in `expected` and `rollback`, then `git add` this file"
-    );
-    let _ = writeln!(text, "# and commit it together with the change.");
-    let _ = writeln!(text, "#\n# Staged config changes:");
-    for change in changes {
-        let _ = writeln!(text, "#   {}: {}", change.path, change.summary(12));
-    }
-    let _ = writeln!(text);
-    let _ = writeln!(
-        text,
-        "# Who answers for the change: @handle, @org/team or e-mail."
-    );
-    let _ = writeln!(text, "owner = {:?}", owner.unwrap_or(""));
-    let _ = writeln!(
-        text,
-        "# What should be seen after the deploy, and by when: the state before and the target."
-    );
-    let _ = writeln!(text, "expected = \"\"");
-    let _ = writeln!(
-        text,
-        "# How to undo it, including any data or deploy step a revert does not cover."
-    );
-    let _ = writeln!(text, "rollback = \"\"");
-    let covers: Vec<String> = changes.iter().map(|c| format!("{:?}", c.path)).collect();
-    let _ = writeln!(text, "covers = [{}]", covers.join(", "));
-    let _ = writeln!(text, "# ticket = \"OPS-1234\"");
-    let _ = writeln!(text, "# verify = \"curl -fsS https://service.internal/health\"  # how to see the expected result");
-    let mut asked = std::collections::BTreeSet::new();
-    for policy in &session.plan.field_policies {
-        if changes
-            .iter()
-            .any(|c| policy.applies(&c.path, &c.key_names()))
-        {
-            for alternatives in &policy.fields {
-                if asked.insert(alternatives.join("|")) {
-                    let _ = writeln!(text, "\n# Asked for {} changes: {}", policy.id, policy.why);
-                    if alternatives.len() > 1 {
-                        let _ = writeln!(text, "# (any one of: {})", alternatives.join(", "));
-                    }
-                    let _ = writeln!(text, "{} = \"\"", alternatives[0]);
-                }
-            }
-        }
-    }
+    let changes: Vec<&ConfigChange> = changes.iter().collect();
+    let draft = RecordDraft::new(&session.plan, &changes, owner);
+    let text = draft.blank_file();
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     let shown = path.strip_prefix(session.repo.root()).unwrap_or(&path);
+    let to_fill: Vec<String> = draft.to_fill();
     app.say(&format!(
-        "confgate: wrote {} — fill in expected and rollback, then: git add {}",
+        "confgate: wrote {} — fill in {}, then: git add {}",
         shown.display(),
+        record::and_list(&to_fill),
         shown.display()
     ));
     Ok(Status::Pass)

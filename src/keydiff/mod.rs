@@ -346,6 +346,16 @@ fn removed(key: &str, value: &KeyValue) -> KeyChange {
 /// Longest value shown by [`describe`], in characters.
 const SHOWN_VALUE_CHARS: usize = 60;
 
+/// The old value of a modified or removed key, as the report may show it.
+pub fn shown_old_value(change: &KeyChange) -> Option<String> {
+    match change {
+        KeyChange::Modified { key, old, .. } | KeyChange::Removed { key, old } => {
+            Some(shown_value(key, &old.value))
+        }
+        KeyChange::Added { .. } => None,
+    }
+}
+
 /// One line for a change: `cache.ttl 60 → 300`, `+ features.search_v2 = true`,
 /// `- legacy.url`. Values of secret keys are redacted, passwords inside URLs
 /// (`scheme://user:pass@host`) are masked, long values are shortened.
@@ -377,7 +387,9 @@ fn shown_key(key: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-fn shown_value(key: &str, value: &str) -> String {
+/// A value as the report may show it: redacted when it looks secret,
+/// shortened when long.
+pub fn shown_value(key: &str, value: &str) -> String {
     if value.is_empty() {
         return "\"\"".to_string();
     }

@@ -251,22 +251,31 @@ fn write_way_out(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::
         .filter(|f| f.severity == Severity::Error)
         .map(|f| f.kind)
         .collect();
-    if kinds.contains(&Kind::MissingRecord) || kinds.contains(&Kind::IncompleteRecord) {
+    let draft = report.outcome.drafts.first();
+    if let (Some(draft), true) = (
+        draft,
+        kinds.contains(&Kind::MissingRecord) || kinds.contains(&Kind::IncompleteRecord),
+    ) {
         writeln!(
             out,
             "  {}",
-            p.bold("a complete record, as a file under config-changes/ (confgate record new):")
+            p.bold(&format!(
+                "a complete record, as a file under {} (confgate record new):",
+                draft.dir
+            ))
         )?;
-        for line in confgate::record::example_file(&[]).lines() {
+        for line in draft.example_file().lines() {
             writeln!(out, "      {line}")?;
         }
-        writeln!(
-            out,
-            "  {}",
-            p.bold("or as the last paragraph of the commit message:")
-        )?;
-        for line in confgate::record::example_trailers().lines() {
-            writeln!(out, "      {line}")?;
+        if !draft.file_only {
+            writeln!(
+                out,
+                "  {}",
+                p.bold("or as the last paragraph of the commit message:")
+            )?;
+            for line in draft.example_trailers().lines() {
+                writeln!(out, "      {line}")?;
+            }
         }
     }
     if kinds.contains(&Kind::Secret) || kinds.contains(&Kind::SecuritySetting) {
