@@ -26,8 +26,13 @@ const PARALLEL_FILES: usize = 32;
 pub enum Mode<'a> {
     /// Files as they are: secrets, security settings, forbidden files.
     Scan,
-    /// The staged change before its message exists (pre-commit).
+    /// The staged change before its message exists (pre-commit), when no
+    /// commit-msg check follows: records are judged as far as files go.
     Staged,
+    /// The staged change before its message exists, when confgate's
+    /// commit-msg hook follows and judges the records: none judged here, so
+    /// nothing about them is said twice.
+    StagedRecordsLater,
     /// A change with its commit message (commit-msg, a commit in a range).
     WithMessage(&'a str),
 }
@@ -282,8 +287,24 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
         outcome.suppressed.extend(file.suppressed);
         outcome.baselined += file.baselined;
     }
-    if !matches!(ctx.mode, Mode::Scan) {
-        check_records(plan, change, ctx, &mut outcome)?;
+    match ctx.mode {
+        Mode::Scan => {}
+        Mode::StagedRecordsLater => {
+            // Only what needs no message: a change that must have a record
+            // file and has none. The rest is the commit-msg hook's to say.
+            let (findings, notices) = (outcome.findings.len(), outcome.notices.len());
+            check_records(plan, change, ctx, &mut outcome)?;
+            let mut index = 0;
+            outcome.findings.retain(|f| {
+                index += 1;
+                index <= findings || f.kind == Kind::MissingRecord
+            });
+            outcome.notices.truncate(notices);
+            if outcome.findings.len() == findings {
+                outcome.drafts.clear();
+            }
+        }
+        Mode::Staged | Mode::WithMessage(_) => check_records(plan, change, ctx, &mut outcome)?,
     }
     for finding in &mut outcome.findings {
         finding.commit.clone_from(&commit);
@@ -575,7 +596,7 @@ fn check_records(
     if let Mode::WithMessage(message) = ctx.mode {
         records.extend(Record::from_message(message, &extra_fields));
     }
-    let staged_only = matches!(ctx.mode, Mode::Staged);
+    let staged_only = matches!(ctx.mode, Mode::Staged | Mode::StagedRecordsLater);
     let mut pending_trailers = Vec::new();
     let mut unrecorded = Vec::new();
     for index in 0..outcome.config_changes.len() {
@@ -640,6 +661,14 @@ fn check_records(
                 .map(|f| draft.example_line(f, as_trailer))
                 .collect::<Vec<_>>()
                 .join(" / ");
+            let fix = if needs_file && first.source == RecordSource::Trailers {
+                format!(
+                    "trailers are not enough here: put the record in a file under {} (`confgate record new` writes one)",
+                    plan.record_dir
+                )
+            } else {
+                format!("fill in the missing fields, e.g. {example}")
+            };
             outcome.findings.push(
                 Finding::new(
                     Kind::IncompleteRecord,
@@ -652,7 +681,7 @@ fn check_records(
                     "change record incomplete ({summary}): {}",
                     problems.join(" | ")
                 ))
-                .fix(format!("fill in the missing fields, e.g. {example}")),
+                .fix(fix),
             );
             continue;
         }
@@ -718,7 +747,7 @@ fn check_records(
         .retain(|f| seen.insert((f.rule.clone(), f.path.clone(), f.message.clone())));
     if !pending_trailers.is_empty() {
         outcome.notices.push(format!(
-            "config changes staged without a record file ({}): the commit message must carry Config-Owner, Expected-Result and Rollback trailers (checked by the commit-msg hook)",
+            "config changes staged without a record file ({}): the commit message must carry Config-Owner, Expected-Result and Rollback trailers (no commit-msg hook checks them at commit time: the pre-push hook and CI do)",
             pending_trailers.join(", ")
         ));
     }

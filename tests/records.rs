@@ -484,3 +484,89 @@ fn record_new_names_exactly_the_fields_to_fill() {
     repo.write("config-changes/idx.toml", filled);
     repo.commit_all("add index").ok();
 }
+
+/// How often `needle` occurs in a run's stdout and stderr together.
+fn count(run: &common::Run, needle: &str) -> usize {
+    run.stdout.matches(needle).count() + run.stderr.matches(needle).count()
+}
+
+const UNMEASURABLE_RECORD: &str = "owner = \"@payments-sre\"\nexpected = \"faster queue\"\nrollback = \"revert; set server.workers back to 2\"\n";
+
+#[test]
+fn commit_with_trailers_gets_no_trailer_note() {
+    let repo = local_repo();
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 8\ntimeout = 30\n\n[db]\npassword = \"S3cr3tPassw0rdValue123\"\n",
+    );
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&["commit", "-m", &format!("raise workers\n\n{TRAILERS}")]);
+    run.ok().lacks("must carry").lacks("note:");
+}
+
+#[test]
+fn unrecorded_commit_is_reported_once_by_commit_msg() {
+    let repo = local_repo();
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 8\ntimeout = 30\n\n[db]\npassword = \"S3cr3tPassw0rdValue123\"\n",
+    );
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&["commit", "-m", "raise workers"]);
+    assert_ne!(run.code, 0, "{}", run.dump());
+    assert_eq!(count(&run, "[missing-record]"), 1, "{}", run.dump());
+    run.lacks("must carry");
+}
+
+#[test]
+fn record_file_warnings_print_once() {
+    let repo = local_repo();
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 8\ntimeout = 30\n\n[db]\npassword = \"S3cr3tPassw0rdValue123\"\n",
+    );
+    repo.write("config-changes/workers.toml", UNMEASURABLE_RECORD);
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&["commit", "-m", "raise workers"]);
+    run.ok();
+    assert_eq!(count(&run, "[measurable-expected]"), 1, "{}", run.dump());
+    run.lacks("must carry");
+}
+
+#[test]
+fn broken_record_file_is_reported_once() {
+    let repo = local_repo();
+    repo.write(
+        "config/service.toml",
+        "[server]\nworkers = 8\ntimeout = 30\n\n[db]\npassword = \"S3cr3tPassw0rdValue123\"\n",
+    );
+    repo.write(
+        "config-changes/workers.toml",
+        "owner = \"@payments-sre\"\nowners = \"@b\"\n",
+    );
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&["commit", "-m", "raise workers"]);
+    assert_ne!(run.code, 0, "{}", run.dump());
+    assert_eq!(count(&run, "unknown key `owners`"), 1, "{}", run.dump());
+}
+
+#[test]
+fn without_a_commit_msg_hook_pre_commit_says_what_it_cannot_check() {
+    let repo = TestRepo::new();
+    repo.write("config/service.toml", "[server]\nworkers = 2\n");
+    repo.seed("initial");
+    repo.confgate(&["install", "--hook", "pre-commit"]).ok();
+    repo.write("config/service.toml", "[server]\nworkers = 8\n");
+    repo.write("config-changes/workers.toml", UNMEASURABLE_RECORD);
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&["commit", "-m", "raise workers"]);
+    run.ok();
+    assert_eq!(count(&run, "[measurable-expected]"), 1, "{}", run.dump());
+    std::fs::remove_file(repo.path().join("config-changes/workers.toml")).unwrap();
+    repo.write("config/service.toml", "[server]\nworkers = 9\n");
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&["commit", "-m", "raise workers again"]);
+    run.ok()
+        .contains("must carry Config-Owner, Expected-Result and Rollback trailers");
+    assert_eq!(count(&run, "must carry"), 1, "{}", run.dump());
+}

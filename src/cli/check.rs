@@ -9,6 +9,7 @@ use confgate::baseline::{self, Baseline};
 use confgate::codeowners::{self, CodeOwners};
 use confgate::engine::{self, Mode, Outcome, Reverted};
 use confgate::git::{without_userinfo, PushedCommits, Repo, Side};
+use confgate::install;
 use confgate::model::CommitInfo;
 use confgate::plan::Plan;
 use git2::Oid;
@@ -89,6 +90,11 @@ impl Session {
 
     /// Check the staged change, with the message when there is one.
     pub fn check_staged(&self, message: Option<&str>) -> Result<(Outcome, usize)> {
+        self.check_staged_as(message, Mode::Staged)
+    }
+
+    /// Check the staged change; without a message, in `unseen` mode.
+    fn check_staged_as(&self, message: Option<&str>, unseen: Mode<'_>) -> Result<(Outcome, usize)> {
         let want_old = self.want_old();
         let change = self.repo.staged(&want_old)?;
         let codeowners = self.codeowners(None)?;
@@ -99,7 +105,7 @@ impl Session {
         let ctx = engine::Context {
             mode: match message {
                 Some(message) => Mode::WithMessage(message),
-                None => Mode::Staged,
+                None => unseen,
             },
             baseline: self.baseline.as_ref(),
             codeowners: codeowners.as_ref(),
@@ -259,7 +265,18 @@ pub(super) fn emit(
 }
 pub fn pre_commit(app: &App) -> Result<Status> {
     let session = Session::open(app)?;
-    let (outcome, files) = session.check_staged(None)?;
+    // When confgate's commit-msg hook follows, it judges the records with
+    // the message: saying anything about them here would say it twice.
+    let records_later = session
+        .repo
+        .hooks_dir()
+        .is_ok_and(|dir| install::commit_msg_runs_confgate(&dir, session.repo.root()));
+    let mode = if records_later {
+        Mode::StagedRecordsLater
+    } else {
+        Mode::Staged
+    };
+    let (outcome, files) = session.check_staged_as(None, mode)?;
     if files == 0 {
         if let Some(asked) = super::framework::asked() {
             return super::framework::check_asked(app, session, asked);
