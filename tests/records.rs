@@ -570,3 +570,54 @@ fn without_a_commit_msg_hook_pre_commit_says_what_it_cannot_check() {
         .contains("must carry Config-Owner, Expected-Result and Rollback trailers");
     assert_eq!(count(&run, "must carry"), 1, "{}", run.dump());
 }
+
+#[test]
+fn check_staged_reports_the_missing_record() {
+    let repo = TestRepo::new();
+    repo.write("config/service.toml", "[server]\nworkers = 2\n");
+    repo.seed("initial");
+    repo.write("config/service.toml", "[server]\nworkers = 8\n");
+    repo.git(&["add", "-A"]).ok();
+    for args in [&["check"][..], &["check", "--staged"]] {
+        repo.confgate(args)
+            .code(1)
+            .contains("missing-record")
+            .contains("Rollback: revert this commit; set server.workers back to 2")
+            .lacks("✔");
+    }
+    let json = repo.confgate(&["check", "--format", "json"]);
+    assert_eq!(json.code(1).json()["findings"][0]["kind"], "missing-record");
+    // Trailers supplied with --message, from a file or standard input.
+    repo.write("msg.txt", format!("raise workers\n\n{TRAILERS}\n"));
+    repo.confgate(&["check", "--staged", "--message", "msg.txt"])
+        .ok()
+        .lacks("missing-record");
+    repo.confgate_stdin(
+        &["check", "--message", "-"],
+        &format!("raise\n\n{TRAILERS}\n"),
+    )
+    .ok();
+    repo.write("plain.txt", "raise workers\n");
+    repo.confgate(&["check", "--message", "plain.txt"])
+        .code(1)
+        .contains("missing-record");
+    // A staged record file counts without a message.
+    repo.write("config-changes/workers.toml", common::RECORD);
+    repo.git(&["add", "config-changes/workers.toml"]).ok();
+    repo.confgate(&["check"]).ok().lacks("missing-record");
+}
+
+#[test]
+fn check_message_bad_input_is_an_error() {
+    let repo = TestRepo::new();
+    repo.write("config/service.toml", "[server]\nworkers = 2\n");
+    repo.seed("initial");
+    repo.confgate(&["check", "--message", "nope.txt"])
+        .code(2)
+        .contains("nope.txt");
+    repo.confgate(&["check", "--range", "HEAD", "--message", "nope.txt"])
+        .code(2)
+        .contains("--message");
+    repo.confgate(&["check", "--range", "HEAD", "--commit", "HEAD"])
+        .code(2);
+}

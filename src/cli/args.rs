@@ -68,7 +68,7 @@ pub enum Command {
     Hook(HookCommand),
     /// Check the staged change, a commit or a range (for people and CI).
     #[command(
-        after_help = "Examples:\n  confgate check                      # the staged change\n  confgate check --commit HEAD\n  confgate check --range origin/main..HEAD --format sarif"
+        after_help = "Examples:\n  confgate check                      # the staged change\n  confgate check --message msg.txt    # ... with the record trailers in msg.txt\n  confgate check --commit HEAD\n  confgate check --range origin/main..HEAD --format sarif"
     )]
     Check(CheckArgs),
     /// Check files as they are, for secrets and inline security settings.
@@ -186,13 +186,17 @@ Budgets and break-glass: [server] timeout, max_commits, on_budget, allow_skip
 }
 
 #[derive(Debug, Args)]
-#[group(multiple = false)]
 pub struct CheckArgs {
-    /// The staged change (the default).
-    #[arg(long)]
+    /// The staged change (the default), records included: a config change
+    /// needs a staged record file, or trailers in the --message file.
+    #[arg(long, conflicts_with_all = ["range", "commit"])]
     pub staged: bool,
+    /// The commit message for the staged change, whose trailers may carry
+    /// its record (`-` reads standard input).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["range", "commit"])]
+    pub message: Option<PathBuf>,
     /// A range as `git log` takes it (A..B, A...B).
-    #[arg(long, value_name = "A..B")]
+    #[arg(long, value_name = "A..B", conflicts_with = "commit")]
     pub range: Option<String>,
     /// One commit.
     #[arg(long, value_name = "REV")]

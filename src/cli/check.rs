@@ -285,10 +285,34 @@ pub fn pre_commit(app: &App) -> Result<Status> {
     emit(app, session, "pre-commit", outcome, Vec::new(), files)
 }
 
+/// Longest commit message read, in bytes.
+const MAX_MESSAGE: u64 = 1 << 20;
+
+/// A commit message from FILE (`-`: standard input), bounded.
+fn read_message(file: &Path) -> Result<String> {
+    let what = || format!("cannot read the commit message file {}", file.display());
+    let mut bytes = Vec::new();
+    if file == Path::new("-") {
+        std::io::stdin()
+            .take(MAX_MESSAGE + 1)
+            .read_to_end(&mut bytes)
+            .with_context(what)?;
+    } else {
+        std::fs::File::open(file)
+            .and_then(|f| f.take(MAX_MESSAGE + 1).read_to_end(&mut bytes))
+            .with_context(what)?;
+    }
+    if bytes.len() as u64 > MAX_MESSAGE {
+        anyhow::bail!(
+            "the commit message file {} is over {MAX_MESSAGE} bytes",
+            file.display()
+        );
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 pub fn commit_msg(app: &App, file: &Path) -> Result<Status> {
-    let message = std::fs::read(file)
-        .with_context(|| format!("cannot read the commit message file {}", file.display()))?;
-    let message = String::from_utf8_lossy(&message);
+    let message = read_message(file)?;
     let session = Session::open(app)?;
     let (outcome, files) = session.check_staged(Some(&message))?;
     emit(app, session, "commit-msg", outcome, Vec::new(), files)
@@ -398,7 +422,12 @@ pub fn check(app: &App, args: &CheckArgs) -> Result<Status> {
         let (outcome, commits, files) = session.check_commits(app, &[oid])?;
         return emit(app, session, "check", outcome, commits, files);
     }
-    // `--staged`, the default.
-    let (outcome, files) = session.check_staged(None)?;
+    // `--staged`, the default. Outside a hook no commit-msg check follows:
+    // the records are judged here, with the message's trailers when given.
+    let message = match &args.message {
+        Some(file) => read_message(file)?,
+        None => String::new(),
+    };
+    let (outcome, files) = session.check_staged(Some(&message))?;
     emit(app, session, "check", outcome, Vec::new(), files)
 }
