@@ -186,8 +186,9 @@ pub fn is_bare_revert(text: &str) -> bool {
     bare.is_match(text)
 }
 
-/// Why a revert cannot undo this change, if it cannot.
-fn irreversible(plan: &Plan, config: &ConfigChange) -> Option<String> {
+/// Whether `path` is a database migration: the `migration` record policy's
+/// paths, or the usual migration directories.
+pub fn is_migration(plan: &Plan, path: &str) -> bool {
     static MIGRATIONS: OnceLock<Option<PathSet>> = OnceLock::new();
     let migrations = MIGRATIONS.get_or_init(|| {
         let globs: Vec<String> = [
@@ -200,14 +201,15 @@ fn irreversible(plan: &Plan, config: &ConfigChange) -> Option<String> {
         .collect();
         PathSet::new("migrations", &globs).ok()
     });
-    let is_migration = plan
-        .field_policies
+    plan.field_policies
         .iter()
-        .any(|p| p.id == "migration" && p.paths.is_match(&config.path))
-        || migrations
-            .as_ref()
-            .is_some_and(|m| m.is_match(&config.path));
-    if is_migration {
+        .any(|p| p.id == "migration" && p.paths.is_match(path))
+        || migrations.as_ref().is_some_and(|m| m.is_match(path))
+}
+
+/// Why a revert cannot undo this change, if it cannot.
+fn irreversible(plan: &Plan, config: &ConfigChange) -> Option<String> {
+    if is_migration(plan, &config.path) {
         return Some("it is a database migration".to_string());
     }
     match config.status {

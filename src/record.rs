@@ -515,7 +515,14 @@ impl RecordDraft {
                 });
             }
         }
-        let undo: Vec<String> = changes.iter().filter_map(|c| undo_step(c)).collect();
+        let undo: Vec<String> = changes
+            .iter()
+            .filter_map(|c| match crate::policy::is_migration(plan, &c.path) {
+                // A revert does not run the down migration.
+                true => Some(format!("run the down migration of {} first", c.path)),
+                false => undo_step(c),
+            })
+            .collect();
         let rollback = if undo.is_empty() {
             "revert this commit".to_string()
         } else {

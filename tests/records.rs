@@ -364,6 +364,7 @@ fn missing_record_example_asks_for_the_policy_fields() {
     assert_ne!(run.code, 0, "{}", run.dump());
     run.contains("missing-record")
         .contains("covers = [\"alembic/versions/0042_add_index.py\"]")
+        .contains("Rollback: revert this commit; run the down migration of alembic/versions/0042_add_index.py first")
         .contains("tested_on = \"<e.g. staging snapshot")
         .contains("query_plan = \"<…>\"")
         .contains("Tested-On: <e.g. staging snapshot")
