@@ -64,7 +64,7 @@ fn record_rules(plan: &Plan) -> Vec<RuleInfo> {
     let mut rules = vec![
         builtin("missing-record", "missing-record", "error",
             "A config change without a change record",
-            "any change to a file matched by config.include (and not config.exclude), designated security files included, with no record file in the commit and no Config-Owner / Expected-Result / Rollback trailers",
+            "any change to a file matched by config.include (and not config.exclude), designated security files included, with no record file in the commit and no Config-Owner / Expected-Result / Rollback trailers (the message's last paragraph, or one block of a squashed message), unless it exactly undoes a recorded commit it reverts",
             "a config change nobody owns, with no expected result and no rollback, is the one that breaks production at night with nobody to ask",
             "add a record file under config-changes/ (`confgate record new`) or the three trailers to the commit message",
             "git commit -m 'bump cache ttl'   # config/cache.toml changed",
