@@ -135,6 +135,10 @@ pub struct ConfigChange {
     /// that commit's record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback_of: Option<String>,
+    /// Read key by key on both sides, so an empty `keys` means that no
+    /// setting changed (comments, formatting, code in a settings module).
+    #[serde(skip)]
+    pub keyed: bool,
 }
 
 impl ConfigChange {
@@ -260,6 +264,7 @@ struct FileOutcome {
     skipped: Option<Skipped>,
     suppressed: Vec<Suppressed>,
     baselined: usize,
+    notices: Vec<String>,
 }
 
 /// Check one change set. Errors are reserved for what the user must fix
@@ -286,6 +291,11 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
         outcome.skipped.extend(file.skipped);
         outcome.suppressed.extend(file.suppressed);
         outcome.baselined += file.baselined;
+        // "No setting changed" is said where records are judged: once per
+        // commit, by commit-msg rather than by both hooks.
+        if matches!(ctx.mode, Mode::Staged | Mode::WithMessage(_)) {
+            outcome.notices.extend(file.notices);
+        }
     }
     match ctx.mode {
         Mode::Scan => {}
@@ -333,7 +343,19 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
                 .is_some_and(|old| plan.is_config(old)));
     if is_config {
         let (config, invalid) = config_change(plan, file);
-        out.config = Some(config);
+        // Both sides read key by key and no key differs: nothing a running
+        // service reads has changed, so there is nothing to record.
+        if invalid.is_none()
+            && config.keyed
+            && config.keys.is_empty()
+            && file.status == ChangeStatus::Modified
+        {
+            out.notices.push(format!(
+                "{path}: no setting changed (comments, formatting or code only); no record needed"
+            ));
+        } else {
+            out.config = Some(config);
+        }
         out.findings.extend(invalid);
     }
     if file.status == ChangeStatus::Deleted {
@@ -522,6 +544,7 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
         old_path: file.old_path.clone(),
         security_file: plan.is_security_file(&file.path),
         rollback_of: None,
+        keyed: false,
     };
     let sample = file
         .new_text()
@@ -532,8 +555,9 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
     };
     let old = file
         .old_text()
-        .and_then(|text| keydiff::parse_file(&file.path, format, text).ok())
-        .unwrap_or_default();
+        .and_then(|text| keydiff::parse_file(&file.path, format, text).ok());
+    config.keyed = old.is_some();
+    let old = old.unwrap_or_default();
     let new = match file.new_text() {
         Some(text) => match keydiff::parse_file(&file.path, format, text) {
             Ok(map) => map,

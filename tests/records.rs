@@ -622,3 +622,64 @@ fn check_message_bad_input_is_an_error() {
     repo.confgate(&["check", "--range", "HEAD", "--commit", "HEAD"])
         .code(2);
 }
+
+/// A settings change that changes no setting (a comment, formatting, a
+/// method body of the settings class) needs no record, and the report says
+/// so once; a field of the class changed is a keyed change that does.
+#[test]
+fn no_setting_changed_needs_no_record_but_a_class_field_does() {
+    let repo = TestRepo::new();
+    let settings = "from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n    PORT: int = 8000\n    SECRET_KEY: str\n\n    def url(self) -> str:\n        return f\"http://localhost:{self.PORT}\"\n";
+    repo.write("app/core/config.py", settings);
+    repo.write("config/cache.toml", "[cache]\nttl = 60\n");
+    repo.seed("start");
+    repo.install();
+
+    repo.write(
+        "app/core/config.py",
+        format!(
+            "# Read from the environment.\n{}",
+            settings.replace("localhost", "127.0.0.1")
+        ),
+    );
+    repo.write("config/cache.toml", "[cache]\n# seconds\nttl   =   60\n");
+    let run = repo.commit_all("comments and a method body");
+    run.ok();
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        said.matches("app/core/config.py: no setting changed")
+            .count(),
+        1,
+        "{}",
+        run.dump()
+    );
+    assert_eq!(
+        said.matches("config/cache.toml: no setting changed")
+            .count(),
+        1
+    );
+
+    repo.write(
+        "app/core/config.py",
+        repo.read("app/core/config.py").replace("8000", "8080"),
+    );
+    repo.commit_all("port")
+        .code(1)
+        .contains("missing-record")
+        .contains("Settings.PORT 8000 → 8080");
+
+    // A new required setting is a change too: the service will not start
+    // without it.
+    repo.write(
+        "app/core/config.py",
+        repo.read("app/core/config.py").replace(
+            "    SECRET_KEY: str\n",
+            "    SECRET_KEY: str\n    SENTRY_DSN: str\n",
+        ),
+    );
+    repo.commit_all("sentry")
+        .code(1)
+        .contains("+ Settings.SENTRY_DSN");
+    repo.git(&["commit", "-q", "-m", &format!("sentry\n\n{TRAILERS}")])
+        .ok();
+}

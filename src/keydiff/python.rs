@@ -1,5 +1,8 @@
 //! Python settings modules → flat key map of top-level `UPPER_CASE = expr`
-//! (and `UPPER: type = expr`) assignments. A small tokenizer joins logical
+//! (and `UPPER: type = expr`) assignments, and of the fields of top-level
+//! classes (pydantic `BaseSettings`, dataclasses, Django/Flask config
+//! classes) as `Settings.PORT`: every `name = expr` / `name: type = expr`
+//! statement of the class body itself, not of its methods. A small tokenizer joins logical
 //! lines across brackets, strings and backslashes; values are the
 //! expression's tokens re-joined with canonical spacing and quoting, and
 //! literal dicts with string keys are flattened (`DATABASES.default.HOST`).
@@ -44,10 +47,58 @@ const COMPOUND: &[&str] = &[
 pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
     let lines = tokenize(text)?;
     let mut sink = Sink::new();
+    // The top-level class whose body the lines are in, and the column of
+    // that body's statements (set by its first statement).
+    let mut class: Option<(String, Option<usize>)> = None;
     for tokens in &lines {
-        assignment(text, tokens, &mut sink)?;
+        let Some(first) = tokens.first() else {
+            continue;
+        };
+        if first.top_level {
+            class = class_name(text, tokens).map(|name| (name.to_string(), None));
+            assignment(text, tokens, &mut sink)?;
+            continue;
+        }
+        let Some((name, body)) = class.as_mut() else {
+            continue;
+        };
+        let column = first.start - text[..first.start].rfind('\n').map_or(0, |i| i + 1);
+        if *body.get_or_insert(column) == column {
+            let name = name.clone();
+            field(text, &name, tokens, &mut sink)?;
+        }
     }
     Ok(sink.map)
+}
+
+/// `Name` of a `class Name(...):` line.
+fn class_name<'t>(text: &'t str, tokens: &[Token]) -> Option<&'t str> {
+    let (keyword, name) = (tokens.first()?, tokens.get(1)?);
+    (slice(text, keyword) == "class" && name.kind == Kind::Name).then(|| slice(text, name))
+}
+
+/// A statement of a class body: `name = expr` or `name: type = expr` is the
+/// field `Class.name`. Fields of settings classes are often lower case
+/// (pydantic), so any name counts that is not private.
+fn field(text: &str, class: &str, tokens: &[Token], sink: &mut Sink) -> Result<(), ParseError> {
+    let Some(first) = tokens.first() else {
+        return Ok(());
+    };
+    let name = slice(text, first);
+    if first.kind != Kind::Name || name.starts_with('_') || COMPOUND.contains(&name) {
+        return Ok(());
+    }
+    let parent = child_key("", class);
+    // `SECRET_KEY: str` with no default: a required setting, which the
+    // service cannot start without. Adding or dropping one is a change.
+    let key = child_key(&parent, name);
+    let annotated = tokens.get(1).is_some_and(|t| slice(text, t) == ":");
+    let known = sink.map.contains_key(&key);
+    assign(text, &parent, tokens, sink)?;
+    if annotated && !known && !sink.map.contains_key(&key) {
+        sink.insert(key, "(required)".into(), first.line)?;
+    }
+    Ok(())
 }
 
 fn is_setting_name(name: &str) -> bool {
@@ -69,12 +120,23 @@ fn assignment(text: &str, tokens: &[Token], sink: &mut Sink) -> Result<(), Parse
     if !first.top_level || first.kind != Kind::Name || !is_setting_name(name) {
         return Ok(());
     }
+    assign(text, "", tokens, sink)
+}
+
+/// `NAME = expr`, `NAME: type = expr` or `NAME += expr` at `tokens`, stored
+/// under `parent.NAME`.
+fn assign(text: &str, parent: &str, tokens: &[Token], sink: &mut Sink) -> Result<(), ParseError> {
+    let Some(first) = tokens.first() else {
+        return Ok(());
+    };
+    let name = slice(text, first);
     let Some(second) = tokens.get(1) else {
         return Ok(());
     };
     let second_text = slice(text, second);
     if second.kind == Kind::Op && second_text.len() >= 2 && second_text.ends_with('=') {
-        return augmented(text, name, second_text, &tokens[2..], first.line, sink);
+        let key = child_key(parent, name);
+        return augmented(text, &key, second_text, &tokens[2..], first.line, sink);
     }
     if second_text != "=" && second_text != ":" {
         return Ok(());
@@ -97,7 +159,7 @@ fn assignment(text: &str, tokens: &[Token], sink: &mut Sink) -> Result<(), Parse
     if value.is_empty() {
         return Ok(());
     }
-    let key = child_key("", name);
+    let key = child_key(parent, name);
     flatten(text, value, &key, first.line, 0, sink)
 }
 
@@ -106,7 +168,7 @@ fn assignment(text: &str, tokens: &[Token], sink: &mut Sink) -> Result<(), Parse
 /// of `INSTALLED_APPS`.
 fn augmented(
     text: &str,
-    name: &str,
+    key: &str,
     operator: &str,
     value: &[Token],
     line: u32,
@@ -115,7 +177,7 @@ fn augmented(
     if matches!(operator, "==" | "!=" | "<=" | ">=" | ":=") || value.is_empty() {
         return Ok(());
     }
-    let key = child_key("", name);
+    let key = key.to_string();
     let mut rendered = match sink.map.get(&key) {
         Some(existing) => format!("{} ", existing.value),
         None => String::new(),
@@ -554,6 +616,64 @@ LONG = 1 + \
         assert!(!m.contains_key("lower_case"));
         assert!(!m.contains_key("EXTRA"));
         assert!(!m.contains_key("INNER"));
+    }
+
+    #[test]
+    fn fields_of_settings_classes() {
+        let text = r#"from pydantic_settings import BaseSettings
+
+
+@dataclass
+class Settings(BaseSettings):
+    """Read from the environment."""
+
+    model_config = SettingsConfigDict(env_file="../.env")
+    PORT: int = 8000
+    database_url: str = "postgresql://localhost/app"
+    SECRET_KEY: str
+    WORKERS: Annotated[int, Field(gt=0)]
+    _cache: dict = {}
+
+    @property
+    def url(self) -> str:
+        inner = "not a field"
+        return f"http://{self.PORT}"
+
+    RETRIES = 3
+
+
+class Production(Settings):
+    DEBUG = False
+
+
+TOP = 1
+"#;
+        let m = map(text);
+        let get = |k: &str| m.get(k).map(|v| (v.value.as_str(), v.line));
+        assert_eq!(get("Settings.PORT"), Some(("8000", 9)));
+        assert_eq!(
+            get("Settings.database_url"),
+            Some(("postgresql://localhost/app", 10))
+        );
+        assert_eq!(get("Settings.RETRIES"), Some(("3", 20)));
+        assert_eq!(get("Production.DEBUG"), Some(("False", 24)));
+        assert_eq!(get("TOP"), Some(("1", 27)));
+        assert!(get("Settings.model_config").is_some());
+        assert_eq!(get("Settings.SECRET_KEY"), Some(("(required)", 11)));
+        assert_eq!(get("Settings.WORKERS"), Some(("(required)", 12)));
+        for absent in ["Settings._cache", "Settings.inner", "inner", "PORT"] {
+            assert!(!m.contains_key(absent), "{absent} in {m:?}");
+        }
+
+        // A field's new value is a change of that key; a method body is not.
+        let changed = text
+            .replace("PORT: int = 8000", "PORT: int = 8080")
+            .replace("not a field", "still not a field");
+        let changes: Vec<String> = diff(&m, &map(&changed))
+            .iter()
+            .map(super::super::describe)
+            .collect();
+        assert_eq!(changes, ["Settings.PORT 8000 → 8080"]);
     }
 
     #[test]
