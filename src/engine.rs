@@ -16,7 +16,7 @@ use crate::plan::Plan;
 use crate::policy;
 use crate::record::{self, Field, Record, RecordDraft, RecordSource};
 use crate::security::SecurityScanner;
-use crate::suppress::{self, Allow};
+use crate::suppress::{Allow, AllowIndex};
 
 /// Change sets with more files than this are checked on all cores.
 const PARALLEL_FILES: usize = 32;
@@ -427,9 +427,10 @@ fn detect(
     found.sort_by_key(|f| f.line);
     let mut reported = Vec::with_capacity(found.len());
     let mut suppressed = Vec::new();
+    let allows = AllowIndex::new(text);
     for mut finding in found {
         if let Some(line) = finding.line {
-            match suppress::allow_for(text, line, &finding.rule) {
+            match allows.allow_for(line, &finding.rule) {
                 Allow::Reason(reason) => {
                     suppressed.push(Suppressed {
                         rule: finding.rule.clone(),

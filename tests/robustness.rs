@@ -202,3 +202,65 @@ fn binary_data_in_a_python_file_is_skipped_and_said() {
         run.dump()
     );
 }
+
+/// `n` lines of distinct AWS-like access key ids, from a fixed generator.
+fn dense_aws_ids(n: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut out = String::with_capacity(n * 32);
+    for i in 0..n {
+        out.push_str(&format!("K{i:06} = \"AKIA"));
+        for _ in 0..16 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            out.push(ALPHABET[(state >> 59) as usize] as char);
+        }
+        out.push_str("\"\n");
+    }
+    // An allow comment at the end: each finding's lookup once read up to it.
+    out.push_str("# confgate: allow other-rule -- kept for the density test\n");
+    out
+}
+
+/// A commit of one file of dense findings, timed: the hook must block it
+/// and count every finding.
+fn time_dense_commit(lines: usize) -> std::time::Duration {
+    let repo = repo_with_history();
+    repo.install();
+    let text = dense_aws_ids(lines);
+    assert!(text.len() < 1024 * 1024, "within the default size limit");
+    repo.write("app/keys.py", text);
+    repo.git(&["add", "-A"]).ok();
+    let head = repo.head();
+    let started = std::time::Instant::now();
+    let run = repo.git(&["commit", "-q", "-m", "dense keys"]);
+    let took = started.elapsed();
+    assert_ne!(run.code, 0, "{}", run.dump());
+    // A few generated ids may read as placeholders; nearly all must count.
+    let count: usize = run
+        .stderr
+        .split("blocked: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no finding count\n{}", run.dump()));
+    assert!(count * 100 >= lines * 99, "{count} of {lines} ids found");
+    assert_eq!(repo.head(), head);
+    took
+}
+
+#[test]
+fn dense_findings_take_linear_time() {
+    // 1 MiB of ids took 37-62 s in a release build: each finding searched
+    // the whole text for an allow comment and every earlier finding for
+    // overlap. Release answers 1 MiB in well under 2 s; a debug build is
+    // several times slower, so the bounds are relative plus a generous cap.
+    let small = time_dense_commit(7_500);
+    let large = time_dense_commit(30_000);
+    assert!(
+        large < small * 10 + std::time::Duration::from_secs(2),
+        "4x the input took {large:?} against {small:?}: super-linear"
+    );
+    assert!(large.as_secs() < 30, "1 MiB took {large:?}");
+}
