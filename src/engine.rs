@@ -340,11 +340,14 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
         return out;
     }
     let reason = match &file.new {
-        Content::Binary => Some("binary file: no text checks".to_string()),
-        Content::TooLarge(size) => Some(format!(
-            "{size} bytes, over the {} byte limit (limits.max_file_size)",
-            plan.max_file_size
-        )),
+        Content::Binary => Some("binary content: no text checks".to_string()),
+        Content::TooLarge(size) => {
+            out.findings.extend(unread_file(plan, path, *size));
+            Some(format!(
+                "{size} bytes, over the {} byte limit (limits.max_file_size)",
+                plan.max_file_size
+            ))
+        }
         Content::Submodule => Some("submodule: skipped".to_string()),
         _ => None,
     };
@@ -509,6 +512,36 @@ fn apply_baseline(
             out.findings.push(finding);
         }
     }
+}
+
+/// A `skipped-file` finding for a text file too large to read: what was not
+/// read was not checked, so it blocks (`limits.on_skip = "block"`) unless
+/// its path is allowed by `limits.skip_paths`.
+fn unread_file(plan: &Plan, path: &str, size: u64) -> Option<Finding> {
+    if plan.skip_paths.is_match(path) {
+        return None;
+    }
+    let severity = if plan.skip_blocks {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    // The size is part of the fingerprint: a baseline entry for today's
+    // file does not approve whatever it grows into.
+    Some(
+        Finding::new(
+            Kind::SkippedFile,
+            "skipped-file",
+            severity,
+            path,
+            &size.to_string(),
+        )
+        .message(format!(
+            "not checked: {size} bytes of text, over the {} byte limit (limits.max_file_size); a secret in it would pass unseen",
+            plan.max_file_size
+        ))
+        .fix("split the file, raise limits.max_file_size, or list it in limits.skip_paths once you know it holds no secret"),
+    )
 }
 
 /// The key-level change of a config file, and an `invalid-config` finding

@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod codeowners;
+pub mod decode;
 pub mod engine;
 pub mod finding;
 #[doc(hidden)]

@@ -148,6 +148,12 @@ impl ChecklistStep {
 #[serde(deny_unknown_fields)]
 pub struct LimitsSection {
     pub max_file_size: Option<u64>,
+    /// `"block"` (default) or `"warn"`: what a text file that could not be
+    /// read whole (over `max_file_size`) is.
+    pub on_skip: Option<String>,
+    /// Paths whose unread files are allowed (listed, not a finding).
+    pub skip_paths: Option<Vec<String>>,
+    pub extend_skip_paths: Option<Vec<String>>,
 }
 
 /// `[server]`: the budgets of `hook pre-receive` / `hook update`.
@@ -297,6 +303,11 @@ fn validate(source: &str, settings: &Settings) -> Result<()> {
             if !timeout.is_finite() || !(0.0..=86_400.0).contains(&timeout) {
                 bail!("{source}: server.timeout must be a number of seconds from 0 to 86400, not {timeout}");
             }
+        }
+    }
+    if let Some(value) = settings.limits.as_ref().and_then(|l| l.on_skip.as_ref()) {
+        if value != "block" && value != "warn" {
+            bail!("{source}: limits.on_skip must be \"block\" or \"warn\", not {value:?}");
         }
     }
     if let Some(envs) = &settings.environments {

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 use confgate::baseline::{self, Baseline};
+use confgate::decode;
 use confgate::engine::{self, Mode, Outcome, Skipped};
 use confgate::finding::Kind;
 use confgate::git::Repo;
@@ -181,7 +182,13 @@ fn read_content(path: &Path, limit: u64) -> Result<Content> {
     let file = std::fs::File::open(path).with_context(cannot)?;
     let size = file.metadata().with_context(cannot)?.len();
     if size > limit {
-        return Ok(Content::TooLarge(size));
+        // Its first bytes say whether it is binary content or text that
+        // is not read.
+        let mut probe = Vec::with_capacity(decode::PROBE);
+        file.take(decode::PROBE as u64)
+            .read_to_end(&mut probe)
+            .with_context(cannot)?;
+        return Ok(decode::judge_large(&probe, size));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
     // Through `take`: `File`'s own `read_to_end` asks the size again.
@@ -190,14 +197,9 @@ fn read_content(path: &Path, limit: u64) -> Result<Content> {
         .with_context(cannot)?;
     if bytes.len() as u64 > limit {
         // Grew while being read.
-        return Ok(Content::TooLarge(bytes.len() as u64));
+        return Ok(decode::judge_large(&bytes, size.max(bytes.len() as u64)));
     }
-    if bytes[..bytes.len().min(8000)].contains(&0) {
-        return Ok(Content::Binary);
-    }
-    Ok(Content::Text(String::from_utf8(bytes).unwrap_or_else(
-        |invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
-    )))
+    Ok(decode::decode(&bytes))
 }
 
 pub fn scan(app: &App, paths: &[PathBuf]) -> Result<Status> {

@@ -1,0 +1,176 @@
+//! Holes an attacker used to get content past the hooks unread: other text
+//! encodings, files over the size limit, symlinks, unbounded reads, writes
+//! outside the repository, control characters in paths.
+
+mod common;
+
+use common::TestRepo;
+
+// confgate: allow aws-access-key-id -- synthetic key for the hole tests
+const KEY: &str = "AKIAZ4QW7RT2LMNBXP3C";
+
+/// A repository with one commit and the hooks installed.
+fn hooked_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write("app/main.py", "print(1)\n");
+    repo.seed("initial");
+    repo.install();
+    repo
+}
+
+/// `git commit` with everything staged: must be refused by the hook, with
+/// `needle` in its output and the key never printed in full.
+#[track_caller]
+fn commit_is_blocked(repo: &TestRepo, needle: &str) {
+    let head = repo.head();
+    let run = repo.commit_all("attempt");
+    assert_ne!(run.code, 0, "the commit went through\n{}", run.dump());
+    run.contains(needle).lacks(KEY);
+    assert_eq!(repo.head(), head);
+}
+
+fn utf16le(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
+}
+
+#[test]
+fn utf16_with_a_bom_is_scanned_as_text() {
+    let repo = hooked_repo();
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(utf16le(&format!(
+        "REGION=eu-west-1\r\nAWS_ACCESS_KEY_ID={KEY}\r\n"
+    )));
+    repo.write("deploy/keys.ps1", bytes);
+    commit_is_blocked(&repo, "deploy/keys.ps1:2");
+}
+
+#[test]
+fn utf16_and_utf32_without_a_bom_are_scanned_as_text() {
+    let repo = hooked_repo();
+    repo.write("deploy/a.txt", utf16le(&format!("KEY={KEY}\n")));
+    commit_is_blocked(&repo, "deploy/a.txt:1");
+    repo.git(&["rm", "-q", "--cached", "deploy/a.txt"]).ok();
+    std::fs::remove_file(repo.path().join("deploy/a.txt")).unwrap();
+    let utf32: Vec<u8> = format!("KEY={KEY}\n")
+        .chars()
+        .flat_map(|c| (c as u32).to_be_bytes())
+        .collect();
+    repo.write("deploy/b.txt", utf32);
+    commit_is_blocked(&repo, "deploy/b.txt:1");
+}
+
+#[test]
+fn a_nul_byte_does_not_hide_a_secret() {
+    let repo = hooked_repo();
+    let mut bytes = b"X = 1\n".to_vec();
+    bytes.extend([0u8, 159, 146, 150, 0, 255]);
+    bytes.extend(format!("\nKEY = '{KEY}'\n").as_bytes());
+    repo.write("app/weird.py", bytes);
+    commit_is_blocked(&repo, "app/weird.py:3");
+}
+
+#[test]
+fn a_text_file_over_the_limit_blocks_until_allowed_by_path() {
+    let repo = hooked_repo();
+    repo.write(".confgate.toml", "[limits]\nmax_file_size = 2000\n");
+    repo.seed("policy");
+    let big = format!("{}KEY = '{KEY}'\n", "row = 1\n".repeat(400));
+    repo.write("data/dump.sql", &big);
+    commit_is_blocked(&repo, "skipped-file");
+    let run = repo.confgate(&["--format", "json", "check", "--staged"]);
+    run.code(1);
+    let json = run.json();
+    let finding = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "data/dump.sql")
+        .unwrap_or_else(|| panic!("no finding for the large file\n{}", run.dump()));
+    assert_eq!(finding["kind"], "skipped-file");
+    assert_eq!(finding["severity"], "error");
+
+    // Allowed by path in the committed policy: listed with -v, not blocking.
+    repo.git(&["reset", "-q"]).ok();
+    repo.write(
+        ".confgate.toml",
+        "[limits]\nmax_file_size = 2000\nskip_paths = [\"data/*.sql\"]\n",
+    );
+    repo.git(&["add", ".confgate.toml"]).ok();
+    repo.git(&["commit", "-q", "--no-verify", "-m", "allow the dump"])
+        .ok();
+    repo.git(&["add", "-A"]).ok();
+    repo.confgate(&["-v", "hook", "pre-commit"])
+        .ok()
+        .contains("skipped: data/dump.sql");
+    repo.git(&["commit", "-q", "-m", "dump"]).ok();
+}
+
+#[test]
+fn on_skip_warn_shows_the_unread_file_and_passes() {
+    let repo = hooked_repo();
+    repo.write(
+        ".confgate.toml",
+        "[limits]\nmax_file_size = 2000\non_skip = \"warn\"\n",
+    );
+    repo.seed("policy");
+    repo.write("data/dump.sql", "row = 1\n".repeat(400));
+    repo.git(&["add", "-A"]).ok();
+    repo.confgate(&["hook", "pre-commit"])
+        .ok()
+        .contains("warning [skipped-file]");
+    repo.git(&["commit", "-q", "-m", "dump"]).ok();
+}
+
+#[test]
+fn on_skip_takes_only_its_two_values() {
+    let repo = hooked_repo();
+    repo.write(".confgate.toml", "[limits]\non_skip = \"ignore\"\n");
+    repo.confgate(&["scan"])
+        .code(2)
+        .contains("limits.on_skip")
+        .contains(".confgate.toml");
+}
+
+#[test]
+fn binary_content_passes_and_is_listed_with_verbose() {
+    let repo = hooked_repo();
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+    png.extend((0..3000u32).map(|i| (i * 7 % 251) as u8));
+    repo.write("assets/logo.png", &png);
+    // Over the limit too: a large image is still just an image.
+    let mut large = png.clone();
+    large.extend(vec![0u8; 2 * 1024 * 1024]);
+    repo.write("assets/hero.png", &large);
+    repo.git(&["add", "-A"]).ok();
+    repo.confgate(&["-v", "hook", "pre-commit"])
+        .ok()
+        .contains("skipped: assets/logo.png: binary")
+        .contains("skipped: assets/hero.png: binary");
+    repo.git(&["commit", "-q", "-m", "images"]).ok();
+}
+
+#[test]
+fn a_binary_keystore_is_still_caught_by_name() {
+    let repo = hooked_repo();
+    let mut p12 = vec![0x30u8, 0x82, 0x0A, 0x00, 0x02, 0x01, 0x03, 0x30];
+    p12.extend([0u8; 100]);
+    repo.write("certs/server.p12", p12);
+    commit_is_blocked(&repo, "certs/server.p12");
+}
+
+#[test]
+fn scan_reports_an_unread_text_file() {
+    let repo = hooked_repo();
+    repo.write(".confgate.toml", "[limits]\nmax_file_size = 2000\n");
+    repo.write("data/dump.sql", "row = 1\n".repeat(400));
+    let run = repo.confgate(&["--format", "json", "scan"]);
+    run.code(1);
+    let kinds: Vec<String> = run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "data/dump.sql")
+        .map(|f| f["kind"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(kinds, ["skipped-file"], "{}", run.dump());
+}
