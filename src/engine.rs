@@ -358,8 +358,13 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
             commit: None,
         });
     }
-    let text = file.new_text();
-    let (found, suppressed) = detect(plan, file, text, file.lines());
+    // A symlink's content is its target text, a blob like any other (and
+    // gitleaks reads it): it is scanned for secrets as a one-line file.
+    let (text, lines) = match &file.new {
+        Content::Symlink(target) => (Some(target.as_str()), Lines::All),
+        _ => (file.new_text(), file.lines()),
+    };
+    let (found, suppressed) = detect(plan, file, text, lines);
     out.suppressed = suppressed;
     apply_baseline(plan, file, text, found, ctx.baseline, &mut out);
     out
@@ -385,7 +390,10 @@ fn detect(
     if lines.is_empty() {
         return (found, Vec::new());
     }
-    let security_checked = !plan.security_ignore.is_match(path) && !plan.is_security_file(path);
+    // A link's text is a path, not code: secrets only.
+    let is_link = matches!(file.new, Content::Symlink(_));
+    let security_checked =
+        !is_link && !plan.security_ignore.is_match(path) && !plan.is_security_file(path);
     // A whole Python file is searched once for both detectors' keywords.
     let shared = match (&plan.shared_keywords, lines) {
         (Some(shared), Lines::All)

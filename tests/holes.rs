@@ -174,3 +174,19 @@ fn scan_reports_an_unread_text_file() {
         .collect();
     assert_eq!(kinds, ["skipped-file"], "{}", run.dump());
 }
+
+#[test]
+fn a_symlink_target_holding_a_secret_is_caught() {
+    let repo = hooked_repo();
+    std::os::unix::fs::symlink(
+        format!("/srv/keys/AWS_ACCESS_KEY_ID={KEY}"),
+        repo.path().join("app/creds"),
+    )
+    .unwrap();
+    commit_is_blocked(&repo, "app/creds:1");
+    // scan reads the link's text as well, without following it.
+    repo.confgate(&["scan"])
+        .code(1)
+        .contains("app/creds:1")
+        .lacks(KEY);
+}

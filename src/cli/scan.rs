@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use anyhow::{bail, Context, Result};
 use confgate::baseline::{self, Baseline};
 use confgate::decode;
-use confgate::engine::{self, Mode, Outcome, Skipped};
+use confgate::engine::{self, Mode, Outcome};
 use confgate::finding::Kind;
 use confgate::git::Repo;
 use confgate::model::{ChangeSet, ChangeStatus, Content, FileChange};
@@ -64,8 +64,15 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
         codeowners: None,
         reverted: None,
     };
-    let scan_one = |(path, shown): &(PathBuf, String)| -> Result<Outcome> {
-        let content = read_content(path, plan.max_file_size)?;
+    let scan_one = |(path, shown, is_link): &(PathBuf, String, bool)| -> Result<Outcome> {
+        let content = if *is_link {
+            // The link's own text (the OS bounds it), not its target file.
+            let target = std::fs::read_link(path)
+                .with_context(|| format!("cannot read the link {}", path.display()))?;
+            Content::Symlink(target.to_string_lossy().into_owned())
+        } else {
+            read_content(path, plan.max_file_size)?
+        };
         let change = ChangeSet {
             commit: None,
             files: vec![FileChange {
@@ -83,12 +90,11 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
     // The walk hands out files in batches as it goes, so the other cores
     // scan while it walks; batches keep their walk order for the report.
     let done: Mutex<Vec<(usize, Vec<Result<Outcome>>)>> = Mutex::new(Vec::new());
-    let mut skipped: Vec<Skipped> = Vec::new();
     let mut count = 0;
     rayon::scope(|scope| -> Result<()> {
-        let mut batch: Vec<(PathBuf, String)> = Vec::new();
+        let mut batch: Vec<(PathBuf, String, bool)> = Vec::new();
         let mut batches = 0;
-        let mut hand_out = |batch: Vec<(PathBuf, String)>| {
+        let mut hand_out = |batch: Vec<(PathBuf, String, bool)>| {
             let (done, scan_one) = (&done, &scan_one);
             let index = batches;
             batches += 1;
@@ -124,16 +130,8 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
                         .unwrap_or_else(|_| entry.path().to_path_buf()),
                 };
                 let shown = relative(&root, entry.path(), &absolute);
-                if kind.is_symlink() {
-                    skipped.push(Skipped {
-                        path: shown,
-                        reason: "symlink: not followed".to_string(),
-                        commit: None,
-                    });
-                    continue;
-                }
                 count += 1;
-                batch.push((entry.path().to_path_buf(), shown));
+                batch.push((entry.path().to_path_buf(), shown, kind.is_symlink()));
                 if batch.len() == SCAN_BATCH {
                     hand_out(std::mem::take(&mut batch));
                 }
@@ -152,7 +150,6 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
     for result in done.into_iter().flat_map(|(_, results)| results) {
         outcome.merge(result?);
     }
-    outcome.skipped.extend(skipped);
     outcome
         .findings
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

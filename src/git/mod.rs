@@ -493,12 +493,12 @@ impl Repo {
         };
         let size = blob.size();
         let bytes = blob.content();
+        if size as u64 > self.max_file_size {
+            return Ok(decode::judge_large(bytes, size as u64));
+        }
         if mode == FileMode::Link {
             let target = String::from_utf8_lossy(bytes).into_owned();
             return Ok(Content::Symlink(target));
-        }
-        if size as u64 > self.max_file_size {
-            return Ok(decode::judge_large(bytes, size as u64));
         }
         Ok(decode::decode(bytes))
     }
