@@ -73,10 +73,9 @@ impl Baseline {
 
     /// The baseline at `path`; `None` when there is no file.
     pub fn load(path: &Path) -> Result<Option<Baseline>> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+        let shown = path.display().to_string();
+        let Some(text) = crate::bounded::read_policy(path, &shown)? else {
+            return Ok(None);
         };
         Baseline::parse(&path.display().to_string(), &text).map(Some)
     }

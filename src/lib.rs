@@ -3,6 +3,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod baseline;
+pub mod bounded;
 pub mod codeowners;
 pub mod decode;
 pub mod engine;

@@ -2,11 +2,12 @@
 //! file, `--config`), each validated strictly, merged into effective values.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
+use crate::bounded;
 use crate::finding::Severity;
 use crate::secrets::SecretRule;
 use crate::security::SecurityRule;
@@ -192,16 +193,10 @@ pub fn parse_layer(source: &str, text: &str) -> Result<Layer> {
 /// The project's layer: `.confgate.toml` at `root`, else `[tool.confgate]` of
 /// `pyproject.toml`, else nothing, read from the working tree.
 pub fn project_layer(root: &Path) -> Result<Option<Layer>> {
-    let dotfile = root.join(".confgate.toml");
-    if dotfile.exists() {
-        let text = std::fs::read_to_string(&dotfile)
-            .with_context(|| format!("cannot read {}", dotfile.display()))?;
+    if let Some(text) = bounded::read_policy(&root.join(".confgate.toml"), ".confgate.toml")? {
         return parse_layer(".confgate.toml", &text).map(Some);
     }
-    let pyproject = root.join("pyproject.toml");
-    if pyproject.exists() {
-        let text = std::fs::read_to_string(&pyproject)
-            .with_context(|| format!("cannot read {}", pyproject.display()))?;
+    if let Some(text) = bounded::read_policy(&root.join("pyproject.toml"), "pyproject.toml")? {
         return pyproject_layer(&text);
     }
     Ok(None)
@@ -244,9 +239,9 @@ pub fn pyproject_layer(text: &str) -> Result<Option<Layer>> {
 }
 
 /// A layer from `--config FILE`.
-pub fn file_layer(path: &PathBuf) -> Result<Layer> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read config file {}", path.display()))?;
+pub fn file_layer(path: &Path) -> Result<Layer> {
+    let text = bounded::read_text(path, bounded::POLICY_LIMIT, "config file")?
+        .with_context(|| format!("cannot read config file {}: no such file", path.display()))?;
     parse_layer(&path.display().to_string(), &text)
 }
 

@@ -190,3 +190,46 @@ fn a_symlink_target_holding_a_secret_is_caught() {
         .contains("app/creds:1")
         .lacks(KEY);
 }
+
+#[test]
+fn a_policy_file_linked_to_dev_zero_is_refused_not_read() {
+    for policy in [
+        ".confgate.toml",
+        "pyproject.toml",
+        ".confgate-baseline.json",
+    ] {
+        let repo = hooked_repo();
+        std::os::unix::fs::symlink("/dev/zero", repo.path().join(policy)).unwrap();
+        repo.seed("link the policy");
+        repo.confgate(&["scan"])
+            .code(2)
+            .contains(&format!("{policy} is a symlink"));
+        repo.write("app/main.py", "print(2)\n");
+        let head = repo.head();
+        let run = repo.commit_all("change");
+        assert_ne!(
+            run.code,
+            0,
+            "{policy}: the commit went through\n{}",
+            run.dump()
+        );
+        run.contains(policy);
+        assert_eq!(repo.head(), head);
+    }
+}
+
+#[test]
+fn config_and_message_files_are_read_with_a_bound() {
+    let repo = hooked_repo();
+    repo.confgate(&["--config", "/dev/zero", "scan"])
+        .code(2)
+        .contains("/dev/zero");
+    let big = repo.path().join("big.toml");
+    std::fs::write(&big, format!("# {}\n", "x".repeat(5 * 1024 * 1024))).unwrap();
+    repo.confgate(&["--config", big.to_str().unwrap(), "scan"])
+        .code(2)
+        .contains("big.toml is larger than");
+    repo.confgate(&["hook", "commit-msg", "/dev/zero"])
+        .code(2)
+        .contains("/dev/zero");
+}

@@ -396,10 +396,9 @@ impl Repo {
     /// The other parents of a merge being committed (`MERGE_HEAD`).
     fn merge_heads(&self) -> Result<Vec<Oid>> {
         let path = self.repo.path().join("MERGE_HEAD");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+        let Some(text) = crate::bounded::read_text(&path, crate::bounded::MESSAGE_LIMIT, "git's")?
+        else {
+            return Ok(Vec::new());
         };
         text.split_whitespace()
             .map(|id| {
