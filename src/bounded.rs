@@ -1,8 +1,9 @@
-//! Reading files with a size bound: no read runs until memory is gone
-//! (`/dev/zero`, a FIFO, a huge file), and policy files may not be links.
+//! The file system's edges: reads with a size bound (no read runs until
+//! memory is gone: `/dev/zero`, a FIFO, a huge file; policy files may not
+//! be links), and paths a user gives for writing kept inside the repository.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
@@ -67,6 +68,36 @@ pub fn read_policy(path: &Path, shown: &str) -> Result<Option<String>> {
     }
 }
 
+/// Whether a relative path written by a user (`record.dir`, a file name)
+/// stays below the directory it is joined to: not absolute, no `..`.
+pub fn stays_inside(relative: &str) -> bool {
+    let path = Path::new(relative);
+    !relative.contains('\\')
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+/// `root` joined with `relative`, refused when the result would leave
+/// `root`: `..`, an absolute path, or an existing symlink on the way (which
+/// could point anywhere). `what` names the setting or argument.
+pub fn inside(root: &Path, relative: &str, what: &str) -> Result<PathBuf> {
+    if !stays_inside(relative) {
+        bail!("{what} {relative:?} leaves the repository: give a path relative to its root, without `..`");
+    }
+    let mut path = root.to_path_buf();
+    for component in Path::new(relative).components() {
+        path.push(component);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!(
+                "{what} {relative:?}: {} is a symlink; confgate writes only inside the repository",
+                path.display()
+            );
+        }
+    }
+    Ok(path)
+}
+
 /// At most `limit` bytes of a reader (stdin), or an error naming `what`.
 pub fn read_stream(reader: impl Read, limit: u64, what: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
@@ -104,5 +135,23 @@ mod tests {
         assert!(format!("{err:#}").contains(".confgate.toml is a symlink"));
         let err = read_stream(std::io::repeat(0), 100, "stdin").unwrap_err();
         assert!(format!("{err:#}").contains("stdin"));
+    }
+
+    #[test]
+    fn paths_that_leave_the_root_are_refused() {
+        for ok in ["config-changes/", "a/b", "./x", "x.toml"] {
+            assert!(stays_inside(ok), "{ok}");
+        }
+        for bad in ["../x/", "/etc", "a/../../b", "..", "a\\..\\b"] {
+            assert!(!stays_inside(bad), "{bad}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/tmp", dir.path().join("out")).unwrap();
+        let err = inside(dir.path(), "out/records", "record.dir").unwrap_err();
+        assert!(format!("{err:#}").contains("record.dir"), "{err:#}");
+        assert_eq!(
+            inside(dir.path(), "in/records", "record.dir").unwrap(),
+            dir.path().join("in/records")
+        );
     }
 }

@@ -286,6 +286,9 @@ fn validate(source: &str, settings: &Settings) -> Result<()> {
             if dir.trim_matches('/').is_empty() {
                 bail!("{source}: record.dir must name a directory, not {dir:?}");
             }
+            if !bounded::stays_inside(dir) {
+                bail!("{source}: record.dir {dir:?} leaves the repository: give a path relative to its root, without `..`");
+            }
         }
     }
     if let Some(server) = &settings.server {

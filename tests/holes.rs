@@ -233,3 +233,88 @@ fn config_and_message_files_are_read_with_a_bound() {
         .code(2)
         .contains("/dev/zero");
 }
+
+/// A repository with a config change staged, ready for `record new`.
+fn staged_config_change(repo: &TestRepo) {
+    repo.write("config/cache.toml", "[cache]\nttl = 60\n");
+    repo.seed("config");
+    repo.write("config/cache.toml", "[cache]\nttl = 300\n");
+    repo.git(&["add", "config/cache.toml"]).ok();
+}
+
+/// Commit `.confgate.toml` alone, leaving the staged config change staged.
+fn commit_policy(repo: &TestRepo, text: &str) {
+    repo.write(".confgate.toml", text);
+    repo.git(&["add", ".confgate.toml"]).ok();
+    repo.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "policy",
+        "--",
+        ".confgate.toml",
+    ])
+    .ok();
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path.display().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn record_new_never_writes_outside_the_repository() {
+    let outer = tempfile::TempDir::new().unwrap();
+    let repo = hooked_repo();
+    staged_config_change(&repo);
+
+    repo.confgate(&["record", "new", "--name", "../../x"])
+        .code(2)
+        .contains("--name");
+    repo.confgate(&["record", "new", "--name", "/tmp/x"])
+        .code(2)
+        .contains("--name");
+
+    let escape = format!("{}/records", outer.path().display());
+    for dir in ["../x/", escape.as_str()] {
+        commit_policy(&repo, &format!("[record]\ndir = {dir:?}\n"));
+        repo.confgate(&["record", "new", "--owner", "@sre"])
+            .code(2)
+            .contains("record.dir");
+    }
+
+    // A record directory that is a link out of the repository.
+    std::os::unix::fs::symlink(outer.path(), repo.path().join("records")).unwrap();
+    commit_policy(&repo, "[record]\ndir = \"records/\"\n");
+    repo.confgate(&["record", "new", "--owner", "@sre"])
+        .code(2)
+        .contains("symlink");
+
+    assert_eq!(files_under(outer.path()), Vec::<String>::new());
+    let parent = repo.path().parent().unwrap();
+    assert!(!parent.join("x").exists() && !parent.join("x.toml").exists());
+}
+
+#[test]
+fn baseline_output_stays_inside_the_repository() {
+    let outer = tempfile::TempDir::new().unwrap();
+    let repo = hooked_repo();
+    let target = outer.path().join("b.json");
+    repo.confgate(&["baseline", "--output", target.to_str().unwrap()])
+        .code(2)
+        .contains("--output");
+    assert!(!target.exists());
+    repo.confgate(&["baseline", "--output", "custom-baseline.json"])
+        .ok();
+    assert!(repo.path().join("custom-baseline.json").exists());
+}

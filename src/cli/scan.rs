@@ -162,6 +162,31 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
     })
 }
 
+/// `--output` resolved, refused when it is outside `root`: confgate writes
+/// only inside the repository (or the scanned directory).
+fn inside_root(root: &Path, path: &Path) -> Result<PathBuf> {
+    let refuse = || {
+        format!(
+            "--output {}: outside the repository ({}); confgate writes only inside it",
+            path.display(),
+            root.display()
+        )
+    };
+    let absolute = std::env::current_dir()
+        .context("cannot read the current directory")?
+        .join(path);
+    let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+        bail!(refuse());
+    };
+    let parent = parent
+        .canonicalize()
+        .with_context(|| format!("--output {}: no such directory", path.display()))?;
+    if !parent.starts_with(root) {
+        bail!(refuse());
+    }
+    Ok(parent.join(name))
+}
+
 fn relative(root: &Path, path: &Path, absolute: &Path) -> String {
     let shown = absolute
         .strip_prefix(root)
@@ -263,10 +288,10 @@ pub fn scan(app: &App, paths: &[PathBuf]) -> Result<Status> {
 
 pub fn baseline(app: &App, args: &BaselineArgs) -> Result<Status> {
     let result = run_scan(app, &args.paths)?;
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| result.root.join(baseline::FILE_NAME));
+    let output = match &args.output {
+        None => result.root.join(baseline::FILE_NAME),
+        Some(path) => inside_root(&result.root, path)?,
+    };
     let baseline = Baseline::from_findings(&result.outcome.findings);
     let temp = output.with_extension("json.tmp");
     std::fs::write(&temp, baseline.to_json())

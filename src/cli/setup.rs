@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use confgate::bounded;
 use confgate::engine::ConfigChange;
 use confgate::git::Repo;
 use confgate::install;
@@ -251,20 +252,30 @@ pub fn record_new(app: &App, owner: Option<&str>, name: Option<&str>) -> Result<
     if changes.is_empty() {
         bail!("no config changes are staged: stage the config change first (git add), then run `confgate record new`");
     }
+    if let Some(name) = name {
+        if name.is_empty() || name.contains('/') || !bounded::stays_inside(name) {
+            bail!(
+                "--name {name:?}: give a file name, not a path (the record goes under {})",
+                session.plan.record_dir
+            );
+        }
+    }
     let stem = name.map(str::to_string).unwrap_or_else(|| {
         let first = &changes[0].path;
         let file = first.rsplit('/').next().unwrap_or(first);
         let file = file.split('.').find(|s| !s.is_empty()).unwrap_or("config");
         format!("{}-{}", today(), slug(file))
     });
-    let dir = session
-        .repo
-        .root()
-        .join(session.plan.record_dir.trim_end_matches('/'));
+    let dir = bounded::inside(
+        session.repo.root(),
+        session.plan.record_dir.trim_end_matches('/'),
+        "record.dir",
+    )?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut path = dir.join(format!("{stem}.toml"));
     let mut n = 2;
-    while path.exists() {
+    // A dangling link "does not exist" but would be written through.
+    while std::fs::symlink_metadata(&path).is_ok() {
         path = dir.join(format!("{stem}-{n}.toml"));
         n += 1;
     }
