@@ -318,3 +318,37 @@ fn baseline_output_stays_inside_the_repository() {
         .ok();
     assert!(repo.path().join("custom-baseline.json").exists());
 }
+
+#[test]
+fn control_characters_in_paths_are_escaped_as_git_does() {
+    let repo = hooked_repo();
+    let name = "app/a\x1b[2K\rb\n  ok.py:1  all clear.py";
+    repo.write(name, format!("KEY = '{KEY}'\n"));
+    let head = repo.head();
+    let run = repo.commit_all("odd name");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("\"app/a\\033[2K\\rb\\n  ok.py:1  all clear.py\":1");
+    assert!(
+        !run.stderr.contains('\x1b') && !run.stdout.contains('\x1b'),
+        "raw ESC reached the terminal\n{}",
+        run.dump()
+    );
+    assert!(
+        !run.stderr.lines().any(|l| l.starts_with("  ok.py:1")),
+        "a forged report line\n{}",
+        run.dump()
+    );
+    assert_eq!(repo.head(), head);
+    // JSON keeps the path exact (serde escapes it).
+    let json = repo
+        .confgate(&["--format", "json", "check", "--staged"])
+        .json();
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == name),
+        "{json:#}"
+    );
+}
