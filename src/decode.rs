@@ -28,6 +28,19 @@ pub fn decode(bytes: &[u8]) -> Content {
     Content::Text(utf8(bytes))
 }
 
+/// Text up to this many times `limits.max_file_size` is checked in chunks
+/// of that size; a larger text file is not read (a `skipped-file` finding).
+pub const CHUNKED_FACTOR: u64 = 16;
+
+/// [`decode`] of a file over the size limit but within the chunked bound:
+/// its text is [`Content::LargeText`].
+pub fn decode_large(bytes: &[u8]) -> Content {
+    match decode(bytes) {
+        Content::Text(text) => Content::LargeText(text),
+        other => other,
+    }
+}
+
 /// A file over the size limit, judged by its first bytes: a known binary
 /// format is binary content (not a finding); anything else is text that
 /// was not read.

@@ -70,11 +70,34 @@ fn a_nul_byte_does_not_hide_a_secret() {
 }
 
 #[test]
-fn a_text_file_over_the_limit_blocks_until_allowed_by_path() {
+fn a_text_file_over_the_limit_is_checked_in_chunks() {
     let repo = hooked_repo();
     repo.write(".confgate.toml", "[limits]\nmax_file_size = 2000\n");
     repo.seed("policy");
-    let big = format!("{}KEY = '{KEY}'\n", "row = 1\n".repeat(400));
+    // Three chunks' worth, the key on the last line.
+    let big = format!("{}KEY = '{KEY}'\n", "row = 1\n".repeat(800));
+    repo.write("data/dump.sql", &big);
+    commit_is_blocked(&repo, "data/dump.sql:801");
+    repo.git(&["reset", "-q"]).ok();
+    std::fs::remove_file(repo.path().join("data/dump.sql")).unwrap();
+    // One long line (minified): a key across the first cut (at byte 2000)
+    // is whole in the next chunk.
+    let line = format!(
+        "{{\"a\": \"{}\", \"k\": \"{KEY}\", \"b\": \"{}\"}}\n",
+        "x".repeat(1975),
+        "y".repeat(3000)
+    );
+    repo.write("data/min.json", &line);
+    commit_is_blocked(&repo, "data/min.json:1");
+}
+
+#[test]
+fn a_text_file_over_the_chunked_bound_blocks_until_allowed_by_path() {
+    let repo = hooked_repo();
+    repo.write(".confgate.toml", "[limits]\nmax_file_size = 2000\n");
+    repo.seed("policy");
+    // Over 16 x max_file_size: not read at all.
+    let big = format!("{}KEY = '{KEY}'\n", "row = 1\n".repeat(5000));
     repo.write("data/dump.sql", &big);
     commit_is_blocked(&repo, "skipped-file");
     let run = repo.confgate(&["--format", "json", "check", "--staged"]);
@@ -113,7 +136,7 @@ fn on_skip_warn_shows_the_unread_file_and_passes() {
         "[limits]\nmax_file_size = 2000\non_skip = \"warn\"\n",
     );
     repo.seed("policy");
-    repo.write("data/dump.sql", "row = 1\n".repeat(400));
+    repo.write("data/dump.sql", "row = 1\n".repeat(5000));
     repo.git(&["add", "-A"]).ok();
     repo.confgate(&["hook", "pre-commit"])
         .ok()
@@ -162,7 +185,7 @@ fn a_binary_keystore_is_still_caught_by_name() {
 fn scan_reports_an_unread_text_file() {
     let repo = hooked_repo();
     repo.write(".confgate.toml", "[limits]\nmax_file_size = 2000\n");
-    repo.write("data/dump.sql", "row = 1\n".repeat(400));
+    repo.write("data/dump.sql", "row = 1\n".repeat(5000));
     let run = repo.confgate(&["--format", "json", "scan"]);
     run.code(1);
     let kinds: Vec<String> = run.json()["findings"]

@@ -85,7 +85,7 @@ fn record_rules(plan: &Plan) -> Vec<RuleInfo> {
             "[cache]\nttl = 300"),
         builtin("skipped-file", "skipped-file", if plan.skip_blocks { "error" } else { "warning" },
             "A text file too large to check",
-            "a changed or scanned text file over limits.max_file_size (1 MiB by default) that is not in limits.skip_paths; binary content (images, fonts, archives, compiled code) is never a finding",
+            "a changed or scanned text file over 16 times limits.max_file_size (1 MiB by default; smaller large files are checked in chunks) that is not in limits.skip_paths; binary content (images, fonts, archives, compiled code) is never a finding",
             "what confgate did not read it did not check: a secret in a large file would pass unseen",
             "split the file, raise limits.max_file_size, or list it in limits.skip_paths (limits.on_skip = \"warn\" only shows it)",
             "data/export.sql   # 40 MB of text",

@@ -203,7 +203,8 @@ fn read_content(path: &Path, limit: u64) -> Result<Content> {
     // the buffer.
     let file = std::fs::File::open(path).with_context(cannot)?;
     let size = file.metadata().with_context(cannot)?.len();
-    if size > limit {
+    let chunked = limit.saturating_mul(decode::CHUNKED_FACTOR);
+    if size > chunked {
         // Its first bytes say whether it is binary content or text that
         // is not read.
         let mut probe = Vec::with_capacity(decode::PROBE);
@@ -214,12 +215,15 @@ fn read_content(path: &Path, limit: u64) -> Result<Content> {
     }
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
     // Through `take`: `File`'s own `read_to_end` asks the size again.
-    file.take(limit.saturating_add(1))
+    file.take(chunked.saturating_add(1))
         .read_to_end(&mut bytes)
         .with_context(cannot)?;
-    if bytes.len() as u64 > limit {
+    if bytes.len() as u64 > chunked {
         // Grew while being read.
         return Ok(decode::judge_large(&bytes, size.max(bytes.len() as u64)));
+    }
+    if bytes.len() as u64 > limit {
+        return Ok(decode::decode_large(&bytes));
     }
     Ok(decode::decode(&bytes))
 }

@@ -492,8 +492,11 @@ impl Repo {
         };
         let size = blob.size();
         let bytes = blob.content();
-        if size as u64 > self.max_file_size {
+        if size as u64 > self.max_file_size.saturating_mul(decode::CHUNKED_FACTOR) {
             return Ok(decode::judge_large(bytes, size as u64));
+        }
+        if size as u64 > self.max_file_size {
+            return Ok(decode::decode_large(bytes));
         }
         if mode == FileMode::Link {
             let target = String::from_utf8_lossy(bytes).into_owned();
