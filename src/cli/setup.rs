@@ -114,6 +114,14 @@ const STARTER: &str = r#"# confgate configuration. Every key is optional: the de
 #   { name = "lint", run = "ruff check ." },
 #   { name = "unit tests", run = "pytest -q" },
 # ]
+
+# [limits]
+# Text over this size is checked in chunks; over 16 times it, not at all.
+# max_file_size = 1048576
+# An unread text file blocks ("block") or is only shown ("warn").
+# on_skip = "block"
+# Large files allowed to go unread.
+# skip_paths = ["data/*.sql"]
 "#;
 
 pub fn init(app: &App, args: &InitArgs) -> Result<Status> {
