@@ -301,7 +301,13 @@ fn record_new_never_writes_outside_the_repository() {
     let repo = hooked_repo();
     staged_config_change(&repo);
 
-    repo.confgate(&["record", "new", "--name", "../../x"])
+    // Names unique to this test: the repository's parent is the shared /tmp.
+    let unique = format!(
+        "escaped-{}",
+        repo.path().file_name().unwrap().to_string_lossy()
+    );
+    let parent = repo.path().parent().unwrap();
+    repo.confgate(&["record", "new", "--name", &format!("../../{unique}")])
         .code(2)
         .contains("--name");
     repo.confgate(&["record", "new", "--name", "/tmp/x"])
@@ -309,7 +315,8 @@ fn record_new_never_writes_outside_the_repository() {
         .contains("--name");
 
     let escape = format!("{}/records", outer.path().display());
-    for dir in ["../x/", escape.as_str()] {
+    let up = format!("../{unique}/");
+    for dir in [up.as_str(), escape.as_str()] {
         commit_policy(&repo, &format!("[record]\ndir = {dir:?}\n"));
         repo.confgate(&["record", "new", "--owner", "@sre"])
             .code(2)
@@ -324,8 +331,8 @@ fn record_new_never_writes_outside_the_repository() {
         .contains("symlink");
 
     assert_eq!(files_under(outer.path()), Vec::<String>::new());
-    let parent = repo.path().parent().unwrap();
-    assert!(!parent.join("x").exists() && !parent.join("x.toml").exists());
+    assert!(!parent.join(&unique).exists());
+    assert!(!parent.join(format!("{unique}.toml")).exists());
 }
 
 #[test]
