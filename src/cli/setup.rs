@@ -198,20 +198,9 @@ fn short(oid: git2::Oid) -> String {
 }
 
 fn read_policy_text(path: &std::path::Path) -> Result<String> {
-    use std::io::Read;
-    // A policy file is small; a bounded read keeps a symlink to a device
-    // from filling memory.
-    const LIMIT: u64 = 4 * 1024 * 1024;
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut text = String::new();
-    file.take(LIMIT + 1)
-        .read_to_string(&mut text)
-        .with_context(|| format!("cannot read {} (not UTF-8 text?)", path.display()))?;
-    if text.len() as u64 > LIMIT {
-        bail!("{}: over {LIMIT} bytes, not a policy file", path.display());
-    }
-    Ok(text)
+    // Bounded, and never through a symlink (see `bounded::read_policy`).
+    let shown = path.display().to_string();
+    bounded::read_policy(path, &shown)?.with_context(|| format!("cannot read {shown}"))
 }
 
 fn has_tool_confgate(path: &std::path::Path) -> Result<bool> {
