@@ -54,17 +54,19 @@ pub fn read_text(path: &Path, limit: u64, what: &str) -> Result<Option<String>> 
         .map_err(|_| anyhow::anyhow!("{what} {} is not UTF-8 text", path.display()))
 }
 
-/// [`read_text`] of a policy file in the working tree, which must not be a
-/// symlink: a link can point the policy anywhere (`/dev/zero`, another
-/// project's file) while git shows only the link.
-pub fn read_policy(path: &Path, shown: &str) -> Result<Option<String>> {
+/// [`read_text`] of a policy file in the working tree (`what`: "policy
+/// file", "baseline"), which must not be a symlink: a link can point the
+/// policy anywhere (`/dev/zero`, another project's file) while git shows
+/// only the link.
+pub fn read_policy(path: &Path, limit: u64, what: &str) -> Result<Option<String>> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => bail!(
-            "{shown} is a symlink: confgate reads its policy only from a regular file (replace the link with the file)"
+            "{what} {} is a symlink: confgate reads its policy only from a regular file (replace the link with the file)",
+            path.display()
         ),
-        Ok(_) => read_text(path, POLICY_LIMIT, shown),
+        Ok(_) => read_text(path, limit, what),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(err).with_context(|| format!("cannot read {shown}")),
+        Err(err) => Err(err).with_context(|| format!("cannot read {what} {}", path.display())),
     }
 }
 
@@ -131,7 +133,7 @@ mod tests {
         assert!(read(&dir.path().join("none"), 10, "x").unwrap().is_none());
         let link = dir.path().join(".confgate.toml");
         std::os::unix::fs::symlink(&big, &link).unwrap();
-        let err = read_policy(&link, ".confgate.toml").unwrap_err();
+        let err = read_policy(&link, POLICY_LIMIT, "policy file").unwrap_err();
         assert!(format!("{err:#}").contains(".confgate.toml is a symlink"));
         let err = read_stream(std::io::repeat(0), 100, "stdin").unwrap_err();
         assert!(format!("{err:#}").contains("stdin"));

@@ -193,10 +193,12 @@ pub fn parse_layer(source: &str, text: &str) -> Result<Layer> {
 /// The project's layer: `.confgate.toml` at `root`, else `[tool.confgate]` of
 /// `pyproject.toml`, else nothing, read from the working tree.
 pub fn project_layer(root: &Path) -> Result<Option<Layer>> {
-    if let Some(text) = bounded::read_policy(&root.join(".confgate.toml"), ".confgate.toml")? {
+    let policy =
+        |name: &str| bounded::read_policy(&root.join(name), bounded::POLICY_LIMIT, "policy file");
+    if let Some(text) = policy(".confgate.toml")? {
         return parse_layer(".confgate.toml", &text).map(Some);
     }
-    if let Some(text) = bounded::read_policy(&root.join("pyproject.toml"), "pyproject.toml")? {
+    if let Some(text) = policy("pyproject.toml")? {
         return pyproject_layer(&text);
     }
     Ok(None)

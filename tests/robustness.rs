@@ -267,3 +267,33 @@ fn dense_findings_take_linear_time() {
     );
     assert!(large.as_secs() < 30, "1 MiB took {large:?}");
 }
+
+/// A commit of one dense file whose findings are all in the committed
+/// baseline, timed: the hook must approve every one.
+fn time_baselined_dense_commit(lines: usize) -> std::time::Duration {
+    let repo = repo_with_history();
+    repo.install();
+    repo.write("app/keys.py", dense_aws_ids(lines));
+    repo.confgate(&["baseline"]).ok();
+    repo.git(&["add", ".confgate-baseline.json"]).ok();
+    repo.git(&["commit", "-q", "--no-verify", "-m", "baseline"])
+        .ok();
+    repo.git(&["add", "-A"]).ok();
+    let started = std::time::Instant::now();
+    let run = repo.confgate(&["check", "--staged"]);
+    let took = started.elapsed();
+    run.code(0).contains("in baseline");
+    took
+}
+
+#[test]
+fn a_large_baseline_meets_dense_findings_in_linear_time() {
+    // Each finding once searched every baseline entry.
+    let small = time_baselined_dense_commit(7_500);
+    let large = time_baselined_dense_commit(30_000);
+    assert!(
+        large < small * 10 + std::time::Duration::from_secs(2),
+        "4x the input took {large:?} against {small:?}: super-linear"
+    );
+    assert!(large.as_secs() < 30, "1 MiB took {large:?}");
+}

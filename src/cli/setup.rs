@@ -199,8 +199,8 @@ fn short(oid: git2::Oid) -> String {
 
 fn read_policy_text(path: &std::path::Path) -> Result<String> {
     // Bounded, and never through a symlink (see `bounded::read_policy`).
-    let shown = path.display().to_string();
-    bounded::read_policy(path, &shown)?.with_context(|| format!("cannot read {shown}"))
+    bounded::read_policy(path, bounded::POLICY_LIMIT, "policy file")?
+        .with_context(|| format!("cannot read {}", path.display()))
 }
 
 fn has_tool_confgate(path: &std::path::Path) -> Result<bool> {
