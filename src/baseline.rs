@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,10 @@ pub const FILE_NAME: &str = ".confgate-baseline.json";
 pub struct Baseline {
     pub version: u32,
     pub findings: Vec<BaselineEntry>,
+    /// Approved occurrences by fingerprint, built on first lookup: a dense
+    /// file meets a large baseline once per finding.
+    #[serde(skip)]
+    allowances: OnceLock<HashMap<String, usize>>,
 }
 
 /// One accepted finding. No line number and no secret: only a one-way hash.
@@ -53,6 +58,7 @@ impl Baseline {
                 .or_default() += 1;
         }
         Baseline {
+            allowances: OnceLock::new(),
             version: 1,
             findings: unique
                 .into_iter()
@@ -73,10 +79,9 @@ impl Baseline {
 
     /// The baseline at `path`; `None` when there is no file.
     pub fn load(path: &Path) -> Result<Option<Baseline>> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+        let bounded = crate::bounded::BASELINE_LIMIT;
+        let Some(text) = crate::bounded::read_policy(path, bounded, "baseline")? else {
+            return Ok(None);
         };
         Baseline::parse(&path.display().to_string(), &text).map(Some)
     }
@@ -95,16 +100,19 @@ impl Baseline {
     }
 
     pub fn contains(&self, fingerprint: &str) -> bool {
-        self.findings.iter().any(|e| e.fingerprint == fingerprint)
+        self.allowance(fingerprint) > 0
     }
 
     /// How many occurrences of `fingerprint` the baseline approves.
     pub fn allowance(&self, fingerprint: &str) -> usize {
-        self.findings
-            .iter()
-            .filter(|e| e.fingerprint == fingerprint)
-            .map(|e| e.count)
-            .sum()
+        let allowances = self.allowances.get_or_init(|| {
+            let mut map: HashMap<String, usize> = HashMap::new();
+            for entry in &self.findings {
+                *map.entry(entry.fingerprint.clone()).or_default() += entry.count;
+            }
+            map
+        });
+        allowances.get(fingerprint).copied().unwrap_or(0)
     }
 
     /// Every finding of a whole scan (all occurrences present): each entry

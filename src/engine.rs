@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::baseline::Baseline;
 use crate::codeowners::CodeOwners;
+use crate::decode;
 use crate::finding::{Finding, Kind, Severity};
 use crate::keydiff;
 use crate::model::{ChangeSet, ChangeStatus, Content, FileChange, Lines};
@@ -16,7 +17,7 @@ use crate::plan::Plan;
 use crate::policy;
 use crate::record::{self, Field, Record, RecordDraft, RecordSource};
 use crate::security::SecurityScanner;
-use crate::suppress::{self, Allow};
+use crate::suppress::{Allow, AllowIndex};
 
 /// Change sets with more files than this are checked on all cores.
 const PARALLEL_FILES: usize = 32;
@@ -361,12 +362,23 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
     if file.status == ChangeStatus::Deleted {
         return out;
     }
+    if let Content::LargeText(text) = &file.new {
+        let chunked = check_in_chunks(plan, path, text, ctx);
+        out.findings = chunked.findings;
+        out.suppressed = chunked.suppressed;
+        out.baselined = chunked.baselined;
+        return out;
+    }
     let reason = match &file.new {
-        Content::Binary => Some("binary file: no text checks".to_string()),
-        Content::TooLarge(size) => Some(format!(
-            "{size} bytes, over the {} byte limit (limits.max_file_size)",
-            plan.max_file_size
-        )),
+        Content::Binary => Some("binary content: no text checks".to_string()),
+        Content::TooLarge(size) => {
+            out.findings.extend(unread_file(plan, path, *size));
+            Some(format!(
+                "{size} bytes, over {} times the {} byte limit (limits.max_file_size)",
+                decode::CHUNKED_FACTOR,
+                plan.max_file_size
+            ))
+        }
         Content::Submodule => Some("submodule: skipped".to_string()),
         _ => None,
     };
@@ -377,8 +389,13 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
             commit: None,
         });
     }
-    let text = file.new_text();
-    let (found, suppressed) = detect(plan, file, text, file.lines());
+    // A symlink's content is its target text, a blob like any other (and
+    // gitleaks reads it): it is scanned for secrets as a one-line file.
+    let (text, lines) = match &file.new {
+        Content::Symlink(target) => (Some(target.as_str()), Lines::All),
+        _ => (file.new_text(), file.lines()),
+    };
+    let (found, suppressed) = detect(plan, file, text, lines);
     out.suppressed = suppressed;
     apply_baseline(plan, file, text, found, ctx.baseline, &mut out);
     out
@@ -404,7 +421,10 @@ fn detect(
     if lines.is_empty() {
         return (found, Vec::new());
     }
-    let security_checked = !plan.security_ignore.is_match(path) && !plan.is_security_file(path);
+    // A link's text is a path, not code: secrets only.
+    let is_link = matches!(file.new, Content::Symlink(_));
+    let security_checked =
+        !is_link && !plan.security_ignore.is_match(path) && !plan.is_security_file(path);
     // A whole Python file is searched once for both detectors' keywords.
     let shared = match (&plan.shared_keywords, lines) {
         (Some(shared), Lines::All)
@@ -449,9 +469,10 @@ fn detect(
     found.sort_by_key(|f| f.line);
     let mut reported = Vec::with_capacity(found.len());
     let mut suppressed = Vec::new();
+    let allows = AllowIndex::new(text);
     for mut finding in found {
         if let Some(line) = finding.line {
-            match suppress::allow_for(text, line, &finding.rule) {
+            match allows.allow_for(line, &finding.rule) {
                 Allow::Reason(reason) => {
                     suppressed.push(Suppressed {
                         rule: finding.rule.clone(),
@@ -530,6 +551,140 @@ fn apply_baseline(
             out.findings.push(finding);
         }
     }
+}
+
+/// Neighbouring chunks share up to this many bytes of whole lines, so a
+/// value on a boundary is whole in one of them (and an allow comment is
+/// seen with the line below it).
+const CHUNK_OVERLAP: usize = 4096;
+
+/// A text over `limits.max_file_size`, checked a chunk at a time: each chunk
+/// is checked as a new file of its own (secrets, security settings, allow
+/// comments, baseline), its line numbers moved to the whole text's, and a
+/// finding seen in two overlapping chunks kept once (suppressed when either
+/// saw an allow for it).
+fn check_in_chunks(plan: &Plan, path: &str, text: &str, ctx: &Context<'_>) -> FileOutcome {
+    let scan = Context {
+        mode: Mode::Scan,
+        baseline: ctx.baseline,
+        codeowners: ctx.codeowners,
+        reverted: None,
+    };
+    let size = usize::try_from(plan.max_file_size)
+        .unwrap_or(usize::MAX)
+        .max(2);
+    let mut found: Vec<Finding> = Vec::new();
+    let mut out = FileOutcome::default();
+    for (offset, chunk) in chunks(text, size, CHUNK_OVERLAP.min(size / 2)) {
+        let piece = FileChange {
+            path: path.to_string(),
+            old_path: None,
+            status: ChangeStatus::Added,
+            old: Content::Absent,
+            new: Content::Text(chunk.to_string()),
+            added_lines: Vec::new(),
+            mode_changed: false,
+        };
+        let checked = check_file(plan, &piece, &scan);
+        let shift = |line: Option<u32>| line.map(|l| l.saturating_add(offset));
+        found.extend(checked.findings.into_iter().map(|mut f| {
+            f.line = shift(f.line);
+            f
+        }));
+        out.suppressed
+            .extend(checked.suppressed.into_iter().map(|mut s| {
+                s.line = shift(s.line);
+                s
+            }));
+        out.baselined += checked.baselined;
+    }
+    let mut seen_suppressed = HashSet::new();
+    out.suppressed
+        .retain(|s| seen_suppressed.insert((s.rule.clone(), s.line)));
+    found.sort_by_key(|f| f.line);
+    let mut seen = HashSet::new();
+    for finding in found {
+        if !seen_suppressed.contains(&(finding.rule.clone(), finding.line))
+            && seen.insert((
+                finding.rule.clone(),
+                finding.line,
+                finding.fingerprint.clone(),
+            ))
+        {
+            out.findings.push(finding);
+        }
+    }
+    out
+}
+
+/// `text` cut into pieces of at most `size` bytes, at line ends where a
+/// line end is near, each starting up to `overlap` bytes (whole lines)
+/// before the previous one ended; with the number of lines before each.
+fn chunks(text: &str, size: usize, overlap: usize) -> Vec<(u32, &str)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut start, mut lines_before) = (0usize, 0u32);
+    loop {
+        let mut end = (start + size).min(text.len());
+        if end < text.len() {
+            if let Some(newline) = memchr::memrchr(b'\n', &bytes[start..end]) {
+                if newline > overlap {
+                    end = start + newline + 1;
+                }
+            }
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+        }
+        out.push((lines_before, &text[start..end]));
+        if end >= text.len() {
+            return out;
+        }
+        // The next piece starts at the first line start in the overlap, or
+        // inside a line longer than the overlap (minified JSON, a dump), so
+        // a value cut at `end` is whole in the next piece.
+        let from = end.saturating_sub(overlap).max(start + 1);
+        let mut next = match memchr::memchr(b'\n', &bytes[from..end]) {
+            Some(at) if from + at + 1 < end => from + at + 1,
+            _ => from,
+        };
+        while !text.is_char_boundary(next) {
+            next += 1;
+        }
+        lines_before += memchr::memchr_iter(b'\n', &bytes[start..next]).count() as u32;
+        start = next;
+    }
+}
+
+/// A `skipped-file` finding for a text file too large to read: what was not
+/// read was not checked, so it blocks (`limits.on_skip = "block"`) unless
+/// its path is allowed by `limits.skip_paths`.
+fn unread_file(plan: &Plan, path: &str, size: u64) -> Option<Finding> {
+    if plan.skip_paths.is_match(path) {
+        return None;
+    }
+    let severity = if plan.skip_blocks {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    // The size is part of the fingerprint: a baseline entry for today's
+    // file does not approve whatever it grows into.
+    Some(
+        Finding::new(
+            Kind::SkippedFile,
+            "skipped-file",
+            severity,
+            path,
+            &size.to_string(),
+        )
+        .message(format!(
+            "not checked: {size} bytes of text, over {} times the {} byte limit (limits.max_file_size); a secret in it would pass unseen",
+            decode::CHUNKED_FACTOR,
+            plan.max_file_size
+        ))
+        .fix("split the file, raise limits.max_file_size, or list it in limits.skip_paths once you know it holds no secret"),
+    )
 }
 
 /// The key-level change of a config file, and an `invalid-config` finding
@@ -1005,5 +1160,30 @@ mod tests {
             ..original.clone()
         };
         assert!(!undoes(&binary, &binary));
+    }
+
+    #[test]
+    fn chunks_cover_the_text_with_overlap_and_count_lines() {
+        let text: String = (0..100).map(|i| format!("line {i:03}\n")).collect();
+        let pieces = chunks(&text, 100, 30);
+        assert!(pieces.len() > 9);
+        for (before, piece) in &pieces {
+            assert!(piece.len() <= 100);
+            assert!(piece.starts_with("line "), "{piece:?}");
+            let first: u32 = piece[5..8].parse().unwrap();
+            assert_eq!(first, *before, "line numbers carry over");
+        }
+        assert!(text.ends_with(pieces.last().unwrap().1));
+        // Every line is whole in some piece.
+        for i in 0..100 {
+            let line = format!("line {i:03}\n");
+            assert!(pieces.iter().any(|(_, p)| p.contains(&line)), "{line}");
+        }
+        // One long line: a value across a cut is whole in the next piece.
+        let long = format!("{}TOKEN-ABCDEFGH{}", "x".repeat(95), "y".repeat(200));
+        let pieces = chunks(&long, 100, 40);
+        assert!(pieces.iter().any(|(_, p)| p.contains("TOKEN-ABCDEFGH")));
+        assert!(pieces.iter().all(|(before, _)| *before == 0));
+        assert_eq!(chunks("short\n", 100, 40), vec![(0, "short\n")]);
     }
 }

@@ -13,6 +13,8 @@ pub enum Kind {
     InvalidConfig,
     ForbiddenFile,
     ConfigDrift,
+    /// A text file that could not be read whole (too large).
+    SkippedFile,
     /// Record policies of `rules/config.toml` (extra fields, measurable
     /// expectations, …). Reported in JSON as `incomplete-record`.
     #[serde(rename = "incomplete-record")]
@@ -29,6 +31,7 @@ impl Kind {
             Kind::InvalidConfig => "invalid-config",
             Kind::ForbiddenFile => "forbidden-file",
             Kind::ConfigDrift => "config-drift",
+            Kind::SkippedFile => "skipped-file",
         }
     }
 }

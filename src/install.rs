@@ -174,7 +174,8 @@ fn inspect(path: &Path) -> Result<Existing> {
     if !kind.is_file() {
         return Ok(Existing::ForeignOther("not a regular file"));
     }
-    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = crate::bounded::read(path, crate::bounded::MESSAGE_LIMIT, "the hook")?
+        .with_context(|| format!("reading {}", path.display()))?;
     if is_ours(&bytes) {
         Ok(Existing::Ours(bytes))
     } else {

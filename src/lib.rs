@@ -3,7 +3,9 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod baseline;
+pub mod bounded;
 pub mod codeowners;
+pub mod decode;
 pub mod engine;
 pub mod finding;
 #[doc(hidden)]

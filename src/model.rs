@@ -26,6 +26,10 @@ pub enum ChangeStatus {
 pub enum Content {
     Text(String),
     Binary,
+    /// Text over `limits.max_file_size` (and within the chunked bound): no
+    /// line or key diff; checked a chunk at a time, every line as new.
+    LargeText(String),
+    /// Over even the chunked bound, or a size only: not read.
     TooLarge(u64),
     Submodule,
     Symlink(String),

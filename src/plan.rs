@@ -121,6 +121,10 @@ pub struct Plan {
     pub environments: Vec<(String, String)>,
     pub checklist: Vec<ChecklistStep>,
     pub max_file_size: u64,
+    /// Whether a file that could not be read whole blocks (`limits.on_skip`).
+    pub skip_blocks: bool,
+    /// Where unread files are allowed (`limits.skip_paths`).
+    pub skip_paths: PathSet,
     pub sources: Vec<String>,
     /// `record.adopted` as written, with the file that set it.
     pub adopted: Option<AdoptionPoint>,
@@ -315,6 +319,16 @@ impl Plan {
             max_file_size: layers
                 .last(|s| s.limits.as_ref().and_then(|c| c.max_file_size.as_ref()))
                 .unwrap_or(1024 * 1024),
+            skip_blocks: layers
+                .last(|s| s.limits.as_ref().and_then(|c| c.on_skip.as_ref()))
+                .is_none_or(|value| value == "block"),
+            skip_paths: PathSet::new(
+                "limits.skip_paths",
+                &layers.list(
+                    |s| s.limits.as_ref().and_then(|c| c.skip_paths.as_ref()),
+                    |s| s.limits.as_ref().and_then(|c| c.extend_skip_paths.as_ref()),
+                ),
+            )?,
             sources: layers.sources().iter().map(|s| s.to_string()).collect(),
         })
     }

@@ -2,11 +2,12 @@
 //! file, `--config`), each validated strictly, merged into effective values.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
+use crate::bounded;
 use crate::finding::Severity;
 use crate::secrets::SecretRule;
 use crate::security::SecurityRule;
@@ -148,6 +149,12 @@ impl ChecklistStep {
 #[serde(deny_unknown_fields)]
 pub struct LimitsSection {
     pub max_file_size: Option<u64>,
+    /// `"block"` (default) or `"warn"`: what a text file that could not be
+    /// read whole (over `max_file_size`) is.
+    pub on_skip: Option<String>,
+    /// Paths whose unread files are allowed (listed, not a finding).
+    pub skip_paths: Option<Vec<String>>,
+    pub extend_skip_paths: Option<Vec<String>>,
 }
 
 /// `[server]`: the budgets of `hook pre-receive` / `hook update`.
@@ -186,16 +193,12 @@ pub fn parse_layer(source: &str, text: &str) -> Result<Layer> {
 /// The project's layer: `.confgate.toml` at `root`, else `[tool.confgate]` of
 /// `pyproject.toml`, else nothing, read from the working tree.
 pub fn project_layer(root: &Path) -> Result<Option<Layer>> {
-    let dotfile = root.join(".confgate.toml");
-    if dotfile.exists() {
-        let text = std::fs::read_to_string(&dotfile)
-            .with_context(|| format!("cannot read {}", dotfile.display()))?;
+    let policy =
+        |name: &str| bounded::read_policy(&root.join(name), bounded::POLICY_LIMIT, "policy file");
+    if let Some(text) = policy(".confgate.toml")? {
         return parse_layer(".confgate.toml", &text).map(Some);
     }
-    let pyproject = root.join("pyproject.toml");
-    if pyproject.exists() {
-        let text = std::fs::read_to_string(&pyproject)
-            .with_context(|| format!("cannot read {}", pyproject.display()))?;
+    if let Some(text) = policy("pyproject.toml")? {
         return pyproject_layer(&text);
     }
     Ok(None)
@@ -238,9 +241,9 @@ pub fn pyproject_layer(text: &str) -> Result<Option<Layer>> {
 }
 
 /// A layer from `--config FILE`.
-pub fn file_layer(path: &PathBuf) -> Result<Layer> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read config file {}", path.display()))?;
+pub fn file_layer(path: &Path) -> Result<Layer> {
+    let text = bounded::read_text(path, bounded::POLICY_LIMIT, "config file")?
+        .with_context(|| format!("cannot read config file {}: no such file", path.display()))?;
     parse_layer(&path.display().to_string(), &text)
 }
 
@@ -285,6 +288,9 @@ fn validate(source: &str, settings: &Settings) -> Result<()> {
             if dir.trim_matches('/').is_empty() {
                 bail!("{source}: record.dir must name a directory, not {dir:?}");
             }
+            if !bounded::stays_inside(dir) {
+                bail!("{source}: record.dir {dir:?} leaves the repository: give a path relative to its root, without `..`");
+            }
         }
     }
     if let Some(server) = &settings.server {
@@ -297,6 +303,11 @@ fn validate(source: &str, settings: &Settings) -> Result<()> {
             if !timeout.is_finite() || !(0.0..=86_400.0).contains(&timeout) {
                 bail!("{source}: server.timeout must be a number of seconds from 0 to 86400, not {timeout}");
             }
+        }
+    }
+    if let Some(value) = settings.limits.as_ref().and_then(|l| l.on_skip.as_ref()) {
+        if value != "block" && value != "warn" {
+            bail!("{source}: limits.on_skip must be \"block\" or \"warn\", not {value:?}");
         }
     }
     if let Some(envs) = &settings.environments {

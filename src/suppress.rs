@@ -25,32 +25,73 @@ fn allow_pattern() -> &'static Regex {
 }
 
 /// Look at `line` (1-based) and the line above it in `text` for an allow
-/// comment naming `rule`.
+/// comment naming `rule`. Reads the whole text: a caller with many findings in
+/// one text builds an [`AllowIndex`] once instead.
 pub fn allow_for(text: &str, line: u32, rule: &str) -> Allow {
-    if line == 0 || !text.contains("confgate:") {
-        return Allow::None;
+    AllowIndex::new(text).allow_for(line, rule)
+}
+
+/// The lines of one text, indexed once so that looking up the allow comment
+/// of each finding costs the length of two lines, not of the text (a dense
+/// file has thousands of findings).
+pub struct AllowIndex<'t> {
+    text: &'t str,
+    /// Where each line starts; `None` when the text holds no allow comment.
+    line_starts: Option<Vec<usize>>,
+}
+
+impl<'t> AllowIndex<'t> {
+    pub fn new(text: &'t str) -> AllowIndex<'t> {
+        let line_starts = memchr::memmem::find(text.as_bytes(), b"confgate:").map(|_| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
+                .filter(|&start| start < text.len())
+                .collect()
+        });
+        AllowIndex { text, line_starts }
     }
-    let index = (line - 1) as usize;
-    let start = index.saturating_sub(1);
-    let mut found = Allow::None;
-    for candidate in text.lines().skip(start).take(index - start + 1) {
-        if let Some(caps) = allow_pattern().captures(candidate) {
-            let names = caps.get(1).map(|m| m.as_str()).unwrap_or_default();
-            if !names.split(',').any(|name| name.trim() == rule) {
-                continue;
-            }
-            let reason = caps
-                .get(2)
-                .map(|m| clean_reason(m.as_str()))
-                .unwrap_or_default();
-            if reason.is_empty() {
-                found = Allow::NoReason;
-            } else {
-                return Allow::Reason(reason);
+
+    /// Line `index` (0-based) as `str::lines` gives it.
+    fn line(&self, starts: &[usize], index: usize) -> Option<&'t str> {
+        let start = *starts.get(index)?;
+        let end = starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let line = &self.text[start..end];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+
+    /// Look at `line` (1-based) and the line above it for an allow comment
+    /// naming `rule`.
+    pub fn allow_for(&self, line: u32, rule: &str) -> Allow {
+        let Some(starts) = &self.line_starts else {
+            return Allow::None;
+        };
+        if line == 0 {
+            return Allow::None;
+        }
+        let index = (line - 1) as usize;
+        let start = index.saturating_sub(1);
+        let mut found = Allow::None;
+        for candidate in (start..=index).filter_map(|i| self.line(starts, i)) {
+            if let Some(caps) = allow_pattern().captures(candidate) {
+                let names = caps.get(1).map(|m| m.as_str()).unwrap_or_default();
+                if !names.split(',').any(|name| name.trim() == rule) {
+                    continue;
+                }
+                let reason = caps
+                    .get(2)
+                    .map(|m| clean_reason(m.as_str()))
+                    .unwrap_or_default();
+                if reason.is_empty() {
+                    found = Allow::NoReason;
+                } else {
+                    return Allow::Reason(reason);
+                }
             }
         }
+        found
     }
-    found
 }
 
 fn clean_reason(raw: &str) -> String {
@@ -79,6 +120,28 @@ mod tests {
         );
         assert_eq!(allow_for(text, 1, "aws-key"), Allow::None);
         assert_eq!(allow_for(text, 3, "other-rule"), Allow::None);
+    }
+
+    #[test]
+    fn the_index_reads_lines_as_str_lines_does() {
+        let text = "a\r\n# confgate: allow r -- crlf line above\r\nK = 1\r\n\nx  # confgate: allow r -- last line, no newline";
+        let index = AllowIndex::new(text);
+        assert_eq!(
+            index.allow_for(3, "r"),
+            Allow::Reason("crlf line above".into())
+        );
+        assert_eq!(index.allow_for(4, "r"), Allow::None);
+        assert_eq!(
+            index.allow_for(5, "r"),
+            Allow::Reason("last line, no newline".into())
+        );
+        assert_eq!(
+            index.allow_for(6, "r"),
+            Allow::Reason("last line, no newline".into())
+        );
+        assert_eq!(index.allow_for(7, "r"), Allow::None);
+        assert_eq!(index.allow_for(0, "r"), Allow::None);
+        assert_eq!(AllowIndex::new("K = 1\n").allow_for(1, "r"), Allow::None);
     }
 
     #[test]

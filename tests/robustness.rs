@@ -188,7 +188,9 @@ fn a_panic_fails_closed_with_a_message() {
 }
 
 #[test]
-fn binary_data_in_a_python_file_is_skipped_and_said() {
+fn binary_data_in_a_python_file_is_still_scanned() {
+    // A NUL byte once made the file "binary" and left it unread: the key
+    // behind it passed.
     let repo = repo_with_history();
     let mut bytes = b"X = 1\n".to_vec();
     bytes.extend([0u8, 159, 146, 150, 0, 255]);
@@ -196,9 +198,102 @@ fn binary_data_in_a_python_file_is_skipped_and_said() {
     repo.write("app/weird.py", bytes);
     repo.git(&["add", "-A"]).ok();
     let run = repo.confgate(&["--format", "json", "check"]);
+    run.code(1);
     assert!(
-        run.paths("skipped").iter().any(|p| p == "app/weird.py"),
+        run.paths("findings").iter().any(|p| p == "app/weird.py"),
         "{}",
         run.dump()
     );
+}
+
+/// `n` lines of distinct AWS-like access key ids, from a fixed generator.
+fn dense_aws_ids(n: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut out = String::with_capacity(n * 32);
+    for i in 0..n {
+        out.push_str(&format!("K{i:06} = \"AKIA"));
+        for _ in 0..16 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            out.push(ALPHABET[(state >> 59) as usize] as char);
+        }
+        out.push_str("\"\n");
+    }
+    // An allow comment at the end: each finding's lookup once read up to it.
+    out.push_str("# confgate: allow other-rule -- kept for the density test\n");
+    out
+}
+
+/// A commit of one file of dense findings, timed: the hook must block it
+/// and count every finding.
+fn time_dense_commit(lines: usize) -> std::time::Duration {
+    let repo = repo_with_history();
+    repo.install();
+    let text = dense_aws_ids(lines);
+    assert!(text.len() < 1024 * 1024, "within the default size limit");
+    repo.write("app/keys.py", text);
+    repo.git(&["add", "-A"]).ok();
+    let head = repo.head();
+    let started = std::time::Instant::now();
+    let run = repo.git(&["commit", "-q", "-m", "dense keys"]);
+    let took = started.elapsed();
+    assert_ne!(run.code, 0, "{}", run.dump());
+    // A few generated ids may read as placeholders; nearly all must count.
+    let count: usize = run
+        .stderr
+        .split("blocked: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no finding count\n{}", run.dump()));
+    assert!(count * 100 >= lines * 99, "{count} of {lines} ids found");
+    assert_eq!(repo.head(), head);
+    took
+}
+
+#[test]
+fn dense_findings_take_linear_time() {
+    // 1 MiB of ids took 37-62 s in a release build: each finding searched
+    // the whole text for an allow comment and every earlier finding for
+    // overlap. Release answers 1 MiB in well under 2 s; a debug build is
+    // several times slower, so the bounds are relative plus a generous cap.
+    let small = time_dense_commit(7_500);
+    let large = time_dense_commit(30_000);
+    assert!(
+        large < small * 10 + std::time::Duration::from_secs(2),
+        "4x the input took {large:?} against {small:?}: super-linear"
+    );
+    assert!(large.as_secs() < 30, "1 MiB took {large:?}");
+}
+
+/// A commit of one dense file whose findings are all in the committed
+/// baseline, timed: the hook must approve every one.
+fn time_baselined_dense_commit(lines: usize) -> std::time::Duration {
+    let repo = repo_with_history();
+    repo.install();
+    repo.write("app/keys.py", dense_aws_ids(lines));
+    repo.confgate(&["baseline"]).ok();
+    repo.git(&["add", ".confgate-baseline.json"]).ok();
+    repo.git(&["commit", "-q", "--no-verify", "-m", "baseline"])
+        .ok();
+    repo.git(&["add", "-A"]).ok();
+    let started = std::time::Instant::now();
+    let run = repo.confgate(&["check", "--staged"]);
+    let took = started.elapsed();
+    run.code(0).contains("in baseline");
+    took
+}
+
+#[test]
+fn a_large_baseline_meets_dense_findings_in_linear_time() {
+    // Each finding once searched every baseline entry.
+    let small = time_baselined_dense_commit(7_500);
+    let large = time_baselined_dense_commit(30_000);
+    assert!(
+        large < small * 10 + std::time::Duration::from_secs(2),
+        "4x the input took {large:?} against {small:?}: super-linear"
+    );
+    assert!(large.as_secs() < 30, "1 MiB took {large:?}");
 }

@@ -1,11 +1,12 @@
 //! The hook commands and `check`: the staged change, one commit, or a range
 //! of commits, each through the same engine.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use confgate::baseline::{self, Baseline};
+use confgate::bounded;
 use confgate::codeowners::{self, CodeOwners};
 use confgate::engine::{self, Mode, Outcome, Reverted};
 use confgate::git::{without_userinfo, PushedCommits, Repo, Side};
@@ -285,29 +286,24 @@ pub fn pre_commit(app: &App) -> Result<Status> {
     emit(app, session, "pre-commit", outcome, Vec::new(), files)
 }
 
-/// Longest commit message read, in bytes.
-const MAX_MESSAGE: u64 = 1 << 20;
-
 /// A commit message from FILE (`-`: standard input), bounded.
 fn read_message(file: &Path) -> Result<String> {
-    let what = || format!("cannot read the commit message file {}", file.display());
-    let mut bytes = Vec::new();
-    if file == Path::new("-") {
-        std::io::stdin()
-            .take(MAX_MESSAGE + 1)
-            .read_to_end(&mut bytes)
-            .with_context(what)?;
+    let bytes = if file == Path::new("-") {
+        bounded::read_stream(
+            std::io::stdin(),
+            bounded::MESSAGE_LIMIT,
+            "the commit message on stdin",
+        )?
     } else {
-        std::fs::File::open(file)
-            .and_then(|f| f.take(MAX_MESSAGE + 1).read_to_end(&mut bytes))
-            .with_context(what)?;
-    }
-    if bytes.len() as u64 > MAX_MESSAGE {
-        anyhow::bail!(
-            "the commit message file {} is over {MAX_MESSAGE} bytes",
-            file.display()
-        );
-    }
+        bounded::read(file, bounded::MESSAGE_LIMIT, "the commit message file")?.with_context(
+            || {
+                format!(
+                    "cannot read the commit message file {}: no such file",
+                    file.display()
+                )
+            },
+        )?
+    };
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -323,10 +319,13 @@ pub fn pre_push(app: &App, remote: Option<&str>, _url: Option<&str>) -> Result<S
     let oids = match remote {
         // Called by git: ref lines on stdin.
         Some(remote) => {
-            let mut input = String::new();
-            std::io::stdin()
-                .read_to_string(&mut input)
-                .context("cannot read the pre-push ref lines from stdin")?;
+            let input = bounded::read_stream(
+                std::io::stdin(),
+                bounded::MESSAGE_LIMIT,
+                "the pre-push ref lines on stdin",
+            )?;
+            let input = String::from_utf8(input)
+                .context("the pre-push ref lines on stdin are not UTF-8")?;
             let pushed = session
                 .repo
                 .pushed_commits(remote, &input, session.adopted()?)?;

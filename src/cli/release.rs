@@ -63,9 +63,17 @@ pub fn change_log(commits: &[CommitInfo], changes: &[ConfigChange]) -> Vec<Strin
         if mine.is_empty() {
             continue;
         }
-        lines.push(format!("{} {}", commit.short_id, commit.summary));
+        lines.push(format!(
+            "{} {}",
+            commit.short_id,
+            crate::report::printable(&commit.summary)
+        ));
         for change in mine {
-            lines.push(format!("  {}: {}", change.path, change.summary(8)));
+            lines.push(format!(
+                "  {}: {}",
+                crate::report::quote_path(&change.path),
+                crate::report::printable(&change.summary(8))
+            ));
             if let (Some(of), Some(r)) = (&change.rollback_of, &change.record) {
                 lines.push(format!("    rollback of {of}, recorded by {}", r.owner));
             }
@@ -112,7 +120,7 @@ pub fn log(app: &App, args: &LogArgs) -> Result<Status> {
                 if commits.len() == 1 { "" } else { "s" }
             )?;
             for line in lines {
-                writeln!(out, "{line}")?;
+                writeln!(out, "{}", crate::report::printable(&line))?;
             }
             Ok(())
         })();
@@ -392,7 +400,7 @@ pub fn release_check(app: &App, args: &ReleaseArgs) -> Result<Status> {
             writeln!(out, "  no config changes")?;
         }
         for line in &log_lines {
-            writeln!(out, "  {line}")?;
+            writeln!(out, "  {}", crate::report::printable(line))?;
         }
         writeln!(out)?;
     }

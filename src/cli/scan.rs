@@ -7,7 +7,8 @@ use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 use confgate::baseline::{self, Baseline};
-use confgate::engine::{self, Mode, Outcome, Skipped};
+use confgate::decode;
+use confgate::engine::{self, Mode, Outcome};
 use confgate::finding::Kind;
 use confgate::git::Repo;
 use confgate::model::{ChangeSet, ChangeStatus, Content, FileChange};
@@ -63,8 +64,15 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
         codeowners: None,
         reverted: None,
     };
-    let scan_one = |(path, shown): &(PathBuf, String)| -> Result<Outcome> {
-        let content = read_content(path, plan.max_file_size)?;
+    let scan_one = |(path, shown, is_link): &(PathBuf, String, bool)| -> Result<Outcome> {
+        let content = if *is_link {
+            // The link's own text (the OS bounds it), not its target file.
+            let target = std::fs::read_link(path)
+                .with_context(|| format!("cannot read the link {}", path.display()))?;
+            Content::Symlink(target.to_string_lossy().into_owned())
+        } else {
+            read_content(path, plan.max_file_size)?
+        };
         let change = ChangeSet {
             commit: None,
             files: vec![FileChange {
@@ -82,12 +90,11 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
     // The walk hands out files in batches as it goes, so the other cores
     // scan while it walks; batches keep their walk order for the report.
     let done: Mutex<Vec<(usize, Vec<Result<Outcome>>)>> = Mutex::new(Vec::new());
-    let mut skipped: Vec<Skipped> = Vec::new();
     let mut count = 0;
     rayon::scope(|scope| -> Result<()> {
-        let mut batch: Vec<(PathBuf, String)> = Vec::new();
+        let mut batch: Vec<(PathBuf, String, bool)> = Vec::new();
         let mut batches = 0;
-        let mut hand_out = |batch: Vec<(PathBuf, String)>| {
+        let mut hand_out = |batch: Vec<(PathBuf, String, bool)>| {
             let (done, scan_one) = (&done, &scan_one);
             let index = batches;
             batches += 1;
@@ -123,16 +130,8 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
                         .unwrap_or_else(|_| entry.path().to_path_buf()),
                 };
                 let shown = relative(&root, entry.path(), &absolute);
-                if kind.is_symlink() {
-                    skipped.push(Skipped {
-                        path: shown,
-                        reason: "symlink: not followed".to_string(),
-                        commit: None,
-                    });
-                    continue;
-                }
                 count += 1;
-                batch.push((entry.path().to_path_buf(), shown));
+                batch.push((entry.path().to_path_buf(), shown, kind.is_symlink()));
                 if batch.len() == SCAN_BATCH {
                     hand_out(std::mem::take(&mut batch));
                 }
@@ -151,7 +150,6 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
     for result in done.into_iter().flat_map(|(_, results)| results) {
         outcome.merge(result?);
     }
-    outcome.skipped.extend(skipped);
     outcome
         .findings
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
@@ -162,6 +160,31 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
         files: count,
         whole_tree,
     })
+}
+
+/// `--output` resolved, refused when it is outside `root`: confgate writes
+/// only inside the repository (or the scanned directory).
+fn inside_root(root: &Path, path: &Path) -> Result<PathBuf> {
+    let refuse = || {
+        format!(
+            "--output {}: outside the repository ({}); confgate writes only inside it",
+            path.display(),
+            root.display()
+        )
+    };
+    let absolute = std::env::current_dir()
+        .context("cannot read the current directory")?
+        .join(path);
+    let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+        bail!(refuse());
+    };
+    let parent = parent
+        .canonicalize()
+        .with_context(|| format!("--output {}: no such directory", path.display()))?;
+    if !parent.starts_with(root) {
+        bail!(refuse());
+    }
+    Ok(parent.join(name))
 }
 
 fn relative(root: &Path, path: &Path, absolute: &Path) -> String {
@@ -180,24 +203,29 @@ fn read_content(path: &Path, limit: u64) -> Result<Content> {
     // the buffer.
     let file = std::fs::File::open(path).with_context(cannot)?;
     let size = file.metadata().with_context(cannot)?.len();
-    if size > limit {
-        return Ok(Content::TooLarge(size));
+    let chunked = limit.saturating_mul(decode::CHUNKED_FACTOR);
+    if size > chunked {
+        // Its first bytes say whether it is binary content or text that
+        // is not read.
+        let mut probe = Vec::with_capacity(decode::PROBE);
+        file.take(decode::PROBE as u64)
+            .read_to_end(&mut probe)
+            .with_context(cannot)?;
+        return Ok(decode::judge_large(&probe, size));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
     // Through `take`: `File`'s own `read_to_end` asks the size again.
-    file.take(limit.saturating_add(1))
+    file.take(chunked.saturating_add(1))
         .read_to_end(&mut bytes)
         .with_context(cannot)?;
-    if bytes.len() as u64 > limit {
+    if bytes.len() as u64 > chunked {
         // Grew while being read.
-        return Ok(Content::TooLarge(bytes.len() as u64));
+        return Ok(decode::judge_large(&bytes, size.max(bytes.len() as u64)));
     }
-    if bytes[..bytes.len().min(8000)].contains(&0) {
-        return Ok(Content::Binary);
+    if bytes.len() as u64 > limit {
+        return Ok(decode::decode_large(&bytes));
     }
-    Ok(Content::Text(String::from_utf8(bytes).unwrap_or_else(
-        |invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
-    )))
+    Ok(decode::decode(&bytes))
 }
 
 pub fn scan(app: &App, paths: &[PathBuf]) -> Result<Status> {
@@ -264,10 +292,10 @@ pub fn scan(app: &App, paths: &[PathBuf]) -> Result<Status> {
 
 pub fn baseline(app: &App, args: &BaselineArgs) -> Result<Status> {
     let result = run_scan(app, &args.paths)?;
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| result.root.join(baseline::FILE_NAME));
+    let output = match &args.output {
+        None => result.root.join(baseline::FILE_NAME),
+        Some(path) => inside_root(&result.root, path)?,
+    };
     let baseline = Baseline::from_findings(&result.outcome.findings);
     let temp = output.with_extension("json.tmp");
     std::fs::write(&temp, baseline.to_json())

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use confgate::bounded;
 use confgate::engine::ConfigChange;
 use confgate::git::Repo;
 use confgate::install;
@@ -113,6 +114,14 @@ const STARTER: &str = r#"# confgate configuration. Every key is optional: the de
 #   { name = "lint", run = "ruff check ." },
 #   { name = "unit tests", run = "pytest -q" },
 # ]
+
+# [limits]
+# Text over this size is checked in chunks; over 16 times it, not at all.
+# max_file_size = 1048576
+# An unread text file blocks ("block") or is only shown ("warn").
+# on_skip = "block"
+# Large files allowed to go unread.
+# skip_paths = ["data/*.sql"]
 "#;
 
 pub fn init(app: &App, args: &InitArgs) -> Result<Status> {
@@ -189,20 +198,9 @@ fn short(oid: git2::Oid) -> String {
 }
 
 fn read_policy_text(path: &std::path::Path) -> Result<String> {
-    use std::io::Read;
-    // A policy file is small; a bounded read keeps a symlink to a device
-    // from filling memory.
-    const LIMIT: u64 = 4 * 1024 * 1024;
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut text = String::new();
-    file.take(LIMIT + 1)
-        .read_to_string(&mut text)
-        .with_context(|| format!("cannot read {} (not UTF-8 text?)", path.display()))?;
-    if text.len() as u64 > LIMIT {
-        bail!("{}: over {LIMIT} bytes, not a policy file", path.display());
-    }
-    Ok(text)
+    // Bounded, and never through a symlink (see `bounded::read_policy`).
+    bounded::read_policy(path, bounded::POLICY_LIMIT, "policy file")?
+        .with_context(|| format!("cannot read {}", path.display()))
 }
 
 fn has_tool_confgate(path: &std::path::Path) -> Result<bool> {
@@ -251,20 +249,30 @@ pub fn record_new(app: &App, owner: Option<&str>, name: Option<&str>) -> Result<
     if changes.is_empty() {
         bail!("no config changes are staged: stage the config change first (git add), then run `confgate record new`");
     }
+    if let Some(name) = name {
+        if name.is_empty() || name.contains('/') || !bounded::stays_inside(name) {
+            bail!(
+                "--name {name:?}: give a file name, not a path (the record goes under {})",
+                session.plan.record_dir
+            );
+        }
+    }
     let stem = name.map(str::to_string).unwrap_or_else(|| {
         let first = &changes[0].path;
         let file = first.rsplit('/').next().unwrap_or(first);
         let file = file.split('.').find(|s| !s.is_empty()).unwrap_or("config");
         format!("{}-{}", today(), slug(file))
     });
-    let dir = session
-        .repo
-        .root()
-        .join(session.plan.record_dir.trim_end_matches('/'));
+    let dir = bounded::inside(
+        session.repo.root(),
+        session.plan.record_dir.trim_end_matches('/'),
+        "record.dir",
+    )?;
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut path = dir.join(format!("{stem}.toml"));
     let mut n = 2;
-    while path.exists() {
+    // A dangling link "does not exist" but would be written through.
+    while std::fs::symlink_metadata(&path).is_ok() {
         path = dir.join(format!("{stem}-{n}.toml"));
         n += 1;
     }

@@ -14,6 +14,7 @@ use git2::{
     Delta, DiffFindOptions, DiffOptions, FileMode, Index, ObjectType, Oid, Repository, Sort, Tree,
 };
 
+use crate::decode;
 use crate::model::{ChangeSet, ChangeStatus, CommitInfo, Content, FileChange};
 
 use index_file::IndexFile;
@@ -21,9 +22,6 @@ pub use receive::{parse_receive_lines, update_args, Received, RefUpdate};
 
 /// A tree entry's mode for a directory.
 const TREE_MODE: i32 = 0o040000;
-
-/// libgit2's own rule for binary content: a NUL in the first 8000 bytes.
-const BINARY_PROBE: usize = 8000;
 
 pub struct Repo {
     repo: Repository,
@@ -398,10 +396,9 @@ impl Repo {
     /// The other parents of a merge being committed (`MERGE_HEAD`).
     fn merge_heads(&self) -> Result<Vec<Oid>> {
         let path = self.repo.path().join("MERGE_HEAD");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+        let Some(text) = crate::bounded::read_text(&path, crate::bounded::MESSAGE_LIMIT, "git's")?
+        else {
+            return Ok(Vec::new());
         };
         text.split_whitespace()
             .map(|id| {
@@ -494,24 +491,18 @@ impl Repo {
             return Ok(Content::Absent);
         };
         let size = blob.size();
-        if mode != FileMode::Link && size as u64 > self.max_file_size {
-            return Ok(Content::TooLarge(size as u64));
-        }
         let bytes = blob.content();
+        if size as u64 > self.max_file_size.saturating_mul(decode::CHUNKED_FACTOR) {
+            return Ok(decode::judge_large(bytes, size as u64));
+        }
+        if size as u64 > self.max_file_size {
+            return Ok(decode::decode_large(bytes));
+        }
         if mode == FileMode::Link {
             let target = String::from_utf8_lossy(bytes).into_owned();
             return Ok(Content::Symlink(target));
         }
-        if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
-            return Ok(Content::Binary);
-        }
-        // Validating first is several times faster than the lossy decoder on
-        // the common, valid case; the result is the same text.
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(bytes).into_owned(),
-        };
-        Ok(Content::Text(text))
+        Ok(decode::decode(bytes))
     }
 
     /// Commits in a range as `git log` takes it (`A..B`, `A...B`, `B`),

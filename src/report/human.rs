@@ -7,7 +7,7 @@ use std::io::Write;
 use confgate::finding::{Finding, Kind, Severity};
 use owo_colors::{OwoColorize, Style};
 
-use super::Report;
+use super::{printable, quote_path, Report};
 
 /// Colours, decided once (`--color`, `NO_COLOR`, terminal or not).
 #[derive(Debug, Clone, Copy)]
@@ -70,11 +70,11 @@ pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::
                 out,
                 "{} {}",
                 p.bold(&format!("commit {}", commit.short_id)),
-                commit.summary
+                printable(&commit.summary)
             )?;
         }
         for (path, findings) in files {
-            writeln!(out, "{}", p.bold(path))?;
+            writeln!(out, "{}", p.bold(&quote_path(path)))?;
             for finding in findings {
                 write_finding(out, p, finding)?;
             }
@@ -84,7 +84,7 @@ pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::
 
     if !report.quiet {
         for notice in &outcome.notices {
-            writeln!(out, "{} {notice}", p.warn("note:"))?;
+            writeln!(out, "{} {}", p.warn("note:"), printable(notice))?;
         }
         if report.verbose {
             write_details(report, p, out)?;
@@ -179,9 +179,10 @@ fn quiet_hook_pass(report: &Report<'_>) -> bool {
 }
 
 fn write_finding(out: &mut dyn Write, p: &Palette, finding: &Finding) -> std::io::Result<()> {
+    let path = quote_path(&finding.path);
     let location = match finding.line {
-        Some(line) => format!("{}:{line}", finding.path),
-        None => finding.path.clone(),
+        Some(line) => format!("{path}:{line}"),
+        None => path.into_owned(),
     };
     let label = match finding.severity {
         Severity::Error => p.error("error"),
@@ -193,14 +194,14 @@ fn write_finding(out: &mut dyn Write, p: &Palette, finding: &Finding) -> std::io
         "  {}  {} {}  {}",
         location,
         label,
-        p.dim(&format!("[{}]", finding.rule)),
-        finding.message
+        p.dim(&format!("[{}]", printable(&finding.rule))),
+        printable(&finding.message)
     )?;
     if let Some(snippet) = &finding.snippet {
-        writeln!(out, "      {} {}", p.dim("│"), snippet)?;
+        writeln!(out, "      {} {}", p.dim("│"), printable(snippet))?;
     }
     if let Some(fix) = &finding.fix {
-        writeln!(out, "      {} {}", p.dim("fix:"), fix)?;
+        writeln!(out, "      {} {}", p.dim("fix:"), printable(fix))?;
     }
     Ok(())
 }
@@ -220,9 +221,9 @@ fn write_details(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::
             writeln!(
                 out,
                 "  {}  {}  {}",
-                change.path,
-                change.summary(6),
-                p.dim(&record)
+                quote_path(&change.path),
+                printable(&change.summary(6)),
+                p.dim(&printable(&record))
             )?;
         }
     }
@@ -231,14 +232,20 @@ fn write_details(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::
             out,
             "{} {}:{} [{}] -- {}",
             p.dim("suppressed:"),
-            s.path,
+            quote_path(&s.path),
             s.line.unwrap_or(0),
-            s.rule,
-            s.reason
+            printable(&s.rule),
+            printable(&s.reason)
         )?;
     }
     for s in &outcome.skipped {
-        writeln!(out, "{} {}: {}", p.dim("skipped:"), s.path, s.reason)?;
+        writeln!(
+            out,
+            "{} {}: {}",
+            p.dim("skipped:"),
+            quote_path(&s.path),
+            printable(&s.reason)
+        )?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ mod json;
 mod remote;
 mod sarif;
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use confgate::engine::Outcome;
@@ -57,5 +58,82 @@ impl Report<'_> {
             Format::Json => json::write(self, out),
             Format::Sarif => sarif::write(self, out),
         }
+    }
+}
+
+/// A path as git shows it (`core.quotePath`): in double quotes with C
+/// escapes when it holds a control character, a quote or a backslash, so a
+/// name with ESC or a newline cannot paint the terminal or forge a report
+/// line. Other text is left as it is.
+pub fn quote_path(path: &str) -> Cow<'_, str> {
+    if !path
+        .chars()
+        .any(|c| c.is_control() || c == '"' || c == '\\')
+    {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 2);
+    out.push('"');
+    for c in path.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => push_escaped(&mut out, c),
+        }
+    }
+    out.push('"');
+    Cow::Owned(out)
+}
+
+/// Free text (a message, a snippet of file content, a commit summary) with
+/// its control characters escaped as in [`quote_path`]; tabs are kept.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c == '\t' {
+            out.push(c);
+        } else {
+            push_escaped(&mut out, c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\x07' => out.push_str("\\a"),
+        '\x08' => out.push_str("\\b"),
+        '\t' => out.push_str("\\t"),
+        '\n' => out.push_str("\\n"),
+        '\x0b' => out.push_str("\\v"),
+        '\x0c' => out.push_str("\\f"),
+        '\r' => out.push_str("\\r"),
+        c if c.is_control() => {
+            let mut buf = [0u8; 4];
+            for byte in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("\\{byte:03o}"));
+            }
+        }
+        c => out.push(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_quoted_as_git_quotes_them() {
+        assert_eq!(quote_path("app/main.py"), "app/main.py");
+        assert_eq!(quote_path("naïve file.py"), "naïve file.py");
+        assert_eq!(quote_path("a\x1bb"), "\"a\\033b\"");
+        assert_eq!(quote_path("a\nb"), "\"a\\nb\"");
+        assert_eq!(quote_path("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(quote_path("x\u{9b}y"), "\"x\\302\\233y\"");
+        assert_eq!(printable("K = 1\x1b[2K\r"), "K = 1\\033[2K\\r");
+        assert_eq!(printable("a\tb \"q\""), "a\tb \"q\"");
     }
 }

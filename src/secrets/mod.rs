@@ -278,6 +278,8 @@ impl SecretScanner {
         candidates.dedup();
 
         let mut findings = Vec::new();
+        // Spans already reported, of the current line only: candidates come
+        // line by line, and a dense file has thousands of findings.
         let mut covered: Vec<(usize, usize, usize)> = Vec::new();
         let overlaps = |covered: &[(usize, usize, usize)], line: usize, s: usize, e: usize| {
             covered
@@ -285,6 +287,9 @@ impl SecretScanner {
                 .any(|&(l, cs, ce)| l == line && s < ce && cs < e)
         };
         for (line_index, target) in candidates {
+            if covered.first().is_some_and(|&(l, _, _)| l != line_index) {
+                covered.clear();
+            }
             let number = (line_index + 1) as u32;
             let line = generic::line_at(text, &starts, line_index);
             match target {
