@@ -13,6 +13,9 @@ pub enum Kind {
     InvalidConfig,
     ForbiddenFile,
     ConfigDrift,
+    /// A change that loosens the policy judging it (a rule disabled, a path
+    /// ignored, a baseline entry added, …).
+    PolicyWeakened,
     /// Record policies of `rules/config.toml` (extra fields, measurable
     /// expectations, …). Reported in JSON as `incomplete-record`.
     #[serde(rename = "incomplete-record")]
@@ -29,6 +32,7 @@ impl Kind {
             Kind::InvalidConfig => "invalid-config",
             Kind::ForbiddenFile => "forbidden-file",
             Kind::ConfigDrift => "config-drift",
+            Kind::PolicyWeakened => "policy-weakened",
         }
     }
 }

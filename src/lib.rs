@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod codeowners;
+pub mod committed;
 pub mod engine;
 pub mod finding;
 #[doc(hidden)]
@@ -21,3 +22,4 @@ pub mod secrets;
 pub mod security;
 pub mod settings;
 pub mod suppress;
+pub mod weakening;
