@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::baseline::Baseline;
 use crate::codeowners::CodeOwners;
+use crate::committed::Policy;
 use crate::decode;
 use crate::finding::{Finding, Kind, Severity};
 use crate::keydiff;
@@ -17,7 +18,9 @@ use crate::plan::Plan;
 use crate::policy;
 use crate::record::{self, Field, Record, RecordDraft, RecordSource};
 use crate::security::SecurityScanner;
+use crate::settings::{DOTFILE, POLICY_FILES, PYPROJECT};
 use crate::suppress::{Allow, AllowIndex};
+use crate::weakening::{self, Weakening};
 
 /// Change sets with more files than this are checked on all cores.
 const PARALLEL_FILES: usize = 32;
@@ -44,6 +47,16 @@ pub struct Context<'a> {
     pub codeowners: Option<&'a CodeOwners>,
     /// The commit this change reverts, when its message says so.
     pub reverted: Option<&'a Reverted>,
+    /// Set when the change touches the policy files.
+    pub policy_change: Option<PolicyChange<'a>>,
+}
+
+/// A change to the policy files: the policy that judges it, and the one it
+/// leaves (or why that one cannot be read).
+#[derive(Clone, Copy)]
+pub struct PolicyChange<'a> {
+    pub before: &'a Policy,
+    pub after: std::result::Result<&'a Policy, &'a str>,
 }
 
 /// A commit that a `git revert` undoes: its config file changes and the
@@ -315,7 +328,14 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
                 outcome.drafts.clear();
             }
         }
-        Mode::Staged | Mode::WithMessage(_) => check_records(plan, change, ctx, &mut outcome)?,
+        Mode::Staged | Mode::WithMessage(_) => {
+            check_records(plan, change, ctx, &mut outcome)?;
+            // Under StagedRecordsLater the commit-msg hook judges a policy
+            // change, with the message that may carry its record.
+            if let Some(policy_change) = &ctx.policy_change {
+                check_policy_change(plan, policy_change, ctx, &mut outcome);
+            }
+        }
     }
     for finding in &mut outcome.findings {
         finding.commit.clone_from(&commit);
@@ -326,9 +346,15 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
     for skipped in &mut outcome.skipped {
         skipped.commit.clone_from(&commit);
     }
-    outcome.findings.retain(|f| !plan.is_disabled(&f.rule));
+    // A loosening of the policy is judged by no setting the policy itself
+    // could loosen: it is never disabled or lowered.
+    outcome
+        .findings
+        .retain(|f| f.kind == Kind::PolicyWeakened || !plan.is_disabled(&f.rule));
     for finding in &mut outcome.findings {
-        finding.severity = plan.severity_of(&finding.rule, finding.severity);
+        if finding.kind != Kind::PolicyWeakened {
+            finding.severity = plan.severity_of(&finding.rule, finding.severity);
+        }
     }
     Ok(outcome)
 }
@@ -343,18 +369,24 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
                 .as_deref()
                 .is_some_and(|old| plan.is_config(old)));
     if is_config {
-        let (config, invalid) = config_change(plan, file);
+        let (mut config, invalid) = config_change(plan, file);
+        let policy_only = plan.is_policy_only(path);
+        if policy_only {
+            // Only `[tool.confgate]` of a pyproject.toml is configuration.
+            config.keys.retain(|k| is_policy_key(&k.key));
+        }
         // Both sides read key by key and no key differs: nothing a running
         // service reads has changed, so there is nothing to record.
-        if invalid.is_none()
+        let unchanged = invalid.is_none()
             && config.keyed
             && config.keys.is_empty()
-            && file.status == ChangeStatus::Modified
-        {
+            && file.status == ChangeStatus::Modified;
+        if unchanged && !policy_only {
             out.notices.push(format!(
                 "{path}: no setting changed (comments, formatting or code only); no record needed"
             ));
-        } else {
+        }
+        if !unchanged && (invalid.is_some() || !policy_only || !config.keys.is_empty()) {
             out.config = Some(config);
         }
         out.findings.extend(invalid);
@@ -569,6 +601,7 @@ fn check_in_chunks(plan: &Plan, path: &str, text: &str, ctx: &Context<'_>) -> Fi
         baseline: ctx.baseline,
         codeowners: ctx.codeowners,
         reverted: None,
+        policy_change: None,
     };
     let size = usize::try_from(plan.max_file_size)
         .unwrap_or(usize::MAX)
@@ -746,10 +779,137 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
             old: keydiff::shown_old_value(change),
         })
         .collect();
-    if file.status == ChangeStatus::Deleted {
+    if file.status == ChangeStatus::Deleted && !plan.is_policy_only(&file.path) {
         config.keys.clear();
     }
     (config, None)
+}
+
+fn is_policy_key(key: &str) -> bool {
+    key == "tool.confgate" || key.starts_with("tool.confgate.") || key.starts_with("tool.confgate[")
+}
+
+/// A change to the policy: an unreadable new policy is invalid config; a
+/// loosening is `policy-weakened` unless a complete record covers the file
+/// and, when `security.owners` is set (in the policy that judges the
+/// change), one of them signs it.
+fn check_policy_change(
+    plan: &Plan,
+    change: &PolicyChange<'_>,
+    ctx: &Context<'_>,
+    outcome: &mut Outcome,
+) {
+    let before = change.before;
+    let after = match change.after {
+        Ok(after) => after,
+        Err(reason) => {
+            // The changed policy file the reason is about: the first one the
+            // change touches.
+            let file = POLICY_FILES
+                .iter()
+                .find(|name| outcome.config_changes.iter().any(|c| c.path == **name))
+                .copied()
+                .unwrap_or(DOTFILE);
+            let reported = outcome
+                .findings
+                .iter()
+                .any(|f| f.kind == Kind::InvalidConfig && f.path == file);
+            if reported {
+                return;
+            }
+            outcome.findings.push(
+                Finding::new(
+                    Kind::InvalidConfig,
+                    "invalid-config",
+                    Severity::Error,
+                    file,
+                    reason,
+                )
+                .message(format!(
+                    "the policy this change leaves cannot be read, so nothing after it could be checked: {reason}"
+                ))
+                .fix("fix the policy file; `confgate rules` in the working tree shows the error"),
+            );
+            return;
+        }
+    };
+    let changed = |index: usize| before.ids.0[index] != after.ids.0[index];
+    let settings_file = if changed(0) { DOTFILE } else { PYPROJECT };
+    let mut weakenings = Vec::new();
+    if (changed(0) || changed(1))
+        && !std::sync::Arc::ptr_eq(&before.committed_plan, &after.committed_plan)
+    {
+        weakenings.extend(weakening::plans(
+            &before.committed_plan,
+            &after.committed_plan,
+            settings_file,
+        ));
+    }
+    if changed(2) {
+        weakenings.extend(weakening::baselines(
+            before.baseline.as_deref(),
+            after.baseline.as_deref(),
+            POLICY_FILES[2],
+        ));
+    }
+    for Weakening { file, what } in weakenings {
+        let config = outcome.config_changes.iter().find(|c| c.path == file);
+        let record = config.and_then(|c| c.record.as_ref());
+        let owners = &plan.security_owners;
+        let signed = record.is_some_and(|r| {
+            owners.is_empty()
+                || owners
+                    .iter()
+                    .any(|o| o.eq_ignore_ascii_case(r.owner.trim()))
+        });
+        if signed {
+            continue;
+        }
+        let already_blocked = outcome.findings.iter().any(|f| {
+            f.path == file && matches!(f.kind, Kind::MissingRecord | Kind::IncompleteRecord)
+        });
+        if record.is_none() && matches!(ctx.mode, Mode::Staged) && !already_blocked {
+            // The message, not written yet, may carry the record.
+            outcome.notices.push(format!(
+                "{file}: this change weakens the policy ({what}): the commit message must carry a complete record{} (checked by the commit-msg hook)",
+                signer_hint(owners)
+            ));
+            continue;
+        }
+        let why = match record {
+            Some(r) => format!(
+                "; the record's owner {} is not one of security.owners ({})",
+                r.owner.trim(),
+                owners.join(", ")
+            ),
+            None => String::new(),
+        };
+        outcome.findings.push(
+            Finding::new(
+                Kind::PolicyWeakened,
+                "policy-weakened",
+                Severity::Error,
+                file,
+                &what,
+            )
+            .message(format!("policy weakened: {what}{why}"))
+            .fix(format!(
+                "a change that loosens the policy needs a complete change record in the same commit{}; or keep the policy as it was",
+                signer_hint(owners)
+            )),
+        );
+    }
+}
+
+fn signer_hint(owners: &[String]) -> String {
+    if owners.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " whose owner is one of security.owners ({})",
+            owners.join(", ")
+        )
+    }
 }
 
 /// Every config change must be covered by a complete record.
@@ -1038,6 +1198,7 @@ mod tests {
             baseline: Some(baseline),
             codeowners: None,
             reverted: None,
+            policy_change: None,
         };
         check(plan, change, &ctx).unwrap()
     }

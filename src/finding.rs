@@ -15,6 +15,9 @@ pub enum Kind {
     ConfigDrift,
     /// A text file that could not be read whole (too large).
     SkippedFile,
+    /// A change that loosens the policy judging it (a rule disabled, a path
+    /// ignored, a baseline entry added, …).
+    PolicyWeakened,
     /// Record policies of `rules/config.toml` (extra fields, measurable
     /// expectations, …). Reported in JSON as `incomplete-record`.
     #[serde(rename = "incomplete-record")]
@@ -32,6 +35,7 @@ impl Kind {
             Kind::ForbiddenFile => "forbidden-file",
             Kind::ConfigDrift => "config-drift",
             Kind::SkippedFile => "skipped-file",
+            Kind::PolicyWeakened => "policy-weakened",
         }
     }
 }

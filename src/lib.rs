@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod bounded;
 pub mod codeowners;
+pub mod committed;
 pub mod decode;
 pub mod engine;
 pub mod finding;
@@ -23,3 +24,4 @@ pub mod secrets;
 pub mod security;
 pub mod settings;
 pub mod suppress;
+pub mod weakening;

@@ -10,7 +10,9 @@ use crate::finding::Severity;
 use crate::keywords::SharedKeywords;
 use crate::secrets::SecretScanner;
 use crate::security::SecurityScanner;
-use crate::settings::{ChecklistStep, FieldPolicy, Layers, RequireSetting};
+use crate::settings::{
+    ChecklistStep, FieldPolicy, Layers, RequireSetting, POLICY_FILES, PYPROJECT,
+};
 
 /// A set of path globs: a pattern matches at any depth unless it starts with
 /// `/` (anchored at the root), a trailing `/` means everything below, and `*`
@@ -335,10 +337,22 @@ impl Plan {
 
     /// Whether `path` is service configuration: designated security files
     /// and the paths record policies single out (migrations, …) are.
+    /// The policy's own files are too (`pyproject.toml` only for its
+    /// `[tool.confgate]` table: see `is_policy_only`).
     pub fn is_config(&self, path: &str) -> bool {
+        self.is_service_config(path) || POLICY_FILES.contains(&path)
+    }
+
+    fn is_service_config(&self, path: &str) -> bool {
         self.is_security_file(path)
             || (self.config_files.is_match(path) && !self.config_exclude.is_match(path))
             || self.field_policies.iter().any(|p| p.paths.is_match(path))
+    }
+
+    /// A file that is config only as part of the policy: `pyproject.toml`,
+    /// whose keys outside `[tool.confgate]` need no record.
+    pub fn is_policy_only(&self, path: &str) -> bool {
+        path == PYPROJECT && !self.is_service_config(path)
     }
 
     pub fn is_security_file(&self, path: &str) -> bool {

@@ -14,6 +14,17 @@ use crate::security::SecurityRule;
 
 pub const DEFAULTS: &str = include_str!("../rules/config.toml");
 
+/// The files that make up a project's policy, at the root of the repository:
+/// its settings (`.confgate.toml`, else `[tool.confgate]` of `pyproject.toml`)
+/// and its baseline.
+pub const POLICY_FILES: [&str; 3] = [
+    ".confgate.toml",
+    "pyproject.toml",
+    ".confgate-baseline.json",
+];
+pub const DOTFILE: &str = POLICY_FILES[0];
+pub const PYPROJECT: &str = POLICY_FILES[1];
+
 /// One layer of configuration as written in a file. Every field is optional:
 /// a layer says only what it changes.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -195,18 +206,17 @@ pub fn parse_layer(source: &str, text: &str) -> Result<Layer> {
 pub fn project_layer(root: &Path) -> Result<Option<Layer>> {
     let policy =
         |name: &str| bounded::read_policy(&root.join(name), bounded::POLICY_LIMIT, "policy file");
-    if let Some(text) = policy(".confgate.toml")? {
-        return parse_layer(".confgate.toml", &text).map(Some);
-    }
-    if let Some(text) = policy("pyproject.toml")? {
-        return pyproject_layer(&text);
-    }
-    Ok(None)
+    project_layer_from(
+        policy(".confgate.toml")?.as_deref(),
+        policy("pyproject.toml")?.as_deref(),
+        "",
+    )
 }
 
 /// The project's layer from the texts of `.confgate.toml` and
-/// `pyproject.toml` as read from a tree (the server hooks read the default
-/// branch's). `origin` goes after the file name in messages.
+/// `pyproject.toml` (wherever they were read: a tree, the index, the working
+/// tree; the server hooks read the default branch's). `origin` goes after
+/// the file name in messages (` (HEAD)`).
 pub fn project_layer_from(
     dotfile: Option<&str>,
     pyproject: Option<&str>,
@@ -215,29 +225,33 @@ pub fn project_layer_from(
     if let Some(text) = dotfile {
         return parse_layer(&format!(".confgate.toml{origin}"), text).map(Some);
     }
-    match pyproject {
-        Some(text) => pyproject_layer(text),
-        None => Ok(None),
-    }
+    let Some(text) = pyproject else {
+        return Ok(None);
+    };
+    let Some(section) = pyproject_section(text, origin)? else {
+        return Ok(None);
+    };
+    let source = format!("pyproject.toml{origin} [tool.confgate]");
+    let settings: Settings = section
+        .try_into()
+        .map_err(|err| anyhow::anyhow!("{source}: {}", err.to_string().trim_end()))?;
+    validate(&source, &settings)?;
+    Ok(Some(Layer { source, settings }))
+}
+
+/// `[tool.confgate]` of a `pyproject.toml`, when it has one.
+pub fn pyproject_section(text: &str, origin: &str) -> Result<Option<toml::Value>> {
+    let table: toml::Table = toml::from_str(text)
+        .map_err(|err| anyhow::anyhow!("pyproject.toml{origin}: {}", err.to_string().trim_end()))?;
+    Ok(table
+        .get("tool")
+        .and_then(|tool| tool.get("confgate"))
+        .cloned())
 }
 
 /// The `[tool.confgate]` layer of a `pyproject.toml`'s text, if it has one.
 pub fn pyproject_layer(text: &str) -> Result<Option<Layer>> {
-    let table: toml::Table = toml::from_str(text)
-        .map_err(|err| anyhow::anyhow!("pyproject.toml: {}", err.to_string().trim_end()))?;
-    let Some(section) = table.get("tool").and_then(|tool| tool.get("confgate")) else {
-        return Ok(None);
-    };
-    let source = "pyproject.toml [tool.confgate]";
-    let settings: Settings = section
-        .clone()
-        .try_into()
-        .map_err(|err| anyhow::anyhow!("{source}: {}", err.to_string().trim_end()))?;
-    validate(source, &settings)?;
-    Ok(Some(Layer {
-        source: source.to_string(),
-        settings,
-    }))
+    project_layer_from(None, Some(text), "")
 }
 
 /// A layer from `--config FILE`.

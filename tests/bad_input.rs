@@ -27,6 +27,8 @@ fn unknown_key_in_project_config_names_file_key_and_line() {
         ".confgate.toml",
         "[record]\ndir = \"changes/\"\nowner = \"@x\"\n",
     );
+    // The policy that judges a change is the committed one.
+    repo.seed("policy");
     repo.confgate(&["check"])
         .code(2)
         .contains(".confgate.toml")
@@ -41,6 +43,7 @@ fn unknown_key_in_pyproject_section() {
         "pyproject.toml",
         "[tool.confgate.security]\nstrictt = true\n",
     );
+    repo.seed("policy");
     repo.confgate(&["check"])
         .code(2)
         .contains("pyproject.toml")
@@ -54,8 +57,10 @@ fn invalid_glob_and_value_are_errors() {
         ".confgate.toml",
         "[config]\nextend_include = [\"conf/[\"]\n",
     );
+    repo.seed("policy");
     repo.confgate(&["check"]).code(2).contains("invalid glob");
     repo.write(".confgate.toml", "[record]\nrequire = \"sometimes\"\n");
+    repo.seed("policy");
     repo.confgate(&["check"]).code(2).contains("record.require");
 }
 

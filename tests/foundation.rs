@@ -414,6 +414,8 @@ fn hard_files_do_not_break_the_check() {
 fn file_size_limit_is_configurable() {
     let repo = service_repo();
     repo.write(".confgate.toml", "[limits]\nmax_file_size = 100\n");
+    // The committed policy is the one in force.
+    repo.seed("limit");
     repo.write(
         "app/settings_local.py",
         format!(

@@ -162,8 +162,15 @@ fn init_adopts_head_and_pre_push_starts_there() {
         repo.read(".confgate.toml")
     );
     repo.git(&["add", ".confgate.toml"]).ok();
-    repo.git(&["commit", "-q", "--no-verify", "-m", "adopt confgate"])
-        .ok();
+    // Setting the adoption point changes the policy: it carries a record.
+    repo.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        &format!("adopt confgate\n\n{TRAILERS}"),
+    ])
+    .ok();
     repo.install();
     let origin = bare_remote();
     repo.git(&["remote", "add", "origin", &url(&origin)]).ok();
@@ -217,6 +224,16 @@ fn check_range_and_release_check_start_at_the_adoption_point() {
         policy.contains(&format!("adopted = \"{legacy}\"")),
         "{policy}"
     );
+    // The adoption point is in force once committed (with its record).
+    repo.git(&["add", ".confgate.toml"]).ok();
+    repo.git(&[
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        &format!("adopt confgate\n\n{TRAILERS}"),
+    ])
+    .ok();
 
     repo.confgate(&["check", "--range", "HEAD"])
         .ok()
@@ -224,14 +241,14 @@ fn check_range_and_release_check_start_at_the_adoption_point() {
         .lacks("missing-record");
     repo.confgate(&["release-check", "--dry-run"])
         .ok()
-        .contains("1 commit (since the adoption point)")
+        .contains("2 commits (since the adoption point)")
         .contains("recorded change")
         .lacks("legacy config");
     // A range that lies after the adoption point is unchanged.
     let after = format!("{legacy}..HEAD");
     let run = repo.confgate(&["--format", "json", "check", "--range", &after]);
     run.ok().lacks("adoption point");
-    assert_eq!(run.json()["commits"].as_array().map(Vec::len), Some(1));
+    assert_eq!(run.json()["commits"].as_array().map(Vec::len), Some(2));
 }
 
 #[test]
@@ -240,6 +257,8 @@ fn an_adopted_rev_that_does_not_resolve_is_an_error_naming_key_and_file() {
     repo.write("app/main.py", "print('hi')\n");
     repo.seed("initial");
     repo.write(".confgate.toml", "[record]\nadopted = \"v9.9.9\"\n");
+    // The policy in force is the committed one.
+    repo.seed("policy");
     for args in [
         &["check", "--range", "HEAD"][..],
         &["release-check", "--dry-run"][..],
@@ -266,6 +285,7 @@ fn an_adopted_rev_that_does_not_resolve_is_an_error_naming_key_and_file() {
         "[record]\nadopted = \"v9.9.9\"\n"
     );
     repo.write(".confgate.toml", "[record]\nadopted = \"\"\n");
+    repo.seed("empty adoption point");
     repo.confgate(&["check", "--range", "HEAD"])
         .code(2)
         .contains("record.adopted");

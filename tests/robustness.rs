@@ -147,6 +147,8 @@ fn hook_without_the_binary_fails_closed() {
 fn huge_single_line_is_answered_quickly() {
     let repo = repo_with_history();
     repo.write(".confgate.toml", "[limits]\nmax_file_size = 20000000\n");
+    // Committed: the policy in force is HEAD's.
+    repo.seed("limit");
     let line = format!("DATA = \"{}\"\n", "aZ9+/".repeat(1_000_000));
     repo.write("app/blob.py", line);
     repo.git(&["add", "-A"]).ok();

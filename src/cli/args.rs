@@ -33,7 +33,8 @@ pub struct GlobalArgs {
     /// When to colour human output (NO_COLOR is respected by `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Extra configuration file, layered over .confgate.toml.
+    /// Extra configuration file, layered over .confgate.toml (hooks refuse
+    /// one inside the repository).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Print only blocking findings and errors.

@@ -1,18 +1,22 @@
 //! The hook commands and `check`: the staged change, one commit, or a range
 //! of commits, each through the same engine.
 
+use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use confgate::baseline::{self, Baseline};
+use confgate::baseline::Baseline;
 use confgate::bounded;
 use confgate::codeowners::{self, CodeOwners};
-use confgate::engine::{self, Mode, Outcome, Reverted};
-use confgate::git::{without_userinfo, PushedCommits, Repo, Side};
+use confgate::committed::{self, Policy, PolicyLoader};
+use confgate::engine::{self, Mode, Outcome, PolicyChange, Reverted};
+use confgate::git::{without_userinfo, PolicyIds, PushedCommits, Repo, Side};
 use confgate::install;
 use confgate::model::CommitInfo;
 use confgate::plan::Plan;
+use confgate::settings::Layer;
 use git2::Oid;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -26,20 +30,69 @@ const COMMITS_PER_RUN: usize = 16;
 
 pub struct Session {
     pub repo: Repo,
-    pub plan: Plan,
-    pub baseline: Option<Baseline>,
+    /// The policy committed at HEAD (the built-in defaults before the first
+    /// commit): it judges the staged change.
+    pub policy: Arc<Policy>,
+    pub plan: Arc<Plan>,
+    pub baseline: Option<Arc<Baseline>>,
+    loader: RefCell<PolicyLoader>,
+    /// Every commit is judged by `policy` (the server hooks: the default
+    /// branch's), not by its parent's.
+    fixed: bool,
+}
+
+/// A commit to check, with the policy of its (first) parent that judges it,
+/// and the policy it leaves when it changes the policy files.
+struct Judged {
+    oid: Oid,
+    /// The policy the commit is checked by.
+    judge: Arc<Policy>,
+    /// Its parent's policy, which a change to the policy is compared with.
+    before: Arc<Policy>,
+    after: Option<std::result::Result<Arc<Policy>, String>>,
 }
 
 impl Session {
     pub fn open(app: &App) -> Result<Session> {
         let mut repo = Repo::open()?;
-        let plan = app.plan(repo.root())?;
-        repo.set_max_file_size(plan.max_file_size);
-        let baseline = Baseline::load(&repo.root().join(baseline::FILE_NAME))?;
+        let mut loader = PolicyLoader::new(app.config_layer()?)?;
+        let side = repo.head().map(|_| Side::Head);
+        let policy = loader.at(&repo, side)?;
+        repo.set_max_file_size(policy.plan.max_file_size);
+        Ok(Session {
+            repo,
+            plan: policy.plan.clone(),
+            baseline: policy.baseline.clone(),
+            policy,
+            loader: RefCell::new(loader),
+            fixed: false,
+        })
+    }
+
+    /// A session whose plan and baseline judge every commit, whatever the
+    /// commits' own history says (the server hooks). `extra` is the
+    /// `--config` layer, left out when a policy change is compared.
+    pub fn fixed(
+        repo: Repo,
+        plan: Plan,
+        baseline: Option<Baseline>,
+        extra: Option<Layer>,
+    ) -> Result<Session> {
+        let plan = Arc::new(plan);
+        let baseline = baseline.map(Arc::new);
+        let policy = Arc::new(Policy {
+            ids: PolicyIds::default(),
+            plan: plan.clone(),
+            committed_plan: plan.clone(),
+            baseline: baseline.clone(),
+        });
         Ok(Session {
             repo,
             plan,
             baseline,
+            policy,
+            loader: RefCell::new(PolicyLoader::new(extra)?),
+            fixed: true,
         })
     }
 
@@ -89,7 +142,27 @@ impl Session {
         codeowners_at(&self.plan, &self.repo, side)
     }
 
-    /// Check the staged change, with the message when there is one.
+    /// The policy a tree leaves, when it differs from `before`'s; a policy
+    /// that cannot be read is the reason why, for a finding.
+    fn after(
+        &self,
+        before: &Policy,
+        side: Side,
+        ids: Result<PolicyIds>,
+    ) -> Option<std::result::Result<Arc<Policy>, String>> {
+        let loaded = match ids {
+            Ok(ids) if ids == before.ids => return None,
+            Ok(ids) => self
+                .loader
+                .borrow_mut()
+                .for_ids(&self.repo, ids, committed::origin(side)),
+            Err(err) => Err(err),
+        };
+        Some(loaded.map_err(|err| format!("{err:#}")))
+    }
+
+    /// Check the staged change, with the message when there is one, by the
+    /// policy committed at HEAD.
     pub fn check_staged(&self, message: Option<&str>) -> Result<(Outcome, usize)> {
         self.check_staged_as(message, Mode::Staged)
     }
@@ -100,28 +173,109 @@ impl Session {
         let change = self.repo.staged(&want_old)?;
         let codeowners = self.codeowners(None)?;
         let reverted = match message {
-            Some(message) => reverted_by(&self.plan, &self.repo, self.baseline.as_ref(), message)?,
+            Some(message) => {
+                reverted_by(&self.plan, &self.repo, self.baseline.as_deref(), message)?
+            }
             None => None,
         };
+        let staged = self.repo.policy_ids(Side::Index);
+        let staged_ids = staged.as_ref().ok().copied();
+        let after = self.after(&self.policy, Side::Index, staged);
         let ctx = engine::Context {
             mode: match message {
                 Some(message) => Mode::WithMessage(message),
                 None => unseen,
             },
-            baseline: self.baseline.as_ref(),
+            baseline: self.baseline.as_deref(),
             codeowners: codeowners.as_ref(),
             reverted: reverted.as_ref(),
+            policy_change: policy_change(&self.policy, after.as_ref()),
         };
-        let outcome = engine::check(&self.plan, &change, &ctx)?;
+        let mut outcome = engine::check(&self.plan, &change, &ctx)?;
+        outcome.notices.extend(committed::worktree_notice(
+            &self.repo,
+            &self.policy.ids,
+            staged_ids.as_ref(),
+        )?);
         Ok((outcome, change.files.len()))
     }
 
-    /// Check each commit on its own, with its own message, on all cores.
+    /// Each commit's judging policy (its parent's), read in order so that a
+    /// range that never changes the policy parses it once.
+    fn judge_policies(&self, oids: &[Oid]) -> Result<Vec<Judged>> {
+        let mut out = Vec::with_capacity(oids.len());
+        for oid in oids {
+            let parents = self.repo.parents(*oid)?;
+            let parent = self
+                .loader
+                .borrow_mut()
+                .at(&self.repo, parents.first().copied().map(Side::Commit))
+                .with_context(|| {
+                    format!(
+                        "reading the policy that judges commit {} (its parent's)",
+                        &oid.to_string()[..10]
+                    )
+                });
+            let before = match parent {
+                Ok(policy) => policy,
+                // The fixed policy judges; without the parent's there is
+                // nothing to compare a change with.
+                Err(_) if self.fixed => {
+                    out.push(Judged {
+                        oid: *oid,
+                        judge: self.policy.clone(),
+                        before: self.policy.clone(),
+                        after: None,
+                    });
+                    continue;
+                }
+                Err(err) => return Err(err),
+            };
+            let side = Side::Commit(*oid);
+            let mut after = self.after(&before, side, self.repo.policy_ids(side));
+            if let (Some(Ok(policy)), [_, others @ ..]) = (&after, parents.as_slice()) {
+                // A merge whose settings and baseline each are some parent's
+                // changes nothing itself: the commits that changed them are
+                // judged on their own.
+                let mut same_settings = Arc::ptr_eq(&policy.committed_plan, &before.committed_plan);
+                let mut same_baseline = policy.ids.0[2] == before.ids.0[2];
+                for other in others {
+                    let Ok(theirs) = self
+                        .loader
+                        .borrow_mut()
+                        .at(&self.repo, Some(Side::Commit(*other)))
+                    else {
+                        continue;
+                    };
+                    same_settings |= Arc::ptr_eq(&policy.committed_plan, &theirs.committed_plan);
+                    same_baseline |= policy.ids.0[2] == theirs.ids.0[2];
+                }
+                if same_settings && same_baseline {
+                    after = None;
+                }
+            }
+            out.push(Judged {
+                oid: *oid,
+                judge: if self.fixed {
+                    self.policy.clone()
+                } else {
+                    before.clone()
+                },
+                before,
+                after,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Check each commit on its own, with its own message and its parent's
+    /// policy, on all cores.
     pub fn check_commits(
         &self,
         app: &App,
         oids: &[Oid],
     ) -> Result<(Outcome, Vec<CommitInfo>, usize)> {
+        let judged = self.judge_policies(oids)?;
         let progress = (oids.len() > 20
             && app.human()
             && !app.global.quiet
@@ -136,35 +290,32 @@ impl Session {
             );
             bar
         });
-        let plan = &self.plan;
-        let baseline = self.baseline.as_ref();
         let bare = self.repo.is_bare();
         // Runs of consecutive commits, each run on one repository: commits
         // next to each other share trees and blobs in libgit2's cache. Runs
         // are short enough that both cores stay busy to the end.
-        let per_chunk: Vec<Result<Vec<(Outcome, CommitInfo, usize)>>> = oids
+        let per_chunk: Vec<Result<Vec<(Outcome, CommitInfo, usize)>>> = judged
             .par_chunks(COMMITS_PER_RUN)
             .map_init(
-                || {
-                    Repo::open_env(bare).map(|mut repo| {
+                || Repo::open_env(bare),
+                |repo, judged| {
+                    let repo = repo.as_mut().map_err(|err| anyhow::anyhow!("{err:#}"))?;
+                    let mut done = Vec::with_capacity(judged.len());
+                    for one in judged {
+                        let plan = &*one.judge.plan;
                         repo.set_max_file_size(plan.max_file_size);
-                        repo
-                    })
-                },
-                |repo, oids| {
-                    let repo = repo.as_ref().map_err(|err| anyhow::anyhow!("{err:#}"))?;
-                    let mut done = Vec::with_capacity(oids.len());
-                    for oid in oids {
                         let want_old = |path: &str| plan.is_config(path);
-                        let change = repo.commit_change(*oid, &want_old)?;
+                        let change = repo.commit_change(one.oid, &want_old)?;
                         let info = change.commit.clone().unwrap_or_default();
-                        let codeowners = codeowners_at(plan, repo, Some(*oid))?;
-                        let reverted = reverted_by(plan, repo, baseline, &info.message)?;
+                        let codeowners = codeowners_at(plan, repo, Some(one.oid))?;
+                        let reverted =
+                            reverted_by(plan, repo, one.judge.baseline.as_deref(), &info.message)?;
                         let ctx = engine::Context {
                             mode: Mode::WithMessage(&info.message),
-                            baseline,
+                            baseline: one.judge.baseline.as_deref(),
                             codeowners: codeowners.as_ref(),
                             reverted: reverted.as_ref(),
+                            policy_change: policy_change(&one.before, one.after.as_ref()),
                         };
                         let outcome = engine::check(plan, &change, &ctx)
                             .with_context(|| format!("commit {}", info.short_id))?;
@@ -222,10 +373,24 @@ fn reverted_by(
         baseline,
         codeowners: codeowners.as_ref(),
         reverted: None,
+        policy_change: None,
     };
     Ok(engine::check(plan, &change, &ctx)
         .ok()
         .map(|outcome| Reverted::new(change, &outcome)))
+}
+
+fn policy_change<'a>(
+    before: &'a Policy,
+    after: Option<&'a std::result::Result<Arc<Policy>, String>>,
+) -> Option<PolicyChange<'a>> {
+    after.map(|after| PolicyChange {
+        before,
+        after: match after {
+            Ok(policy) => Ok(&**policy),
+            Err(reason) => Err(reason.as_str()),
+        },
+    })
 }
 
 /// CODEOWNERS of the index (`None`) or of a commit, when the plan uses it.
@@ -264,8 +429,31 @@ pub(super) fn emit(
     std::mem::forget((session, outcome, commits, rules));
     status
 }
+/// A hook's session. A hook never takes its policy from a file in the
+/// repository it guards: `--config` pointing into the working tree or the
+/// git directory is refused (a commit could otherwise bring its own policy).
+fn hook_session(app: &App, hook: &str) -> Result<Session> {
+    if let Some(path) = &app.global.config {
+        let repo = Repo::open()?;
+        let file = path
+            .canonicalize()
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        for dir in repo.own_dirs() {
+            let dir = dir.canonicalize().unwrap_or(dir);
+            if file.starts_with(&dir) {
+                anyhow::bail!(
+                    "--config {}: hook {hook} does not read a policy from inside the repository it checks ({}); hooks use the policy committed at HEAD, or pass a file kept outside the repository",
+                    path.display(),
+                    dir.display()
+                );
+            }
+        }
+    }
+    Session::open(app)
+}
+
 pub fn pre_commit(app: &App) -> Result<Status> {
-    let session = Session::open(app)?;
+    let session = hook_session(app, "pre-commit")?;
     // When confgate's commit-msg hook follows, it judges the records with
     // the message: saying anything about them here would say it twice.
     let records_later = session
@@ -309,13 +497,13 @@ fn read_message(file: &Path) -> Result<String> {
 
 pub fn commit_msg(app: &App, file: &Path) -> Result<Status> {
     let message = read_message(file)?;
-    let session = Session::open(app)?;
+    let session = hook_session(app, "commit-msg")?;
     let (outcome, files) = session.check_staged(Some(&message))?;
     emit(app, session, "commit-msg", outcome, Vec::new(), files)
 }
 
 pub fn pre_push(app: &App, remote: Option<&str>, _url: Option<&str>) -> Result<Status> {
-    let session = Session::open(app)?;
+    let session = hook_session(app, "pre-push")?;
     let oids = match remote {
         // Called by git: ref lines on stdin.
         Some(remote) => {

@@ -148,10 +148,17 @@ impl App {
         if let Some(layer) = settings::project_layer(root)? {
             layers.push(layer);
         }
-        if let Some(path) = &self.global.config {
-            layers.push(settings::file_layer(path)?);
-        }
+        layers.extend(self.config_layer()?);
         Ok(Layers::new(layers))
+    }
+
+    /// The `--config FILE` layer, when given.
+    pub fn config_layer(&self) -> Result<Option<settings::Layer>> {
+        self.global
+            .config
+            .as_ref()
+            .map(|path| settings::file_layer(path))
+            .transpose()
     }
 
     pub fn plan(&self, root: &Path) -> Result<Plan> {

@@ -46,6 +46,17 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
     let root = scan_root(paths)?;
     let root = root.canonicalize().unwrap_or(root);
     let plan = app.plan(&root)?;
+    if app.human() {
+        let project = plan.sources.get(1..).unwrap_or_default();
+        app.say(&format!(
+            "confgate: policy read from the working tree, not from a commit ({})",
+            if project.is_empty() {
+                "built-in defaults only".to_string()
+            } else {
+                project.join(", ")
+            }
+        ));
+    }
     let targets: Vec<PathBuf> = if paths.is_empty() {
         vec![std::env::current_dir().context("cannot read the current directory")?]
     } else {
@@ -63,6 +74,7 @@ fn run_scan(app: &App, paths: &[PathBuf]) -> Result<ScanResult> {
         baseline: None,
         codeowners: None,
         reverted: None,
+        policy_change: None,
     };
     let scan_one = |(path, shown, is_link): &(PathBuf, String, bool)| -> Result<Outcome> {
         let content = if *is_link {

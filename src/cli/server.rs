@@ -182,11 +182,7 @@ fn serve(app: &App, mode: &'static str, updates: Vec<RefUpdate>) -> Result<Statu
         None => {}
     }
 
-    let session = Session {
-        repo,
-        plan,
-        baseline,
-    };
+    let session = Session::fixed(repo, plan, baseline, app.config_layer()?)?;
     let deadline = Instant::now() + budget.timeout;
     let (sender, receiver) = mpsc::channel();
     let global = app.global.clone();

@@ -16,6 +16,7 @@ use git2::{
 
 use crate::decode;
 use crate::model::{ChangeSet, ChangeStatus, CommitInfo, Content, FileChange};
+pub use crate::settings::POLICY_FILES;
 
 use index_file::IndexFile;
 pub use receive::{parse_receive_lines, update_args, Received, RefUpdate};
@@ -35,7 +36,22 @@ pub struct Repo {
 pub enum Side {
     Index,
     Head,
+    /// A commit's tree.
+    Commit(Oid),
 }
+
+/// A policy file larger than this is refused: it is read whole into memory.
+pub const POLICY_MAX_SIZE: u64 = 8 * 1024 * 1024;
+
+/// The blob ids of the policy files in one tree (`None`: no such file), in
+/// the order of `POLICY_FILES`. Two trees with the same ids have the same
+/// policy, so it keys the parsed policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PolicyIds(pub [Option<Oid>; 3]);
+
+/// The policy files' texts in one tree, in the order of `POLICY_FILES`.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyTexts(pub [Option<String>; 3]);
 
 impl Repo {
     /// The repository around the current directory, as git finds it
@@ -90,6 +106,14 @@ impl Repo {
     /// The working tree's root.
     pub fn root(&self) -> &Path {
         self.repo.workdir().unwrap_or_else(|| self.repo.path())
+    }
+
+    /// The directories that belong to the repository: the working tree, the
+    /// git directory and, for a linked worktree, the common one.
+    pub fn own_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = vec![self.root().to_path_buf(), self.repo.path().to_path_buf()];
+        dirs.push(self.repo.commondir().to_path_buf());
+        dirs
     }
 
     /// The index git will commit: `GIT_INDEX_FILE` when set (commit -a,
@@ -716,28 +740,10 @@ impl Repo {
             .collect()
     }
 
-    /// A file's text in the index or HEAD, when it is there and is text.
+    /// A file's text in the index, HEAD or a commit, when it is there and is text.
     pub fn read_file(&self, side: Side, path: &str) -> Result<Option<String>> {
-        let oid = match side {
-            Side::Index => match self.fast_index() {
-                Some(index) => match index.get(path.as_bytes()) {
-                    Some(entry) => Oid::from_bytes(&entry.oid)?,
-                    None => return Ok(None),
-                },
-                None => match self.index()?.get_path(Path::new(path), 0) {
-                    Some(entry) => entry.id,
-                    None => return Ok(None),
-                },
-            },
-            Side::Head => {
-                let Some(tree) = self.head_tree()? else {
-                    return Ok(None);
-                };
-                match tree.get_path(Path::new(path)) {
-                    Ok(entry) => entry.id(),
-                    Err(_) => return Ok(None),
-                }
-            }
+        let Some((oid, _)) = self.entry(side, path)? else {
+            return Ok(None);
         };
         match self.load(oid, FileMode::Blob)? {
             Content::Text(text) => Ok(Some(text)),
@@ -745,20 +751,139 @@ impl Repo {
         }
     }
 
-    /// A file's text in a commit's tree.
-    pub fn read_file_at(&self, oid: Oid, path: &str) -> Result<Option<String>> {
-        let tree = self
+    /// A path's blob id and file mode in the index, HEAD or a commit.
+    fn entry(&self, side: Side, path: &str) -> Result<Option<(Oid, i32)>> {
+        let in_tree = |tree: &Tree<'_>| {
+            tree.get_path(Path::new(path))
+                .ok()
+                .map(|entry| (entry.id(), entry.filemode()))
+        };
+        Ok(match side {
+            Side::Index => match self.fast_index() {
+                Some(index) => match index.get(path.as_bytes()) {
+                    Some(entry) => Some((Oid::from_bytes(&entry.oid)?, entry.mode as i32)),
+                    None => None,
+                },
+                None => self
+                    .index()?
+                    .get_path(Path::new(path), 0)
+                    .map(|entry| (entry.id, entry.mode as i32)),
+            },
+            Side::Head => match self.head_tree()? {
+                Some(tree) => in_tree(&tree),
+                None => None,
+            },
+            Side::Commit(oid) => {
+                let tree = self
+                    .repo
+                    .find_commit(oid)
+                    .and_then(|c| c.tree())
+                    .with_context(|| format!("cannot read the tree of {oid}"))?;
+                in_tree(&tree)
+            }
+        })
+    }
+
+    /// The blob ids of the policy files in the index, HEAD or a commit. A
+    /// policy file that is not a regular file (a symlink, a directory, a
+    /// submodule) is refused: its target is not what was reviewed.
+    pub fn policy_ids(&self, side: Side) -> Result<PolicyIds> {
+        let mut ids = PolicyIds::default();
+        for (slot, path) in ids.0.iter_mut().zip(POLICY_FILES) {
+            let Some((oid, mode)) = self.entry(side, path)? else {
+                continue;
+            };
+            if mode != i32::from(FileMode::Blob) && mode != i32::from(FileMode::BlobExecutable) {
+                bail!(
+                    "{path} in {} is not a regular file (a symlink or directory): a policy file must be a plain file",
+                    side_name(side)
+                );
+            }
+            *slot = Some(oid);
+        }
+        Ok(ids)
+    }
+
+    /// The policy files' texts for `ids`, each read with a size bound.
+    pub fn policy_texts(&self, ids: &PolicyIds) -> Result<PolicyTexts> {
+        let mut texts = PolicyTexts::default();
+        for ((slot, id), path) in texts.0.iter_mut().zip(ids.0).zip(POLICY_FILES) {
+            if let Some(oid) = id {
+                *slot = Some(self.read_policy_blob(oid, path)?);
+            }
+        }
+        Ok(texts)
+    }
+
+    /// A policy file's blob as text, refused when over `POLICY_MAX_SIZE` (the
+    /// size is asked before the blob is read) or not text.
+    fn read_policy_blob(&self, oid: Oid, path: &str) -> Result<String> {
+        let odb = self.repo.odb().context("cannot open the object database")?;
+        let (size, _) = odb
+            .read_header(oid)
+            .with_context(|| format!("{path}: object {oid} is missing or corrupt"))?;
+        if size as u64 > POLICY_MAX_SIZE {
+            bail!(
+                "{path} is {size} bytes, over the {POLICY_MAX_SIZE} byte limit for a policy file"
+            );
+        }
+        let blob = self
             .repo
-            .find_commit(oid)
-            .and_then(|c| c.tree())
-            .with_context(|| format!("cannot read the tree of {oid}"))?;
-        let Ok(entry) = tree.get_path(Path::new(path)) else {
+            .find_blob(oid)
+            .with_context(|| format!("{path}: object {oid} is missing or corrupt"))?;
+        String::from_utf8(blob.content().to_vec())
+            .map_err(|_| anyhow!("{path} is not UTF-8 text: a policy file must be text"))
+    }
+
+    /// The policy files in the working tree, by the blob id they would
+    /// have. A file that is not a plain file (a symlink) or is over the size
+    /// bound gets the zero id: it differs from every committed one.
+    pub fn worktree_policy_ids(&self) -> Result<PolicyIds> {
+        let mut ids = PolicyIds::default();
+        for (slot, name) in ids.0.iter_mut().zip(POLICY_FILES) {
+            let path = self.root().join(name);
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            *slot = Some(if !meta.is_file() || meta.len() > POLICY_MAX_SIZE {
+                Oid::zero()
+            } else {
+                Oid::hash_file(ObjectType::Blob, &path).unwrap_or_else(|_| Oid::zero())
+            });
+        }
+        Ok(ids)
+    }
+
+    /// A policy file's text in the working tree: `None` when absent, not a
+    /// plain file, or over the size bound.
+    pub fn read_worktree_policy(&self, name: &str) -> Result<Option<String>> {
+        use std::io::Read;
+        let path = self.root().join(name);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
             return Ok(None);
         };
-        match self.load(entry.id(), FileMode::Blob)? {
-            Content::Text(text) => Ok(Some(text)),
-            _ => Ok(None),
+        if !meta.is_file() || meta.len() > POLICY_MAX_SIZE {
+            return Ok(None);
         }
+        let mut bytes = Vec::new();
+        std::fs::File::open(&path)
+            .and_then(|file| file.take(POLICY_MAX_SIZE + 1).read_to_end(&mut bytes))
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        Ok(String::from_utf8(bytes).ok())
+    }
+
+    /// A commit's parents, first parent first (none for a root commit).
+    pub fn parents(&self, oid: Oid) -> Result<Vec<Oid>> {
+        let commit = self
+            .repo
+            .find_commit(oid)
+            .with_context(|| format!("cannot read commit {oid}"))?;
+        Ok(commit.parent_ids().collect())
+    }
+
+    /// A file's text in a commit's tree.
+    pub fn read_file_at(&self, oid: Oid, path: &str) -> Result<Option<String>> {
+        self.read_file(Side::Commit(oid), path)
     }
 
     pub fn resolve(&self, rev: &str) -> Result<Oid> {
@@ -849,6 +974,14 @@ impl Repo {
 /// libgit2 caches commits and trees but not blobs. In a history, the new
 /// side of a file in one commit is its old side in the next that touches it:
 /// caching small blobs saves inflating them twice.
+fn side_name(side: Side) -> String {
+    match side {
+        Side::Index => "the index".to_string(),
+        Side::Head => "HEAD".to_string(),
+        Side::Commit(oid) => format!("commit {oid}"),
+    }
+}
+
 fn cache_small_blobs() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
