@@ -15,6 +15,7 @@ use crate::model::{ChangeSet, ChangeStatus, Content, FileChange, Lines};
 use crate::plan::Plan;
 use crate::policy;
 use crate::record::{self, Field, Record, RecordDraft, RecordSource};
+use crate::redact::redact_value;
 use crate::security::SecurityScanner;
 use crate::suppress::{self, Allow};
 
@@ -190,15 +191,24 @@ pub struct RecordSummary {
 }
 
 impl RecordSummary {
+    /// The record's fields as shown in reports and the change log: free text
+    /// a person typed, so passed through the redaction path.
     fn from_record(record: &Record) -> RecordSummary {
+        let shown = |name: &str, value: &Option<String>| {
+            redact_value(name, value.as_deref().unwrap_or_default())
+        };
         RecordSummary {
-            owner: record.owner.clone().unwrap_or_default(),
-            expected: record.expected.clone().unwrap_or_default(),
-            rollback: record.rollback.clone().unwrap_or_default(),
+            owner: shown("owner", &record.owner),
+            expected: shown("expected", &record.expected),
+            rollback: shown("rollback", &record.rollback),
             source: record.source.label().to_string(),
-            verify: record.verify.clone(),
-            ticket: record.ticket.clone(),
-            fields: record.extra.clone(),
+            verify: record.verify.as_deref().map(|v| redact_value("verify", v)),
+            ticket: record.ticket.as_deref().map(|v| redact_value("ticket", v)),
+            fields: record
+                .extra
+                .iter()
+                .map(|(name, value)| (name.clone(), redact_value(name, value)))
+                .collect(),
             file: match &record.source {
                 RecordSource::File(path) => Some(path.clone()),
                 RecordSource::Trailers => None,
@@ -413,43 +423,11 @@ fn detect(
             found.push(finding);
         }
     }
-    // One value, one report: where a secret and a security setting (a
-    // hard-coded SECRET_KEY) share a line, the secret says it better.
-    let secret_lines: HashSet<u32> = found
-        .iter()
-        .filter(|f| f.kind == Kind::Secret)
-        .filter_map(|f| f.line)
-        .collect();
-    found.retain(|f| {
-        f.kind != Kind::SecuritySetting || f.line.is_none_or(|line| !secret_lines.contains(&line))
-    });
     // A file's findings in line order, whichever detector found them.
     found.sort_by_key(|f| f.line);
-    let mut reported = Vec::with_capacity(found.len());
     let mut suppressed = Vec::new();
-    for mut finding in found {
-        if let Some(line) = finding.line {
-            match suppress::allow_for(text, line, &finding.rule) {
-                Allow::Reason(reason) => {
-                    suppressed.push(Suppressed {
-                        rule: finding.rule.clone(),
-                        path: finding.path.clone(),
-                        line: finding.line,
-                        reason,
-                    });
-                    continue;
-                }
-                Allow::NoReason => {
-                    finding.message.push_str(
-                        " (the allow comment here does not count: it needs a reason, `-- <why>`)",
-                    );
-                }
-                Allow::None => {}
-            }
-        }
-        reported.push(finding);
-    }
-    (reported, suppressed)
+    let kept = suppress_findings(path, text, found, &mut suppressed);
+    (drop_repeated_values(plan, kept), suppressed)
 }
 
 /// The baseline stage: a baselined fingerprint approves as many
@@ -508,6 +486,62 @@ fn apply_baseline(
             out.findings.push(finding);
         }
     }
+}
+
+/// Findings an allow comment does not cover. Runs before any finding is
+/// merged into another, so an allow for one rule never hides a different one.
+fn suppress_findings(
+    path: &str,
+    text: &str,
+    found: Vec<Finding>,
+    suppressed: &mut Vec<Suppressed>,
+) -> Vec<Finding> {
+    let mut kept = Vec::with_capacity(found.len());
+    for mut finding in found {
+        if let Some(line) = finding.line {
+            match suppress::allow_for(path, text, line, &finding.rule) {
+                Allow::Reason(reason) => {
+                    suppressed.push(Suppressed {
+                        rule: finding.rule.clone(),
+                        path: finding.path.clone(),
+                        line: finding.line,
+                        reason,
+                    });
+                    continue;
+                }
+                Allow::Refused(why) => {
+                    finding
+                        .message
+                        .push_str(&format!(" (the allow comment here does not count: {why})"));
+                }
+                Allow::None => {}
+            }
+        }
+        kept.push(finding);
+    }
+    kept
+}
+
+/// One value, one report: where a secret finding and a security setting that
+/// reports a secret value (a hard-coded SECRET_KEY) share a line, the secret
+/// says it better. Other settings on that line (`verify=False`) stay.
+fn drop_repeated_values(plan: &Plan, found: Vec<Finding>) -> Vec<Finding> {
+    let secret_lines: HashSet<u32> = found
+        .iter()
+        .filter(|f| f.kind == Kind::Secret)
+        .filter_map(|f| f.line)
+        .collect();
+    if secret_lines.is_empty() {
+        return found;
+    }
+    found
+        .into_iter()
+        .filter(|f| {
+            f.kind != Kind::SecuritySetting
+                || f.line.is_none_or(|line| !secret_lines.contains(&line))
+                || !plan.security.reports_secret_value(&f.rule)
+        })
+        .collect()
 }
 
 /// The key-level change of a config file, and an `invalid-config` finding
@@ -793,11 +827,12 @@ fn owner_problems(
     record: &Record,
 ) -> Vec<String> {
     let owner = record.owner.as_deref().unwrap_or_default().trim();
+    let shown_owner = redact_value("owner", owner);
     let mut out = Vec::new();
     let same = |list: &[String]| list.iter().any(|o| o.eq_ignore_ascii_case(owner));
     if !plan.owners.is_empty() && !same(&plan.owners) {
         out.push(format!(
-            "owner {owner} is not one of record.owners ({})",
+            "owner {shown_owner} is not one of record.owners ({})",
             plan.owners.join(", ")
         ));
     }
@@ -805,7 +840,7 @@ fn owner_problems(
         if let Some(owners) = ctx.codeowners.and_then(|c| c.owners_of(&config.path)) {
             if !owners.is_empty() && !same(owners) {
                 out.push(format!(
-                    "owner {owner} is not a CODEOWNERS owner of {} ({})",
+                    "owner {shown_owner} is not a CODEOWNERS owner of {} ({})",
                     config.path,
                     owners.join(", ")
                 ));

@@ -65,8 +65,13 @@ impl Record {
     /// Parse a record file. Unknown keys, wrong types and TOML errors are
     /// errors (exit 2), naming the file and the key.
     pub fn parse_file(path: &str, text: &str, extra_fields: &HashSet<String>) -> Result<Record> {
-        let table: toml::Table = toml::from_str(text)
-            .map_err(|err| anyhow::anyhow!("record {path}: {}", err.to_string().trim_end()))?;
+        let table: toml::Table = toml::from_str(text).map_err(|err| {
+            anyhow::anyhow!(crate::redact::toml_error(
+                &format!("record {path}"),
+                text,
+                &err
+            ))
+        })?;
         let mut record = Record::empty(RecordSource::File(path.to_string()));
         for (key, value) in &table {
             if key == "covers" {
@@ -245,11 +250,13 @@ impl FieldProblem {
         match self {
             FieldProblem::Missing(field) => format!("{} is missing", name(*field)),
             FieldProblem::Placeholder(field, value) => {
+                let value = crate::redact::redact_value(field.names().0, value);
                 format!("{} is a placeholder ({value:?})", name(*field))
             }
             FieldProblem::OwnerForm(value) => format!(
-                "{} {value:?} is not an @handle, @org/team or e-mail",
-                name(Field::Owner)
+                "{} {:?} is not an @handle, @org/team or e-mail",
+                name(Field::Owner),
+                crate::redact::redact_value("owner", value)
             ),
         }
     }

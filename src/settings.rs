@@ -175,7 +175,7 @@ pub struct Layer {
 /// TOML parser, the key, line and column.
 pub fn parse_layer(source: &str, text: &str) -> Result<Layer> {
     let settings: Settings = toml::from_str(text)
-        .map_err(|err| anyhow::anyhow!("{source}: {}", err.to_string().trim_end()))?;
+        .map_err(|err| anyhow::anyhow!(crate::redact::toml_error(source, text, &err)))?;
     validate(source, &settings)?;
     Ok(Layer {
         source: source.to_string(),
@@ -221,7 +221,7 @@ pub fn project_layer_from(
 /// The `[tool.confgate]` layer of a `pyproject.toml`'s text, if it has one.
 pub fn pyproject_layer(text: &str) -> Result<Option<Layer>> {
     let table: toml::Table = toml::from_str(text)
-        .map_err(|err| anyhow::anyhow!("pyproject.toml: {}", err.to_string().trim_end()))?;
+        .map_err(|err| anyhow::anyhow!(crate::redact::toml_error("pyproject.toml", text, &err)))?;
     let Some(section) = table.get("tool").and_then(|tool| tool.get("confgate")) else {
         return Ok(None);
     };
@@ -229,7 +229,7 @@ pub fn pyproject_layer(text: &str) -> Result<Option<Layer>> {
     let settings: Settings = section
         .clone()
         .try_into()
-        .map_err(|err| anyhow::anyhow!("{source}: {}", err.to_string().trim_end()))?;
+        .map_err(|err| anyhow::anyhow!(crate::redact::toml_error(source, "", &err)))?;
     validate(source, &settings)?;
     Ok(Some(Layer {
         source: source.to_string(),
