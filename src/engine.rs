@@ -15,7 +15,7 @@ use crate::model::{ChangeSet, ChangeStatus, Content, FileChange, Lines};
 use crate::plan::Plan;
 use crate::policy;
 use crate::record::{self, Field, Record, RecordDraft, RecordSource};
-use crate::redact::redact_value;
+use crate::redact::{redact_quoted, redact_value};
 use crate::security::SecurityScanner;
 use crate::suppress::{self, Allow};
 
@@ -324,6 +324,13 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
     }
     for skipped in &mut outcome.skipped {
         skipped.commit.clone_from(&commit);
+    }
+    // A snippet quotes the user's text: besides the secrets found on its
+    // line, hide whatever on it looks generated (a token no rule knows).
+    for finding in &mut outcome.findings {
+        if let Some(snippet) = &finding.snippet {
+            finding.snippet = Some(redact_quoted(snippet));
+        }
     }
     outcome.findings.retain(|f| !plan.is_disabled(&f.rule));
     for finding in &mut outcome.findings {
