@@ -54,7 +54,7 @@ pub fn redact_value(key: &str, value: &str) -> String {
     if trimmed.is_empty() {
         return value.to_string();
     }
-    if is_secret_key(key) || looks_random(trimmed) {
+    if is_secret_key(key) || looks_generated(trimmed) {
         return redact(value);
     }
     let masked = redact_embedded(&mask_url_password(value));
@@ -180,8 +180,23 @@ fn redact_random_tokens(text: &str) -> String {
     out
 }
 
+/// A value that looks generated: random by the detectors' judgement, and not
+/// plain words joined by separators (`@payments-sre`, `eu-west-1`).
+fn looks_generated(value: &str) -> bool {
+    let plain_word = |part: &str| {
+        let mut chars = part.chars();
+        let rest_lower = |c: char| c.is_lowercase();
+        part.chars().all(|c| c.is_ascii_digit())
+            || part.chars().all(char::is_lowercase)
+            || part.chars().all(char::is_uppercase)
+            || chars.next().is_some_and(char::is_uppercase) && chars.all(rest_lower)
+    };
+    let words = value.split(|c: char| !c.is_alphanumeric()).all(plain_word);
+    !words && looks_random(value)
+}
+
 fn push_token(out: &mut String, token: &str) {
-    if token.len() >= 12 && looks_random(token) {
+    if token.len() >= 12 && looks_generated(token) {
         out.push_str(&redact(token));
     } else {
         out.push_str(token);
@@ -323,6 +338,8 @@ mod tests {
         assert_eq!(header, "Bearer Zt4r…");
         assert_eq!(redact_value("cache.ttl", "300"), "300");
         assert_eq!(redact_value("service.name", "search-api"), "search-api");
+        assert_eq!(redact_value("owner", "@payments-sre"), "@payments-sre");
+        assert_eq!(redact_value("region", "eu-west-1.prod"), "eu-west-1.prod");
         assert_eq!(redact_value("database.password", "hunter2-hunter2"), "hun…");
     }
 
