@@ -631,7 +631,15 @@ fn check_records(
             continue;
         }
         if let Some(text) = file.new_text() {
-            records.push(Record::parse_file(&file.path, text, &extra_fields)?);
+            let record = Record::parse_file(&file.path, text, &extra_fields)?;
+            if record_is_new(file, &record, &extra_fields) {
+                records.push(record);
+            } else {
+                outcome.notices.push(format!(
+                    "{} is an existing record whose fields did not change: it covers the commit that added it, not this one",
+                    file.path
+                ));
+            }
         }
     }
     if let Mode::WithMessage(message) = ctx.mode {
@@ -815,6 +823,26 @@ fn rollback(change: &ChangeSet, ctx: &Context<'_>, config: &mut ConfigChange) ->
     config.record = Some(record.clone());
     config.rollback_of = Some(reverted.short_id.clone());
     Some(note)
+}
+
+/// A record covers the commit that adds it. A record file this commit
+/// modifies, renames or copies covers it only when its fields changed: a
+/// blank line added to an old record does not make it a record of this
+/// change.
+fn record_is_new(file: &FileChange, record: &Record, extra_fields: &HashSet<String>) -> bool {
+    if file.status == ChangeStatus::Added {
+        return true;
+    }
+    // An old side that could not be read cannot show a change: fail closed.
+    let Some(old_text) = file.old_text() else {
+        return false;
+    };
+    let old_path = file.old_path.as_deref().unwrap_or(&file.path);
+    match Record::parse_file(old_path, old_text, extra_fields) {
+        Ok(old) => !old.same_fields(record),
+        // The old one was not a valid record: this commit makes it one.
+        Err(_) => true,
+    }
 }
 
 fn covers(record: &Record, path: &str) -> bool {

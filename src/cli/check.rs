@@ -81,7 +81,7 @@ impl Session {
     }
 
     fn want_old(&self) -> impl Fn(&str) -> bool + '_ {
-        |path: &str| self.plan.is_config(path)
+        |path: &str| self.plan.wants_old_text(path)
     }
 
     fn codeowners(&self, side: Option<Oid>) -> Result<Option<CodeOwners>> {
@@ -154,7 +154,7 @@ impl Session {
                     let repo = repo.as_ref().map_err(|err| anyhow::anyhow!("{err:#}"))?;
                     let mut done = Vec::with_capacity(oids.len());
                     for oid in oids {
-                        let want_old = |path: &str| plan.is_config(path);
+                        let want_old = |path: &str| plan.wants_old_text(path);
                         let change = repo.commit_change(*oid, &want_old)?;
                         let info = change.commit.clone().unwrap_or_default();
                         let codeowners = codeowners_at(plan, repo, Some(*oid))?;
@@ -314,6 +314,8 @@ fn read_message(file: &Path) -> Result<String> {
 pub fn commit_msg(app: &App, file: &Path) -> Result<Status> {
     let message = read_message(file)?;
     let session = Session::open(app)?;
+    // Judge the message as git may store it: the cleanup runs after this hook.
+    let message = confgate::record::as_stored(&message, &session.repo.comment_prefix());
     let (outcome, files) = session.check_staged(Some(&message))?;
     emit(app, session, "commit-msg", outcome, Vec::new(), files)
 }

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::random::{is_placeholder, looks_random};
+use super::random::{is_example_secret, looks_random};
 
 /// A secret found on one line: byte span within the line and the value.
 pub struct Hit<'t> {
@@ -292,10 +292,10 @@ pub fn url_passwords(line: &str) -> Vec<Hit<'_>> {
         };
         let password = pass.as_str();
         let host_lower = host.as_str().to_ascii_lowercase();
-        if is_placeholder(password)
+        if is_example_secret(password)
             || password.eq_ignore_ascii_case(user.as_str())
             || password.len() < 4
-            || is_placeholder(&host_lower)
+            || is_example_secret(&host_lower)
             || matches!(host_lower.as_str(), "host" | "hostname" | "server")
         {
             continue;

@@ -356,7 +356,7 @@ impl SecretScanner {
                         };
                         let secret = m.as_str();
                         if secret.is_empty()
-                            || random::is_placeholder(secret)
+                            || random::is_example_secret(secret)
                             || compiled.rule.random && !random::looks_random(secret)
                             || compiled
                                 .rule
