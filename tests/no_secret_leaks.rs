@@ -415,3 +415,37 @@ fn planted_secrets_never_leave_in_full() {
     all.push(login_secret);
     seen.assert_no_leak(&all);
 }
+
+#[test]
+fn parser_errors_do_not_quote_a_token() {
+    let token = j(&["glpat-", "HyJodDkx0YpE9eDVl7BZ"]);
+    let repo = TestRepo::new();
+    repo.write("app/main.py", "print('hi')\n");
+    repo.seed("initial");
+    // A policy file that does not parse: the error names the file and line.
+    for (file, text) in [
+        (".confgate.toml", format!("[record]\ndir = {token}\n")),
+        ("pyproject.toml", format!("[tool.confgate.record]\ndir = {token}\n")),
+    ] {
+        repo.write(file, &text);
+        for format in FORMATS {
+            repo.confgate(&["--format", format, "scan"])
+                .code(2)
+                .contains(file)
+                .contains("line 2")
+                .lacks(&token);
+        }
+        std::fs::remove_file(repo.path().join(file)).ok();
+    }
+    // Config files that do not parse: `invalid-config` findings, and the
+    // token is a secret finding of its own; no message quotes it whole.
+    repo.write("config/app.json", format!("{{\"upstream\": {token}}}\n"));
+    repo.write("config/app.yaml", format!("upstream: [{token}\n"));
+    repo.write("config/app.toml", format!("upstream = {token}\n"));
+    repo.write("config/app.ini", format!("upstream {token}\n"));
+    repo.git(&["add", "-A"]).ok();
+    for format in FORMATS {
+        let run = repo.confgate(&["--format", format, "check", "--staged"]);
+        run.code(1).contains("invalid-config").lacks(&token);
+    }
+}
