@@ -425,7 +425,10 @@ fn parser_errors_do_not_quote_a_token() {
     // A policy file that does not parse: the error names the file and line.
     for (file, text) in [
         (".confgate.toml", format!("[record]\ndir = {token}\n")),
-        ("pyproject.toml", format!("[tool.confgate.record]\ndir = {token}\n")),
+        (
+            "pyproject.toml",
+            format!("[tool.confgate.record]\ndir = {token}\n"),
+        ),
     ] {
         repo.write(file, &text);
         for format in FORMATS {

@@ -422,6 +422,8 @@ impl SecretScanner {
                 }
             }
         }
+        // Candidates run rule by rule, so a line's spans arrive out of order.
+        spans.sort_unstable();
         let mut findings: Vec<Finding> = findings
             .into_iter()
             .map(|(mut finding, line_index)| {
