@@ -548,6 +548,14 @@ fn drop_repeated_values(plan: &Plan, found: Vec<Finding>) -> Vec<Finding> {
                 || f.line.is_none_or(|line| !secret_lines.contains(&line))
                 || !plan.security.reports_secret_value(&f.rule)
         })
+        .map(|mut f| {
+            // A setting on a secret's line: its snippet hides that secret
+            // too, by the project's own rules as well as the built-in ones.
+            if f.kind != Kind::Secret && f.line.is_some_and(|line| secret_lines.contains(&line)) {
+                f.snippet = f.snippet.map(|snippet| plan.secrets.hide_secrets(&snippet));
+            }
+            f
+        })
         .collect()
 }
 

@@ -452,3 +452,26 @@ fn parser_errors_do_not_quote_a_token() {
         run.code(1).contains("invalid-config").lacks(&token);
     }
 }
+
+#[test]
+fn a_setting_on_a_secret_line_hides_the_project_rule_secret_too() {
+    let repo = TestRepo::new();
+    repo.write(
+        ".confgate.toml",
+        "[[rules.secret]]\nid = \"corp-password\"\ndescription = \"corp service password\"\nregex = 'corp-pass-[a-z]{8,}'\nkeywords = [\"corp-pass-\"]\n",
+    );
+    repo.write("app/main.py", "print('hi')\n");
+    repo.seed("initial");
+    repo.install();
+    // Plain words: only the project's rule knows it is a secret.
+    let password = j(&["corp-pass-", "purplemonkeydishwasher"]);
+    repo.write(
+        "app/client.py",
+        format!("r = requests.get(URL, auth=(\"svc\", \"{password}\"), verify=False)\n"),
+    );
+    let run = repo.commit_all("client");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("corp-password")
+        .contains("tls-verify-disabled")
+        .lacks(&password);
+}

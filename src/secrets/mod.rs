@@ -246,6 +246,11 @@ impl SecretScanner {
         spans
     }
 
+    /// `text` with every secret these rules find in it hidden.
+    pub fn hide_secrets(&self, text: &str) -> String {
+        hide_spans(text, 0, &self.secret_spans(text))
+    }
+
     /// Findings, and the byte ranges (in `text`) of every secret found.
     fn detect(
         &self,
