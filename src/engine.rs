@@ -17,6 +17,7 @@ use crate::model::{ChangeSet, ChangeStatus, Content, FileChange, Lines};
 use crate::plan::Plan;
 use crate::policy;
 use crate::record::{self, Field, Record, RecordDraft, RecordSource};
+use crate::redact::{redact_quoted, redact_value};
 use crate::security::SecurityScanner;
 use crate::settings::{DOTFILE, POLICY_FILES, PYPROJECT};
 use crate::suppress::{Allow, AllowIndex};
@@ -208,15 +209,24 @@ pub struct RecordSummary {
 }
 
 impl RecordSummary {
+    /// The record's fields as shown in reports and the change log: free text
+    /// a person typed, so passed through the redaction path.
     fn from_record(record: &Record) -> RecordSummary {
+        let shown = |name: &str, value: &Option<String>| {
+            redact_value(name, value.as_deref().unwrap_or_default())
+        };
         RecordSummary {
-            owner: record.owner.clone().unwrap_or_default(),
-            expected: record.expected.clone().unwrap_or_default(),
-            rollback: record.rollback.clone().unwrap_or_default(),
+            owner: shown("owner", &record.owner),
+            expected: shown("expected", &record.expected),
+            rollback: shown("rollback", &record.rollback),
             source: record.source.label().to_string(),
-            verify: record.verify.clone(),
-            ticket: record.ticket.clone(),
-            fields: record.extra.clone(),
+            verify: record.verify.as_deref().map(|v| redact_value("verify", v)),
+            ticket: record.ticket.as_deref().map(|v| redact_value("ticket", v)),
+            fields: record
+                .extra
+                .iter()
+                .map(|(name, value)| (name.clone(), redact_value(name, value)))
+                .collect(),
             file: match &record.source {
                 RecordSource::File(path) => Some(path.clone()),
                 RecordSource::Trailers => None,
@@ -345,6 +355,13 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
     }
     for skipped in &mut outcome.skipped {
         skipped.commit.clone_from(&commit);
+    }
+    // A snippet quotes the user's text: besides the secrets found on its
+    // line, hide whatever on it looks generated (a token no rule knows).
+    for finding in &mut outcome.findings {
+        if let Some(snippet) = &finding.snippet {
+            finding.snippet = Some(redact_quoted(snippet));
+        }
     }
     // A loosening of the policy is judged by no setting the policy itself
     // could loosen: it is never disabled or lowered.
@@ -487,44 +504,11 @@ fn detect(
             found.push(finding);
         }
     }
-    // One value, one report: where a secret and a security setting (a
-    // hard-coded SECRET_KEY) share a line, the secret says it better.
-    let secret_lines: HashSet<u32> = found
-        .iter()
-        .filter(|f| f.kind == Kind::Secret)
-        .filter_map(|f| f.line)
-        .collect();
-    found.retain(|f| {
-        f.kind != Kind::SecuritySetting || f.line.is_none_or(|line| !secret_lines.contains(&line))
-    });
     // A file's findings in line order, whichever detector found them.
     found.sort_by_key(|f| f.line);
-    let mut reported = Vec::with_capacity(found.len());
     let mut suppressed = Vec::new();
-    let allows = AllowIndex::new(text);
-    for mut finding in found {
-        if let Some(line) = finding.line {
-            match allows.allow_for(line, &finding.rule) {
-                Allow::Reason(reason) => {
-                    suppressed.push(Suppressed {
-                        rule: finding.rule.clone(),
-                        path: finding.path.clone(),
-                        line: finding.line,
-                        reason,
-                    });
-                    continue;
-                }
-                Allow::NoReason => {
-                    finding.message.push_str(
-                        " (the allow comment here does not count: it needs a reason, `-- <why>`)",
-                    );
-                }
-                Allow::None => {}
-            }
-        }
-        reported.push(finding);
-    }
-    (reported, suppressed)
+    let kept = suppress_findings(path, text, found, &mut suppressed);
+    (drop_repeated_values(plan, kept), suppressed)
 }
 
 /// The baseline stage: a baselined fingerprint approves as many
@@ -718,6 +702,71 @@ fn unread_file(plan: &Plan, path: &str, size: u64) -> Option<Finding> {
         ))
         .fix("split the file, raise limits.max_file_size, or list it in limits.skip_paths once you know it holds no secret"),
     )
+}
+
+/// Findings an allow comment does not cover. Runs before any finding is
+/// merged into another, so an allow for one rule never hides a different one.
+fn suppress_findings(
+    path: &str,
+    text: &str,
+    found: Vec<Finding>,
+    suppressed: &mut Vec<Suppressed>,
+) -> Vec<Finding> {
+    let mut kept = Vec::with_capacity(found.len());
+    let allows = AllowIndex::new(path, text);
+    for mut finding in found {
+        if let Some(line) = finding.line {
+            match allows.allow_for(line, &finding.rule) {
+                Allow::Reason(reason) => {
+                    suppressed.push(Suppressed {
+                        rule: finding.rule.clone(),
+                        path: finding.path.clone(),
+                        line: finding.line,
+                        reason,
+                    });
+                    continue;
+                }
+                Allow::Refused(why) => {
+                    finding
+                        .message
+                        .push_str(&format!(" (the allow comment here does not count: {why})"));
+                }
+                Allow::None => {}
+            }
+        }
+        kept.push(finding);
+    }
+    kept
+}
+
+/// One value, one report: where a secret finding and a security setting that
+/// reports a secret value (a hard-coded SECRET_KEY) share a line, the secret
+/// says it better. Other settings on that line (`verify=False`) stay.
+fn drop_repeated_values(plan: &Plan, found: Vec<Finding>) -> Vec<Finding> {
+    let secret_lines: HashSet<u32> = found
+        .iter()
+        .filter(|f| f.kind == Kind::Secret)
+        .filter_map(|f| f.line)
+        .collect();
+    if secret_lines.is_empty() {
+        return found;
+    }
+    found
+        .into_iter()
+        .filter(|f| {
+            f.kind != Kind::SecuritySetting
+                || f.line.is_none_or(|line| !secret_lines.contains(&line))
+                || !plan.security.reports_secret_value(&f.rule)
+        })
+        .map(|mut f| {
+            // A setting on a secret's line: its snippet hides that secret
+            // too, by the project's own rules as well as the built-in ones.
+            if f.kind != Kind::Secret && f.line.is_some_and(|line| secret_lines.contains(&line)) {
+                f.snippet = f.snippet.map(|snippet| plan.secrets.hide_secrets(&snippet));
+            }
+            f
+        })
+        .collect()
 }
 
 /// The key-level change of a config file, and an `invalid-config` finding
@@ -929,7 +978,15 @@ fn check_records(
             continue;
         }
         if let Some(text) = file.new_text() {
-            records.push(Record::parse_file(&file.path, text, &extra_fields)?);
+            let record = Record::parse_file(&file.path, text, &extra_fields)?;
+            if record_is_new(file, &record, &extra_fields) {
+                records.push(record);
+            } else {
+                outcome.notices.push(format!(
+                    "{} is an existing record whose fields did not change: it covers the commit that added it, not this one",
+                    file.path
+                ));
+            }
         }
     }
     if let Mode::WithMessage(message) = ctx.mode {
@@ -1115,6 +1172,26 @@ fn rollback(change: &ChangeSet, ctx: &Context<'_>, config: &mut ConfigChange) ->
     Some(note)
 }
 
+/// A record covers the commit that adds it. A record file this commit
+/// modifies, renames or copies covers it only when its fields changed: a
+/// blank line added to an old record does not make it a record of this
+/// change.
+fn record_is_new(file: &FileChange, record: &Record, extra_fields: &HashSet<String>) -> bool {
+    if file.status == ChangeStatus::Added {
+        return true;
+    }
+    // An old side that could not be read cannot show a change: fail closed.
+    let Some(old_text) = file.old_text() else {
+        return false;
+    };
+    let old_path = file.old_path.as_deref().unwrap_or(&file.path);
+    match Record::parse_file(old_path, old_text, extra_fields) {
+        Ok(old) => !old.same_fields(record),
+        // The old one was not a valid record: this commit makes it one.
+        Err(_) => true,
+    }
+}
+
 fn covers(record: &Record, path: &str) -> bool {
     match &record.covers {
         None => true,
@@ -1132,11 +1209,12 @@ fn owner_problems(
     record: &Record,
 ) -> Vec<String> {
     let owner = record.owner.as_deref().unwrap_or_default().trim();
+    let shown_owner = redact_value("owner", owner);
     let mut out = Vec::new();
     let same = |list: &[String]| list.iter().any(|o| o.eq_ignore_ascii_case(owner));
     if !plan.owners.is_empty() && !same(&plan.owners) {
         out.push(format!(
-            "owner {owner} is not one of record.owners ({})",
+            "owner {shown_owner} is not one of record.owners ({})",
             plan.owners.join(", ")
         ));
     }
@@ -1144,7 +1222,7 @@ fn owner_problems(
         if let Some(owners) = ctx.codeowners.and_then(|c| c.owners_of(&config.path)) {
             if !owners.is_empty() && !same(owners) {
                 out.push(format!(
-                    "owner {owner} is not a CODEOWNERS owner of {} ({})",
+                    "owner {shown_owner} is not a CODEOWNERS owner of {} ({})",
                     config.path,
                     owners.join(", ")
                 ));

@@ -152,6 +152,10 @@ pub fn redact(secret: &str) -> String {
     let count = secret.chars().count();
     let keep = if count >= 16 { 4 } else { count / 4 };
     let mut out: String = secret.chars().take(keep).collect();
+    // A kept escape character would swallow the ellipsis (`\…` in JSON).
+    while out.ends_with('\\') {
+        out.pop();
+    }
     out.push('…');
     out
 }

@@ -19,6 +19,7 @@ pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod record;
+pub mod redact;
 pub mod ruleinfo;
 pub mod secrets;
 pub mod security;

@@ -15,9 +15,11 @@ use cli::Status;
 fn main() -> ExitCode {
     // A panic must never let a commit through: report it and exit 2.
     std::panic::set_hook(Box::new(|info| {
+        let text = info.to_string();
         let _ = writeln!(
             std::io::stderr(),
-            "confgate: internal error: {info}\nconfgate: this is a bug; the check did not complete (exit 2)"
+            "confgate: internal error: {}\nconfgate: this is a bug; the check did not complete (exit 2)",
+            confgate::redact::redact_text(&text)
         );
     }));
     let cli = match Cli::try_parse() {
@@ -38,7 +40,13 @@ fn main() -> ExitCode {
         Ok(Ok(Status::Pass)) => ExitCode::SUCCESS,
         Ok(Ok(Status::Blocked)) => ExitCode::from(1),
         Ok(Err(err)) => {
-            let _ = writeln!(std::io::stderr(), "confgate: error: {err:#}");
+            // Errors quote files (a parser's excerpt of a line): redacted too.
+            let text = format!("{err:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "confgate: error: {}",
+                confgate::redact::redact_text(&text)
+            );
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),

@@ -363,6 +363,12 @@ impl Plan {
         path.starts_with(&self.record_dir) && path.ends_with(".toml")
     }
 
+    /// Whether the old side of a changed file is read: config files (for
+    /// key diffs) and record files (whether a touched record changed).
+    pub fn wants_old_text(&self, path: &str) -> bool {
+        self.is_config(path) || self.is_record_file(path)
+    }
+
     /// The severity a rule or policy reports at: the project's override, else `default`.
     pub fn severity_of(&self, rule: &str, default: Severity) -> Severity {
         self.severity.get(rule).copied().unwrap_or(default)

@@ -65,8 +65,13 @@ impl Record {
     /// Parse a record file. Unknown keys, wrong types and TOML errors are
     /// errors (exit 2), naming the file and the key.
     pub fn parse_file(path: &str, text: &str, extra_fields: &HashSet<String>) -> Result<Record> {
-        let table: toml::Table = toml::from_str(text)
-            .map_err(|err| anyhow::anyhow!("record {path}: {}", err.to_string().trim_end()))?;
+        let table: toml::Table = toml::from_str(text).map_err(|err| {
+            anyhow::anyhow!(crate::redact::toml_error(
+                &format!("record {path}"),
+                text,
+                &err
+            ))
+        })?;
         let mut record = Record::empty(RecordSource::File(path.to_string()));
         for (key, value) in &table {
             if key == "covers" {
@@ -166,6 +171,17 @@ impl Record {
         any.then_some(record)
     }
 
+    /// Whether `other` records the same thing (wherever it came from).
+    pub fn same_fields(&self, other: &Record) -> bool {
+        self.owner == other.owner
+            && self.expected == other.expected
+            && self.rollback == other.rollback
+            && self.covers == other.covers
+            && self.ticket == other.ticket
+            && self.verify == other.verify
+            && self.extra == other.extra
+    }
+
     /// What keeps the record from being complete, one entry per field.
     pub fn problems(&self, placeholders: &HashSet<String>) -> Vec<FieldProblem> {
         let mut out = Vec::new();
@@ -181,6 +197,9 @@ impl Record {
                 }
                 Some(v) if field == Field::Owner && !is_owner_form(v) => {
                     out.push(FieldProblem::OwnerForm(v.to_string()))
+                }
+                Some(v) if field == Field::Owner && is_placeholder_owner(v, placeholders) => {
+                    out.push(FieldProblem::Placeholder(field, v.to_string()))
                 }
                 Some(_) => {}
             }
@@ -245,27 +264,183 @@ impl FieldProblem {
         match self {
             FieldProblem::Missing(field) => format!("{} is missing", name(*field)),
             FieldProblem::Placeholder(field, value) => {
+                let value = crate::redact::redact_value(field.names().0, value);
                 format!("{} is a placeholder ({value:?})", name(*field))
             }
             FieldProblem::OwnerForm(value) => format!(
-                "{} {value:?} is not an @handle, @org/team or e-mail",
-                name(Field::Owner)
+                "{} {:?} is not an @handle, @org/team or e-mail",
+                name(Field::Owner),
+                crate::redact::redact_value("owner", value)
             ),
         }
     }
 }
 
-/// Whether `value` only stands in for a real answer.
+/// Whether a record field (or an environment config value) only stands in
+/// for a real answer: empty once invisible characters and punctuation are
+/// dropped, or one of `placeholders` once normalised (see [`normalise`]).
+/// Not to be confused with `secrets::random::is_example_secret`, which judges
+/// whether a literal is a documentation example rather than a credential.
 pub fn is_placeholder(value: &str, placeholders: &HashSet<String>) -> bool {
-    let lower = value.trim().to_lowercase();
-    let bare = lower.trim_matches(|c: char| c == '.' || c == '!' || c.is_whitespace());
-    placeholders.contains(&lower)
-        || placeholders.contains(bare)
-        || bare.is_empty()
-        || (lower.starts_with('<') && lower.ends_with('>'))
-        || lower
-            .chars()
-            .all(|c| c == 'x' || c == '?' || c == '-' || c == '.')
+    let shown = normalise(value);
+    if shown.is_empty() {
+        return true;
+    }
+    let trimmed = value.trim();
+    if trimmed.starts_with('<') && trimmed.ends_with('>') {
+        return true;
+    }
+    let joined: String = shown.split(' ').collect();
+    if joined.chars().all(|c| c == 'x') {
+        return true;
+    }
+    placeholders.iter().any(|placeholder| {
+        let normal = normalise(placeholder);
+        !normal.is_empty() && (normal == shown || normal.split(' ').collect::<String>() == joined)
+    })
+}
+
+/// Handles that name nobody in particular.
+const PLACEHOLDER_OWNERS: &[&str] = &[
+    "tbd",
+    "tbc",
+    "todo",
+    "fixme",
+    "someone",
+    "somebody",
+    "anyone",
+    "anybody",
+    "nobody",
+    "owner",
+    "owners",
+    "theowner",
+    "me",
+    "myself",
+    "you",
+    "who",
+    "whoever",
+    "name",
+    "handle",
+    "username",
+    "user",
+    "team",
+    "yourteam",
+    "myteam",
+    "example",
+    "placeholder",
+    "changeme",
+    "unknown",
+    "foo",
+    "bar",
+    "xxx",
+    "x",
+    "test",
+    "none",
+    "na",
+    "null",
+    "later",
+];
+
+/// An owner of the owner form that still names nobody: `@tbd`, `@todo`,
+/// `@someone`, `@owner`, `@org/tbd`, `todo@corp.io`.
+pub fn is_placeholder_owner(owner: &str, placeholders: &HashSet<String>) -> bool {
+    let owner = owner.trim();
+    let parts: Vec<&str> = match owner.strip_prefix('@') {
+        // `@org/team`: the org, and the team unless it is literally `team`.
+        Some(handle) => match handle.split_once('/') {
+            Some((org, team)) => vec![org, team],
+            None => vec![handle],
+        },
+        // An e-mail: its local part.
+        None => vec![owner.split('@').next().unwrap_or(owner)],
+    };
+    let team_of_org = parts.len() == 2;
+    parts.iter().enumerate().any(|(index, part)| {
+        let word: String = normalise(part).split(' ').collect();
+        if team_of_org && index == 1 && word == "team" {
+            return false;
+        }
+        word.is_empty()
+            || PLACEHOLDER_OWNERS.contains(&word.as_str())
+            || is_placeholder(part, placeholders)
+    })
+}
+
+/// A value as a reader sees it: NFKC-normalised, invisible characters
+/// (zero-width spaces, joiners, BOM, Hangul fillers, bidi controls, …)
+/// dropped, common Cyrillic and Greek lookalikes folded to Latin, lower case,
+/// punctuation and symbols turned into spaces, spaces collapsed. A value that
+/// normalises to nothing holds no answer.
+pub fn normalise(value: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(value.len());
+    let mut space = false;
+    for c in value.nfkc() {
+        if is_invisible(c) {
+            continue;
+        }
+        let c = fold_lookalike(c);
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{061c}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{e0000}'..='\u{e007f}'
+    )
+}
+
+/// Cyrillic and Greek letters that look like Latin ones (`ТBD` with a
+/// Cyrillic Т reads as TBD).
+fn fold_lookalike(c: char) -> char {
+    match c {
+        'А' | 'Α' | 'а' | 'α' => 'a',
+        'В' | 'Β' | 'в' | 'β' => 'b',
+        'С' | 'с' | 'ϲ' | 'Ϲ' => 'c',
+        'Е' | 'Ε' | 'е' | 'ε' | 'Ё' | 'ё' => 'e',
+        'Н' | 'Η' | 'н' => 'h',
+        'І' | 'Ι' | 'і' | 'ι' | 'Ї' | 'ї' => 'i',
+        'Ј' | 'ј' => 'j',
+        'К' | 'Κ' | 'к' | 'κ' => 'k',
+        'М' | 'Μ' | 'м' => 'm',
+        'Ν' | 'ν' => 'n',
+        'О' | 'Ο' | 'о' | 'ο' => 'o',
+        'Р' | 'Ρ' | 'р' | 'ρ' => 'p',
+        'Ѕ' | 'ѕ' => 's',
+        'Т' | 'Τ' | 'т' | 'τ' => 't',
+        'Υ' | 'у' | 'υ' | 'Ү' | 'ү' => 'y',
+        'Х' | 'Χ' | 'х' | 'χ' => 'x',
+        'Ζ' | 'ζ' => 'z',
+        'Ԁ' | 'ԁ' => 'd',
+        'Ԛ' | 'ԛ' => 'q',
+        'Ԝ' | 'ԝ' => 'w',
+        other => other,
+    }
 }
 
 /// `@handle`, `@org/team` or an e-mail address.
@@ -278,6 +453,27 @@ pub fn is_owner_form(value: &str) -> bool {
         .expect("owner pattern is valid")
     });
     re.is_match(value.trim())
+}
+
+/// A message being committed as git may store it: with `--cleanup=strip` or
+/// `scissors` (which a hook cannot see), lines starting with the comment
+/// prefix (`core.commentChar`) are dropped, and so is everything from a
+/// scissors line on. Judging this text fails closed: a trailer that git
+/// could strip does not count.
+pub fn as_stored(message: &str, comment: &str) -> String {
+    let comment = if comment.is_empty() { "#" } else { comment };
+    let mut out = String::with_capacity(message.len());
+    for line in message.lines() {
+        if let Some(rest) = line.strip_prefix(comment) {
+            if rest.contains(">8") && rest.contains("----") {
+                break;
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// The message as git stores it: comment lines and everything below the
@@ -979,5 +1175,76 @@ mod tests {
             assert!(is_placeholder(p, &set), "{p}");
         }
         assert!(!is_placeholder("revert the commit", &set));
+    }
+
+    #[test]
+    fn stored_message_drops_what_git_may_strip() {
+        let msg = "subject\n\nConfig-Owner: @sre\nExpected-Result: p95\nRollback: revert\n";
+        assert_eq!(
+            as_stored(msg, "C"),
+            "subject\n\nExpected-Result: p95\nRollback: revert\n"
+        );
+        let cut = "subject\n\n; ------------------------ >8 ------------------------\nConfig-Owner: @sre\n";
+        assert_eq!(as_stored(cut, ";"), "subject\n\n");
+        assert_eq!(as_stored(msg, "#"), msg);
+    }
+
+    #[test]
+    fn invisible_and_lookalike_values_are_placeholders() {
+        let set = placeholders();
+        for value in [
+            "\u{200b}",
+            "\u{feff}",
+            "\u{2060}\u{2060}",
+            "\u{3164}",
+            "\u{a0}\u{a0}\u{a0}",
+            "— – -",
+            "\u{422}BD",
+            "\u{422}\u{41e}D\u{41e}",
+            ";",
+            "ＴＢＤ",
+            "t.b.d.",
+            "n\u{200b}/a",
+            "to\u{a0}do",
+        ] {
+            assert!(is_placeholder(value, &set), "{value:?}");
+        }
+        assert!(!is_placeholder("revert; set ttl back to 60", &set));
+        assert!(!is_placeholder("p95 below 200 ms", &set));
+    }
+
+    #[test]
+    fn placeholder_owners_are_refused() {
+        let set = placeholders();
+        for owner in [
+            "@tbd",
+            "@TODO",
+            "@someone",
+            "@owner",
+            "@acme/tbd",
+            "@\u{422}BD",
+            "todo@corp.io",
+            "@team",
+        ] {
+            assert!(is_placeholder_owner(owner, &set), "{owner}");
+        }
+        for owner in [
+            "@payments-sre",
+            "@acme/team",
+            "@acme/payments",
+            "ops@example.com",
+        ] {
+            assert!(!is_placeholder_owner(owner, &set), "{owner}");
+        }
+        let record = Record {
+            owner: Some("@tbd".into()),
+            expected: Some("p95 below 200 ms".into()),
+            rollback: Some("revert".into()),
+            ..Record::empty(RecordSource::Trailers)
+        };
+        assert_eq!(
+            record.problems(&set),
+            vec![FieldProblem::Placeholder(Field::Owner, "@tbd".into())]
+        );
     }
 }

@@ -193,7 +193,7 @@ pub struct Layer {
 /// TOML parser, the key, line and column.
 pub fn parse_layer(source: &str, text: &str) -> Result<Layer> {
     let settings: Settings = toml::from_str(text)
-        .map_err(|err| anyhow::anyhow!("{source}: {}", err.to_string().trim_end()))?;
+        .map_err(|err| anyhow::anyhow!(crate::redact::toml_error(source, text, &err)))?;
     validate(source, &settings)?;
     Ok(Layer {
         source: source.to_string(),
@@ -234,15 +234,20 @@ pub fn project_layer_from(
     let source = format!("pyproject.toml{origin} [tool.confgate]");
     let settings: Settings = section
         .try_into()
-        .map_err(|err| anyhow::anyhow!("{source}: {}", err.to_string().trim_end()))?;
+        .map_err(|err| anyhow::anyhow!(crate::redact::toml_error(&source, "", &err)))?;
     validate(&source, &settings)?;
     Ok(Some(Layer { source, settings }))
 }
 
 /// `[tool.confgate]` of a `pyproject.toml`, when it has one.
 pub fn pyproject_section(text: &str, origin: &str) -> Result<Option<toml::Value>> {
-    let table: toml::Table = toml::from_str(text)
-        .map_err(|err| anyhow::anyhow!("pyproject.toml{origin}: {}", err.to_string().trim_end()))?;
+    let table: toml::Table = toml::from_str(text).map_err(|err| {
+        anyhow::anyhow!(crate::redact::toml_error(
+            &format!("pyproject.toml{origin}"),
+            text,
+            &err
+        ))
+    })?;
     Ok(table
         .get("tool")
         .and_then(|tool| tool.get("confgate"))

@@ -135,7 +135,7 @@ impl Session {
     }
 
     fn want_old(&self) -> impl Fn(&str) -> bool + '_ {
-        |path: &str| self.plan.is_config(path)
+        |path: &str| self.plan.wants_old_text(path)
     }
 
     fn codeowners(&self, side: Option<Oid>) -> Result<Option<CodeOwners>> {
@@ -304,7 +304,7 @@ impl Session {
                     for one in judged {
                         let plan = &*one.judge.plan;
                         repo.set_max_file_size(plan.max_file_size);
-                        let want_old = |path: &str| plan.is_config(path);
+                        let want_old = |path: &str| plan.wants_old_text(path);
                         let change = repo.commit_change(one.oid, &want_old)?;
                         let info = change.commit.clone().unwrap_or_default();
                         let codeowners = codeowners_at(plan, repo, Some(one.oid))?;
@@ -498,6 +498,8 @@ fn read_message(file: &Path) -> Result<String> {
 pub fn commit_msg(app: &App, file: &Path) -> Result<Status> {
     let message = read_message(file)?;
     let session = hook_session(app, "commit-msg")?;
+    // Judge the message as git may store it: the cleanup runs after this hook.
+    let message = confgate::record::as_stored(&message, &session.repo.comment_prefix());
     let (outcome, files) = session.check_staged(Some(&message))?;
     emit(app, session, "commit-msg", outcome, Vec::new(), files)
 }

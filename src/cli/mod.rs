@@ -18,6 +18,7 @@ use clap::CommandFactory;
 use confgate::engine::Outcome;
 use confgate::model::CommitInfo;
 use confgate::plan::Plan;
+use confgate::redact::redact_text;
 use confgate::settings::{self, Layers};
 
 use crate::report::{Palette, Report};
@@ -168,11 +169,18 @@ impl App {
     /// Write a report and say whether it blocks. A reader that went away
     /// (`| head`) does not change the verdict.
     pub fn emit(&self, report: &Report<'_>) -> Result<Status> {
-        let mut out = stdout();
+        let mut buffer = Vec::new();
         report
-            .write(self.global.format, &self.palette, &mut out)
-            .and_then(|()| out.flush())
+            .write(self.global.format, &self.palette, &mut buffer)
             .context("cannot write the report")?;
+        // JSON and SARIF reports redact each string before they serialize
+        // it (a pass over the serialized text could split an escape).
+        let text = String::from_utf8_lossy(&buffer);
+        if self.human() {
+            self.print(&text)?;
+        } else {
+            self.write_stdout(&text)?;
+        }
         Ok(if report.blocked() {
             Status::Blocked
         } else {
@@ -205,10 +213,24 @@ impl App {
         self.global.format == Format::Human
     }
 
+    /// Write `text` to stdout through the redaction path: whatever built it,
+    /// no secret a detector recognises leaves in full. A reader that went
+    /// away (`| head`) is not an error.
+    pub fn print(&self, text: &str) -> Result<()> {
+        self.write_stdout(&redact_text(text))
+    }
+
+    fn write_stdout(&self, text: &str) -> Result<()> {
+        let mut out = stdout();
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .context("cannot write the report")
+    }
+
     /// A line for people on stderr (progress, actions), unless quiet.
     pub fn say(&self, text: &str) {
         if !self.global.quiet {
-            let _ = writeln!(std::io::stderr(), "{text}");
+            let _ = writeln!(std::io::stderr(), "{}", redact_text(text));
         }
     }
 }

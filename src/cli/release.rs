@@ -13,7 +13,9 @@ use confgate::git::Side;
 use confgate::keydiff::{self, KeyMap};
 use confgate::model::CommitInfo;
 use confgate::record;
+use confgate::redact::redact_text;
 use serde_json::json;
+use std::fmt::Write as _;
 
 use super::args::{Format, LogArgs, ReleaseArgs};
 use super::check::Session;
@@ -104,9 +106,9 @@ pub fn log(app: &App, args: &LogArgs) -> Result<Status> {
     let (label, oids) = range_since(app, &session, args.since.as_deref())?;
     let (outcome, commits, files) = session.check_commits(app, &oids)?;
     if app.global.format == Format::Human {
-        let mut out = super::stdout();
+        let mut out = String::new();
         let lines = change_log(&commits, &outcome.config_changes);
-        let result = (|| -> std::io::Result<()> {
+        let _ = (|| -> std::fmt::Result {
             writeln!(
                 out,
                 "config change log, {label}: {} change{} in {} commit{}",
@@ -124,7 +126,7 @@ pub fn log(app: &App, args: &LogArgs) -> Result<Status> {
             }
             Ok(())
         })();
-        result.context("cannot write the change log")?;
+        app.print(&out)?;
         return Ok(Status::Pass);
     }
     // JSON and SARIF: the change log is the config_changes; findings are not
@@ -354,7 +356,7 @@ pub fn release_check(app: &App, args: &ReleaseArgs) -> Result<Status> {
             for line in &checklist_lines {
                 message.push_str(&format!("  {line}\n"));
             }
-            let oid = session.repo.create_tag(tag, &message)?;
+            let oid = session.repo.create_tag(tag, &redact_text(&message))?;
             tag_line = Some(format!(
                 "created annotated tag {tag} ({})",
                 &oid.to_string()[..7]
@@ -365,7 +367,7 @@ pub fn release_check(app: &App, args: &ReleaseArgs) -> Result<Status> {
     if app.global.format == Format::Human {
         let p = &app.palette;
         let bold = |t: &str| p.paint(t, owo_colors::Style::new().bold());
-        let mut out = super::stdout();
+        let mut out = String::new();
         if !session.plan.environments.is_empty() {
             writeln!(out, "{}", bold("Environments"))?;
             for env in &environments {
@@ -403,6 +405,7 @@ pub fn release_check(app: &App, args: &ReleaseArgs) -> Result<Status> {
             writeln!(out, "  {}", crate::report::printable(line))?;
         }
         writeln!(out)?;
+        app.print(&out)?;
     }
     let rules = if app.global.format == Format::Sarif {
         catalog::all_rules(&session.plan)

@@ -9,6 +9,7 @@ use confgate::engine::ConfigChange;
 use confgate::git::Repo;
 use confgate::install;
 use confgate::record::{self, RecordDraft};
+use confgate::redact::redact_text;
 
 use confgate::settings;
 
@@ -279,7 +280,9 @@ pub fn record_new(app: &App, owner: Option<&str>, name: Option<&str>) -> Result<
     let changes: Vec<&ConfigChange> = changes.iter().collect();
     let draft = RecordDraft::new(&session.plan, &changes, owner);
     let text = draft.blank_file();
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    // The scaffold lists the staged changes' keys and values: redacted.
+    std::fs::write(&path, redact_text(&text).as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let shown = path.strip_prefix(session.repo.root()).unwrap_or(&path);
     let to_fill: Vec<String> = draft.to_fill();
     app.say(&format!(

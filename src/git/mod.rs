@@ -944,6 +944,40 @@ impl Repo {
             .with_context(|| format!("cannot create tag {name}"))
     }
 
+    /// The prefix that marks a comment line in a commit message being
+    /// written: `core.commentString`, else `core.commentChar` (`auto` and
+    /// unset mean `#`). Asked of git itself where it can be run, so that
+    /// `git -c core.commentChar=…` on the command line (passed to hooks in
+    /// the environment) counts too.
+    pub fn comment_prefix(&self) -> String {
+        let from_git = |key: &str| {
+            std::process::Command::new("git")
+                .args(["config", "--get", key])
+                .current_dir(self.root())
+                .output()
+                .ok()
+                .filter(|out| out.status.success())
+                .map(|out| {
+                    String::from_utf8_lossy(&out.stdout)
+                        .trim_end_matches('\n')
+                        .to_string()
+                })
+        };
+        let config = self.repo.config().ok();
+        let from_libgit2 = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
+        let value = ["core.commentString", "core.commentChar"]
+            .iter()
+            .find_map(|key| {
+                from_git(key)
+                    .or_else(|| from_libgit2(key))
+                    .filter(|v| !v.is_empty())
+            });
+        match value {
+            Some(value) if value != "auto" => value,
+            _ => "#".to_string(),
+        }
+    }
+
     /// The hooks directory, as git finds it: `core.hooksPath` (relative to
     /// the working tree root), else `hooks/` in the common git directory
     /// (shared by linked worktrees).

@@ -146,6 +146,8 @@ impl ParseError {
 /// Some parsers have no words for some errors, others use several lines; a
 /// report needs exactly one line.
 fn non_empty(message: String) -> String {
+    // Parsers quote what they could not read: the report must not.
+    let message = crate::redact::redact_quoted(&message);
     if message.trim().is_empty() {
         "syntax error".to_string()
     } else if message.contains(['\n', '\r']) {
@@ -393,10 +395,7 @@ pub fn shown_value(key: &str, value: &str) -> String {
     if value.is_empty() {
         return "\"\"".to_string();
     }
-    if is_secret_key(key) {
-        return crate::finding::redact(value);
-    }
-    let masked = redact_embedded(&mask_url_password(value));
+    let masked = crate::redact::redact_value(key, value);
     let mut out = String::new();
     for (count, c) in masked.chars().enumerate() {
         if count >= SHOWN_VALUE_CHARS {
@@ -412,200 +411,6 @@ pub fn shown_value(key: &str, value: &str) -> String {
         }
     }
     out
-}
-
-/// `value` with the password of every `scheme://user:password@host` replaced
-/// by `…`, so that a DSN under an innocent key name does not leak.
-fn mask_url_password(value: &str) -> std::borrow::Cow<'_, str> {
-    if !value.contains("://") {
-        return std::borrow::Cow::Borrowed(value);
-    }
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(pos) = rest.find("://") {
-        let (before, after) = rest.split_at(pos + 3);
-        out.push_str(before);
-        let authority_end = after
-            .find(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace() || c == '"')
-            .unwrap_or(after.len());
-        let authority = &after[..authority_end];
-        match (authority.rfind('@'), authority.find(':')) {
-            (Some(at), Some(colon)) if colon < at => {
-                out.push_str(&authority[..=colon]);
-                out.push('…');
-                out.push_str(&authority[at..]);
-            }
-            _ => out.push_str(authority),
-        }
-        rest = &after[authority_end..];
-    }
-    out.push_str(rest);
-    std::borrow::Cow::Owned(out)
-}
-
-/// `value` with the value part of every embedded `NAME=value`,
-/// `"name": "value"` or `name: value` whose name looks secret redacted, so
-/// that `environment: ["DB_PASSWORD=…"]` or an unflattened dict does not
-/// leak under an innocent key.
-fn redact_embedded(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
-    let mut out = String::with_capacity(value.len());
-    let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let separator = (b == b'=' && bytes.get(i + 1) != Some(&b'='))
-            || (b == b':' && bytes.get(i + 1) != Some(&b'/'));
-        if !separator || i == 0 {
-            i += 1;
-            continue;
-        }
-        let mut name_end = i;
-        while name_end > 0 && bytes[name_end - 1] == b' ' {
-            name_end -= 1;
-        }
-        if name_end > 0 && matches!(bytes[name_end - 1], b'"' | b'\'') {
-            name_end -= 1;
-        }
-        let mut name_start = name_end;
-        while name_start > 0 && is_name(bytes[name_start - 1]) {
-            name_start -= 1;
-        }
-        let name = &value[name_start..name_end];
-        let mut start = i + 1;
-        while start < bytes.len() && bytes[start] == b' ' {
-            start += 1;
-        }
-        let quote = bytes
-            .get(start)
-            .copied()
-            .filter(|q| matches!(q, b'"' | b'\''));
-        if quote.is_some() {
-            start += 1;
-        }
-        let mut end = start;
-        while end < bytes.len() {
-            let c = bytes[end];
-            let stop = match quote {
-                Some(q) => c == q,
-                None => {
-                    c.is_ascii_whitespace()
-                        || matches!(c, b'"' | b'\'' | b',' | b']' | b'}' | b')' | b'&' | b';')
-                }
-            };
-            if stop {
-                break;
-            }
-            end += 1;
-        }
-        if end > start && !name.is_empty() && is_secret_key(name) {
-            out.push_str(&value[copied..start]);
-            out.push_str(&crate::finding::redact(&value[start..end]));
-            copied = end;
-        }
-        i = end.max(i + 1);
-    }
-    out.push_str(&value[copied..]);
-    out
-}
-
-/// Whether values of `key` must be redacted when shown. Looks at the last
-/// segment only (`database.password`, `DATABASES.default.PASSWORD`).
-pub fn is_secret_key(key: &str) -> bool {
-    let last = last_segment(key);
-    let lower = last.to_ascii_lowercase();
-    // Names written without separators (`apikey`, `authToken` is split below).
-    const JOINED: &[&str] = &[
-        "apikey",
-        "privatekey",
-        "secretkey",
-        "accesskey",
-        "authtoken",
-        "password",
-        "passwd",
-        "passphrase",
-    ];
-    if JOINED.iter().any(|needle| lower.contains(needle)) {
-        return true;
-    }
-    let words = split_words(last);
-    // Secret wherever they appear in the name.
-    const STRONG: &[&str] = &["secret", "secrets", "credential", "credentials", "creds"];
-    // Secret only as the last word: `auth`, `github_token`, but not
-    // `auth_user_model` or `token_ttl`.
-    const LAST: &[&str] = &[
-        "token",
-        "tokens",
-        "auth",
-        "authorization",
-        "dsn",
-        "pwd",
-        "pass",
-    ];
-    const KEY_QUALIFIERS: &[&str] = &[
-        "api",
-        "private",
-        "secret",
-        "access",
-        "signing",
-        "encryption",
-        "master",
-        "client",
-        "license",
-    ];
-    let Some(last_word) = words.last() else {
-        return false;
-    };
-    if words.iter().any(|w| STRONG.contains(&w.as_str())) || LAST.contains(&last_word.as_str()) {
-        return true;
-    }
-    let n = words.len();
-    (last_word == "key" || last_word == "keys")
-        && n >= 2
-        && KEY_QUALIFIERS.contains(&words[n - 2].as_str())
-}
-
-fn last_segment(key: &str) -> &str {
-    let mut key = key.trim();
-    // Strip trailing array indices: `tokens[0]` is about `tokens`.
-    while key.ends_with(']') {
-        match key.rfind('[') {
-            Some(open) => key = &key[..open],
-            None => break,
-        }
-    }
-    if let Some(stripped) = key.strip_suffix('"') {
-        if let Some(open) = stripped.rfind('"') {
-            return &stripped[open + 1..];
-        }
-    }
-    key.rsplit('.').next().unwrap_or(key)
-}
-
-/// Lower-case words of a key, split on separators and camelCase humps.
-fn split_words(segment: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in segment.chars() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && previous_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        current.extend(c.to_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
 }
 
 // ---- helpers shared by the format parsers ----
@@ -954,44 +759,6 @@ mod tests {
             new: kv("a\nb", 1),
         };
         assert_eq!(describe(&multiline), "+ banner = a\\nb");
-    }
-
-    #[test]
-    fn secret_keys() {
-        for key in [
-            "database.password",
-            "DATABASES.default.PASSWORD",
-            "SECRET_KEY",
-            "api.token",
-            "stripe.api_key",
-            "apiKey",
-            "ssl.private_key",
-            "gcp.credentials",
-            "SENTRY_DSN",
-            "smtp.auth",
-            "aws_secret_access_key",
-            "GITHUB_TOKEN",
-            "SECRET_KEY_FALLBACKS",
-            "redis.passwd",
-            "tokens[0]",
-            "servers.\"a.b\".client_secret",
-            "signingKey",
-        ] {
-            assert!(is_secret_key(key), "{key}");
-        }
-        for key in [
-            "cache.ttl",
-            "database.host",
-            "author",
-            "features.search_v2",
-            "DEBUG",
-            "passenger.count",
-            "AUTH_USER_MODEL",
-            "jwt.token_ttl",
-            "key",
-        ] {
-            assert!(!is_secret_key(key), "{key}");
-        }
     }
 
     #[test]

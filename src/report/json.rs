@@ -36,6 +36,8 @@ pub fn to_value(report: &Report<'_>) -> Value {
 }
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-    let text = serde_json::to_string_pretty(&to_value(report)).map_err(std::io::Error::other)?;
+    let mut value = to_value(report);
+    confgate::redact::redact_json(&mut value);
+    let text = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
     writeln!(out, "{text}")
 }

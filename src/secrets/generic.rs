@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::random::{is_placeholder, looks_random};
+use super::random::{is_example_secret, looks_random};
 
 /// A secret found on one line: byte span within the line and the value.
 pub struct Hit<'t> {
@@ -145,7 +145,11 @@ fn bare_values_are_literals(path: &str) -> bool {
     !code.iter().any(|ext| name.ends_with(ext))
 }
 
-fn key_is_secret(key: &str) -> bool {
+/// Whether values of `key` are secret: the one judgement used both to detect
+/// generic `key = literal` secrets and to redact values shown under a key
+/// (`database.password`, `DATABASES.default.PASSWORD`, `apiKey`,
+/// `SENTRY_DSN`), so detection and redaction cannot disagree.
+pub fn is_secret_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
     if lower.contains("author") && !lower.contains("authoriz")
         || lower.contains("tokenizer")
@@ -153,27 +157,61 @@ fn key_is_secret(key: &str) -> bool {
     {
         return false;
     }
-    // `pass` only counts as a whole segment or within password-like words.
-    let segments: Vec<&str> = lower
-        .split(['_', '-', '.'])
-        .filter(|s| !s.is_empty())
-        .collect();
-    let Some(last) = segments.last() else {
+    let words = split_words(key);
+    let Some(last) = words.last() else {
         return false;
     };
-    if NOT_SECRET_SUFFIXES.contains(last) {
+    // `token_ttl`, `PASSWORD_HASHERS`, `AUTH_USER_MODEL` name something about
+    // a secret, not the secret.
+    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) {
         return false;
     }
-    let has_word = GENERIC_KEYWORDS.iter().any(|word| {
-        if *word == "pass" {
-            segments
-                .iter()
-                .any(|s| *s == "pass" || s.starts_with("passw"))
-        } else {
-            lower.contains(word)
+    // `pass` only counts as a whole word or within password-like words.
+    let pass_word = words
+        .iter()
+        .any(|w| w == "pass" || w.starts_with("passw") || w == "passphrase");
+    // Secret as the last word only: `SENTRY_DSN`, `gcp.creds`.
+    let last_word = matches!(last.as_str(), "dsn" | "creds");
+    pass_word
+        || last_word
+        || GENERIC_KEYWORDS
+            .iter()
+            .filter(|word| **word != "pass")
+            .any(|word| lower.contains(word))
+}
+
+/// Lower-case words of a key, split on separators, brackets and quotes, and
+/// camelCase humps (`authTokenUrl` is `auth`, `token`, `url`).
+fn split_words(key: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in key.chars() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
         }
-    });
-    has_word
+        if c.is_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    // `tokens[0]`: an index says nothing about the key.
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+    {
+        words.pop();
+    }
+    words
 }
 
 /// Strip an auth scheme so `Bearer <token>` is judged on the token.
@@ -205,7 +243,7 @@ pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
         let stripped = strip_scheme(value);
         start += value.len() - stripped.len();
         let value = stripped.trim();
-        if !key_is_secret(key) || value.contains("://") || !looks_random(value) {
+        if !is_secret_key(key) || value.contains("://") || !looks_random(value) {
             return;
         }
         hits.push(Hit {
@@ -254,10 +292,10 @@ pub fn url_passwords(line: &str) -> Vec<Hit<'_>> {
         };
         let password = pass.as_str();
         let host_lower = host.as_str().to_ascii_lowercase();
-        if is_placeholder(password)
+        if is_example_secret(password)
             || password.eq_ignore_ascii_case(user.as_str())
             || password.len() < 4
-            || is_placeholder(&host_lower)
+            || is_example_secret(&host_lower)
             || matches!(host_lower.as_str(), "host" | "hostname" | "server")
         {
             continue;
@@ -503,6 +541,53 @@ mod tests {
         ];
         for (path, line) in cases {
             assert!(secrets(path, line).is_empty(), "{path}: {line}");
+        }
+    }
+
+    #[test]
+    fn secret_keys_one_judgement() {
+        for key in [
+            "database.password",
+            "DATABASES.default.PASSWORD",
+            "SECRET_KEY",
+            "api.token",
+            "stripe.api_key",
+            "apiKey",
+            "ssl.private_key",
+            "gcp.credentials",
+            "gcp.creds",
+            "SENTRY_DSN",
+            "smtp.auth",
+            "aws_secret_access_key",
+            "GITHUB_TOKEN",
+            "githubtoken",
+            "SECRET_KEY_FALLBACKS",
+            "redis.passwd",
+            "gpg.passphrase",
+            "tokens[0]",
+            "servers.\"a.b\".client_secret",
+            "signingKey",
+            "DB_PASS",
+        ] {
+            assert!(is_secret_key(key), "{key}");
+        }
+        for key in [
+            "cache.ttl",
+            "database.host",
+            "author",
+            "features.search_v2",
+            "DEBUG",
+            "passenger.count",
+            "AUTH_USER_MODEL",
+            "jwt.token_ttl",
+            "key",
+            "TOKEN_URL",
+            "PASSWORD_HASHERS",
+            "authTokenUrl",
+            "tokenizer",
+            "compass",
+        ] {
+            assert!(!is_secret_key(key), "{key}");
         }
     }
 

@@ -5,6 +5,8 @@ mod files;
 mod generic;
 pub mod random;
 
+pub use generic::is_secret_key;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -12,9 +14,10 @@ use anyhow::{anyhow, Context};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::finding::{redact, redact_line, Finding, Kind, Severity};
+use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
 use crate::keywords::{Hit, KeywordMatcher};
 use crate::model::Lines;
+use crate::redact::hide_spans;
 use crate::ruleinfo::RuleInfo;
 
 /// The embedded rule pack.
@@ -230,8 +233,34 @@ impl SecretScanner {
         lines: Lines<'_>,
         found: Option<&[Hit]>,
     ) -> Vec<Finding> {
+        self.detect(path, text, lines, found).0
+    }
+
+    /// Byte ranges of `text` that hold a secret by any detector (provider
+    /// rules, private keys, URL passwords, generic assignments), ascending.
+    /// The redaction path hides these in everything confgate prints.
+    pub fn secret_spans(&self, text: &str) -> Vec<(usize, usize)> {
+        // No file name: bare values count as literals, as in `.env` or INI.
+        let mut spans = self.detect("", text, Lines::All, None).1;
+        spans.sort_unstable();
+        spans
+    }
+
+    /// `text` with every secret these rules find in it hidden.
+    pub fn hide_secrets(&self, text: &str) -> String {
+        hide_spans(text, 0, &self.secret_spans(text))
+    }
+
+    /// Findings, and the byte ranges (in `text`) of every secret found.
+    fn detect(
+        &self,
+        path: &str,
+        text: &str,
+        lines: Lines<'_>,
+        found: Option<&[Hit]>,
+    ) -> (Vec<Finding>, Vec<(usize, usize)>) {
         if lines.is_empty() || text.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let mut starts = vec![0usize];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
@@ -277,10 +306,13 @@ impl SecretScanner {
         candidates.sort_unstable();
         candidates.dedup();
 
-        let mut findings = Vec::new();
+        // Findings whose snippet is their line with every secret on it
+        // hidden, once all secrets of the line are known.
+        let mut findings: Vec<(Finding, Option<usize>)> = Vec::new();
         // Spans already reported, of the current line only: candidates come
         // line by line, and a dense file has thousands of findings.
         let mut covered: Vec<(usize, usize, usize)> = Vec::new();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
         let overlaps = |covered: &[(usize, usize, usize)], line: usize, s: usize, e: usize| {
             covered
                 .iter()
@@ -303,19 +335,22 @@ impl SecretScanner {
                         continue;
                     }
                     covered.push((line_index, 0, line.len()));
+                    let block_start = block.secret.as_ptr() as usize - text.as_ptr() as usize;
+                    spans.push((block_start, block_start + block.secret.len()));
                     let header = line.find("-----BEGIN ").map_or(line, |at| {
                         let rest = &line[at..];
                         let close = rest[11..].find("-----").map_or(rest.len(), |x| 11 + x + 5);
                         &rest[..close]
                     });
-                    findings.push(
+                    findings.push((
                         Finding::new(Kind::Secret, block.kind, Severity::Error, path, block.secret)
                             .at_line(number)
                             .message(block.label)
                             .snippet(redact_line(header, block.secret))
                             .fix("remove the key, revoke it, and mount it from a secret manager at deploy time")
                             .category("private-key"),
-                    );
+                        None,
+                    ));
                 }
                 Target::Rule(index) => {
                     if !lines.contains(number) {
@@ -331,7 +366,7 @@ impl SecretScanner {
                         };
                         let secret = m.as_str();
                         if secret.is_empty()
-                            || random::is_placeholder(secret)
+                            || random::is_example_secret(secret)
                             || compiled.rule.random && !random::looks_random(secret)
                             || compiled
                                 .rule
@@ -342,7 +377,11 @@ impl SecretScanner {
                             continue;
                         }
                         covered.push((line_index, m.start(), m.end()));
-                        findings.push(self.rule_finding(compiled, path, number, line, secret));
+                        spans.push((starts[line_index] + m.start(), starts[line_index] + m.end()));
+                        findings.push((
+                            self.rule_finding(compiled, path, number, secret),
+                            Some(line_index),
+                        ));
                     }
                 }
                 Target::Url => {
@@ -354,14 +393,15 @@ impl SecretScanner {
                             continue;
                         }
                         covered.push((line_index, hit.start, hit.end));
-                        findings.push(
+                        spans.push((starts[line_index] + hit.start, starts[line_index] + hit.end));
+                        findings.push((
                             Finding::new(Kind::Secret, "url-password", Severity::Error, path, hit.secret)
                                 .at_line(number)
                                 .message(hit.label)
-                                .snippet(redact_line(line, hit.secret))
                                 .fix("drop the password from the URL; build the URL from an environment variable or secret manager")
                                 .category("connection-url"),
-                        );
+                            Some(line_index),
+                        ));
                     }
                 }
                 Target::Generic => {
@@ -373,7 +413,8 @@ impl SecretScanner {
                             continue;
                         }
                         covered.push((line_index, hit.start, hit.end));
-                        findings.push(
+                        spans.push((starts[line_index] + hit.start, starts[line_index] + hit.end));
+                        findings.push((
                             Finding::new(
                                 Kind::Secret,
                                 "generic-secret-assignment",
@@ -383,16 +424,29 @@ impl SecretScanner {
                             )
                             .at_line(number)
                             .message(hit.label)
-                            .snippet(redact_line(line, hit.secret))
                             .fix("read it from the environment (os.environ) or a secret manager instead of a literal")
                             .category("generic"),
-                        );
+                            Some(line_index),
+                        ));
                     }
                 }
             }
         }
+        // Candidates run rule by rule, so a line's spans arrive out of order.
+        spans.sort_unstable();
+        let mut findings: Vec<Finding> = findings
+            .into_iter()
+            .map(|(mut finding, line_index)| {
+                if let Some(index) = line_index {
+                    let from = starts[index];
+                    let line = generic::line_at(text, &starts, index);
+                    finding.snippet = Some(shorten(hide_spans(line, from, &spans).trim()));
+                }
+                finding
+            })
+            .collect();
         findings.sort_by_key(|f| f.line);
-        findings
+        (findings, spans)
     }
 
     fn rule_finding(
@@ -400,7 +454,6 @@ impl SecretScanner {
         compiled: &CompiledRule,
         path: &str,
         number: u32,
-        line: &str,
         secret: &str,
     ) -> Finding {
         let rule = &compiled.rule;
@@ -412,7 +465,6 @@ impl SecretScanner {
         Finding::new(Kind::Secret, &rule.id, Severity::Error, path, secret)
             .at_line(number)
             .message(rule.description.clone())
-            .snippet(redact_line(line, secret))
             .fix(fix)
             .category(rule.provider.clone().unwrap_or_else(|| "custom".into()))
     }

@@ -77,8 +77,10 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "unset",
 ];
 
-/// Whether `value` is an obvious placeholder, template reference or doc example.
-pub fn is_placeholder(value: &str) -> bool {
+/// Whether a secret-looking literal is an obvious placeholder, template
+/// reference or documentation example rather than a credential. (Record
+/// fields have their own judgement: `record::is_placeholder`.)
+pub fn is_example_secret(value: &str) -> bool {
     let lower = value.trim().to_ascii_lowercase();
     if PLACEHOLDER_WORDS.contains(&lower.as_str()) {
         return true;
@@ -235,7 +237,7 @@ pub fn looks_random(value: &str) -> bool {
     if value.contains(char::is_whitespace) {
         return false;
     }
-    if is_placeholder(value) || is_uuid(value) || is_hash_like(value) {
+    if is_example_secret(value) || is_uuid(value) || is_hash_like(value) {
         return false;
     }
     if value.starts_with('/') || value.starts_with("./") || value.contains("://") {
@@ -312,9 +314,11 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        assert!(is_placeholder("$SECRET"));
-        assert!(is_placeholder("{password}"));
-        assert!(is_placeholder("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
-        assert!(!is_placeholder("Zt4rQ8wLmN2pXy6v"));
+        assert!(is_example_secret("$SECRET"));
+        assert!(is_example_secret("{password}"));
+        assert!(is_example_secret(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        ));
+        assert!(!is_example_secret("Zt4rQ8wLmN2pXy6v"));
     }
 }

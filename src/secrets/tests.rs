@@ -232,3 +232,25 @@ fn every_rule_stays_bounded_on_its_own_pathological_input() {
         );
     }
 }
+
+#[test]
+fn every_snippet_hides_every_secret_of_its_line_in_any_order() {
+    // The URL password (found after the provider rules) comes first on the
+    // line, the AWS key (found first) second.
+    let password = "Xk29vLq8Wz7pRt4M";
+    let key = ["AKIA", "Q7XW3LTV4GSZ2PRN"].concat();
+    let line = format!("DB = \"postgres://app:{password}@db.internal/app\"; ID = \"{key}\"\n");
+    let findings = scanner().scan("app/settings.py", &line, Lines::All);
+    assert_eq!(rule_ids(&findings).len(), 2, "{findings:?}");
+    for finding in &findings {
+        let snippet = finding.snippet.as_deref().unwrap_or_default();
+        assert!(
+            !snippet.contains(password) && !snippet.contains(&key),
+            "{snippet}"
+        );
+        assert!(
+            snippet.contains("Xk29…") && snippet.contains("AKIA…"),
+            "{snippet}"
+        );
+    }
+}

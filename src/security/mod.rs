@@ -15,9 +15,12 @@ use anyhow::{bail, Context};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
+use std::borrow::Cow;
+
+use crate::finding::{redact, shorten, Finding, Kind, Severity};
 use crate::keywords::{self, KeywordMatcher};
 use crate::model::Lines;
+use crate::redact::redact_text;
 use crate::ruleinfo::RuleInfo;
 
 use syntax::{FileType, Form, Statement, ALL_TYPES};
@@ -220,7 +223,21 @@ pub struct SecurityScanner {
     always_on: Vec<bool>,
 }
 
+/// Python `text` with comments and docstrings blanked to spaces, and for
+/// each byte whether it is inside a string literal (the lexer the checks use).
+pub fn python_comments_and_strings(text: &str) -> (String, Vec<bool>) {
+    syntax::python_clean(text)
+}
+
 impl SecurityScanner {
+    /// Whether `rule` reports a secret value (a hard-coded `SECRET_KEY`):
+    /// where a secret finding holds the same value, the secret says it better.
+    pub fn reports_secret_value(&self, rule: &str) -> bool {
+        self.rules
+            .iter()
+            .any(|r| r.rule.id == rule && r.rule.redact)
+    }
+
     pub fn new(
         extra: &[SecurityRule],
         disabled: &HashSet<String>,
@@ -589,11 +606,14 @@ impl SecurityScanner {
                 r.category
             ),
         };
-        let snippet = if redacting {
-            redact_line(raw, secret)
+        // Every secret on the statement is hidden, not only this rule's value
+        // (`requests.get(url, auth=("u", "<token>"), verify=False)`).
+        let own_hidden: Cow<'_, str> = if redacting {
+            Cow::Owned(raw.replace(secret, &redact(secret)))
         } else {
-            shorten(raw.trim())
+            Cow::Borrowed(raw)
         };
+        let snippet = shorten(redact_text(&own_hidden).trim());
         let key = if rule.key.is_set() {
             format!("{}={}", hit.name, collapse(&hit.value).replace(' ', ""))
         } else {

@@ -316,7 +316,7 @@ fn is_blank(text: &str) -> bool {
 
 /// Comments and triple-quoted strings blanked to spaces (newlines kept, so
 /// offsets and lines stay), and a mask of bytes inside string literals.
-fn python_clean(text: &str) -> (String, Vec<bool>) {
+pub(crate) fn python_clean(text: &str) -> (String, Vec<bool>) {
     let bytes = text.as_bytes();
     let mut out: Vec<u8> = bytes.to_vec();
     let mut mask = vec![false; bytes.len()];
