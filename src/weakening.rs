@@ -93,6 +93,15 @@ pub fn plans(old: &Plan, new: &Plan, file: SettingsFile) -> Vec<Weakening> {
         &old.secrets_ignore,
         &new.secrets_ignore,
     );
+    widened(
+        &mut say,
+        "limits.skip_paths",
+        &old.skip_paths,
+        &new.skip_paths,
+    );
+    if old.skip_blocks && !new.skip_blocks {
+        say("limits.on_skip turned to \"warn\" (unread files no longer block)".to_string());
+    }
 
     let rev = |plan: &Plan| plan.adopted.as_ref().map(|a| a.rev.clone());
     if let Some(point) = rev(new).filter(|point| Some(point) != rev(old).as_ref()) {
@@ -444,6 +453,16 @@ mod tests {
                 "limits.max_file_size raised from 1048576 to 99999999",
             ),
             (
+                "",
+                "[limits]\nskip_paths = [\"data/*.sql\"]\n",
+                "limits.skip_paths now lists \"data/*.sql\"",
+            ),
+            (
+                "",
+                "[limits]\non_skip = \"warn\"\n",
+                "limits.on_skip turned to \"warn\" (unread files no longer block)",
+            ),
+            (
                 "[release]\nchecklist = [\"pytest -q\"]\n",
                 "",
                 "release checklist step \"pytest -q\" removed",
@@ -487,6 +506,7 @@ mod tests {
                 "[record]\nowners = [\"@a\"]\n",
             ),
             ("", "[limits]\nmax_file_size = 1000\n"),
+            ("[limits]\non_skip = \"warn\"\n", ""),
             ("", "[config]\nextend_include = [\"deploy/*.json\"]\n"),
             // The same policy written another way.
             (
