@@ -270,13 +270,13 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
         change
             .files
             .par_iter()
-            .map(|file| check_file(plan, file, ctx))
+            .map(|file| check_file(plan, file, ctx, &change.files))
             .collect()
     } else {
         change
             .files
             .iter()
-            .map(|file| check_file(plan, file, ctx))
+            .map(|file| check_file(plan, file, ctx, &change.files))
             .collect()
     };
     let mut outcome = Outcome::default();
@@ -322,7 +322,12 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
     Ok(outcome)
 }
 
-fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome {
+fn check_file(
+    plan: &Plan,
+    file: &FileChange,
+    ctx: &Context<'_>,
+    files: &[FileChange],
+) -> FileOutcome {
     let mut out = FileOutcome::default();
     let path = file.path.as_str();
     let is_config = !matches!(ctx.mode, Mode::Scan)
@@ -356,7 +361,16 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
         });
     }
     let text = file.new_text();
-    let (found, suppressed) = detect(plan, file, text, file.lines());
+    let (mut found, mut suppressed) = detect(plan, file, text, file.lines());
+    // What the change deletes: judged even when it adds no line.
+    if let (Some(text), false) = (text, matches!(ctx.mode, Mode::Scan)) {
+        let (removed, allowed) = allow_stage(text, removals(plan, file, text, files));
+        if !removed.is_empty() {
+            found.extend(removed);
+            found.sort_by_key(|f| f.line);
+        }
+        suppressed.extend(allowed);
+    }
     out.suppressed = suppressed;
     apply_baseline(plan, file, text, found, ctx.baseline, &mut out);
     out
@@ -425,6 +439,11 @@ fn detect(
     });
     // A file's findings in line order, whichever detector found them.
     found.sort_by_key(|f| f.line);
+    allow_stage(text, found)
+}
+
+/// Allow comments: what is reported, and what an allow suppressed.
+fn allow_stage(text: &str, found: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed>) {
     let mut reported = Vec::with_capacity(found.len());
     let mut suppressed = Vec::new();
     for mut finding in found {
@@ -450,6 +469,38 @@ fn detect(
         reported.push(finding);
     }
     (reported, suppressed)
+}
+
+/// Security settings the change deletes from `file` (new text `text`),
+/// less those another file of the change writes again (a setting moved to
+/// a designated security file is not removed).
+fn removals(plan: &Plan, file: &FileChange, text: &str, files: &[FileChange]) -> Vec<Finding> {
+    let path = file.path.as_str();
+    let Some(old) = file.old_text() else {
+        return Vec::new();
+    };
+    if plan.security_ignore.is_match(path) || plan.is_security_file(path) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for removal in plan.security.removals(path, old, text) {
+        let moved = files.iter().any(|other| {
+            other.path != file.path
+                && other.status != ChangeStatus::Deleted
+                && other
+                    .new_text()
+                    .is_some_and(|t| plan.security.still_written(&removal, &other.path, t))
+        });
+        if moved {
+            continue;
+        }
+        let mut finding = removal.finding;
+        if finding.severity == Severity::Warning && plan.strict {
+            finding.severity = Severity::Error;
+        }
+        out.push(finding);
+    }
+    out
 }
 
 /// The baseline stage: a baselined fingerprint approves as many

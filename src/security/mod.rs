@@ -6,6 +6,7 @@
 //! match statements. Insecure values are errors, safe literals warnings,
 //! and values read from the environment or settings nothing at all.
 
+mod removal;
 mod syntax;
 
 use std::collections::HashSet;
@@ -71,6 +72,18 @@ pub struct SecurityRule {
     /// The value is secret-like: redact it in snippets and messages.
     #[serde(default)]
     pub redact: bool,
+    /// Makes a *removal* rule, judged on what a change deletes, never on
+    /// what it writes: `setting` (deleting a setting whose value matches
+    /// `removed` is insecure: the framework's default is the unsafe one),
+    /// `entries` (each entry of the old value matching `removed` must stay
+    /// in the new value), `any` (when the old value matches `removed`, the
+    /// new value, if the setting is still written, must match it too).
+    #[serde(default)]
+    pub removal: Option<String>,
+    /// Removal rules: regex over the old value (as written) that made it
+    /// safe; `insecure`, when set, excludes old values that were unsafe.
+    #[serde(default)]
+    pub removed: Option<String>,
     #[serde(default)]
     pub why: String,
     #[serde(default)]
@@ -154,6 +167,9 @@ struct CompiledRule {
     insecure: LazyRegex,
     requires: LazyRegex,
     path: LazyRegex,
+    removed: LazyRegex,
+    /// Set for removal rules, which the statement scan never runs.
+    removal: Option<removal::Mode>,
 }
 
 impl CompiledRule {
@@ -167,10 +183,20 @@ impl CompiledRule {
         match (&rule.key, &rule.pattern) {
             (Some(_), Some(_)) => bail!("set `key` or `pattern`, not both"),
             (None, None) => bail!("set `key` (a setting name) or `pattern`"),
-            (Some(_), None) if rule.insecure.is_none() => {
+            (Some(_), None) if rule.insecure.is_none() && rule.removal.is_none() => {
                 bail!("a `key` rule needs `insecure` (the values that are unsafe)")
             }
             _ => {}
+        }
+        if let Some(mode) = &rule.removal {
+            if removal::Mode::parse(mode).is_none() {
+                bail!("unknown `removal` {mode:?} (one of: setting, entries, any)");
+            }
+            if rule.key.is_none() || rule.removed.is_none() {
+                bail!("a `removal` rule needs `key` and `removed` (the old values that were safe)");
+            }
+        } else if rule.removed.is_some() {
+            bail!("`removed` needs `removal` (setting, entries or any)");
         }
         for name in &rule.files {
             if !ALL_TYPES.contains(&name.as_str()) {
@@ -187,6 +213,8 @@ impl CompiledRule {
             insecure: LazyRegex::new(&rule.insecure, false),
             requires: LazyRegex::new(&rule.requires, false),
             path: LazyRegex::new(&rule.path, false),
+            removed: LazyRegex::new(&rule.removed, false),
+            removal: rule.removal.as_deref().and_then(removal::Mode::parse),
             rule,
         })
     }
@@ -197,6 +225,7 @@ impl CompiledRule {
         self.pattern.validate("pattern")?;
         self.insecure.validate("insecure")?;
         self.requires.validate("requires")?;
+        self.removed.validate("removed")?;
         self.path.validate("path")
     }
 
@@ -218,6 +247,9 @@ pub struct SecurityScanner {
     keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords, tried on every statement, by index.
     always_on: Vec<bool>,
+    /// The same for removal rules, searched in a change's old text.
+    removal_keywords: Option<KeywordMatcher>,
+    removal_keyword_rules: Vec<Vec<usize>>,
 }
 
 impl SecurityScanner {
@@ -245,32 +277,23 @@ impl SecurityScanner {
         }
         rules.retain(|r| !disabled.contains(&r.rule.id));
 
-        let mut words: Vec<String> = Vec::new();
-        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
-        for (index, rule) in rules.iter().enumerate() {
-            for word in &rule.rule.keywords {
-                let word = word.to_ascii_lowercase();
-                match words.iter().position(|w| *w == word) {
-                    Some(at) => keyword_rules[at].push(index),
-                    None => {
-                        words.push(word);
-                        keyword_rules.push(vec![index]);
-                    }
-                }
-            }
-        }
-        let keywords = if words.is_empty() {
-            None
-        } else {
-            Some(KeywordMatcher::new(words).context("building the security keyword prefilter")?)
-        };
-        let always_on = rules.iter().map(|r| r.rule.keywords.is_empty()).collect();
+        let (keywords, keyword_rules) = keyword_index(&rules, |r| r.removal.is_none())
+            .context("building the security keyword prefilter")?;
+        let (removal_keywords, removal_keyword_rules) =
+            keyword_index(&rules, |r| r.removal.is_some())
+                .context("building the removal keyword prefilter")?;
+        let always_on = rules
+            .iter()
+            .map(|r| r.rule.keywords.is_empty() && r.removal.is_none())
+            .collect();
         Ok(SecurityScanner {
             rules,
             disabled: disabled.clone(),
             keywords,
             keyword_rules,
             always_on,
+            removal_keywords,
+            removal_keyword_rules,
         })
     }
 
@@ -497,15 +520,26 @@ impl SecurityScanner {
                         }
                     }
                 }
-                let severity = if insecure.is_match(&setting.value) {
+                let found = insecure.find(&setting.value);
+                let severity = if found.is_some() {
                     Severity::Error
                 } else if setting.literal {
                     Severity::Warning
                 } else {
                     continue;
                 };
+                // A list over many lines is judged where the insecure entry
+                // is too: moving it first changes no line but its own.
+                let entry_line = found
+                    .filter(|m| setting.value[..m.end()].contains('\n'))
+                    .and_then(|m| {
+                        let from =
+                            setting.at + statement.text[setting.at..].find(&setting.value)?;
+                        Some(statement.line_of(from + m.end().saturating_sub(1)))
+                    });
                 out.push(Hit {
                     line: statement.line_of(setting.at),
+                    entry_line,
                     name: setting.name.clone(),
                     value: setting.value.clone(),
                     severity,
@@ -550,6 +584,7 @@ impl SecurityScanner {
                 };
                 out.push(Hit {
                     line: statement.line_of(whole.start()),
+                    entry_line: None,
                     name,
                     value,
                     severity,
@@ -655,8 +690,37 @@ impl SecurityScanner {
     }
 }
 
+/// The keyword automaton over the rules `wanted` keeps, and for each of its
+/// words the rules it wakes.
+fn keyword_index(
+    rules: &[CompiledRule],
+    wanted: impl Fn(&CompiledRule) -> bool,
+) -> anyhow::Result<(Option<KeywordMatcher>, Vec<Vec<usize>>)> {
+    let mut words: Vec<String> = Vec::new();
+    let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+    for (index, rule) in rules.iter().enumerate().filter(|(_, r)| wanted(r)) {
+        for word in &rule.rule.keywords {
+            let word = word.to_ascii_lowercase();
+            match words.iter().position(|w| *w == word) {
+                Some(at) => keyword_rules[at].push(index),
+                None => {
+                    words.push(word);
+                    keyword_rules.push(vec![index]);
+                }
+            }
+        }
+    }
+    if words.is_empty() {
+        return Ok((None, keyword_rules));
+    }
+    Ok((Some(KeywordMatcher::new(words)?), keyword_rules))
+}
+
 struct Hit {
     line: u32,
+    /// For an insecure entry of a multi-line value: its line, reported
+    /// when the change touches it but not the setting's name.
+    entry_line: Option<u32>,
     name: String,
     value: String,
     severity: Severity,
@@ -708,6 +772,11 @@ impl Judge<'_> {
         for &index in candidates {
             let rule = &self.scanner.rules[index];
             for mut hit in self.scanner.hits(rule, self.file_type, statement) {
+                if let Some(entry) = hit.entry_line {
+                    if !self.lines.contains(hit.line) && self.lines.contains(entry) {
+                        hit.line = entry;
+                    }
+                }
                 if !self.lines.contains(hit.line) || !self.seen.insert((index, hit.line)) {
                     continue;
                 }
@@ -796,6 +865,13 @@ fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {
         rule.files.join(", ")
     };
     let matches = match (&rule.key, &rule.pattern) {
+        (Some(key), _) if rule.removal.is_some() => {
+            let removed = rule.removed.as_deref().unwrap_or("");
+            format!(
+                "a change that deletes what setting `{key}` held ({files}; {} mode, values matching `{removed}`); examples are the old text, `---`, the new text",
+                rule.removal.as_deref().unwrap_or("")
+            )
+        }
         (Some(key), _) => {
             let call = rule
                 .call

@@ -835,6 +835,7 @@ fn config_settings(
     static YAML_ITEM: OnceLock<Regex> = OnceLock::new();
     static JSON_KEY: OnceLock<Regex> = OnceLock::new();
     static DOCKER_ENV: OnceLock<Regex> = OnceLock::new();
+    static DOCKER_USER: OnceLock<Regex> = OnceLock::new();
     static PAIR: OnceLock<Regex> = OnceLock::new();
     let mut out = Vec::new();
     match file_type {
@@ -924,6 +925,15 @@ fn config_settings(
             }
         }
         FileType::Dockerfile => {
+            // `USER app`: the user the container runs as, keyed `USER`
+            // under the context `USER` (an `ENV USER=x` is another thing).
+            if let Some(c) = re(&DOCKER_USER, r"^\s*(?i:USER)\s+(\S+)\s*$").captures(line) {
+                if let Some(user) = c.get(1) {
+                    let mut setting = config_setting("USER", user.start(), user.as_str(), "USER");
+                    setting.at = line.len() - line.trim_start().len();
+                    out.push(setting);
+                }
+            }
             if let Some(c) = re(&DOCKER_ENV, r"^\s*(?i:ENV|ARG)\s+(.*)$").captures(line) {
                 if let Some(rest) = c.get(1) {
                     let body = rest.as_str();

@@ -58,6 +58,10 @@ fn every_pack_regex_compiles_and_examples_behave() {
             "{}",
             rule.id
         );
+        if rule.removal.is_some() {
+            assert_removal_examples(&s, rule);
+            continue;
+        }
         let mut flagged = false;
         for t in types_of(rule) {
             let mut path = FileType::example_path(t).to_string();
@@ -83,6 +87,42 @@ fn every_pack_regex_compiles_and_examples_behave() {
         }
         assert!(flagged, "{}: bad example not flagged", rule.id);
     }
+}
+
+/// A removal rule's examples are the old text, a `---` line, the new text:
+/// the change in `bad` is flagged in every file type the rule reads (where
+/// the example parses as that type), the one in `good` in none.
+fn assert_removal_examples(s: &SecurityScanner, rule: &SecurityRule) {
+    let split = |example: &str| -> (String, String) {
+        match example.split_once("\n---\n") {
+            Some((old, new)) => (format!("{old}\n"), format!("{new}\n")),
+            None => panic!("{}: removal example without `---`: {example:?}", rule.id),
+        }
+    };
+    let (bad_old, bad_new) = split(&rule.bad);
+    let (good_old, good_new) = split(&rule.good);
+    let mut flagged = false;
+    for t in types_of(rule) {
+        let path = FileType::example_path(t);
+        let bad = s.removals(path, &bad_old, &bad_new);
+        flagged |= bad
+            .iter()
+            .any(|r| r.finding.rule == rule.id && r.finding.severity == Severity::Error);
+        let good = s.removals(path, &good_old, &good_new);
+        assert!(
+            !good.iter().any(|r| r.finding.rule == rule.id),
+            "{}: good example flagged in {path}: {good:?}",
+            rule.id
+        );
+        // What a removal rule reads, it never reports from added lines.
+        let scanned = s.scan(path, &bad_old, Lines::All);
+        assert!(
+            !scanned.iter().any(|f| f.rule == rule.id),
+            "{}: removal rule ran on written lines: {scanned:?}",
+            rule.id
+        );
+    }
+    assert!(flagged, "{}: bad example not flagged", rule.id);
 }
 
 #[test]
@@ -513,6 +553,16 @@ fn every_rule_stays_bounded_on_its_own_pathological_input() {
             .collect();
         let line = stem.repeat(20_000 / stem.len().max(1) + 1);
         let text = format!("{line}\n{}", format!("{bad}\n").repeat(300));
+        if rule.removal.is_some() {
+            // Everything deleted at once: one pass over each side.
+            let found = scanner.removals(path, &text, "x\n");
+            assert!(
+                found.iter().all(|r| r.finding.line == Some(1)),
+                "{}: a removal outside the new text",
+                rule.id
+            );
+            continue;
+        }
         let found = scanner.scan(path, &text, Lines::All);
         assert!(
             found.iter().all(|f| f
@@ -579,4 +629,300 @@ fn shared_keyword_hits_wake_what_the_own_search_wakes() {
             .any(|(_, line, _)| *line == Some(1) || *line == Some(4)),
         "a docstring or comment was judged: {own:?}"
     );
+}
+
+// ------------------------------------------------------------ removals
+
+/// `(rule, line in the new text)` of each removal from `old` to `new`.
+fn removed(path: &str, old: &str, new: &str) -> Vec<(String, u32)> {
+    scanner()
+        .removals(path, old, new)
+        .into_iter()
+        .map(|r| {
+            assert_eq!(r.finding.severity, Severity::Error, "{r:?}");
+            (r.finding.rule, r.finding.line.unwrap_or(0))
+        })
+        .collect()
+}
+
+#[test]
+fn deleting_the_non_root_user_of_a_dockerfile_is_a_removal() {
+    let old = "FROM python:3.12\nRUN useradd app\nUSER app\nCMD [\"gunicorn\"]\n";
+    let rule = "dockerfile-user-removed".to_string();
+    let new = "FROM python:3.12\nRUN useradd app\nCMD [\"gunicorn\"]\n";
+    assert_eq!(removed("Dockerfile", old, new), vec![(rule.clone(), 3)]);
+    let env_instead = "FROM python:3.12\nRUN useradd app\nENV USER=app\nCMD [\"gunicorn\"]\n";
+    assert_eq!(
+        removed("Dockerfile", old, env_instead),
+        vec![(rule.clone(), 3)]
+    );
+    let lower = "from python:3.12\nuser 1000:1000\n";
+    assert_eq!(
+        removed("app.Dockerfile", lower, "from python:3.12\n"),
+        vec![(rule.clone(), 1)]
+    );
+    // The last stage's USER goes; the build stage keeps its own.
+    let stages = "FROM python AS build\nUSER builder\nRUN make\nFROM python\nUSER app\nCMD x\n";
+    let dropped = "FROM python AS build\nUSER builder\nRUN make\nFROM python\nCMD x\n";
+    assert_eq!(removed("Dockerfile", stages, dropped), vec![(rule, 5)]);
+    for (why, new) in [
+        (
+            "moved",
+            "FROM python:3.12\nUSER app\nRUN useradd app\nCMD [\"gunicorn\"]\n",
+        ),
+        (
+            "renamed user",
+            "FROM python:3.12\nRUN useradd web\nUSER web\nCMD [\"gunicorn\"]\n",
+        ),
+        (
+            "other lines",
+            "FROM python:3.13\nRUN useradd app\nUSER app\nCMD [\"uvicorn\"]\n",
+        ),
+    ] {
+        assert!(removed("Dockerfile", old, new).is_empty(), "{why}");
+    }
+    // Root before is not a safe setting lost (and root after is the
+    // written rule's business, not a removal).
+    assert!(removed("Dockerfile", "FROM x\nUSER root\n", "FROM x\n").is_empty());
+    let to_root = "FROM python:3.12\nRUN useradd app\nUSER root\nCMD [\"gunicorn\"]\n";
+    assert!(removed("Dockerfile", old, to_root).is_empty());
+    assert_eq!(
+        errors(&scanner().scan("Dockerfile", to_root, Lines::Only(&[3]))),
+        vec![("dockerfile-user-root".to_string(), 3)]
+    );
+}
+
+const MIDDLEWARE: &str = "MIDDLEWARE = [\n    \"django.middleware.security.SecurityMiddleware\",\n    \"django.contrib.sessions.middleware.SessionMiddleware\",\n    \"django.middleware.common.CommonMiddleware\",\n    \"django.middleware.csrf.CsrfViewMiddleware\",\n    \"django.middleware.clickjacking.XFrameOptionsMiddleware\",\n]\n";
+
+#[test]
+fn security_middleware_dropped_from_a_multi_line_list() {
+    let rule = "security-middleware-removed".to_string();
+    for (entry, line) in [
+        (
+            "    \"django.middleware.security.SecurityMiddleware\",\n",
+            2,
+        ),
+        ("    \"django.middleware.csrf.CsrfViewMiddleware\",\n", 5),
+        (
+            "    \"django.middleware.clickjacking.XFrameOptionsMiddleware\",\n",
+            6,
+        ),
+    ] {
+        let new = MIDDLEWARE.replace(entry, "");
+        assert_eq!(
+            removed("mysite/settings.py", MIDDLEWARE, &new),
+            vec![(rule.clone(), line)],
+            "{entry}"
+        );
+        // Commented out is removed too.
+        let commented = MIDDLEWARE.replace(entry, &format!("    # {}", entry.trim_start()));
+        assert_eq!(
+            removed("mysite/settings.py", MIDDLEWARE, &commented),
+            vec![(rule.clone(), line)],
+            "{entry}"
+        );
+    }
+    let gone = "TIME_ZONE = \"UTC\"\n";
+    assert_eq!(
+        removed("mysite/settings.py", MIDDLEWARE, gone).len(),
+        3,
+        "the whole list deleted"
+    );
+    // Reordered, re-quoted, reformatted, one entry added or a harmless one
+    // dropped: nothing removed.
+    let reordered = "MIDDLEWARE = [\n    'django.middleware.csrf.CsrfViewMiddleware',\n    'django.middleware.security.SecurityMiddleware',\n    'django.middleware.clickjacking.XFrameOptionsMiddleware',\n    'django.contrib.sessions.middleware.SessionMiddleware',\n    'whitenoise.middleware.WhiteNoiseMiddleware',\n]\n";
+    assert!(removed("mysite/settings.py", MIDDLEWARE, reordered).is_empty());
+    let one_line = "MIDDLEWARE = [\"django.middleware.security.SecurityMiddleware\", \"django.middleware.csrf.CsrfViewMiddleware\", \"django.middleware.clickjacking.XFrameOptionsMiddleware\"]\n";
+    assert!(removed("mysite/settings.py", MIDDLEWARE, one_line).is_empty());
+}
+
+const HASHERS: &str = "PASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.PBKDF2PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher\",\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n    \"django.contrib.auth.hashers.MD5PasswordHasher\",\n]\n";
+
+#[test]
+fn weak_hasher_first_or_strong_ones_dropped() {
+    // The weak hasher moved first: only its line and the one it swapped
+    // with change, not the setting's name.
+    let weak_first = "PASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.MD5PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher\",\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2PasswordHasher\",\n]\n";
+    assert_eq!(
+        errors(&scanner().scan("mysite/settings.py", weak_first, Lines::Only(&[2, 5]))),
+        vec![("weak-password-hasher".to_string(), 2)]
+    );
+    for weak in ["SHA1", "UnsaltedMD5", "UnsaltedSHA1", "Crypt"] {
+        let text =
+            format!("PASSWORD_HASHERS = [\"django.contrib.auth.hashers.{weak}PasswordHasher\"]\n");
+        assert_eq!(
+            errors(&scan("mysite/settings.py", &text)),
+            vec![("weak-password-hasher".to_string(), 1)],
+            "{weak}"
+        );
+    }
+    // Django's default list (PBKDF2SHA1 second, weak hashers after the
+    // strong ones to verify old hashes) is not weak.
+    assert!(errors(&scan("mysite/settings.py", HASHERS)).is_empty());
+    let pbkdf2_sha1_first =
+        "PASSWORD_HASHERS = [\"django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher\"]\n";
+    assert!(errors(&scan("mysite/settings.py", pbkdf2_sha1_first)).is_empty());
+
+    let rule = "strong-password-hashers-removed".to_string();
+    let only_weak = "PASSWORD_HASHERS = [\n    \"myapp.hashers.LegacyHasher\",\n]\n";
+    assert_eq!(
+        removed("mysite/settings.py", HASHERS, only_weak),
+        vec![(rule, 1)]
+    );
+    let one_strong_left =
+        "PASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n]\n";
+    assert!(removed("mysite/settings.py", HASHERS, one_strong_left).is_empty());
+    // No list at all: Django's default is strong.
+    assert!(removed("mysite/settings.py", HASHERS, "TIME_ZONE = \"UTC\"\n").is_empty());
+    // Read from the environment: not a literal to judge.
+    let from_env = "PASSWORD_HASHERS = env.list(\"PASSWORD_HASHERS\")\n";
+    assert!(removed("mysite/settings.py", HASHERS, from_env).is_empty());
+}
+
+#[test]
+fn deleting_a_setting_whose_default_is_unsafe() {
+    let rule = "secure-setting-removed".to_string();
+    for line in [
+        "SESSION_COOKIE_SECURE = True",
+        "CSRF_COOKIE_SECURE = True",
+        "SECURE_SSL_REDIRECT = True",
+        "SECURE_HSTS_SECONDS = 31536000",
+        "SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS = True",
+        "REMEMBER_COOKIE_SECURE = True",
+    ] {
+        let old = format!("TIME_ZONE = \"UTC\"\n{line}\nUSE_TZ = True\n");
+        let new = "TIME_ZONE = \"UTC\"\nUSE_TZ = True\n";
+        assert_eq!(
+            removed("mysite/settings.py", &old, new),
+            vec![(rule.clone(), 2)],
+            "{line}"
+        );
+        // Kept under another value or read from the environment: the
+        // written-value rules judge it; moved: still there.
+        let name = line.split(' ').next().unwrap_or("");
+        for kept in [
+            format!(
+                "TIME_ZONE = \"UTC\"\n{name} = env.bool(\"{name}\", default=True)\nUSE_TZ = True\n"
+            ),
+            format!("{line}\nTIME_ZONE = \"UTC\"\nUSE_TZ = True\n"),
+        ] {
+            assert!(
+                removed("mysite/settings.py", &old, &kept).is_empty(),
+                "{kept}"
+            );
+        }
+    }
+    // In a class: the class keeps its own.
+    let old = "class Production(Base):\n    SESSION_COOKIE_SECURE = True\n    DEBUG = False\n";
+    let new = "class Production(Base):\n    DEBUG = False\n";
+    assert_eq!(removed("app/config.py", old, new), vec![(rule.clone(), 2)]);
+    // Config files: the key under its section.
+    let old = "[django]\nsession_cookie_secure = true\nsecure_ssl_redirect = true\n";
+    let new = "[django]\nsecure_ssl_redirect = true\n";
+    assert_eq!(
+        removed("config/app.toml", old, new),
+        vec![(rule.clone(), 2)]
+    );
+    let old = "DJANGO_SECURE_SSL_REDIRECT=1\nPORT=80\n";
+    assert!(
+        removed(".env.production", old, "PORT=80\n").is_empty(),
+        "a different name is another setting"
+    );
+    // Defaults that are safe, unsafe values deleted, other settings.
+    for line in [
+        "SESSION_COOKIE_HTTPONLY = True",
+        "SECURE_CONTENT_TYPE_NOSNIFF = True",
+        "SESSION_COOKIE_SECURE = False",
+        "SECURE_HSTS_SECONDS = 0",
+        "SESSION_COOKIE_SECURE = env.bool(\"X\")",
+        "DEBUG = False",
+    ] {
+        let old = format!("{line}\nUSE_TZ = True\n");
+        assert!(
+            removed("mysite/settings.py", &old, "USE_TZ = True\n").is_empty(),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn deleting_a_ca_bundle_from_a_client_call() {
+    let rule = "tls-ca-removed".to_string();
+    let old = "def fetch(url):\n    return requests.get(\n        url,\n        verify=\"/etc/ssl/ca.pem\",\n        timeout=5,\n    )\n";
+    let new =
+        "def fetch(url):\n    return requests.get(\n        url,\n        timeout=5,\n    )\n";
+    assert_eq!(removed("app/client.py", old, new), vec![(rule, 4)]);
+    for quiet in [
+        // verify=True is requests' default: deleting it changes nothing.
+        (
+            "r = requests.get(url, verify=True)\n",
+            "r = requests.get(url)\n",
+        ),
+        (
+            "r = requests.get(url, verify=settings.CA)\n",
+            "r = requests.get(url)\n",
+        ),
+        (
+            "send(user, verify_email=\"yes\")\n",
+            "send(user)\n",
+        ),
+        // Reformatted.
+        (old, "def fetch(url):\n    return requests.get(url, verify=\"/etc/ssl/ca.pem\", timeout=5)\n"),
+    ] {
+        assert!(removed("app/client.py", quiet.0, quiet.1).is_empty(), "{quiet:?}");
+    }
+}
+
+#[test]
+fn removals_in_development_settings_warn() {
+    let old = "SESSION_COOKIE_SECURE = True\nDEBUG = True\n";
+    let found = scanner().removals("mysite/settings/dev.py", old, "DEBUG = True\n");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].finding.severity, Severity::Warning);
+}
+
+#[test]
+fn removal_rules_are_checked_like_other_rules() {
+    let bad = |extra: &str| {
+        user_rule(&format!(
+            "id = \"x\"\ncategory = \"c\"\ndescription = \"d\"\nkey = \"K\"\n{extra}"
+        ))
+    };
+    for (extra, needle) in [
+        (
+            "removal = \"sometimes\"\nremoved = \"a\"\n",
+            "unknown `removal`",
+        ),
+        ("removal = \"setting\"\n", "needs `key` and `removed`"),
+        (
+            "insecure = \"a\"\nremoved = \"a\"\n",
+            "`removed` needs `removal`",
+        ),
+    ] {
+        let err = match SecurityScanner::new(&[bad(extra)], &HashSet::new()) {
+            Ok(_) => panic!("accepted {extra:?}"),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(err.contains(needle) && err.contains("\"x\""), "{err}");
+    }
+    // A project's removal rule works, and disabling a built-in one stops it.
+    let mine = bad("removal = \"setting\"\nremoved = \"(?i)^true$\"\nkeywords = [\"k\"]\n");
+    let s = match SecurityScanner::new(&[mine], &HashSet::new()) {
+        Ok(s) => s,
+        Err(e) => panic!("{e:#}"),
+    };
+    assert_eq!(
+        s.removals("app/settings.py", "K = True\nA = 1\n", "A = 1\n")
+            .len(),
+        1
+    );
+    let off = HashSet::from(["dockerfile-user-removed".to_string()]);
+    let s = match SecurityScanner::new(&[], &off) {
+        Ok(s) => s,
+        Err(e) => panic!("{e:#}"),
+    };
+    assert!(s
+        .removals("Dockerfile", "FROM x\nUSER app\n", "FROM x\n")
+        .is_empty());
 }
