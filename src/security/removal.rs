@@ -255,10 +255,16 @@ impl SecurityScanner {
         let rule = &self.rules[index];
         let r = &rule.rule;
         let value = collapse(value);
+        // As the file writes it: `USER app` in a Dockerfile.
+        let written = if FileType::from_path(path) == Some(FileType::Dockerfile) && name == "USER" {
+            format!("{name} {value}")
+        } else {
+            format!("{name} = {value}")
+        };
         let what = match mode {
-            Mode::Setting => format!("{name} = {value} removed"),
+            Mode::Setting => format!("{written} removed"),
             Mode::Entries => format!("{value} removed from {name}"),
-            Mode::Any => format!("{name} = {value}"),
+            Mode::Any => written.clone(),
         };
         let development = is_development_path(path);
         let (severity, message) = if development {
@@ -288,8 +294,9 @@ impl SecurityScanner {
             .category(r.category.clone())
             .message(message)
             .snippet(shorten(&match mode {
-                Mode::Any => format!("{name} = {value}"),
-                _ => format!("- {name} = {value}"),
+                Mode::Setting => format!("- {written}"),
+                Mode::Entries => format!("- {value}"),
+                Mode::Any => written,
             }));
         if !r.fix.is_empty() {
             finding = finding.fix(r.fix.clone());
