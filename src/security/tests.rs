@@ -926,3 +926,202 @@ fn removal_rules_are_checked_like_other_rules() {
         .removals("Dockerfile", "FROM x\nUSER app\n", "FROM x\n")
         .is_empty());
 }
+
+/// Names a `key` regex accepts, one per top-level alternative: optional
+/// groups left out, the first branch of other groups taken, `\w*` and
+/// friends as `x`. `None` where the alternative is beyond this reading.
+fn key_samples(key: &str) -> Vec<Option<String>> {
+    let key = key.strip_prefix("(?i)").unwrap_or(key);
+    let mut alternatives = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in key.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '|' if depth == 0 => {
+                alternatives.push(&key[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    alternatives.push(&key[start..]);
+    alternatives.into_iter().map(sample_of).collect()
+}
+
+fn sample_of(alternative: &str) -> Option<String> {
+    let chars: Vec<char> = alternative.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '(' => {
+                // The group's extent and its first branch.
+                let (mut depth, mut j, mut bar) = (0, i, None);
+                while j < chars.len() {
+                    match chars[j] {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        '|' if depth == 1 && bar.is_none() => bar = Some(j),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let inner_start = if chars.get(i + 1) == Some(&'?') {
+                    i + 3
+                } else {
+                    i + 1
+                };
+                let first: String = chars[inner_start..bar.unwrap_or(j)].iter().collect();
+                let optional = matches!(chars.get(j + 1), Some('?') | Some('*'));
+                if !optional {
+                    out.push_str(&sample_of(&first)?);
+                }
+                i = j + 1 + usize::from(optional);
+            }
+            '\\' => {
+                match chars.get(i + 1) {
+                    Some('w') => out.push('x'),
+                    Some('.') => out.push('.'),
+                    Some('-') => out.push('-'),
+                    _ => return None,
+                }
+                i += 2;
+                if matches!(chars.get(i), Some('*') | Some('+')) {
+                    i += 1;
+                }
+            }
+            '[' => {
+                let end = chars[i..].iter().position(|&c| c == ']')? + i;
+                let class: String = chars[i + 1..end].iter().collect();
+                out.push(if class.starts_with("a-z") {
+                    'x'
+                } else {
+                    return None;
+                });
+                i = end + 1;
+                if matches!(chars.get(i), Some('*') | Some('+')) {
+                    i += 1;
+                }
+            }
+            c if c.is_ascii_alphanumeric() || c == '_' || c == '-' => {
+                if chars.get(i + 1) == Some(&'?') {
+                    i += 2;
+                } else {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Every name a key rule lists wakes the rule through the keyword
+/// prefilter: a name without any of the rule's keywords is never tried
+/// (`SECURE_CROSS_ORIGIN_OPENER_POLICY` under the keyword "referrer").
+#[test]
+fn every_key_name_wakes_its_rule_through_the_keywords() {
+    let s = scanner();
+    let pack = pack().expect("built-in pack");
+    let (mut checked, mut missed) = (0, Vec::new());
+    for rule in &pack.rule {
+        let Some(key) = &rule.key else {
+            continue;
+        };
+        if rule.keywords.is_empty() {
+            continue;
+        }
+        let index = s
+            .rules
+            .iter()
+            .position(|r| r.rule.id == rule.id)
+            .expect("rule loaded");
+        let matcher = s.rules[index].key.get().expect("key compiles");
+        for sample in key_samples(key) {
+            let Some(name) = sample else {
+                panic!("{}: cannot read a name out of `{key}`", rule.id);
+            };
+            assert!(
+                matcher.is_match(&name),
+                "{}: sample {name:?} does not match `{key}`",
+                rule.id
+            );
+            // The bad example with its setting renamed: a keyword may be in
+            // the name, the call or the value.
+            let bad = rule.bad.split("\n---\n").next().unwrap_or("");
+            let Some(at) = key_span(key, bad) else {
+                panic!(
+                    "{}: the bad example {bad:?} does not write `{key}`",
+                    rule.id
+                );
+            };
+            let text = format!("{}{name}{}", &bad[..at.0], &bad[at.1..]);
+            let mut woken = Vec::new();
+            if rule.removal.is_some() {
+                if let Some(m) = &s.removal_keywords {
+                    m.for_each(&text, |hit| {
+                        woken.extend(&s.removal_keyword_rules[hit.pattern])
+                    });
+                }
+            } else {
+                s.wake(&text, &mut woken);
+            }
+            if !woken.contains(&index) {
+                missed.push(format!(
+                    "{}: {name:?} (keywords {:?})",
+                    rule.id, rule.keywords
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        missed.is_empty(),
+        "settings the prefilter never wakes their rule for:\n{}",
+        missed.join("\n")
+    );
+    assert!(checked > 100, "{checked}");
+}
+
+/// Where `text` writes a setting `key` (a regex over the whole name) names:
+/// the first match that is a whole word.
+fn key_span(key: &str, text: &str) -> Option<(usize, usize)> {
+    let re = regex::Regex::new(&format!("(?:{key})")).ok()?;
+    let word =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let mut from = 0;
+    while let Some(m) = re.find_at(text, from) {
+        if !word(text[..m.start()].chars().next_back())
+            && !word(text[m.end()..].chars().next())
+            && !m.is_empty()
+        {
+            return Some((m.start(), m.end()));
+        }
+        from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+#[test]
+fn key_samples_read_the_pack_forms() {
+    assert_eq!(
+        key_samples(r"(?i)(?:DJANGO_|FLASK_)?DEBUG|verify_?ssl|\w*_ALGORITHM|[a-z]+-src"),
+        vec![
+            Some("DEBUG".to_string()),
+            Some("verifyssl".to_string()),
+            Some("x_ALGORITHM".to_string()),
+            Some("x-src".to_string()),
+        ]
+    );
+    assert_eq!(
+        key_samples(r"ssl_cert_(?:a|b)s?"),
+        vec![Some("ssl_cert_a".to_string())]
+    );
+}
