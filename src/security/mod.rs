@@ -9,6 +9,7 @@
 mod removal;
 mod syntax;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -80,6 +81,15 @@ pub struct SecurityRule {
     /// new value, if the setting is still written, must match it too).
     #[serde(default)]
     pub removal: Option<String>,
+    /// Regex over the lines just before and after a match: when either
+    /// matches, the match is part of something else (`DEBUG = 1` in a table
+    /// of log levels, next to `INFO = 2`) and is not reported.
+    #[serde(default)]
+    pub unless_near: Option<String>,
+    /// The value is a file mode: an integer written in any base (`0o777`,
+    /// `0x1ff`, `511`, `0o7_7_7`) is judged as `0o` and its octal digits.
+    #[serde(default)]
+    pub mode: bool,
     /// Removal rules: regex over the old value (as written) that made it
     /// safe; `insecure`, when set, excludes old values that were unsafe.
     #[serde(default)]
@@ -168,6 +178,7 @@ struct CompiledRule {
     requires: LazyRegex,
     path: LazyRegex,
     removed: LazyRegex,
+    unless_near: LazyRegex,
     /// Set for removal rules, which the statement scan never runs.
     removal: Option<removal::Mode>,
 }
@@ -214,6 +225,7 @@ impl CompiledRule {
             requires: LazyRegex::new(&rule.requires, false),
             path: LazyRegex::new(&rule.path, false),
             removed: LazyRegex::new(&rule.removed, false),
+            unless_near: LazyRegex::new(&rule.unless_near, false),
             removal: rule.removal.as_deref().and_then(removal::Mode::parse),
             rule,
         })
@@ -226,6 +238,7 @@ impl CompiledRule {
         self.insecure.validate("insecure")?;
         self.requires.validate("requires")?;
         self.removed.validate("removed")?;
+        self.unless_near.validate("unless_near")?;
         self.path.validate("path")
     }
 
@@ -520,18 +533,28 @@ impl SecurityScanner {
                         }
                     }
                 }
-                let found = insecure.find(&setting.value);
-                let severity = if found.is_some() {
-                    Severity::Error
+                let judged = judged_value(&rule.rule, file_type, &setting.value);
+                let found = insecure.find(&judged);
+                // Read from the environment with a default: the default is
+                // what runs where the variable is unset.
+                let unset_default = || {
+                    syntax::env_default(&setting.value, file_type == FileType::Python).is_some_and(
+                        |d| insecure.is_match(&judged_value(&rule.rule, file_type, &d)),
+                    )
+                };
+                let (severity, from_default) = if found.is_some() {
+                    (Severity::Error, false)
                 } else if setting.literal {
-                    Severity::Warning
+                    (Severity::Warning, false)
+                } else if unset_default() {
+                    (Severity::Error, true)
                 } else {
                     continue;
                 };
                 // A list over many lines is judged where the insecure entry
                 // is too: moving it first changes no line but its own.
                 let entry_line = found
-                    .filter(|m| setting.value[..m.end()].contains('\n'))
+                    .filter(|m| judged.get(..m.end()).is_some_and(|v| v.contains('\n')))
                     .and_then(|m| {
                         let from =
                             setting.at + statement.text[setting.at..].find(&setting.value)?;
@@ -540,6 +563,7 @@ impl SecurityScanner {
                 out.push(Hit {
                     line: statement.line_of(setting.at),
                     entry_line,
+                    from_default,
                     name: setting.name.clone(),
                     value: setting.value.clone(),
                     severity,
@@ -564,7 +588,7 @@ impl SecurityScanner {
                     Some(v) => {
                         let value = v.as_str().trim().to_string();
                         let insecure = match rule.insecure.get() {
-                            Some(r) => r.is_match(&value),
+                            Some(r) => r.is_match(&judged_value(&rule.rule, file_type, &value)),
                             None => true,
                         };
                         let literal = if file_type == FileType::Python {
@@ -585,6 +609,7 @@ impl SecurityScanner {
                 out.push(Hit {
                     line: statement.line_of(whole.start()),
                     entry_line: None,
+                    from_default: false,
                     name,
                     value,
                     severity,
@@ -611,6 +636,10 @@ impl SecurityScanner {
             shorten_to(&hit.name, 80)
         };
         let message = match hit.severity {
+            Severity::Error if hit.from_default => format!(
+                "{setting} — insecure {} security-setting where the variable is unset (the default): {}",
+                r.category, r.description
+            ),
             Severity::Error => format!(
                 "{setting} — insecure {} security-setting: {}",
                 r.category, r.description
@@ -690,6 +719,17 @@ impl SecurityScanner {
     }
 }
 
+/// The value as `insecure` judges it: a file mode in octal when the rule
+/// reads modes, else as written.
+fn judged_value<'v>(rule: &SecurityRule, file_type: FileType, value: &'v str) -> Cow<'v, str> {
+    if rule.mode {
+        if let Some(mode) = syntax::file_mode(value, file_type == FileType::Python) {
+            return Cow::Owned(format!("0o{mode:o}"));
+        }
+    }
+    Cow::Borrowed(value)
+}
+
 /// The keyword automaton over the rules `wanted` keeps, and for each of its
 /// words the rules it wakes.
 fn keyword_index(
@@ -721,6 +761,8 @@ struct Hit {
     /// For an insecure entry of a multi-line value: its line, reported
     /// when the change touches it but not the setting's name.
     entry_line: Option<u32>,
+    /// Judged by the default of an environment read.
+    from_default: bool,
     name: String,
     value: String,
     severity: Severity,
@@ -784,6 +826,18 @@ impl Judge<'_> {
                 let raw_lines = self
                     .raw_lines
                     .get_or_insert_with(|| text.split('\n').collect());
+                if let Some(unless) = rule.unless_near.get() {
+                    let at = hit.line as usize - 1;
+                    let near = [at.checked_sub(1), Some(at + 1)];
+                    if near
+                        .iter()
+                        .flatten()
+                        .filter_map(|&i| raw_lines.get(i))
+                        .any(|l| unless.is_match(l))
+                    {
+                        continue;
+                    }
+                }
                 if hit.severity == Severity::Error
                     && (*self
                         .dev_file

@@ -619,6 +619,189 @@ fn push_setting(
     });
 }
 
+/// The value an environment read falls back to, as a literal: the default
+/// of `os.getenv("X", "True")`, `os.environ.get("X", "1")`,
+/// `env.bool("X", default=True)`, `envbool("X", "True")`,
+/// `config("X", default=True)` (Python), optionally followed by
+/// `.lower()` and a comparison with string literals (then `True`/`False`);
+/// `${X:-true}` in config files. `None` when there is no default or the
+/// expression is anything else.
+pub fn env_default(value: &str, python: bool) -> Option<String> {
+    static CALLEE: OnceLock<Regex> = OnceLock::new();
+    static SHELL: OnceLock<Regex> = OnceLock::new();
+    let value = value.trim();
+    if !python {
+        let caps = re(
+            &SHELL,
+            r#"^["']?\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}["']?$"#,
+        )
+        .captures(value)?;
+        return caps.get(1).map(|m| m.as_str().to_string());
+    }
+    let open = value.find('(')?;
+    let callee = value[..open].trim();
+    if !re(
+        &CALLEE,
+        r"^(?:[A-Za-z_][\w.]*\.)?(?:getenv|environ\.get|env|env\.[a-z_]+|envbool|env_bool|env_[a-z_]+|get_env|get_env_[a-z_]+|config)$",
+    )
+    .is_match(callee)
+    {
+        return None;
+    }
+    let bytes = value.as_bytes();
+    let close = matching_paren(bytes, open)?;
+    let args = split_args(&value[open + 1..close]);
+    let name = args.first()?;
+    if !(name.starts_with('"') || name.starts_with('\'')) {
+        return None;
+    }
+    let default = args
+        .iter()
+        .skip(1)
+        .find_map(|a| {
+            a.strip_prefix("default")
+                .map(str::trim_start)
+                .and_then(|a| a.strip_prefix('='))
+        })
+        .or_else(|| args.get(1).filter(|a| !a.contains('=')).map(|a| a.as_str()))?
+        .trim();
+    if !python_literal(default) || default.is_empty() {
+        return None;
+    }
+    let mut rest = value[close + 1..].trim();
+    let mut text = default.to_string();
+    loop {
+        if let Some(r) = rest.strip_prefix(".lower()") {
+            text = text.to_lowercase();
+            rest = r.trim_start();
+        } else if let Some(r) = rest.strip_prefix(".upper()") {
+            text = text.to_uppercase();
+            rest = r.trim_start();
+        } else if let Some(r) = rest.strip_prefix(".strip()") {
+            rest = r.trim_start();
+        } else {
+            break;
+        }
+    }
+    if rest.is_empty() {
+        return Some(text);
+    }
+    let inner = unquote(&text);
+    let (negate, body) = if let Some(b) = rest.strip_prefix("==") {
+        (false, b)
+    } else if let Some(b) = rest.strip_prefix("!=") {
+        (true, b)
+    } else if let Some(b) = rest.strip_prefix("not in") {
+        (true, b)
+    } else if let Some(b) = rest.strip_prefix("in") {
+        (false, b)
+    } else {
+        return None;
+    };
+    let body = body.trim();
+    let body = body
+        .strip_prefix(['(', '[', '{'])
+        .and_then(|b| b.strip_suffix([')', ']', '}']))
+        .unwrap_or(body);
+    let options = split_args(body);
+    if options.is_empty()
+        || options
+            .iter()
+            .any(|o| !(o.starts_with('"') || o.starts_with('\'')))
+    {
+        return None;
+    }
+    let hit = options.iter().any(|o| unquote(o) == inner);
+    Some(if hit != negate { "True" } else { "False" }.to_string())
+}
+
+/// The index of the `)` closing the `(` at `open`, quotes respected.
+fn matching_paren(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0;
+    let mut quote: Option<u8> = None;
+    let mut i = open;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) if b == b'\\' => i += 1,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return (b == b')').then_some(i);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Top-level comma-separated parts of an argument list, trimmed.
+fn split_args(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut current = String::new();
+    for c in text.chars() {
+        if let Some(q) = quote {
+            current.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
+/// The integer a file mode is written as: `0o755`, `0x1ff`, `0b111`,
+/// `0o7_7_7`, `0755` (octal, as in shells and YAML), or decimal (`511`)
+/// where the language reads it so (`decimal`: Python). Quotes around it are
+/// allowed (config files).
+pub fn file_mode(value: &str, decimal: bool) -> Option<u32> {
+    let v = unquote(value.trim());
+    let digits: String = v.chars().filter(|&c| c != '_').collect();
+    let (radix, body) = match digits.get(..2).map(str::to_ascii_lowercase).as_deref() {
+        Some("0o") => (8, &digits[2..]),
+        Some("0x") => (16, &digits[2..]),
+        Some("0b") => (2, &digits[2..]),
+        _ if digits.len() > 1 && digits.starts_with('0') => (8, &digits[1..]),
+        _ if decimal => (10, digits.as_str()),
+        _ => (8, digits.as_str()),
+    };
+    if body.is_empty() || v.starts_with('_') || v.ends_with('_') || v.contains("__") {
+        return None;
+    }
+    u32::from_str_radix(body, radix).ok()
+}
+
 /// Whether a Python expression is written out: strings (no f-string
 /// fields), numbers, `True`/`False`/`None`, containers and arithmetic of
 /// those, and `timedelta(...)` of literals.

@@ -1125,3 +1125,135 @@ fn key_samples_read_the_pack_forms() {
         vec![Some("ssl_cert_a".to_string())]
     );
 }
+
+// ------------------------------------------------- values judged as they run
+
+fn error_rules(path: &str, text: &str) -> Vec<String> {
+    errors(&scan(path, text))
+        .into_iter()
+        .map(|(rule, _)| rule)
+        .collect()
+}
+
+#[test]
+fn insecure_values_in_other_spellings() {
+    for (path, text, rule) in [
+        ("app/settings.py", "DEBUG = 1\n", "debug-mode"),
+        (
+            "app/files.py",
+            "os.chmod(p, 0o7_7_7)\n",
+            "chmod-world-writable",
+        ),
+        (
+            "app/files.py",
+            "os.chmod(p, 0x1ff)\n",
+            "chmod-world-writable",
+        ),
+        (
+            "app/files.py",
+            "os.chmod(p, 0o100777)\n",
+            "chmod-world-writable",
+        ),
+        ("app/files.py", "os.chmod(p, 511)\n", "chmod-world-writable"),
+        (
+            "app/files.py",
+            "os.chmod(p, 0o1777)\n",
+            "chmod-world-writable",
+        ),
+        ("app/files.py", "os.umask(0x0)\n", "umask-permissive"),
+        (
+            "app/settings.py",
+            "FILE_UPLOAD_PERMISSIONS = 0x1ff\n",
+            "upload-permissions-world",
+        ),
+        ("Dockerfile", "RUN chmod a+rwx /srv\n", "shell-chmod-world"),
+        ("Dockerfile", "RUN chmod -R o+w /srv\n", "shell-chmod-world"),
+        (
+            "Dockerfile",
+            "RUN chmod 1777 /srv/tmp\n",
+            "shell-chmod-world",
+        ),
+        (
+            "Dockerfile",
+            "RUN chmod a=rwx /srv && true\n",
+            "shell-chmod-world",
+        ),
+        (
+            "app/settings.py",
+            "SECURE_CROSS_ORIGIN_OPENER_POLICY = \"unsafe-none\"\n",
+            "opener-policy-unsafe",
+        ),
+    ] {
+        assert_eq!(error_rules(path, text), vec![rule.to_string()], "{text}");
+    }
+    for (path, text) in [
+        ("app/settings.py", "DEBUG = 0\n"),
+        ("app/settings.py", "DEBUG = False\n"),
+        ("app/files.py", "os.chmod(p, 0o755)\n"),
+        ("app/files.py", "os.chmod(p, 0o7_5_5)\n"),
+        ("app/files.py", "os.chmod(p, 0x1ed)\n"),
+        ("app/files.py", "os.chmod(p, 493)\n"),
+        ("app/files.py", "os.chmod(p, 0o100644)\n"),
+        ("app/files.py", "os.chmod(p, mode)\n"),
+        ("app/files.py", "os.umask(0o077)\n"),
+        ("Dockerfile", "RUN chmod a+rx /srv\n"),
+        ("Dockerfile", "RUN chmod u+rwx,g+rx /srv\n"),
+        ("Dockerfile", "RUN chmod 755 /srv\n"),
+        ("Dockerfile", "RUN chmod +x /srv/run.sh\n"),
+        (
+            "app/settings.py",
+            "SECURE_CROSS_ORIGIN_OPENER_POLICY = \"same-origin\"\n",
+        ),
+    ] {
+        assert!(error_rules(path, text).is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn an_environment_read_is_judged_by_its_default() {
+    for text in [
+        "DEBUG = envbool(\"DEBUG\", \"True\")\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"True\")\n",
+        "DEBUG = os.environ.get(\"DEBUG\", \"1\")\n",
+        "DEBUG = env.bool(\"DEBUG\", default=True)\n",
+        "DEBUG = config(\"DEBUG\", default=True, cast=bool)\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"True\").lower() == \"true\"\n",
+        "DEBUG = os.environ.get(\"DEBUG\", \"1\") in (\"1\", \"true\")\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"on\").lower() in [\"on\", \"yes\"]\n",
+    ] {
+        let found = scan("app/settings.py", text);
+        assert_eq!(
+            errors(&found),
+            vec![("debug-mode".to_string(), 1)],
+            "{text}"
+        );
+        assert!(found[0].message.contains("unset"), "{}", found[0].message);
+    }
+    let compose = "services:\n  web:\n    environment:\n      DEBUG: ${DEBUG:-true}\n";
+    assert_eq!(
+        errors(&scan("docker-compose.yml", compose)),
+        vec![("debug-mode-config".to_string(), 4)]
+    );
+    let verify = "r = requests.get(url, verify=os.getenv(\"VERIFY_TLS\", False))\n";
+    assert_eq!(
+        error_rules("app/http.py", verify),
+        vec!["tls-verify-disabled".to_string()]
+    );
+    for quiet in [
+        "DEBUG = os.getenv(\"DEBUG\", \"False\")\n",
+        "DEBUG = os.getenv(\"DEBUG\")\n",
+        "DEBUG = env.bool(\"DEBUG\", default=False)\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"True\") == \"False\"\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"0\") == \"1\"\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"False\").lower() in (\"1\", \"true\")\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"True\") == os.getenv(\"X\")\n",
+        "DEBUG = os.getenv(\"DEBUG\", default_debug())\n",
+        "DEBUG = settings.get(\"DEBUG\", True)\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"True\") and is_local()\n",
+    ] {
+        assert!(error_rules("app/settings.py", quiet).is_empty(), "{quiet}");
+    }
+    let compose =
+        "services:\n  web:\n    environment:\n      DEBUG: ${DEBUG:-false}\n      X: ${DEBUG}\n";
+    assert!(errors(&scan("docker-compose.yml", compose)).is_empty());
+}
