@@ -63,6 +63,10 @@ pub struct SecurityRule {
     /// wildcard origin).
     #[serde(default)]
     pub requires: Option<String>,
+    /// `requires` is matched against the whole file rather than the
+    /// statement: response headers are set one statement at a time.
+    #[serde(default)]
+    pub requires_in_file: bool,
     /// Regex the file path must match.
     #[serde(default)]
     pub path: Option<String>,
@@ -506,14 +510,20 @@ impl SecurityScanner {
         out
     }
 
-    fn hits(&self, rule: &CompiledRule, file_type: FileType, statement: &Statement) -> Vec<Hit> {
+    fn hits(
+        &self,
+        rule: &CompiledRule,
+        file_type: FileType,
+        statement: &Statement,
+        file_text: &str,
+    ) -> Vec<Hit> {
         let mut out = Vec::new();
-        if rule.requires.is_set()
-            && !rule
-                .requires
-                .get()
-                .is_some_and(|r| r.is_match(&statement.text))
-        {
+        let required_in = if rule.rule.requires_in_file {
+            file_text
+        } else {
+            &statement.text
+        };
+        if rule.requires.is_set() && !rule.requires.get().is_some_and(|r| r.is_match(required_in)) {
             return out;
         }
         if let Some(key) = rule.key.get() {
@@ -813,7 +823,10 @@ impl Judge<'_> {
     fn statement(&mut self, statement: &Statement, candidates: &[usize]) {
         for &index in candidates {
             let rule = &self.scanner.rules[index];
-            for mut hit in self.scanner.hits(rule, self.file_type, statement) {
+            for mut hit in self
+                .scanner
+                .hits(rule, self.file_type, statement, self.text)
+            {
                 if let Some(entry) = hit.entry_line {
                     if !self.lines.contains(hit.line) && self.lines.contains(entry) {
                         hit.line = entry;

@@ -1013,6 +1013,7 @@ fn config_settings(
     static KEY_EQ: OnceLock<Regex> = OnceLock::new();
     static INI_KEY: OnceLock<Regex> = OnceLock::new();
     static NGINX: OnceLock<Regex> = OnceLock::new();
+    static NGINX_HEADER: OnceLock<Regex> = OnceLock::new();
     static ENV_KEY: OnceLock<Regex> = OnceLock::new();
     static YAML_KEY: OnceLock<Regex> = OnceLock::new();
     static YAML_ITEM: OnceLock<Regex> = OnceLock::new();
@@ -1038,6 +1039,17 @@ fn config_settings(
                 }
             } else if file_type == FileType::Conf {
                 if let Some(c) = re(&NGINX, r"^\s*([a-z_]+)\s+([^;{]+);").captures(line) {
+                    if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
+                        out.push(config_setting(k.as_str(), k.start(), v.as_str(), section));
+                    }
+                }
+                // `add_header Name value [always];`: the response header is a setting.
+                if let Some(c) = re(
+                    &NGINX_HEADER,
+                    r#"^\s*add_header\s+["']?([A-Za-z][A-Za-z0-9-]*)["']?\s+(.+?)(?:\s+always)?\s*;"#,
+                )
+                .captures(line)
+                {
                     if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
                         out.push(config_setting(k.as_str(), k.start(), v.as_str(), section));
                     }

@@ -1257,3 +1257,29 @@ fn an_environment_read_is_judged_by_its_default() {
         "services:\n  web:\n    environment:\n      DEBUG: ${DEBUG:-false}\n      X: ${DEBUG}\n";
     assert!(errors(&scan("docker-compose.yml", compose)).is_empty());
 }
+
+#[test]
+fn credentials_with_any_origin_on_a_response() {
+    let rule = "cors-header-credentials-any-origin".to_string();
+    let view = "def view(request):\n    response = HttpResponse()\n    response[\"Access-Control-Allow-Origin\"] = \"*\"\n    response[\"Access-Control-Allow-Credentials\"] = \"true\"\n    return response\n";
+    // Only the credentials line is new: the origin set before still counts.
+    let found = errors(&scanner().scan("app/views.py", view, Lines::Only(&[4])));
+    assert_eq!(found, vec![(rule.clone(), 4)]);
+    let one_call = "return JSONResponse(data, headers={\"Access-Control-Allow-Origin\": \"*\", \"Access-Control-Allow-Credentials\": \"true\"})\n";
+    assert!(errors(&scan("app/api.py", one_call)).contains(&(rule.clone(), 1)));
+    let nginx = "location /api {\n  add_header Access-Control-Allow-Origin * always;\n  add_header 'Access-Control-Allow-Credentials' 'true' always;\n}\n";
+    let found = errors(&scan("deploy/nginx.conf", nginx));
+    assert!(found.contains(&(rule.clone(), 3)), "{found:?}");
+    assert!(
+        found.contains(&("cors-any-origin".to_string(), 2)),
+        "{found:?}"
+    );
+    for quiet in [
+        view.replace("\"*\"", "\"https://app.example.com\""),
+        view.replace("\"true\"", "\"false\""),
+        "response[\"Access-Control-Allow-Credentials\"] = \"true\"\nresponse[\"Access-Control-Allow-Origin\"] = request.headers[\"Origin\"] if ok else \"null\"\n".to_string(),
+    ] {
+        let found = errors(&scan("app/views.py", &quiet));
+        assert!(!found.iter().any(|(r, _)| *r == rule), "{quiet}: {found:?}");
+    }
+}
