@@ -51,6 +51,11 @@ pub struct SecretRule {
     /// match on context such as `SECRET_KEY = "…"`).
     #[serde(default)]
     pub random: bool,
+    /// The regex finds where a list of secrets opens
+    /// (`SECRET_KEY_FALLBACKS = [`): each string literal up to the closing
+    /// bracket, on any line, is a secret candidate.
+    #[serde(default)]
+    pub list: bool,
     /// A text the rule must flag (checked by the test suite).
     #[serde(default)]
     pub example: Option<String>,
@@ -99,6 +104,59 @@ pub struct SecretScanner {
     /// whole text, since a key's changed line may be in its body).
     keys_enabled: bool,
     disabled: HashSet<String>,
+}
+
+/// The string literals of the list a list rule's regex opens on line
+/// `line_index`: `(line index, literal body)`, up to the closing bracket,
+/// at most 200 lines on.
+fn list_entries<'t>(
+    compiled: &CompiledRule,
+    text: &'t str,
+    starts: &[usize],
+    line_index: usize,
+) -> Vec<(usize, &'t str)> {
+    let mut out = Vec::new();
+    let Some(regex) = compiled.regex() else {
+        return out;
+    };
+    let line = generic::line_at(text, starts, line_index);
+    let Some(open) = regex.find(line) else {
+        return out;
+    };
+    let from = starts[line_index] + open.end();
+    let last = (line_index + 200).min(starts.len() - 2);
+    let to = (starts[last + 1] - 1).min(text.len());
+    let bytes = text.as_bytes();
+    let mut depth = 1;
+    let mut i = from;
+    while i < to && depth > 0 {
+        match bytes[i] {
+            b'[' | b'(' => depth += 1,
+            b']' | b')' => depth -= 1,
+            b'#' => {
+                // A comment runs to the end of the line.
+                i = memchr::memchr(b'\n', &bytes[i..to]).map_or(to, |n| i + n);
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                let start = i + 1;
+                let mut j = start;
+                while j < to && bytes[j] != q && bytes[j] != b'\n' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                // Directly in the list: not a subscript or a call's argument.
+                if j < to && bytes[j] == q && depth == 1 {
+                    let entry_line = starts.partition_point(|&s| s <= start) - 1;
+                    out.push((entry_line, &text[start..j]));
+                }
+                i = j + 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Byte ranges of the selected lines (1-based numbers, ascending), adjacent
@@ -269,6 +327,20 @@ impl SecretScanner {
                 candidates.push((line, Target::Key));
             }
         }
+        if let Lines::Only(_) = lines {
+            // A list's changed line may be an entry, away from its key.
+            for (index, compiled) in self.rules.iter().enumerate() {
+                if !compiled.rule.list {
+                    continue;
+                }
+                for keyword in &compiled.rule.keywords {
+                    for at in memchr::memmem::find_iter(text.as_bytes(), keyword.as_bytes()) {
+                        let line = starts.partition_point(|&s| s <= at) - 1;
+                        candidates.push((line, Target::Rule(index)));
+                    }
+                }
+            }
+        }
         if !self.always.is_empty() {
             for line in 0..line_count {
                 candidates.extend(self.always.iter().map(|&i| (line, Target::Rule(i))));
@@ -313,10 +385,38 @@ impl SecretScanner {
                     );
                 }
                 Target::Rule(index) => {
+                    let compiled = &self.rules[index];
+                    if compiled.rule.list {
+                        for (entry_line, secret) in
+                            list_entries(compiled, text, &starts, line_index)
+                        {
+                            let entry_number = (entry_line + 1) as u32;
+                            if !lines.contains(entry_number)
+                                || random::is_placeholder(secret)
+                                || !random::looks_random(secret)
+                            {
+                                continue;
+                            }
+                            let entry_text = generic::line_at(text, &starts, entry_line);
+                            if let Some(at) = entry_text.find(secret) {
+                                if overlaps(&covered, entry_line, at, at + secret.len()) {
+                                    continue;
+                                }
+                                covered.push((entry_line, at, at + secret.len()));
+                            }
+                            findings.push(self.rule_finding(
+                                compiled,
+                                path,
+                                entry_number,
+                                entry_text,
+                                secret,
+                            ));
+                        }
+                        continue;
+                    }
                     if !lines.contains(number) {
                         continue;
                     }
-                    let compiled = &self.rules[index];
                     let Some(regex) = compiled.regex() else {
                         continue;
                     };

@@ -39,7 +39,7 @@ fn pack_has_many_rules_and_every_example_is_flagged_by_its_rule() {
             rule.id,
             rule_ids(&found)
         );
-        let secret = Regex::new(&rule.regex)
+        let mut secret = Regex::new(&rule.regex)
             .ok()
             .and_then(|re| {
                 re.captures(example)
@@ -47,6 +47,12 @@ fn pack_has_many_rules_and_every_example_is_flagged_by_its_rule() {
                     .map(|m| m.as_str().to_string())
             })
             .unwrap_or_default();
+        if rule.list {
+            // The regex opens the list; the secret is its first literal.
+            let after = example.split_once(secret.as_str()).map_or("", |(_, a)| a);
+            secret = after.split('"').nth(1).unwrap_or("").to_string();
+            assert!(secret.len() > 8, "{}: no literal in the example", rule.id);
+        }
         // Anything past the first 4 characters must never be shown.
         let hidden: String = secret.chars().skip(4).take(8).collect();
         for f in &found {
@@ -147,6 +153,7 @@ fn user_rule(id: &str, regex: &str) -> SecretRule {
         provider: Some("acme".into()),
         entropy: None,
         random: false,
+        list: false,
         example: None,
         example_good: None,
     }
@@ -229,6 +236,47 @@ fn every_rule_stays_bounded_on_its_own_pathological_input() {
             found.iter().filter(|f| f.rule == rule.id).count() >= 300,
             "{}: the repeated example is no longer found on every line",
             rule.id
+        );
+    }
+}
+
+#[test]
+fn secret_key_fallbacks_are_secrets_like_the_key() {
+    let s = scanner();
+    let text = "SECRET_KEY = os.environ[\"SECRET_KEY\"]\nSECRET_KEY_FALLBACKS = [\n    os.environ[\"OLD_KEY\"],\n    \"qe86PE4oyLyjrfs6ePIethrzfiJnGYlS6HGo7CPrX\",  # the 2024 key\n    \"changeme-please-replace\",\n]\nDEBUG = False\n";
+    let found = s.scan("mysite/settings.py", text, Lines::All);
+    assert_eq!(rule_ids(&found), vec!["framework-secret-key-fallback"]);
+    assert_eq!(found[0].line, Some(4));
+    assert!(
+        !found[0]
+            .snippet
+            .as_deref()
+            .unwrap_or("")
+            .contains("yLyjrfs6"),
+        "{:?}",
+        found[0].snippet
+    );
+    // Only the entry line is added: the list's key is lines away.
+    let found = s.scan("mysite/settings.py", text, Lines::Only(&[4]));
+    assert_eq!(rule_ids(&found), vec!["framework-secret-key-fallback"]);
+    assert!(s
+        .scan("mysite/settings.py", text, Lines::Only(&[7]))
+        .is_empty());
+    // One line, tuple form.
+    let one = "SECRET_KEY_FALLBACKS = (\"a\", \"django-insecure-qe86PE4oyLyjrfs6ePIethrzfiJnGYlS6HGo7CPr\")\n";
+    assert_eq!(
+        rule_ids(&s.scan("mysite/settings.py", one, Lines::All)),
+        vec!["framework-secret-key-fallback"]
+    );
+    for quiet in [
+        "SECRET_KEY_FALLBACKS = []\n",
+        "SECRET_KEY_FALLBACKS = env.list(\"SECRET_KEY_FALLBACKS\", default=[])\n",
+        "SECRET_KEY_FALLBACKS = [os.environ[\"OLD_SECRET_KEY_2024\"]]\nX = \"qe86PE4oyLyjrfs6ePIethrzfiJnGYlS6HGo7CPrX\"\n",
+    ] {
+        let found = s.scan("mysite/settings.py", quiet, Lines::All);
+        assert!(
+            !found.iter().any(|f| f.rule == "framework-secret-key-fallback"),
+            "{quiet}: {found:?}"
         );
     }
 }
