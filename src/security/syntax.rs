@@ -907,7 +907,8 @@ fn config_statements(file_type: FileType, text: &str) -> Vec<Statement> {
         if cleaned.trim().is_empty() {
             continue;
         }
-        let settings = config_settings(file_type, &cleaned, &mut section, &mut parents);
+        let mut settings = config_settings(file_type, &cleaned, &mut section, &mut parents);
+        flow_settings(file_type, &cleaned, &mut settings);
         out.push(Statement {
             in_string: vec![false; cleaned.len()],
             text: cleaned,
@@ -916,6 +917,131 @@ fn config_statements(file_type: FileType, text: &str) -> Vec<Statement> {
         });
     }
     out
+}
+
+/// The keys of inline maps, as settings of their own: a one-line JSON object
+/// (`{"debug": true}`), a YAML flow map (`app: {debug: true}`), a TOML
+/// inline table (`app = { debug = true }`), nested ones included.
+fn flow_settings(file_type: FileType, text: &str, settings: &mut Vec<Setting>) {
+    let separator = match file_type {
+        FileType::Json | FileType::Yaml | FileType::Compose => b':',
+        FileType::Toml => b'=',
+        _ => return,
+    };
+    let mut found = Vec::new();
+    let trimmed = text.trim();
+    if settings.is_empty() && trimmed.starts_with('{') {
+        let at = text.len() - text.trim_start().len();
+        let body = trimmed.trim_end_matches(',');
+        flow_pairs(body, at, separator, "", &mut found, 0);
+    }
+    for setting in settings.iter() {
+        if !setting.value.starts_with('{') {
+            continue;
+        }
+        if let Some(at) = text[setting.at..].find(setting.value.as_str()) {
+            let value = setting.value.trim_end_matches(',');
+            flow_pairs(
+                value,
+                setting.at + at,
+                separator,
+                &setting.name,
+                &mut found,
+                0,
+            );
+        }
+    }
+    settings.extend(found);
+}
+
+/// The `key<separator>value` pairs of the map `text` (from `{` to its `}`),
+/// found at byte `base` of the statement.
+fn flow_pairs(
+    text: &str,
+    base: usize,
+    separator: u8,
+    context: &str,
+    out: &mut Vec<Setting>,
+    depth: usize,
+) {
+    let bytes = text.as_bytes();
+    if depth > 8 || bytes.first() != Some(&b'{') || bytes.last() != Some(&b'}') {
+        return;
+    }
+    // Top-level parts between `{`, `,` and `}`.
+    let mut parts: Vec<(usize, usize)> = Vec::new();
+    let (mut level, mut quote, mut start) = (0i32, None::<u8>, 1usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) if b == b'\\' => i += 1,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'{' | b'[' => level += 1,
+                b'}' | b']' => {
+                    level -= 1;
+                    if level == 0 {
+                        parts.push((start, i));
+                        break;
+                    }
+                }
+                b',' if level == 1 => {
+                    parts.push((start, i));
+                    start = i + 1;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    for (from, to) in parts {
+        let part = &text[from..to];
+        // The separator outside quotes; a YAML key ends at `: ` or `:` + end.
+        let (mut quote, mut split) = (None::<u8>, None);
+        for (j, &b) in part.as_bytes().iter().enumerate() {
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'"' || b == b'\'' => quote = Some(b),
+                None if b == separator => {
+                    split = Some(j);
+                    break;
+                }
+                None => {}
+            }
+        }
+        let Some(split) = split else {
+            continue;
+        };
+        let key = part[..split].trim();
+        let value = part[split + 1..].trim();
+        let name = unquote(key);
+        if name.is_empty()
+            || value.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        {
+            continue;
+        }
+        let key_at = base + from + (part.len() - part.trim_start().len());
+        out.push(config_setting(key, key_at, value, context));
+        if value.starts_with('{') {
+            if let Some(at) = part[split + 1..].find(value) {
+                flow_pairs(
+                    value,
+                    base + from + split + 1 + at,
+                    separator,
+                    name,
+                    out,
+                    depth + 1,
+                );
+            }
+        }
+    }
 }
 
 fn bracket_balance(line: &str) -> i32 {

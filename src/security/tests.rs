@@ -1283,3 +1283,39 @@ fn credentials_with_any_origin_on_a_response() {
         assert!(!found.iter().any(|(r, _)| *r == rule), "{quiet}: {found:?}");
     }
 }
+
+#[test]
+fn inline_maps_in_config_files() {
+    for (path, text, line) in [
+        ("config/app.json", "{\"debug\": true}\n", 1),
+        (
+            "config/app.json",
+            "{\n  \"app\": {\"name\": \"shop\", \"debug\": true},\n  \"port\": 80\n}\n",
+            2,
+        ),
+        ("config/app.yaml", "app: {debug: true, port: 80}\n", 1),
+        ("config/app.yaml", "app: {server: {\"debug\": \"on\"}}\n", 1),
+        ("config/app.toml", "app = { debug = true, port = 80 }\n", 1),
+        (
+            "config/app.toml",
+            "[servers]\nweb = { name = \"a\", debug = true }\n",
+            2,
+        ),
+    ] {
+        assert_eq!(
+            errors(&scan(path, text)),
+            vec![("debug-mode-config".to_string(), line)],
+            "{path}: {text}"
+        );
+    }
+    for (path, text) in [
+        ("config/app.json", "{\"debug\": false}\n"),
+        ("config/app.json", "{\"message\": \"debug: true\"}\n"),
+        ("config/app.yaml", "app: {debug: false}\n"),
+        ("config/app.yaml", "note: \"{debug: true}\"\n"),
+        ("config/app.toml", "app = { debug = false }\n"),
+        ("config/app.toml", "title = \"{ debug = true }\"\n"),
+    ] {
+        assert!(errors(&scan(path, text)).is_empty(), "{path}: {text}");
+    }
+}
