@@ -538,7 +538,14 @@ impl SecurityScanner {
                 if file_type == FileType::Python {
                     if let Some(call) = rule.call.get() {
                         let in_call = matches!(setting.form, Form::Kwarg | Form::DictKey);
-                        if !in_call || !call.is_match(&setting.context) {
+                        let passed = || {
+                            setting.form == Form::DictKey
+                                && setting.context.is_empty()
+                                && passed_to(statement, file_text)
+                                    .iter()
+                                    .any(|c| call.is_match(c))
+                        };
+                        if !in_call || !(call.is_match(&setting.context) || passed()) {
                             continue;
                         }
                     }
@@ -727,6 +734,33 @@ impl SecurityScanner {
         }
         out
     }
+}
+
+/// The calls a dict assigned by `statement` (`opts = {...}`) is handed to
+/// in `file_text`, as `options=opts` or `**opts`: its keys are those calls'
+/// arguments. (Passed any other way, as `json=opts`, it is data.)
+fn passed_to(statement: &Statement, file_text: &str) -> Vec<String> {
+    static ASSIGNED: OnceLock<Option<Regex>> = OnceLock::new();
+    let assigned = ASSIGNED
+        .get_or_init(|| {
+            Regex::new(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?=[ \t]*\{").ok()
+        })
+        .as_ref();
+    let Some(var) = assigned
+        .and_then(|r| r.captures(&statement.text))
+        .and_then(|c| c.get(1))
+    else {
+        return Vec::new();
+    };
+    let var = regex::escape(var.as_str());
+    let Ok(call) = Regex::new(&format!(
+        r"([A-Za-z_][A-Za-z0-9_.]*)[ \t]*\((?:[^()]|\([^()]*\))*?(?:\boptions[ \t]*=[ \t]*|\*\*[ \t]*){var}\b"
+    )) else {
+        return Vec::new();
+    };
+    call.captures_iter(file_text)
+        .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
+        .collect()
 }
 
 /// The value as `insecure` judges it: a file mode in octal when the rule

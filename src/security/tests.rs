@@ -1319,3 +1319,64 @@ fn inline_maps_in_config_files() {
         assert!(errors(&scan(path, text)).is_empty(), "{path}: {text}");
     }
 }
+
+#[test]
+fn tls_and_jwt_spellings() {
+    for (text, rule) in [
+        ("ctx = SSL.Context(SSL.SSLv3_METHOD)\n", "tls-old-protocol"),
+        (
+            "ctx = SSL.Context(method=SSL.SSLv2_METHOD)\n",
+            "tls-old-protocol",
+        ),
+        ("ctx = SSL.Context(SSL.SSLv23_METHOD)\n", "tls-old-protocol"),
+        ("ctx = SSL.Context(SSL.TLSv1_METHOD)\n", "tls-old-protocol"),
+        (
+            "ctx = SSL.Context(SSL.TLSv1_1_METHOD)\n",
+            "tls-old-protocol",
+        ),
+        (
+            "conn = connect(host, cert_reqs=ssl.CERT_OPTIONAL)\n",
+            "tls-cert-none",
+        ),
+        ("pool = PoolManager(cert_reqs=\"NONE\")\n", "tls-cert-none"),
+        (
+            "r = redis.Redis(ssl=True, ssl_cert_reqs=\"none\")\n",
+            "tls-cert-none",
+        ),
+        (
+            "OPTIONS = {\"ssl_cert_reqs\": \"optional\"}\n",
+            "tls-cert-none",
+        ),
+    ] {
+        assert_eq!(
+            error_rules("app/net.py", text),
+            vec![rule.to_string()],
+            "{text}"
+        );
+    }
+    let jwt = "def read(token):\n    opts = {\"verify_signature\": False}\n    return jwt.decode(token, KEY, algorithms=[\"HS256\"], options=opts)\n";
+    assert_eq!(
+        errors(&scan("app/auth.py", jwt)),
+        vec![("jwt-signature-unverified".to_string(), 2)]
+    );
+    let unpacked = "kwargs = {\"verify\": False}\nr = requests.get(url, **kwargs)\n";
+    assert_eq!(
+        error_rules("app/http.py", unpacked),
+        vec!["tls-verify-disabled".to_string()]
+    );
+    for quiet in [
+        "ctx = SSL.Context(SSL.TLS_METHOD)\n",
+        "ctx = SSL.Context(SSL.TLSv1_2_METHOD)\n",
+        "ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)\n",
+        "conn = connect(host, cert_reqs=ssl.CERT_REQUIRED)\n",
+        "pool = PoolManager(cert_reqs=None)\n",
+        "pool = PoolManager(cert_reqs=\"CERT_REQUIRED\")\n",
+        "if ctx.verify_mode == ssl.CERT_OPTIONAL:\n    pass\n",
+        // Data, not options: a payload that mentions verify.
+        "payload = {\"verify\": False}\nr = requests.post(url, json=payload)\n",
+        "opts = {\"verify_signature\": True}\nclaims = jwt.decode(token, KEY, options=opts)\n",
+        "opts = {\"verify_signature\": False}\nlog(opts)\n",
+    ] {
+        assert!(error_rules("app/net.py", quiet).is_empty(), "{quiet}");
+    }
+}
