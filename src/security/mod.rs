@@ -246,6 +246,10 @@ impl CompiledRule {
         self.path.validate("path")
     }
 
+    fn applies_to_name(&self, name: &str) -> bool {
+        self.rule.files.is_empty() || self.rule.files.iter().any(|f| f == name)
+    }
+
     fn applies_to(&self, file_type: FileType) -> bool {
         self.rule.files.is_empty()
             || file_type
@@ -702,7 +706,20 @@ impl SecurityScanner {
     /// `explain` says what really happens with this, rather than what a
     /// rule's author expected.
     pub fn example_verdict(&self, id: &str, example: &str) -> Option<Severity> {
-        let rule = &self.rules.iter().find(|r| r.rule.id == id)?.rule;
+        let compiled = self.rules.iter().find(|r| r.rule.id == id)?;
+        let rule = &compiled.rule;
+        if compiled.removal.is_some() {
+            // A removal rule's example is the old text, `---`, the new text.
+            let (old, new) = example.split_once("\n---\n")?;
+            let (old, new) = (format!("{old}\n"), format!("{new}\n"));
+            return ALL_TYPES
+                .iter()
+                .filter(|t| compiled.applies_to_name(t))
+                .flat_map(|kind| self.removals(FileType::example_path(kind), &old, &new))
+                .filter(|r| r.finding.rule == id)
+                .map(|r| r.finding.severity)
+                .max();
+        }
         let text = format!("{example}\n");
         ALL_TYPES
             .iter()
