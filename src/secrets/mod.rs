@@ -106,6 +106,46 @@ pub struct SecretScanner {
     disabled: HashSet<String>,
 }
 
+/// `line` with adjacent string literals joined (`"AKIA" "QYLP"` becomes
+/// `"AKIAQYLP"`), as Python and C read them; `None` when it has none.
+fn joined_literals(line: &str) -> Option<String> {
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut quote: Option<u8> = None;
+    let (mut i, mut last, mut joined) = (0, 0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q => {
+                // A closing quote, blanks, and a quote opening again.
+                let mut j = i + 1;
+                while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+                    j += 1;
+                }
+                if j > i + 1 && matches!(bytes.get(j), Some(b'"' | b'\'')) {
+                    out.push_str(&line[last..i]);
+                    last = j + 1;
+                    quote = Some(bytes[j]);
+                    i = j;
+                    joined = true;
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None => {}
+        }
+        i += 1;
+    }
+    if !joined {
+        return None;
+    }
+    out.push_str(&line[last..]);
+    Some(out)
+}
+
 /// The string literals of the list a list rule's regex opens on line
 /// `line_index`: `(line index, literal body)`, up to the closing bracket,
 /// at most 200 lines on.
@@ -438,6 +478,29 @@ impl SecretScanner {
                         }
                         covered.push((line_index, m.start(), m.end()));
                         findings.push(self.rule_finding(compiled, path, number, line, secret));
+                    }
+                    // `"AKIA" "QYLP…"`: adjacent literals are one string.
+                    if let Some(joined) = joined_literals(line) {
+                        for caps in regex.captures_iter(&joined) {
+                            let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
+                                continue;
+                            };
+                            let secret = m.as_str();
+                            if secret.is_empty()
+                                || line.contains(secret)
+                                || random::is_placeholder(secret)
+                                || compiled.rule.random && !random::looks_random(secret)
+                                || compiled
+                                    .rule
+                                    .entropy
+                                    .is_some_and(|min| random::shannon_entropy(secret) < min)
+                            {
+                                continue;
+                            }
+                            covered.push((line_index, 0, line.len()));
+                            findings
+                                .push(self.rule_finding(compiled, path, number, &joined, secret));
+                        }
                     }
                 }
                 Target::Url => {

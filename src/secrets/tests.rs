@@ -280,3 +280,52 @@ fn secret_key_fallbacks_are_secrets_like_the_key() {
         );
     }
 }
+
+#[test]
+fn secrets_in_prefixed_joined_and_query_literals() {
+    let s = scanner();
+    for (text, rule) in [
+        (
+            "PASSWORD = f\"Zt4rQ8wLmN2pXy6vKc3eHb7J\"\n",
+            "generic-secret-assignment",
+        ),
+        (
+            "API_KEY = r'Zt4rQ8wLmN2pXy6vKc3eHb7K'\n",
+            "generic-secret-assignment",
+        ),
+        (
+            "SECRET = b\"Zt4rQ8wLmN2pXy6vKc3eHb7L\"\n",
+            "generic-secret-assignment",
+        ),
+        ("KEY = \"AKIA\" \"QYLPMN5HHHFPZAM2\"\n", "aws-access-key-id"),
+        (
+            "GH = (\"ghp_R8x2Lq9TzV4mN7wK3\"  'pY6sD1fH5jB0cX2aE9u')\n",
+            "github-pat",
+        ),
+        (
+            "URL = \"https://api.example.com/v1/items?api_key=Zt4rQ8wLmN2pXy6vKc3eHb7N&limit=5\"\n",
+            "generic-secret-assignment",
+        ),
+    ] {
+        let found = s.scan("app/settings.py", text, Lines::All);
+        assert_eq!(rule_ids(&found), vec![rule], "{text}");
+        let snippet = found[0].snippet.as_deref().unwrap_or("");
+        assert!(
+            !snippet.contains("QYLPMN")
+                && !snippet.contains("Q8wLmN")
+                && !snippet.contains("pY6sD1"),
+            "{snippet}"
+        );
+    }
+    for quiet in [
+        "HEADER = f\"Bearer {token}\"\n",
+        "TOKEN = f\"{prefix}{Zt4rQ8wLmN2pXy6vKc3eHb7M}\"\n",
+        "MSG = \"hello\" \"world\"\n",
+        "DOC = \"https://example.com/search?token=&q=x\"\n",
+        "LINK = \"https://example.com/reset?token={token}\"\n",
+        "KEY = \"AKIA\" + suffix\n",
+    ] {
+        let found = s.scan("app/settings.py", quiet, Lines::All);
+        assert!(found.is_empty(), "{quiet}: {found:?}");
+    }
+}
