@@ -146,6 +146,38 @@ fn joined_literals(line: &str) -> Option<String> {
     Some(out)
 }
 
+/// `line` with `\uXXXX` escapes of ASCII letters and digits decoded, as a
+/// JSON or JavaScript reader sees them; `None` when it has none.
+fn unescaped(line: &str) -> Option<String> {
+    if !line.contains("\\u") {
+        return None;
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    let mut changed = false;
+    while let Some(at) = rest.find("\\u") {
+        out.push_str(&rest[..at]);
+        let code = rest
+            .get(at + 2..at + 6)
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .and_then(char::from_u32)
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-');
+        match code {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[at + 6..];
+                changed = true;
+            }
+            None => {
+                out.push_str("\\u");
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
 /// The string literals of the list a list rule's regex opens on line
 /// `line_index`: `(line index, literal body)`, up to the closing bracket,
 /// at most 200 lines on.
@@ -479,8 +511,10 @@ impl SecretScanner {
                         covered.push((line_index, m.start(), m.end()));
                         findings.push(self.rule_finding(compiled, path, number, line, secret));
                     }
-                    // `"AKIA" "QYLP…"`: adjacent literals are one string.
-                    if let Some(joined) = joined_literals(line) {
+                    // `"AKIA" "QYLP…"`: adjacent literals are one string;
+                    // `ghp_…\u0048…`: JSON escapes are the characters.
+                    let rewritten = joined_literals(line).or_else(|| unescaped(line));
+                    if let Some(joined) = rewritten {
                         for caps in regex.captures_iter(&joined) {
                             let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
                                 continue;

@@ -329,3 +329,14 @@ fn secrets_in_prefixed_joined_and_query_literals() {
         assert!(found.is_empty(), "{quiet}: {found:?}");
     }
 }
+
+#[test]
+fn json_escapes_inside_a_token_are_read_as_characters() {
+    let s = scanner();
+    let text = "{\"ci\": \"ghp_R8x2Lq9TzV4mN7wK3pY6sD1f\\u0048\\u0035jB0cX2aE9u\"}\n";
+    let found = s.scan("config/ci.json", text, Lines::All);
+    assert_eq!(rule_ids(&found), vec!["github-pat"]);
+    assert!(!found[0].snippet.as_deref().unwrap_or("").contains("R8x2Lq"));
+    let quiet = "{\"greeting\": \"caf\\u00e9 \\u0048ello\"}\n";
+    assert!(s.scan("config/ci.json", quiet, Lines::All).is_empty());
+}
