@@ -178,6 +178,35 @@ fn unescaped(line: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Standard base64 (padding optional) decoded to text; `None` when it is
+/// not base64 or does not decode to printable UTF-8.
+fn base64_text(encoded: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut out = Vec::with_capacity(encoded.len() * 3 / 4);
+    for b in encoded.trim_end_matches('=').bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    let text = String::from_utf8(out).ok()?;
+    text.chars()
+        .all(|c| !c.is_control() || c == '\n' || c == '\t')
+        .then_some(text)
+}
+
 /// The string literals of the list a list rule's regex opens on line
 /// `line_index`: `(line index, literal body)`, up to the closing bracket,
 /// at most 200 lines on.
@@ -583,8 +612,111 @@ impl SecretScanner {
                 }
             }
         }
+        self.kube_secret_data(path, text, &starts, lines, &mut findings);
         findings.sort_by_key(|f| f.line);
         findings
+    }
+
+    /// The `data:` values of a Kubernetes Secret are base64: decoded, each
+    /// is judged by the provider rules and the URL rule, on its own line
+    /// (where no other finding is).
+    fn kube_secret_data(
+        &self,
+        path: &str,
+        text: &str,
+        starts: &[usize],
+        lines: Lines<'_>,
+        findings: &mut Vec<Finding>,
+    ) {
+        static ITEM: OnceLock<Option<Regex>> = OnceLock::new();
+        let lower = path.to_ascii_lowercase();
+        if !(lower.ends_with(".yaml") || lower.ends_with(".yml")) || !text.contains("kind: Secret")
+        {
+            return;
+        }
+        let Some(item) = ITEM
+            .get_or_init(|| {
+                Regex::new(r#"^[ \t]+([A-Za-z0-9_.\-]+):[ \t]*["']?([A-Za-z0-9+/]{12,}={0,2})["']?[ \t]*$"#).ok()
+            })
+            .as_ref()
+        else {
+            return;
+        };
+        let mut in_data = false;
+        for index in 0..starts.len() - 1 {
+            let line = generic::line_at(text, starts, index);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if !line.starts_with([' ', '\t']) {
+                in_data = line.trim_end() == "data:";
+                continue;
+            }
+            let number = (index + 1) as u32;
+            if !in_data
+                || !lines.contains(number)
+                || findings.iter().any(|f| f.line == Some(number))
+            {
+                continue;
+            }
+            let Some(caps) = item.captures(line) else {
+                continue;
+            };
+            let (Some(key), Some(encoded)) = (caps.get(1), caps.get(2)) else {
+                continue;
+            };
+            let Some(decoded) = base64_text(encoded.as_str()) else {
+                continue;
+            };
+            let mut woken: Vec<usize> = Vec::new();
+            if let Some(matcher) = &self.matcher {
+                matcher.for_each(&decoded, |hit| {
+                    woken.extend(self.keywords[hit.pattern].iter().filter_map(|t| match t {
+                        Target::Rule(i) => Some(*i),
+                        _ => None,
+                    }));
+                });
+            }
+            woken.sort_unstable();
+            woken.dedup();
+            let shown = format!("{}: {}", key.as_str(), redact(encoded.as_str()));
+            let mut found: Option<Finding> = None;
+            for index in woken {
+                let compiled = &self.rules[index];
+                if compiled.rule.list {
+                    continue;
+                }
+                let Some(secret) = compiled
+                    .regex()
+                    .and_then(|r| r.captures(&decoded))
+                    .and_then(|c| c.name("secret").or_else(|| c.get(0)))
+                    .map(|m| m.as_str())
+                else {
+                    continue;
+                };
+                if secret.is_empty()
+                    || random::is_placeholder(secret)
+                    || compiled.rule.random && !random::looks_random(secret)
+                {
+                    continue;
+                }
+                let mut finding = self.rule_finding(compiled, path, number, &shown, secret);
+                finding.message.push_str(" (base64 in a Kubernetes Secret)");
+                found = Some(finding);
+                break;
+            }
+            if found.is_none() {
+                if let Some(hit) = generic::url_passwords(&decoded).into_iter().next() {
+                    found = Some(
+                        Finding::new(Kind::Secret, "url-password", Severity::Error, path, hit.secret)
+                            .at_line(number)
+                            .message(format!("{} (base64 in a Kubernetes Secret)", hit.label))
+                            .snippet(shown.clone())
+                            .fix("keep the Secret out of the repository: create it from a secret manager at deploy time (External Secrets, Sealed Secrets, SOPS)")
+                            .category("connection-url"),
+                    );
+                }
+            }
+            findings.extend(found);
+        }
     }
 
     fn rule_finding(

@@ -340,3 +340,34 @@ fn json_escapes_inside_a_token_are_read_as_characters() {
     let quiet = "{\"greeting\": \"caf\\u00e9 \\u0048ello\"}\n";
     assert!(s.scan("config/ci.json", quiet, Lines::All).is_empty());
 }
+
+#[test]
+fn base64_data_of_a_kubernetes_secret_is_decoded() {
+    let s = scanner();
+    let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n  DATABASE_URL: cG9zdGdyZXM6Ly9hcHA6WnQ0clE4d0xtTjJwWHk2dktjM2VAZGI6NTQzMi9hcHA=\n  STRIPE: c2tfbGl2ZV9adDRyUTh3TG1OMnBYeTZ2S2MzZUhiN0o=\n  LOCAL_URL: cG9zdGdyZXM6Ly9hcHA6Y2hhbmdlbWVAbG9jYWxob3N0L2FwcA==\n  HOST: ZGIuaW50ZXJuYWwuZXhhbXBsZS5jb20=\n";
+    let found = s.scan("deploy/k8s/secret.yaml", text, Lines::All);
+    let got: Vec<(&str, Option<u32>)> = found.iter().map(|f| (f.rule.as_str(), f.line)).collect();
+    assert_eq!(
+        got,
+        vec![("url-password", Some(7)), ("stripe-secret-key", Some(8))]
+    );
+    for f in &found {
+        let snippet = f.snippet.as_deref().unwrap_or("");
+        assert!(
+            !snippet.contains("ZGdyZXM")
+                && !snippet.contains("l2ZV9")
+                && !f.message.contains("Zt4r"),
+            "{f:?}"
+        );
+    }
+    // Only the selected lines; and not a Secret, not decoded.
+    assert_eq!(
+        s.scan("deploy/k8s/secret.yaml", text, Lines::Only(&[8]))
+            .len(),
+        1
+    );
+    let config_map = text.replace("kind: Secret", "kind: ConfigMap");
+    assert!(s
+        .scan("deploy/k8s/cm.yaml", &config_map, Lines::All)
+        .is_empty());
+}
