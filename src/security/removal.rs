@@ -65,7 +65,7 @@ impl SecurityScanner {
         let Some(file_type) = FileType::from_path(path) else {
             return Vec::new();
         };
-        let candidates = self.removal_candidates(file_type, path, old);
+        let candidates = self.removal_candidates(file_type, path, changed_part(old, new));
         if candidates.is_empty() {
             return Vec::new();
         }
@@ -135,7 +135,8 @@ impl SecurityScanner {
             })
     }
 
-    /// Removal rules that fit this file and whose keywords `old` holds.
+    /// Removal rules that fit this file and whose keywords `old` (the part
+    /// of the old text the change touches) holds.
     fn removal_candidates(&self, file_type: FileType, path: &str, old: &str) -> Vec<usize> {
         let mut candidates: Vec<usize> = self
             .rules
@@ -386,6 +387,31 @@ fn fewer<'g, 'w>(gone: &'g [Item<'w>], left: &[Item<'_>], map: &LineMap) -> Vec<
         }
     }
     out
+}
+
+/// The lines of `old` that `new` does not share at its start or end: where
+/// anything deleted was. (A deleted setting's line holds its name, a
+/// deleted entry's line the entry, so the keywords are found there.)
+pub(super) fn changed_part<'t>(old: &'t str, new: &str) -> &'t str {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    prefix = a[..prefix]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |at| at + 1);
+    let room = a.len().min(b.len()) - prefix;
+    let mut suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    // Back to a line end, so the part is whole lines.
+    while suffix > 0 && a[a.len() - suffix - 1] != b'\n' {
+        suffix -= 1;
+    }
+    old.get(prefix..a.len() - suffix).unwrap_or(old)
 }
 
 fn insecure(rule: &CompiledRule, value: &str) -> bool {

@@ -1380,3 +1380,21 @@ fn tls_and_jwt_spellings() {
         assert!(error_rules("app/net.py", quiet).is_empty(), "{quiet}");
     }
 }
+
+#[test]
+fn removals_look_for_keywords_only_where_the_change_is() {
+    use super::removal::changed_part;
+    assert_eq!(changed_part("a\nb\nc\n", "a\nc\n"), "b\n");
+    assert_eq!(changed_part("a\nbx\nc\n", "a\nby\nc\n"), "bx\n");
+    assert_eq!(changed_part("same\n", "same\n"), "");
+    assert_eq!(changed_part("", "new\n"), "");
+    assert_eq!(changed_part("x\n", ""), "x\n");
+    // A long settings file where one line goes: found all the same.
+    let filler: String = (0..2000).map(|i| format!("OPTION_{i} = {i}\n")).collect();
+    let old = format!("{filler}SESSION_COOKIE_SECURE = True\n{filler}");
+    let new = format!("{filler}{filler}");
+    assert_eq!(
+        removed("mysite/settings.py", &old, &new),
+        vec![("secure-setting-removed".to_string(), 2001)]
+    );
+}
