@@ -299,13 +299,13 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
         change
             .files
             .par_iter()
-            .map(|file| check_file(plan, file, ctx))
+            .map(|file| check_file(plan, file, ctx, &change.files))
             .collect()
     } else {
         change
             .files
             .iter()
-            .map(|file| check_file(plan, file, ctx))
+            .map(|file| check_file(plan, file, ctx, &change.files))
             .collect()
     };
     let mut outcome = Outcome::default();
@@ -376,7 +376,12 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
     Ok(outcome)
 }
 
-fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome {
+fn check_file(
+    plan: &Plan,
+    file: &FileChange,
+    ctx: &Context<'_>,
+    files: &[FileChange],
+) -> FileOutcome {
     let mut out = FileOutcome::default();
     let path = file.path.as_str();
     let is_config = !matches!(ctx.mode, Mode::Scan)
@@ -444,7 +449,22 @@ fn check_file(plan: &Plan, file: &FileChange, ctx: &Context<'_>) -> FileOutcome 
         Content::Symlink(target) => (Some(target.as_str()), Lines::All),
         _ => (file.new_text(), file.lines()),
     };
-    let (found, suppressed) = detect(plan, file, text, lines);
+    let (mut found, mut suppressed) = detect(plan, file, text, lines);
+    // What the change deletes: judged even when it adds no line.
+    if let (Some(text), false) = (file.new_text(), matches!(ctx.mode, Mode::Scan)) {
+        let mut allowed = Vec::new();
+        let removed = suppress_findings(
+            &file.path,
+            text,
+            removals(plan, file, text, files),
+            &mut allowed,
+        );
+        if !removed.is_empty() {
+            found.extend(removed);
+            found.sort_by_key(|f| f.line);
+        }
+        suppressed.extend(allowed);
+    }
     out.suppressed = suppressed;
     apply_baseline(plan, file, text, found, ctx.baseline, &mut out);
     out
@@ -509,6 +529,38 @@ fn detect(
     let mut suppressed = Vec::new();
     let kept = suppress_findings(path, text, found, &mut suppressed);
     (drop_repeated_values(plan, kept), suppressed)
+}
+
+/// Security settings the change deletes from `file` (new text `text`),
+/// less those another file of the change writes again (a setting moved to
+/// a designated security file is not removed).
+fn removals(plan: &Plan, file: &FileChange, text: &str, files: &[FileChange]) -> Vec<Finding> {
+    let path = file.path.as_str();
+    let Some(old) = file.old_text() else {
+        return Vec::new();
+    };
+    if plan.security_ignore.is_match(path) || plan.is_security_file(path) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for removal in plan.security.removals(path, old, text) {
+        let moved = files.iter().any(|other| {
+            other.path != file.path
+                && other.status != ChangeStatus::Deleted
+                && other
+                    .new_text()
+                    .is_some_and(|t| plan.security.still_written(&removal, &other.path, t))
+        });
+        if moved {
+            continue;
+        }
+        let mut finding = removal.finding;
+        if finding.severity == Severity::Warning && plan.strict {
+            finding.severity = Severity::Error;
+        }
+        out.push(finding);
+    }
+    out
 }
 
 /// The baseline stage: a baselined fingerprint approves as many
@@ -602,7 +654,7 @@ fn check_in_chunks(plan: &Plan, path: &str, text: &str, ctx: &Context<'_>) -> Fi
             added_lines: Vec::new(),
             mode_changed: false,
         };
-        let checked = check_file(plan, &piece, &scan);
+        let checked = check_file(plan, &piece, &scan, std::slice::from_ref(&piece));
         let shift = |line: Option<u32>| line.map(|l| l.saturating_add(offset));
         found.extend(checked.findings.into_iter().map(|mut f| {
             f.line = shift(f.line);

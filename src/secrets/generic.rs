@@ -133,7 +133,17 @@ fn assignment_regex() -> &'static Regex {
         // assignment operator, then a quoted or bare value. Bare values are
         // judged by file type afterwards.
         Regex::new(
-            r#"(?i)(?:^|[^A-Za-z0-9_])(?P<key>[A-Za-z0-9_.\-]*(?:pass|pwd|secret|token|api[_-]?key|auth|credential|private[_-]?key|access[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key)[A-Za-z0-9_.\-]*)["']?\s*(?::\s*[A-Za-z_][A-Za-z0-9_.\[\], |]*?\s*=|:=|=>|=|:)\s*(?P<val>"[^"]*"|'[^']*'|[^\s#;,'"]+)"#,
+            r#"(?i)(?:^|[^A-Za-z0-9_])(?P<key>[A-Za-z0-9_.\-]*(?:pass|pwd|secret|token|api[_-]?key|auth|credential|private[_-]?key|access[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key)[A-Za-z0-9_.\-]*)["']?\s*(?::\s*[A-Za-z_][A-Za-z0-9_.\[\], |]*?\s*=|:=|=>|=|:)\s*(?P<val>(?:[rRbBuUfF]{1,2})?(?:"[^"]*"|'[^']*')|[^\s#;,'"&]+)"#,
+        )
+        .expect("constant regex")
+    })
+}
+
+fn query_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?i)[?&](?P<key>[A-Za-z0-9_.\-]*(?:api[_-]?key|apikey|token|secret|passw(?:or)?d|pwd|access[_-]?key|signature)[A-Za-z0-9_.\-]*)=(?P<val>[^&\s#'"<>]+)"#,
         )
         .expect("constant regex")
     })
@@ -241,8 +251,19 @@ pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
     let mut hits = Vec::new();
     let bare_ok = bare_values_are_literals(path);
     let mut consider = |key: &str, val: regex::Match<'t>, quoted_required: bool| {
-        let raw = val.as_str();
-        let (mut start, mut value) = (val.start(), raw);
+        let mut raw = val.as_str();
+        let mut start = val.start();
+        // A Python string prefix (`f"…"`, `r"…"`, `b"…"`) is not the value;
+        // an f-string with a field is computed, not a literal.
+        let prefix = raw.find(['"', '\'']).unwrap_or(0);
+        if prefix > 0 && prefix <= 2 && raw[..prefix].bytes().all(|b| b"rRbBuUfF".contains(&b)) {
+            if raw[..prefix].contains(['f', 'F']) && raw.contains('{') {
+                return;
+            }
+            raw = &raw[prefix..];
+            start += prefix;
+        }
+        let mut value = raw;
         let quoted = raw.len() >= 2
             && (raw.starts_with('"') && raw.ends_with('"')
                 || raw.starts_with('\'') && raw.ends_with('\''));
@@ -265,6 +286,14 @@ pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
             label: format!("secret assigned to `{key}`"),
         });
     };
+    // `?api_key=…&` in a URL: a value up to the next parameter, in any file.
+    if line.contains('?') || line.contains('&') {
+        for caps in query_regex().captures_iter(line) {
+            if let (Some(key), Some(val)) = (caps.name("key"), caps.name("val")) {
+                consider(key.as_str(), val, false);
+            }
+        }
+    }
     for caps in assignment_regex().captures_iter(line) {
         if let (Some(key), Some(val)) = (caps.name("key"), caps.name("val")) {
             consider(key.as_str(), val, !bare_ok);

@@ -54,6 +54,11 @@ pub struct SecretRule {
     /// match on context such as `SECRET_KEY = "…"`).
     #[serde(default)]
     pub random: bool,
+    /// The regex finds where a list of secrets opens
+    /// (`SECRET_KEY_FALLBACKS = [`): each string literal up to the closing
+    /// bracket, on any line, is a secret candidate.
+    #[serde(default)]
+    pub list: bool,
     /// A text the rule must flag (checked by the test suite).
     #[serde(default)]
     pub example: Option<String>,
@@ -102,6 +107,160 @@ pub struct SecretScanner {
     /// whole text, since a key's changed line may be in its body).
     keys_enabled: bool,
     disabled: HashSet<String>,
+}
+
+/// `line` with adjacent string literals joined (`"AKIA" "QYLP"` becomes
+/// `"AKIAQYLP"`), as Python and C read them; `None` when it has none.
+fn joined_literals(line: &str) -> Option<String> {
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut quote: Option<u8> = None;
+    let (mut i, mut last, mut joined) = (0, 0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q => {
+                // A closing quote, blanks, and a quote opening again.
+                let mut j = i + 1;
+                while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+                    j += 1;
+                }
+                if j > i + 1 && matches!(bytes.get(j), Some(b'"' | b'\'')) {
+                    out.push_str(&line[last..i]);
+                    last = j + 1;
+                    quote = Some(bytes[j]);
+                    i = j;
+                    joined = true;
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None => {}
+        }
+        i += 1;
+    }
+    if !joined {
+        return None;
+    }
+    out.push_str(&line[last..]);
+    Some(out)
+}
+
+/// `line` with `\uXXXX` escapes of ASCII letters and digits decoded, as a
+/// JSON or JavaScript reader sees them; `None` when it has none.
+fn unescaped(line: &str) -> Option<String> {
+    if !line.contains("\\u") {
+        return None;
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    let mut changed = false;
+    while let Some(at) = rest.find("\\u") {
+        out.push_str(&rest[..at]);
+        let code = rest
+            .get(at + 2..at + 6)
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .and_then(char::from_u32)
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-');
+        match code {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[at + 6..];
+                changed = true;
+            }
+            None => {
+                out.push_str("\\u");
+                rest = &rest[at + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// Standard base64 (padding optional) decoded to text; `None` when it is
+/// not base64 or does not decode to printable UTF-8.
+fn base64_text(encoded: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut out = Vec::with_capacity(encoded.len() * 3 / 4);
+    for b in encoded.trim_end_matches('=').bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    let text = String::from_utf8(out).ok()?;
+    text.chars()
+        .all(|c| !c.is_control() || c == '\n' || c == '\t')
+        .then_some(text)
+}
+
+/// The string literals of the list a list rule's regex opens on line
+/// `line_index`: `(line index, literal body)`, up to the closing bracket,
+/// at most 200 lines on.
+fn list_entries<'t>(
+    compiled: &CompiledRule,
+    text: &'t str,
+    starts: &[usize],
+    line_index: usize,
+) -> Vec<(usize, &'t str)> {
+    let mut out = Vec::new();
+    let Some(regex) = compiled.regex() else {
+        return out;
+    };
+    let line = generic::line_at(text, starts, line_index);
+    let Some(open) = regex.find(line) else {
+        return out;
+    };
+    let from = starts[line_index] + open.end();
+    let last = (line_index + 200).min(starts.len() - 2);
+    let to = (starts[last + 1] - 1).min(text.len());
+    let bytes = text.as_bytes();
+    let mut depth = 1;
+    let mut i = from;
+    while i < to && depth > 0 {
+        match bytes[i] {
+            b'[' | b'(' => depth += 1,
+            b']' | b')' => depth -= 1,
+            b'#' => {
+                // A comment runs to the end of the line.
+                i = memchr::memchr(b'\n', &bytes[i..to]).map_or(to, |n| i + n);
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                let start = i + 1;
+                let mut j = start;
+                while j < to && bytes[j] != q && bytes[j] != b'\n' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                // Directly in the list: not a subscript or a call's argument.
+                if j < to && bytes[j] == q && depth == 1 {
+                    let entry_line = starts.partition_point(|&s| s <= start) - 1;
+                    out.push((entry_line, &text[start..j]));
+                }
+                i = j + 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Byte ranges of the selected lines (1-based numbers, ascending), adjacent
@@ -298,6 +457,20 @@ impl SecretScanner {
                 candidates.push((line, Target::Key));
             }
         }
+        if let Lines::Only(_) = lines {
+            // A list's changed line may be an entry, away from its key.
+            for (index, compiled) in self.rules.iter().enumerate() {
+                if !compiled.rule.list {
+                    continue;
+                }
+                for keyword in &compiled.rule.keywords {
+                    for at in memchr::memmem::find_iter(text.as_bytes(), keyword.as_bytes()) {
+                        let line = starts.partition_point(|&s| s <= at) - 1;
+                        candidates.push((line, Target::Rule(index)));
+                    }
+                }
+            }
+        }
         if !self.always.is_empty() {
             for line in 0..line_count {
                 candidates.extend(self.always.iter().map(|&i| (line, Target::Rule(i))));
@@ -353,10 +526,37 @@ impl SecretScanner {
                     ));
                 }
                 Target::Rule(index) => {
+                    let compiled = &self.rules[index];
+                    if compiled.rule.list {
+                        for (entry_line, secret) in
+                            list_entries(compiled, text, &starts, line_index)
+                        {
+                            let entry_number = (entry_line + 1) as u32;
+                            if !lines.contains(entry_number)
+                                || random::is_example_secret(secret)
+                                || !random::looks_random(secret)
+                            {
+                                continue;
+                            }
+                            let entry_text = generic::line_at(text, &starts, entry_line);
+                            if let Some(at) = entry_text.find(secret) {
+                                if overlaps(&covered, entry_line, at, at + secret.len()) {
+                                    continue;
+                                }
+                                covered.push((entry_line, at, at + secret.len()));
+                                let from = starts[entry_line] + at;
+                                spans.push((from, from + secret.len()));
+                            }
+                            findings.push((
+                                self.rule_finding(compiled, path, entry_number, secret),
+                                Some(entry_line),
+                            ));
+                        }
+                        continue;
+                    }
                     if !lines.contains(number) {
                         continue;
                     }
-                    let compiled = &self.rules[index];
                     let Some(regex) = compiled.regex() else {
                         continue;
                     };
@@ -382,6 +582,34 @@ impl SecretScanner {
                             self.rule_finding(compiled, path, number, secret),
                             Some(line_index),
                         ));
+                    }
+                    // `"AKIA" "QYLP…"`: adjacent literals are one string;
+                    // `ghp_…\u0048…`: JSON escapes are the characters.
+                    let rewritten = joined_literals(line).or_else(|| unescaped(line));
+                    if let Some(joined) = rewritten {
+                        for caps in regex.captures_iter(&joined) {
+                            let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
+                                continue;
+                            };
+                            let secret = m.as_str();
+                            if secret.is_empty()
+                                || line.contains(secret)
+                                || random::is_example_secret(secret)
+                                || compiled.rule.random && !random::looks_random(secret)
+                                || compiled
+                                    .rule
+                                    .entropy
+                                    .is_some_and(|min| random::shannon_entropy(secret) < min)
+                            {
+                                continue;
+                            }
+                            covered.push((line_index, 0, line.len()));
+                            findings.push((
+                                self.rule_finding(compiled, path, number, secret)
+                                    .snippet(redact_line(&joined, secret)),
+                                None,
+                            ));
+                        }
                     }
                 }
                 Target::Url => {
@@ -445,8 +673,113 @@ impl SecretScanner {
                 finding
             })
             .collect();
+        self.kube_secret_data(path, text, &starts, lines, &mut findings);
         findings.sort_by_key(|f| f.line);
         (findings, spans)
+    }
+
+    /// The `data:` values of a Kubernetes Secret are base64: decoded, each
+    /// is judged by the provider rules and the URL rule, on its own line
+    /// (where no other finding is).
+    fn kube_secret_data(
+        &self,
+        path: &str,
+        text: &str,
+        starts: &[usize],
+        lines: Lines<'_>,
+        findings: &mut Vec<Finding>,
+    ) {
+        static ITEM: OnceLock<Option<Regex>> = OnceLock::new();
+        let lower = path.to_ascii_lowercase();
+        if !(lower.ends_with(".yaml") || lower.ends_with(".yml")) || !text.contains("kind: Secret")
+        {
+            return;
+        }
+        let Some(item) = ITEM
+            .get_or_init(|| {
+                Regex::new(r#"^[ \t]+([A-Za-z0-9_.\-]+):[ \t]*["']?([A-Za-z0-9+/]{12,}={0,2})["']?[ \t]*$"#).ok()
+            })
+            .as_ref()
+        else {
+            return;
+        };
+        let mut in_data = false;
+        for index in 0..starts.len() - 1 {
+            let line = generic::line_at(text, starts, index);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if !line.starts_with([' ', '\t']) {
+                in_data = line.trim_end() == "data:";
+                continue;
+            }
+            let number = (index + 1) as u32;
+            if !in_data
+                || !lines.contains(number)
+                || findings.iter().any(|f| f.line == Some(number))
+            {
+                continue;
+            }
+            let Some(caps) = item.captures(line) else {
+                continue;
+            };
+            let (Some(key), Some(encoded)) = (caps.get(1), caps.get(2)) else {
+                continue;
+            };
+            let Some(decoded) = base64_text(encoded.as_str()) else {
+                continue;
+            };
+            let mut woken: Vec<usize> = Vec::new();
+            if let Some(matcher) = &self.matcher {
+                matcher.for_each(&decoded, |hit| {
+                    woken.extend(self.keywords[hit.pattern].iter().filter_map(|t| match t {
+                        Target::Rule(i) => Some(*i),
+                        _ => None,
+                    }));
+                });
+            }
+            woken.sort_unstable();
+            woken.dedup();
+            let shown = format!("{}: {}", key.as_str(), redact(encoded.as_str()));
+            let mut found: Option<Finding> = None;
+            for index in woken {
+                let compiled = &self.rules[index];
+                if compiled.rule.list {
+                    continue;
+                }
+                let Some(secret) = compiled
+                    .regex()
+                    .and_then(|r| r.captures(&decoded))
+                    .and_then(|c| c.name("secret").or_else(|| c.get(0)))
+                    .map(|m| m.as_str())
+                else {
+                    continue;
+                };
+                if secret.is_empty()
+                    || random::is_example_secret(secret)
+                    || compiled.rule.random && !random::looks_random(secret)
+                {
+                    continue;
+                }
+                let mut finding = self
+                    .rule_finding(compiled, path, number, secret)
+                    .snippet(redact_line(&shown, secret));
+                finding.message.push_str(" (base64 in a Kubernetes Secret)");
+                found = Some(finding);
+                break;
+            }
+            if found.is_none() {
+                if let Some(hit) = generic::url_passwords(&decoded).into_iter().next() {
+                    found = Some(
+                        Finding::new(Kind::Secret, "url-password", Severity::Error, path, hit.secret)
+                            .at_line(number)
+                            .message(format!("{} (base64 in a Kubernetes Secret)", hit.label))
+                            .snippet(shown.clone())
+                            .fix("keep the Secret out of the repository: create it from a secret manager at deploy time (External Secrets, Sealed Secrets, SOPS)")
+                            .category("connection-url"),
+                    );
+                }
+            }
+            findings.extend(found);
+        }
     }
 
     fn rule_finding(

@@ -39,7 +39,7 @@ fn pack_has_many_rules_and_every_example_is_flagged_by_its_rule() {
             rule.id,
             rule_ids(&found)
         );
-        let secret = Regex::new(&rule.regex)
+        let mut secret = Regex::new(&rule.regex)
             .ok()
             .and_then(|re| {
                 re.captures(example)
@@ -47,6 +47,12 @@ fn pack_has_many_rules_and_every_example_is_flagged_by_its_rule() {
                     .map(|m| m.as_str().to_string())
             })
             .unwrap_or_default();
+        if rule.list {
+            // The regex opens the list; the secret is its first literal.
+            let after = example.split_once(secret.as_str()).map_or("", |(_, a)| a);
+            secret = after.split('"').nth(1).unwrap_or("").to_string();
+            assert!(secret.len() > 8, "{}: no literal in the example", rule.id);
+        }
         // Anything past the first 4 characters must never be shown.
         let hidden: String = secret.chars().skip(4).take(8).collect();
         for f in &found {
@@ -147,6 +153,7 @@ fn user_rule(id: &str, regex: &str) -> SecretRule {
         provider: Some("acme".into()),
         entropy: None,
         random: false,
+        list: false,
         example: None,
         example_good: None,
     }
@@ -253,4 +260,136 @@ fn every_snippet_hides_every_secret_of_its_line_in_any_order() {
             "{snippet}"
         );
     }
+}
+
+#[test]
+fn secret_key_fallbacks_are_secrets_like_the_key() {
+    let s = scanner();
+    let text = "SECRET_KEY = os.environ[\"SECRET_KEY\"]\nSECRET_KEY_FALLBACKS = [\n    os.environ[\"OLD_KEY\"],\n    \"qe86PE4oyLyjrfs6ePIethrzfiJnGYlS6HGo7CPrX\",  # the 2024 key\n    \"changeme-please-replace\",\n]\nDEBUG = False\n";
+    let found = s.scan("mysite/settings.py", text, Lines::All);
+    assert_eq!(rule_ids(&found), vec!["framework-secret-key-fallback"]);
+    assert_eq!(found[0].line, Some(4));
+    assert!(
+        !found[0]
+            .snippet
+            .as_deref()
+            .unwrap_or("")
+            .contains("yLyjrfs6"),
+        "{:?}",
+        found[0].snippet
+    );
+    // Only the entry line is added: the list's key is lines away.
+    let found = s.scan("mysite/settings.py", text, Lines::Only(&[4]));
+    assert_eq!(rule_ids(&found), vec!["framework-secret-key-fallback"]);
+    assert!(s
+        .scan("mysite/settings.py", text, Lines::Only(&[7]))
+        .is_empty());
+    // One line, tuple form.
+    let one = "SECRET_KEY_FALLBACKS = (\"a\", \"django-insecure-qe86PE4oyLyjrfs6ePIethrzfiJnGYlS6HGo7CPr\")\n";
+    assert_eq!(
+        rule_ids(&s.scan("mysite/settings.py", one, Lines::All)),
+        vec!["framework-secret-key-fallback"]
+    );
+    for quiet in [
+        "SECRET_KEY_FALLBACKS = []\n",
+        "SECRET_KEY_FALLBACKS = env.list(\"SECRET_KEY_FALLBACKS\", default=[])\n",
+        "SECRET_KEY_FALLBACKS = [os.environ[\"OLD_SECRET_KEY_2024\"]]\nX = \"qe86PE4oyLyjrfs6ePIethrzfiJnGYlS6HGo7CPrX\"\n",
+    ] {
+        let found = s.scan("mysite/settings.py", quiet, Lines::All);
+        assert!(
+            !found.iter().any(|f| f.rule == "framework-secret-key-fallback"),
+            "{quiet}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn secrets_in_prefixed_joined_and_query_literals() {
+    let s = scanner();
+    for (text, rule) in [
+        (
+            "PASSWORD = f\"Zt4rQ8wLmN2pXy6vKc3eHb7J\"\n",
+            "generic-secret-assignment",
+        ),
+        (
+            "API_KEY = r'Zt4rQ8wLmN2pXy6vKc3eHb7K'\n",
+            "generic-secret-assignment",
+        ),
+        (
+            "SECRET = b\"Zt4rQ8wLmN2pXy6vKc3eHb7L\"\n",
+            "generic-secret-assignment",
+        ),
+        ("KEY = \"AKIA\" \"QYLPMN5HHHFPZAM2\"\n", "aws-access-key-id"),
+        (
+            "GH = (\"ghp_R8x2Lq9TzV4mN7wK3\"  'pY6sD1fH5jB0cX2aE9u')\n",
+            "github-pat",
+        ),
+        (
+            "URL = \"https://api.example.com/v1/items?api_key=Zt4rQ8wLmN2pXy6vKc3eHb7N&limit=5\"\n",
+            "generic-secret-assignment",
+        ),
+    ] {
+        let found = s.scan("app/settings.py", text, Lines::All);
+        assert_eq!(rule_ids(&found), vec![rule], "{text}");
+        let snippet = found[0].snippet.as_deref().unwrap_or("");
+        assert!(
+            !snippet.contains("QYLPMN")
+                && !snippet.contains("Q8wLmN")
+                && !snippet.contains("pY6sD1"),
+            "{snippet}"
+        );
+    }
+    for quiet in [
+        "HEADER = f\"Bearer {token}\"\n",
+        "TOKEN = f\"{prefix}{Zt4rQ8wLmN2pXy6vKc3eHb7M}\"\n",
+        "MSG = \"hello\" \"world\"\n",
+        "DOC = \"https://example.com/search?token=&q=x\"\n",
+        "LINK = \"https://example.com/reset?token={token}\"\n",
+        "KEY = \"AKIA\" + suffix\n",
+    ] {
+        let found = s.scan("app/settings.py", quiet, Lines::All);
+        assert!(found.is_empty(), "{quiet}: {found:?}");
+    }
+}
+
+#[test]
+fn json_escapes_inside_a_token_are_read_as_characters() {
+    let s = scanner();
+    let text = "{\"ci\": \"ghp_R8x2Lq9TzV4mN7wK3pY6sD1f\\u0048\\u0035jB0cX2aE9u\"}\n";
+    let found = s.scan("config/ci.json", text, Lines::All);
+    assert_eq!(rule_ids(&found), vec!["github-pat"]);
+    assert!(!found[0].snippet.as_deref().unwrap_or("").contains("R8x2Lq"));
+    let quiet = "{\"greeting\": \"caf\\u00e9 \\u0048ello\"}\n";
+    assert!(s.scan("config/ci.json", quiet, Lines::All).is_empty());
+}
+
+#[test]
+fn base64_data_of_a_kubernetes_secret_is_decoded() {
+    let s = scanner();
+    let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n  DATABASE_URL: cG9zdGdyZXM6Ly9hcHA6WnQ0clE4d0xtTjJwWHk2dktjM2VAZGI6NTQzMi9hcHA=\n  STRIPE: c2tfbGl2ZV9adDRyUTh3TG1OMnBYeTZ2S2MzZUhiN0o=\n  LOCAL_URL: cG9zdGdyZXM6Ly9hcHA6Y2hhbmdlbWVAbG9jYWxob3N0L2FwcA==\n  HOST: ZGIuaW50ZXJuYWwuZXhhbXBsZS5jb20=\n";
+    let found = s.scan("deploy/k8s/secret.yaml", text, Lines::All);
+    let got: Vec<(&str, Option<u32>)> = found.iter().map(|f| (f.rule.as_str(), f.line)).collect();
+    assert_eq!(
+        got,
+        vec![("url-password", Some(7)), ("stripe-secret-key", Some(8))]
+    );
+    for f in &found {
+        let snippet = f.snippet.as_deref().unwrap_or("");
+        assert!(
+            !snippet.contains("ZGdyZXM")
+                && !snippet.contains("l2ZV9")
+                && !f.message.contains("Zt4r"),
+            "{f:?}"
+        );
+    }
+    // Only the selected lines; and not a Secret, not decoded.
+    assert_eq!(
+        s.scan("deploy/k8s/secret.yaml", text, Lines::Only(&[8]))
+            .len(),
+        1
+    );
+    let config_map = text.replace("kind: Secret", "kind: ConfigMap");
+    assert!(s
+        .scan("deploy/k8s/cm.yaml", &config_map, Lines::All)
+        .is_empty());
 }

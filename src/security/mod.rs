@@ -6,16 +6,16 @@
 //! match statements. Insecure values are errors, safe literals warnings,
 //! and values read from the environment or settings nothing at all.
 
+mod removal;
 mod syntax;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use anyhow::{bail, Context};
 use regex::Regex;
 use serde::Deserialize;
-
-use std::borrow::Cow;
 
 use crate::finding::{redact, shorten, Finding, Kind, Severity};
 use crate::keywords::{self, KeywordMatcher};
@@ -64,6 +64,10 @@ pub struct SecurityRule {
     /// wildcard origin).
     #[serde(default)]
     pub requires: Option<String>,
+    /// `requires` is matched against the whole file rather than the
+    /// statement: response headers are set one statement at a time.
+    #[serde(default)]
+    pub requires_in_file: bool,
     /// Regex the file path must match.
     #[serde(default)]
     pub path: Option<String>,
@@ -74,6 +78,27 @@ pub struct SecurityRule {
     /// The value is secret-like: redact it in snippets and messages.
     #[serde(default)]
     pub redact: bool,
+    /// Makes a *removal* rule, judged on what a change deletes, never on
+    /// what it writes: `setting` (deleting a setting whose value matches
+    /// `removed` is insecure: the framework's default is the unsafe one),
+    /// `entries` (each entry of the old value matching `removed` must stay
+    /// in the new value), `any` (when the old value matches `removed`, the
+    /// new value, if the setting is still written, must match it too).
+    #[serde(default)]
+    pub removal: Option<String>,
+    /// Regex over the lines just before and after a match: when either
+    /// matches, the match is part of something else (`DEBUG = 1` in a table
+    /// of log levels, next to `INFO = 2`) and is not reported.
+    #[serde(default)]
+    pub unless_near: Option<String>,
+    /// The value is a file mode: an integer written in any base (`0o777`,
+    /// `0x1ff`, `511`, `0o7_7_7`) is judged as `0o` and its octal digits.
+    #[serde(default)]
+    pub mode: bool,
+    /// Removal rules: regex over the old value (as written) that made it
+    /// safe; `insecure`, when set, excludes old values that were unsafe.
+    #[serde(default)]
+    pub removed: Option<String>,
     #[serde(default)]
     pub why: String,
     #[serde(default)]
@@ -157,6 +182,10 @@ struct CompiledRule {
     insecure: LazyRegex,
     requires: LazyRegex,
     path: LazyRegex,
+    removed: LazyRegex,
+    unless_near: LazyRegex,
+    /// Set for removal rules, which the statement scan never runs.
+    removal: Option<removal::Mode>,
 }
 
 impl CompiledRule {
@@ -170,10 +199,20 @@ impl CompiledRule {
         match (&rule.key, &rule.pattern) {
             (Some(_), Some(_)) => bail!("set `key` or `pattern`, not both"),
             (None, None) => bail!("set `key` (a setting name) or `pattern`"),
-            (Some(_), None) if rule.insecure.is_none() => {
+            (Some(_), None) if rule.insecure.is_none() && rule.removal.is_none() => {
                 bail!("a `key` rule needs `insecure` (the values that are unsafe)")
             }
             _ => {}
+        }
+        if let Some(mode) = &rule.removal {
+            if removal::Mode::parse(mode).is_none() {
+                bail!("unknown `removal` {mode:?} (one of: setting, entries, any)");
+            }
+            if rule.key.is_none() || rule.removed.is_none() {
+                bail!("a `removal` rule needs `key` and `removed` (the old values that were safe)");
+            }
+        } else if rule.removed.is_some() {
+            bail!("`removed` needs `removal` (setting, entries or any)");
         }
         for name in &rule.files {
             if !ALL_TYPES.contains(&name.as_str()) {
@@ -190,6 +229,9 @@ impl CompiledRule {
             insecure: LazyRegex::new(&rule.insecure, false),
             requires: LazyRegex::new(&rule.requires, false),
             path: LazyRegex::new(&rule.path, false),
+            removed: LazyRegex::new(&rule.removed, false),
+            unless_near: LazyRegex::new(&rule.unless_near, false),
+            removal: rule.removal.as_deref().and_then(removal::Mode::parse),
             rule,
         })
     }
@@ -200,7 +242,13 @@ impl CompiledRule {
         self.pattern.validate("pattern")?;
         self.insecure.validate("insecure")?;
         self.requires.validate("requires")?;
+        self.removed.validate("removed")?;
+        self.unless_near.validate("unless_near")?;
         self.path.validate("path")
+    }
+
+    fn applies_to_name(&self, name: &str) -> bool {
+        self.rule.files.is_empty() || self.rule.files.iter().any(|f| f == name)
     }
 
     fn applies_to(&self, file_type: FileType) -> bool {
@@ -221,6 +269,9 @@ pub struct SecurityScanner {
     keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords, tried on every statement, by index.
     always_on: Vec<bool>,
+    /// The same for removal rules, searched in a change's old text.
+    removal_keywords: Option<KeywordMatcher>,
+    removal_keyword_rules: Vec<Vec<usize>>,
 }
 
 /// Python `text` with comments and docstrings blanked to spaces, and for
@@ -262,32 +313,23 @@ impl SecurityScanner {
         }
         rules.retain(|r| !disabled.contains(&r.rule.id));
 
-        let mut words: Vec<String> = Vec::new();
-        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
-        for (index, rule) in rules.iter().enumerate() {
-            for word in &rule.rule.keywords {
-                let word = word.to_ascii_lowercase();
-                match words.iter().position(|w| *w == word) {
-                    Some(at) => keyword_rules[at].push(index),
-                    None => {
-                        words.push(word);
-                        keyword_rules.push(vec![index]);
-                    }
-                }
-            }
-        }
-        let keywords = if words.is_empty() {
-            None
-        } else {
-            Some(KeywordMatcher::new(words).context("building the security keyword prefilter")?)
-        };
-        let always_on = rules.iter().map(|r| r.rule.keywords.is_empty()).collect();
+        let (keywords, keyword_rules) = keyword_index(&rules, |r| r.removal.is_none())
+            .context("building the security keyword prefilter")?;
+        let (removal_keywords, removal_keyword_rules) =
+            keyword_index(&rules, |r| r.removal.is_some())
+                .context("building the removal keyword prefilter")?;
+        let always_on = rules
+            .iter()
+            .map(|r| r.rule.keywords.is_empty() && r.removal.is_none())
+            .collect();
         Ok(SecurityScanner {
             rules,
             disabled: disabled.clone(),
             keywords,
             keyword_rules,
             always_on,
+            removal_keywords,
+            removal_keyword_rules,
         })
     }
 
@@ -487,14 +529,20 @@ impl SecurityScanner {
         out
     }
 
-    fn hits(&self, rule: &CompiledRule, file_type: FileType, statement: &Statement) -> Vec<Hit> {
+    fn hits(
+        &self,
+        rule: &CompiledRule,
+        file_type: FileType,
+        statement: &Statement,
+        file_text: &str,
+    ) -> Vec<Hit> {
         let mut out = Vec::new();
-        if rule.requires.is_set()
-            && !rule
-                .requires
-                .get()
-                .is_some_and(|r| r.is_match(&statement.text))
-        {
+        let required_in = if rule.rule.requires_in_file {
+            file_text
+        } else {
+            &statement.text
+        };
+        if rule.requires.is_set() && !rule.requires.get().is_some_and(|r| r.is_match(required_in)) {
             return out;
         }
         if let Some(key) = rule.key.get() {
@@ -509,20 +557,49 @@ impl SecurityScanner {
                 if file_type == FileType::Python {
                     if let Some(call) = rule.call.get() {
                         let in_call = matches!(setting.form, Form::Kwarg | Form::DictKey);
-                        if !in_call || !call.is_match(&setting.context) {
+                        let passed = || {
+                            setting.form == Form::DictKey
+                                && setting.context.is_empty()
+                                && passed_to(statement, file_text)
+                                    .iter()
+                                    .any(|c| call.is_match(c))
+                        };
+                        if !in_call || !(call.is_match(&setting.context) || passed()) {
                             continue;
                         }
                     }
                 }
-                let severity = if insecure.is_match(&setting.value) {
-                    Severity::Error
+                let judged = judged_value(&rule.rule, file_type, &setting.value);
+                let found = insecure.find(&judged);
+                // Read from the environment with a default: the default is
+                // what runs where the variable is unset.
+                let unset_default = || {
+                    syntax::env_default(&setting.value, file_type == FileType::Python).is_some_and(
+                        |d| insecure.is_match(&judged_value(&rule.rule, file_type, &d)),
+                    )
+                };
+                let (severity, from_default) = if found.is_some() {
+                    (Severity::Error, false)
                 } else if setting.literal {
-                    Severity::Warning
+                    (Severity::Warning, false)
+                } else if unset_default() {
+                    (Severity::Error, true)
                 } else {
                     continue;
                 };
+                // A list over many lines is judged where the insecure entry
+                // is too: moving it first changes no line but its own.
+                let entry_line = found
+                    .filter(|m| judged.get(..m.end()).is_some_and(|v| v.contains('\n')))
+                    .and_then(|m| {
+                        let from =
+                            setting.at + statement.text[setting.at..].find(&setting.value)?;
+                        Some(statement.line_of(from + m.end().saturating_sub(1)))
+                    });
                 out.push(Hit {
                     line: statement.line_of(setting.at),
+                    entry_line,
+                    from_default,
                     name: setting.name.clone(),
                     value: setting.value.clone(),
                     severity,
@@ -547,7 +624,7 @@ impl SecurityScanner {
                     Some(v) => {
                         let value = v.as_str().trim().to_string();
                         let insecure = match rule.insecure.get() {
-                            Some(r) => r.is_match(&value),
+                            Some(r) => r.is_match(&judged_value(&rule.rule, file_type, &value)),
                             None => true,
                         };
                         let literal = if file_type == FileType::Python {
@@ -567,6 +644,8 @@ impl SecurityScanner {
                 };
                 out.push(Hit {
                     line: statement.line_of(whole.start()),
+                    entry_line: None,
+                    from_default: false,
                     name,
                     value,
                     severity,
@@ -593,6 +672,10 @@ impl SecurityScanner {
             shorten_to(&hit.name, 80)
         };
         let message = match hit.severity {
+            Severity::Error if hit.from_default => format!(
+                "{setting} — insecure {} security-setting where the variable is unset (the default): {}",
+                r.category, r.description
+            ),
             Severity::Error => format!(
                 "{setting} — insecure {} security-setting: {}",
                 r.category, r.description
@@ -641,7 +724,20 @@ impl SecurityScanner {
     /// `explain` says what really happens with this, rather than what a
     /// rule's author expected.
     pub fn example_verdict(&self, id: &str, example: &str) -> Option<Severity> {
-        let rule = &self.rules.iter().find(|r| r.rule.id == id)?.rule;
+        let compiled = self.rules.iter().find(|r| r.rule.id == id)?;
+        let rule = &compiled.rule;
+        if compiled.removal.is_some() {
+            // A removal rule's example is the old text, `---`, the new text.
+            let (old, new) = example.split_once("\n---\n")?;
+            let (old, new) = (format!("{old}\n"), format!("{new}\n"));
+            return ALL_TYPES
+                .iter()
+                .filter(|t| compiled.applies_to_name(t))
+                .flat_map(|kind| self.removals(FileType::example_path(kind), &old, &new))
+                .filter(|r| r.finding.rule == id)
+                .map(|r| r.finding.severity)
+                .max();
+        }
         let text = format!("{example}\n");
         ALL_TYPES
             .iter()
@@ -675,8 +771,77 @@ impl SecurityScanner {
     }
 }
 
+/// The calls a dict assigned by `statement` (`opts = {...}`) is handed to
+/// in `file_text`, as `options=opts` or `**opts`: its keys are those calls'
+/// arguments. (Passed any other way, as `json=opts`, it is data.)
+fn passed_to(statement: &Statement, file_text: &str) -> Vec<String> {
+    static ASSIGNED: OnceLock<Option<Regex>> = OnceLock::new();
+    let assigned = ASSIGNED
+        .get_or_init(|| {
+            Regex::new(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?=[ \t]*\{").ok()
+        })
+        .as_ref();
+    let Some(var) = assigned
+        .and_then(|r| r.captures(&statement.text))
+        .and_then(|c| c.get(1))
+    else {
+        return Vec::new();
+    };
+    let var = regex::escape(var.as_str());
+    let Ok(call) = Regex::new(&format!(
+        r"([A-Za-z_][A-Za-z0-9_.]*)[ \t]*\((?:[^()]|\([^()]*\))*?(?:\boptions[ \t]*=[ \t]*|\*\*[ \t]*){var}\b"
+    )) else {
+        return Vec::new();
+    };
+    call.captures_iter(file_text)
+        .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
+        .collect()
+}
+
+/// The value as `insecure` judges it: a file mode in octal when the rule
+/// reads modes, else as written.
+fn judged_value<'v>(rule: &SecurityRule, file_type: FileType, value: &'v str) -> Cow<'v, str> {
+    if rule.mode {
+        if let Some(mode) = syntax::file_mode(value, file_type == FileType::Python) {
+            return Cow::Owned(format!("0o{mode:o}"));
+        }
+    }
+    Cow::Borrowed(value)
+}
+
+/// The keyword automaton over the rules `wanted` keeps, and for each of its
+/// words the rules it wakes.
+fn keyword_index(
+    rules: &[CompiledRule],
+    wanted: impl Fn(&CompiledRule) -> bool,
+) -> anyhow::Result<(Option<KeywordMatcher>, Vec<Vec<usize>>)> {
+    let mut words: Vec<String> = Vec::new();
+    let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+    for (index, rule) in rules.iter().enumerate().filter(|(_, r)| wanted(r)) {
+        for word in &rule.rule.keywords {
+            let word = word.to_ascii_lowercase();
+            match words.iter().position(|w| *w == word) {
+                Some(at) => keyword_rules[at].push(index),
+                None => {
+                    words.push(word);
+                    keyword_rules.push(vec![index]);
+                }
+            }
+        }
+    }
+    if words.is_empty() {
+        return Ok((None, keyword_rules));
+    }
+    Ok((Some(KeywordMatcher::new(words)?), keyword_rules))
+}
+
 struct Hit {
     line: u32,
+    /// For an insecure entry of a multi-line value: its line, reported
+    /// when the change touches it but not the setting's name.
+    entry_line: Option<u32>,
+    /// Judged by the default of an environment read.
+    from_default: bool,
     name: String,
     value: String,
     severity: Severity,
@@ -727,7 +892,15 @@ impl Judge<'_> {
     fn statement(&mut self, statement: &Statement, candidates: &[usize]) {
         for &index in candidates {
             let rule = &self.scanner.rules[index];
-            for mut hit in self.scanner.hits(rule, self.file_type, statement) {
+            for mut hit in self
+                .scanner
+                .hits(rule, self.file_type, statement, self.text)
+            {
+                if let Some(entry) = hit.entry_line {
+                    if !self.lines.contains(hit.line) && self.lines.contains(entry) {
+                        hit.line = entry;
+                    }
+                }
                 if !self.lines.contains(hit.line) || !self.seen.insert((index, hit.line)) {
                     continue;
                 }
@@ -735,6 +908,18 @@ impl Judge<'_> {
                 let raw_lines = self
                     .raw_lines
                     .get_or_insert_with(|| text.split('\n').collect());
+                if let Some(unless) = rule.unless_near.get() {
+                    let at = hit.line as usize - 1;
+                    let near = [at.checked_sub(1), Some(at + 1)];
+                    if near
+                        .iter()
+                        .flatten()
+                        .filter_map(|&i| raw_lines.get(i))
+                        .any(|l| unless.is_match(l))
+                    {
+                        continue;
+                    }
+                }
                 if hit.severity == Severity::Error
                     && (*self
                         .dev_file
@@ -816,6 +1001,13 @@ fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {
         rule.files.join(", ")
     };
     let matches = match (&rule.key, &rule.pattern) {
+        (Some(key), _) if rule.removal.is_some() => {
+            let removed = rule.removed.as_deref().unwrap_or("");
+            format!(
+                "a change that deletes what setting `{key}` held ({files}; {} mode, values matching `{removed}`); examples are the old text, `---`, the new text",
+                rule.removal.as_deref().unwrap_or("")
+            )
+        }
         (Some(key), _) => {
             let call = rule
                 .call

@@ -619,6 +619,189 @@ fn push_setting(
     });
 }
 
+/// The value an environment read falls back to, as a literal: the default
+/// of `os.getenv("X", "True")`, `os.environ.get("X", "1")`,
+/// `env.bool("X", default=True)`, `envbool("X", "True")`,
+/// `config("X", default=True)` (Python), optionally followed by
+/// `.lower()` and a comparison with string literals (then `True`/`False`);
+/// `${X:-true}` in config files. `None` when there is no default or the
+/// expression is anything else.
+pub fn env_default(value: &str, python: bool) -> Option<String> {
+    static CALLEE: OnceLock<Regex> = OnceLock::new();
+    static SHELL: OnceLock<Regex> = OnceLock::new();
+    let value = value.trim();
+    if !python {
+        let caps = re(
+            &SHELL,
+            r#"^["']?\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}["']?$"#,
+        )
+        .captures(value)?;
+        return caps.get(1).map(|m| m.as_str().to_string());
+    }
+    let open = value.find('(')?;
+    let callee = value[..open].trim();
+    if !re(
+        &CALLEE,
+        r"^(?:[A-Za-z_][\w.]*\.)?(?:getenv|environ\.get|env|env\.[a-z_]+|envbool|env_bool|env_[a-z_]+|get_env|get_env_[a-z_]+|config)$",
+    )
+    .is_match(callee)
+    {
+        return None;
+    }
+    let bytes = value.as_bytes();
+    let close = matching_paren(bytes, open)?;
+    let args = split_args(&value[open + 1..close]);
+    let name = args.first()?;
+    if !(name.starts_with('"') || name.starts_with('\'')) {
+        return None;
+    }
+    let default = args
+        .iter()
+        .skip(1)
+        .find_map(|a| {
+            a.strip_prefix("default")
+                .map(str::trim_start)
+                .and_then(|a| a.strip_prefix('='))
+        })
+        .or_else(|| args.get(1).filter(|a| !a.contains('=')).map(|a| a.as_str()))?
+        .trim();
+    if !python_literal(default) || default.is_empty() {
+        return None;
+    }
+    let mut rest = value[close + 1..].trim();
+    let mut text = default.to_string();
+    loop {
+        if let Some(r) = rest.strip_prefix(".lower()") {
+            text = text.to_lowercase();
+            rest = r.trim_start();
+        } else if let Some(r) = rest.strip_prefix(".upper()") {
+            text = text.to_uppercase();
+            rest = r.trim_start();
+        } else if let Some(r) = rest.strip_prefix(".strip()") {
+            rest = r.trim_start();
+        } else {
+            break;
+        }
+    }
+    if rest.is_empty() {
+        return Some(text);
+    }
+    let inner = unquote(&text);
+    let (negate, body) = if let Some(b) = rest.strip_prefix("==") {
+        (false, b)
+    } else if let Some(b) = rest.strip_prefix("!=") {
+        (true, b)
+    } else if let Some(b) = rest.strip_prefix("not in") {
+        (true, b)
+    } else if let Some(b) = rest.strip_prefix("in") {
+        (false, b)
+    } else {
+        return None;
+    };
+    let body = body.trim();
+    let body = body
+        .strip_prefix(['(', '[', '{'])
+        .and_then(|b| b.strip_suffix([')', ']', '}']))
+        .unwrap_or(body);
+    let options = split_args(body);
+    if options.is_empty()
+        || options
+            .iter()
+            .any(|o| !(o.starts_with('"') || o.starts_with('\'')))
+    {
+        return None;
+    }
+    let hit = options.iter().any(|o| unquote(o) == inner);
+    Some(if hit != negate { "True" } else { "False" }.to_string())
+}
+
+/// The index of the `)` closing the `(` at `open`, quotes respected.
+fn matching_paren(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0;
+    let mut quote: Option<u8> = None;
+    let mut i = open;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) if b == b'\\' => i += 1,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return (b == b')').then_some(i);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Top-level comma-separated parts of an argument list, trimmed.
+fn split_args(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut current = String::new();
+    for c in text.chars() {
+        if let Some(q) = quote {
+            current.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
+/// The integer a file mode is written as: `0o755`, `0x1ff`, `0b111`,
+/// `0o7_7_7`, `0755` (octal, as in shells and YAML), or decimal (`511`)
+/// where the language reads it so (`decimal`: Python). Quotes around it are
+/// allowed (config files).
+pub fn file_mode(value: &str, decimal: bool) -> Option<u32> {
+    let v = unquote(value.trim());
+    let digits: String = v.chars().filter(|&c| c != '_').collect();
+    let (radix, body) = match digits.get(..2).map(str::to_ascii_lowercase).as_deref() {
+        Some("0o") => (8, &digits[2..]),
+        Some("0x") => (16, &digits[2..]),
+        Some("0b") => (2, &digits[2..]),
+        _ if digits.len() > 1 && digits.starts_with('0') => (8, &digits[1..]),
+        _ if decimal => (10, digits.as_str()),
+        _ => (8, digits.as_str()),
+    };
+    if body.is_empty() || v.starts_with('_') || v.ends_with('_') || v.contains("__") {
+        return None;
+    }
+    u32::from_str_radix(body, radix).ok()
+}
+
 /// Whether a Python expression is written out: strings (no f-string
 /// fields), numbers, `True`/`False`/`None`, containers and arithmetic of
 /// those, and `timedelta(...)` of literals.
@@ -724,7 +907,8 @@ fn config_statements(file_type: FileType, text: &str) -> Vec<Statement> {
         if cleaned.trim().is_empty() {
             continue;
         }
-        let settings = config_settings(file_type, &cleaned, &mut section, &mut parents);
+        let mut settings = config_settings(file_type, &cleaned, &mut section, &mut parents);
+        flow_settings(file_type, &cleaned, &mut settings);
         out.push(Statement {
             in_string: vec![false; cleaned.len()],
             text: cleaned,
@@ -733,6 +917,131 @@ fn config_statements(file_type: FileType, text: &str) -> Vec<Statement> {
         });
     }
     out
+}
+
+/// The keys of inline maps, as settings of their own: a one-line JSON object
+/// (`{"debug": true}`), a YAML flow map (`app: {debug: true}`), a TOML
+/// inline table (`app = { debug = true }`), nested ones included.
+fn flow_settings(file_type: FileType, text: &str, settings: &mut Vec<Setting>) {
+    let separator = match file_type {
+        FileType::Json | FileType::Yaml | FileType::Compose => b':',
+        FileType::Toml => b'=',
+        _ => return,
+    };
+    let mut found = Vec::new();
+    let trimmed = text.trim();
+    if settings.is_empty() && trimmed.starts_with('{') {
+        let at = text.len() - text.trim_start().len();
+        let body = trimmed.trim_end_matches(',');
+        flow_pairs(body, at, separator, "", &mut found, 0);
+    }
+    for setting in settings.iter() {
+        if !setting.value.starts_with('{') {
+            continue;
+        }
+        if let Some(at) = text[setting.at..].find(setting.value.as_str()) {
+            let value = setting.value.trim_end_matches(',');
+            flow_pairs(
+                value,
+                setting.at + at,
+                separator,
+                &setting.name,
+                &mut found,
+                0,
+            );
+        }
+    }
+    settings.extend(found);
+}
+
+/// The `key<separator>value` pairs of the map `text` (from `{` to its `}`),
+/// found at byte `base` of the statement.
+fn flow_pairs(
+    text: &str,
+    base: usize,
+    separator: u8,
+    context: &str,
+    out: &mut Vec<Setting>,
+    depth: usize,
+) {
+    let bytes = text.as_bytes();
+    if depth > 8 || bytes.first() != Some(&b'{') || bytes.last() != Some(&b'}') {
+        return;
+    }
+    // Top-level parts between `{`, `,` and `}`.
+    let mut parts: Vec<(usize, usize)> = Vec::new();
+    let (mut level, mut quote, mut start) = (0i32, None::<u8>, 1usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) if b == b'\\' => i += 1,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'{' | b'[' => level += 1,
+                b'}' | b']' => {
+                    level -= 1;
+                    if level == 0 {
+                        parts.push((start, i));
+                        break;
+                    }
+                }
+                b',' if level == 1 => {
+                    parts.push((start, i));
+                    start = i + 1;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    for (from, to) in parts {
+        let part = &text[from..to];
+        // The separator outside quotes; a YAML key ends at `: ` or `:` + end.
+        let (mut quote, mut split) = (None::<u8>, None);
+        for (j, &b) in part.as_bytes().iter().enumerate() {
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'"' || b == b'\'' => quote = Some(b),
+                None if b == separator => {
+                    split = Some(j);
+                    break;
+                }
+                None => {}
+            }
+        }
+        let Some(split) = split else {
+            continue;
+        };
+        let key = part[..split].trim();
+        let value = part[split + 1..].trim();
+        let name = unquote(key);
+        if name.is_empty()
+            || value.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        {
+            continue;
+        }
+        let key_at = base + from + (part.len() - part.trim_start().len());
+        out.push(config_setting(key, key_at, value, context));
+        if value.starts_with('{') {
+            if let Some(at) = part[split + 1..].find(value) {
+                flow_pairs(
+                    value,
+                    base + from + split + 1 + at,
+                    separator,
+                    name,
+                    out,
+                    depth + 1,
+                );
+            }
+        }
+    }
 }
 
 fn bracket_balance(line: &str) -> i32 {
@@ -830,11 +1139,13 @@ fn config_settings(
     static KEY_EQ: OnceLock<Regex> = OnceLock::new();
     static INI_KEY: OnceLock<Regex> = OnceLock::new();
     static NGINX: OnceLock<Regex> = OnceLock::new();
+    static NGINX_HEADER: OnceLock<Regex> = OnceLock::new();
     static ENV_KEY: OnceLock<Regex> = OnceLock::new();
     static YAML_KEY: OnceLock<Regex> = OnceLock::new();
     static YAML_ITEM: OnceLock<Regex> = OnceLock::new();
     static JSON_KEY: OnceLock<Regex> = OnceLock::new();
     static DOCKER_ENV: OnceLock<Regex> = OnceLock::new();
+    static DOCKER_USER: OnceLock<Regex> = OnceLock::new();
     static PAIR: OnceLock<Regex> = OnceLock::new();
     let mut out = Vec::new();
     match file_type {
@@ -854,6 +1165,17 @@ fn config_settings(
                 }
             } else if file_type == FileType::Conf {
                 if let Some(c) = re(&NGINX, r"^\s*([a-z_]+)\s+([^;{]+);").captures(line) {
+                    if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
+                        out.push(config_setting(k.as_str(), k.start(), v.as_str(), section));
+                    }
+                }
+                // `add_header Name value [always];`: the response header is a setting.
+                if let Some(c) = re(
+                    &NGINX_HEADER,
+                    r#"^\s*add_header\s+["']?([A-Za-z][A-Za-z0-9-]*)["']?\s+(.+?)(?:\s+always)?\s*;"#,
+                )
+                .captures(line)
+                {
                     if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
                         out.push(config_setting(k.as_str(), k.start(), v.as_str(), section));
                     }
@@ -924,6 +1246,15 @@ fn config_settings(
             }
         }
         FileType::Dockerfile => {
+            // `USER app`: the user the container runs as, keyed `USER`
+            // under the context `USER` (an `ENV USER=x` is another thing).
+            if let Some(c) = re(&DOCKER_USER, r"^\s*(?i:USER)\s+(\S+)\s*$").captures(line) {
+                if let Some(user) = c.get(1) {
+                    let mut setting = config_setting("USER", user.start(), user.as_str(), "USER");
+                    setting.at = line.len() - line.trim_start().len();
+                    out.push(setting);
+                }
+            }
             if let Some(c) = re(&DOCKER_ENV, r"^\s*(?i:ENV|ARG)\s+(.*)$").captures(line) {
                 if let Some(rest) = c.get(1) {
                     let body = rest.as_str();

@@ -58,6 +58,10 @@ fn every_pack_regex_compiles_and_examples_behave() {
             "{}",
             rule.id
         );
+        if rule.removal.is_some() {
+            assert_removal_examples(&s, rule);
+            continue;
+        }
         let mut flagged = false;
         for t in types_of(rule) {
             let mut path = FileType::example_path(t).to_string();
@@ -83,6 +87,42 @@ fn every_pack_regex_compiles_and_examples_behave() {
         }
         assert!(flagged, "{}: bad example not flagged", rule.id);
     }
+}
+
+/// A removal rule's examples are the old text, a `---` line, the new text:
+/// the change in `bad` is flagged in every file type the rule reads (where
+/// the example parses as that type), the one in `good` in none.
+fn assert_removal_examples(s: &SecurityScanner, rule: &SecurityRule) {
+    let split = |example: &str| -> (String, String) {
+        match example.split_once("\n---\n") {
+            Some((old, new)) => (format!("{old}\n"), format!("{new}\n")),
+            None => panic!("{}: removal example without `---`: {example:?}", rule.id),
+        }
+    };
+    let (bad_old, bad_new) = split(&rule.bad);
+    let (good_old, good_new) = split(&rule.good);
+    let mut flagged = false;
+    for t in types_of(rule) {
+        let path = FileType::example_path(t);
+        let bad = s.removals(path, &bad_old, &bad_new);
+        flagged |= bad
+            .iter()
+            .any(|r| r.finding.rule == rule.id && r.finding.severity == Severity::Error);
+        let good = s.removals(path, &good_old, &good_new);
+        assert!(
+            !good.iter().any(|r| r.finding.rule == rule.id),
+            "{}: good example flagged in {path}: {good:?}",
+            rule.id
+        );
+        // What a removal rule reads, it never reports from added lines.
+        let scanned = s.scan(path, &bad_old, Lines::All);
+        assert!(
+            !scanned.iter().any(|f| f.rule == rule.id),
+            "{}: removal rule ran on written lines: {scanned:?}",
+            rule.id
+        );
+    }
+    assert!(flagged, "{}: bad example not flagged", rule.id);
 }
 
 #[test]
@@ -513,6 +553,16 @@ fn every_rule_stays_bounded_on_its_own_pathological_input() {
             .collect();
         let line = stem.repeat(20_000 / stem.len().max(1) + 1);
         let text = format!("{line}\n{}", format!("{bad}\n").repeat(300));
+        if rule.removal.is_some() {
+            // Everything deleted at once: one pass over each side.
+            let found = scanner.removals(path, &text, "x\n");
+            assert!(
+                found.iter().all(|r| r.finding.line == Some(1)),
+                "{}: a removal outside the new text",
+                rule.id
+            );
+            continue;
+        }
         let found = scanner.scan(path, &text, Lines::All);
         assert!(
             found.iter().all(|f| f
@@ -578,5 +628,773 @@ fn shared_keyword_hits_wake_what_the_own_search_wakes() {
         !own.iter()
             .any(|(_, line, _)| *line == Some(1) || *line == Some(4)),
         "a docstring or comment was judged: {own:?}"
+    );
+}
+
+// ------------------------------------------------------------ removals
+
+/// `(rule, line in the new text)` of each removal from `old` to `new`.
+fn removed(path: &str, old: &str, new: &str) -> Vec<(String, u32)> {
+    scanner()
+        .removals(path, old, new)
+        .into_iter()
+        .map(|r| {
+            assert_eq!(r.finding.severity, Severity::Error, "{r:?}");
+            (r.finding.rule, r.finding.line.unwrap_or(0))
+        })
+        .collect()
+}
+
+#[test]
+fn deleting_the_non_root_user_of_a_dockerfile_is_a_removal() {
+    let old = "FROM python:3.12\nRUN useradd app\nUSER app\nCMD [\"gunicorn\"]\n";
+    let rule = "dockerfile-user-removed".to_string();
+    let new = "FROM python:3.12\nRUN useradd app\nCMD [\"gunicorn\"]\n";
+    assert_eq!(removed("Dockerfile", old, new), vec![(rule.clone(), 3)]);
+    let env_instead = "FROM python:3.12\nRUN useradd app\nENV USER=app\nCMD [\"gunicorn\"]\n";
+    assert_eq!(
+        removed("Dockerfile", old, env_instead),
+        vec![(rule.clone(), 3)]
+    );
+    let lower = "from python:3.12\nuser 1000:1000\n";
+    assert_eq!(
+        removed("app.Dockerfile", lower, "from python:3.12\n"),
+        vec![(rule.clone(), 1)]
+    );
+    // The last stage's USER goes; the build stage keeps its own.
+    let stages = "FROM python AS build\nUSER builder\nRUN make\nFROM python\nUSER app\nCMD x\n";
+    let dropped = "FROM python AS build\nUSER builder\nRUN make\nFROM python\nCMD x\n";
+    assert_eq!(removed("Dockerfile", stages, dropped), vec![(rule, 5)]);
+    for (why, new) in [
+        (
+            "moved",
+            "FROM python:3.12\nUSER app\nRUN useradd app\nCMD [\"gunicorn\"]\n",
+        ),
+        (
+            "renamed user",
+            "FROM python:3.12\nRUN useradd web\nUSER web\nCMD [\"gunicorn\"]\n",
+        ),
+        (
+            "other lines",
+            "FROM python:3.13\nRUN useradd app\nUSER app\nCMD [\"uvicorn\"]\n",
+        ),
+    ] {
+        assert!(removed("Dockerfile", old, new).is_empty(), "{why}");
+    }
+    // Root before is not a safe setting lost (and root after is the
+    // written rule's business, not a removal).
+    assert!(removed("Dockerfile", "FROM x\nUSER root\n", "FROM x\n").is_empty());
+    let to_root = "FROM python:3.12\nRUN useradd app\nUSER root\nCMD [\"gunicorn\"]\n";
+    assert!(removed("Dockerfile", old, to_root).is_empty());
+    assert_eq!(
+        errors(&scanner().scan("Dockerfile", to_root, Lines::Only(&[3]))),
+        vec![("dockerfile-user-root".to_string(), 3)]
+    );
+}
+
+const MIDDLEWARE: &str = "MIDDLEWARE = [\n    \"django.middleware.security.SecurityMiddleware\",\n    \"django.contrib.sessions.middleware.SessionMiddleware\",\n    \"django.middleware.common.CommonMiddleware\",\n    \"django.middleware.csrf.CsrfViewMiddleware\",\n    \"django.middleware.clickjacking.XFrameOptionsMiddleware\",\n]\n";
+
+#[test]
+fn security_middleware_dropped_from_a_multi_line_list() {
+    let rule = "security-middleware-removed".to_string();
+    for (entry, line) in [
+        (
+            "    \"django.middleware.security.SecurityMiddleware\",\n",
+            2,
+        ),
+        ("    \"django.middleware.csrf.CsrfViewMiddleware\",\n", 5),
+        (
+            "    \"django.middleware.clickjacking.XFrameOptionsMiddleware\",\n",
+            6,
+        ),
+    ] {
+        let new = MIDDLEWARE.replace(entry, "");
+        assert_eq!(
+            removed("mysite/settings.py", MIDDLEWARE, &new),
+            vec![(rule.clone(), line)],
+            "{entry}"
+        );
+        // Commented out is removed too.
+        let commented = MIDDLEWARE.replace(entry, &format!("    # {}", entry.trim_start()));
+        assert_eq!(
+            removed("mysite/settings.py", MIDDLEWARE, &commented),
+            vec![(rule.clone(), line)],
+            "{entry}"
+        );
+    }
+    let gone = "TIME_ZONE = \"UTC\"\n";
+    assert_eq!(
+        removed("mysite/settings.py", MIDDLEWARE, gone).len(),
+        3,
+        "the whole list deleted"
+    );
+    // Reordered, re-quoted, reformatted, one entry added or a harmless one
+    // dropped: nothing removed.
+    let reordered = "MIDDLEWARE = [\n    'django.middleware.csrf.CsrfViewMiddleware',\n    'django.middleware.security.SecurityMiddleware',\n    'django.middleware.clickjacking.XFrameOptionsMiddleware',\n    'django.contrib.sessions.middleware.SessionMiddleware',\n    'whitenoise.middleware.WhiteNoiseMiddleware',\n]\n";
+    assert!(removed("mysite/settings.py", MIDDLEWARE, reordered).is_empty());
+    let one_line = "MIDDLEWARE = [\"django.middleware.security.SecurityMiddleware\", \"django.middleware.csrf.CsrfViewMiddleware\", \"django.middleware.clickjacking.XFrameOptionsMiddleware\"]\n";
+    assert!(removed("mysite/settings.py", MIDDLEWARE, one_line).is_empty());
+}
+
+const HASHERS: &str = "PASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.PBKDF2PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher\",\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n    \"django.contrib.auth.hashers.MD5PasswordHasher\",\n]\n";
+
+#[test]
+fn weak_hasher_first_or_strong_ones_dropped() {
+    // The weak hasher moved first: only its line and the one it swapped
+    // with change, not the setting's name.
+    let weak_first = "PASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.MD5PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher\",\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2PasswordHasher\",\n]\n";
+    assert_eq!(
+        errors(&scanner().scan("mysite/settings.py", weak_first, Lines::Only(&[2, 5]))),
+        vec![("weak-password-hasher".to_string(), 2)]
+    );
+    for weak in ["SHA1", "UnsaltedMD5", "UnsaltedSHA1", "Crypt"] {
+        let text =
+            format!("PASSWORD_HASHERS = [\"django.contrib.auth.hashers.{weak}PasswordHasher\"]\n");
+        assert_eq!(
+            errors(&scan("mysite/settings.py", &text)),
+            vec![("weak-password-hasher".to_string(), 1)],
+            "{weak}"
+        );
+    }
+    // Django's default list (PBKDF2SHA1 second, weak hashers after the
+    // strong ones to verify old hashes) is not weak.
+    assert!(errors(&scan("mysite/settings.py", HASHERS)).is_empty());
+    let pbkdf2_sha1_first =
+        "PASSWORD_HASHERS = [\"django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher\"]\n";
+    assert!(errors(&scan("mysite/settings.py", pbkdf2_sha1_first)).is_empty());
+
+    let rule = "strong-password-hashers-removed".to_string();
+    let only_weak = "PASSWORD_HASHERS = [\n    \"myapp.hashers.LegacyHasher\",\n]\n";
+    assert_eq!(
+        removed("mysite/settings.py", HASHERS, only_weak),
+        vec![(rule, 1)]
+    );
+    let one_strong_left =
+        "PASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n]\n";
+    assert!(removed("mysite/settings.py", HASHERS, one_strong_left).is_empty());
+    // No list at all: Django's default is strong.
+    assert!(removed("mysite/settings.py", HASHERS, "TIME_ZONE = \"UTC\"\n").is_empty());
+    // Read from the environment: not a literal to judge.
+    let from_env = "PASSWORD_HASHERS = env.list(\"PASSWORD_HASHERS\")\n";
+    assert!(removed("mysite/settings.py", HASHERS, from_env).is_empty());
+}
+
+#[test]
+fn deleting_a_setting_whose_default_is_unsafe() {
+    let rule = "secure-setting-removed".to_string();
+    for line in [
+        "SESSION_COOKIE_SECURE = True",
+        "CSRF_COOKIE_SECURE = True",
+        "SECURE_SSL_REDIRECT = True",
+        "SECURE_HSTS_SECONDS = 31536000",
+        "SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS = True",
+        "REMEMBER_COOKIE_SECURE = True",
+    ] {
+        let old = format!("TIME_ZONE = \"UTC\"\n{line}\nUSE_TZ = True\n");
+        let new = "TIME_ZONE = \"UTC\"\nUSE_TZ = True\n";
+        assert_eq!(
+            removed("mysite/settings.py", &old, new),
+            vec![(rule.clone(), 2)],
+            "{line}"
+        );
+        // Kept under another value or read from the environment: the
+        // written-value rules judge it; moved: still there.
+        let name = line.split(' ').next().unwrap_or("");
+        for kept in [
+            format!(
+                "TIME_ZONE = \"UTC\"\n{name} = env.bool(\"{name}\", default=True)\nUSE_TZ = True\n"
+            ),
+            format!("{line}\nTIME_ZONE = \"UTC\"\nUSE_TZ = True\n"),
+        ] {
+            assert!(
+                removed("mysite/settings.py", &old, &kept).is_empty(),
+                "{kept}"
+            );
+        }
+    }
+    // In a class: the class keeps its own.
+    let old = "class Production(Base):\n    SESSION_COOKIE_SECURE = True\n    DEBUG = False\n";
+    let new = "class Production(Base):\n    DEBUG = False\n";
+    assert_eq!(removed("app/config.py", old, new), vec![(rule.clone(), 2)]);
+    // Config files: the key under its section.
+    let old = "[django]\nsession_cookie_secure = true\nsecure_ssl_redirect = true\n";
+    let new = "[django]\nsecure_ssl_redirect = true\n";
+    assert_eq!(
+        removed("config/app.toml", old, new),
+        vec![(rule.clone(), 2)]
+    );
+    let old = "DJANGO_SECURE_SSL_REDIRECT=1\nPORT=80\n";
+    assert!(
+        removed(".env.production", old, "PORT=80\n").is_empty(),
+        "a different name is another setting"
+    );
+    // Defaults that are safe, unsafe values deleted, other settings.
+    for line in [
+        "SESSION_COOKIE_HTTPONLY = True",
+        "SECURE_CONTENT_TYPE_NOSNIFF = True",
+        "SESSION_COOKIE_SECURE = False",
+        "SECURE_HSTS_SECONDS = 0",
+        "SESSION_COOKIE_SECURE = env.bool(\"X\")",
+        "DEBUG = False",
+    ] {
+        let old = format!("{line}\nUSE_TZ = True\n");
+        assert!(
+            removed("mysite/settings.py", &old, "USE_TZ = True\n").is_empty(),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn deleting_a_ca_bundle_from_a_client_call() {
+    let rule = "tls-ca-removed".to_string();
+    let old = "def fetch(url):\n    return requests.get(\n        url,\n        verify=\"/etc/ssl/ca.pem\",\n        timeout=5,\n    )\n";
+    let new =
+        "def fetch(url):\n    return requests.get(\n        url,\n        timeout=5,\n    )\n";
+    assert_eq!(removed("app/client.py", old, new), vec![(rule, 4)]);
+    for quiet in [
+        // verify=True is requests' default: deleting it changes nothing.
+        (
+            "r = requests.get(url, verify=True)\n",
+            "r = requests.get(url)\n",
+        ),
+        (
+            "r = requests.get(url, verify=settings.CA)\n",
+            "r = requests.get(url)\n",
+        ),
+        (
+            "send(user, verify_email=\"yes\")\n",
+            "send(user)\n",
+        ),
+        // Reformatted.
+        (old, "def fetch(url):\n    return requests.get(url, verify=\"/etc/ssl/ca.pem\", timeout=5)\n"),
+    ] {
+        assert!(removed("app/client.py", quiet.0, quiet.1).is_empty(), "{quiet:?}");
+    }
+}
+
+#[test]
+fn removals_in_development_settings_warn() {
+    let old = "SESSION_COOKIE_SECURE = True\nDEBUG = True\n";
+    let found = scanner().removals("mysite/settings/dev.py", old, "DEBUG = True\n");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].finding.severity, Severity::Warning);
+}
+
+#[test]
+fn removal_rules_are_checked_like_other_rules() {
+    let bad = |extra: &str| {
+        user_rule(&format!(
+            "id = \"x\"\ncategory = \"c\"\ndescription = \"d\"\nkey = \"K\"\n{extra}"
+        ))
+    };
+    for (extra, needle) in [
+        (
+            "removal = \"sometimes\"\nremoved = \"a\"\n",
+            "unknown `removal`",
+        ),
+        ("removal = \"setting\"\n", "needs `key` and `removed`"),
+        (
+            "insecure = \"a\"\nremoved = \"a\"\n",
+            "`removed` needs `removal`",
+        ),
+    ] {
+        let err = match SecurityScanner::new(&[bad(extra)], &HashSet::new()) {
+            Ok(_) => panic!("accepted {extra:?}"),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(err.contains(needle) && err.contains("\"x\""), "{err}");
+    }
+    // A project's removal rule works, and disabling a built-in one stops it.
+    let mine = bad("removal = \"setting\"\nremoved = \"(?i)^true$\"\nkeywords = [\"k\"]\n");
+    let s = match SecurityScanner::new(&[mine], &HashSet::new()) {
+        Ok(s) => s,
+        Err(e) => panic!("{e:#}"),
+    };
+    assert_eq!(
+        s.removals("app/settings.py", "K = True\nA = 1\n", "A = 1\n")
+            .len(),
+        1
+    );
+    let off = HashSet::from(["dockerfile-user-removed".to_string()]);
+    let s = match SecurityScanner::new(&[], &off) {
+        Ok(s) => s,
+        Err(e) => panic!("{e:#}"),
+    };
+    assert!(s
+        .removals("Dockerfile", "FROM x\nUSER app\n", "FROM x\n")
+        .is_empty());
+}
+
+/// Names a `key` regex accepts, one per top-level alternative: optional
+/// groups left out, the first branch of other groups taken, `\w*` and
+/// friends as `x`. `None` where the alternative is beyond this reading.
+fn key_samples(key: &str) -> Vec<Option<String>> {
+    let key = key.strip_prefix("(?i)").unwrap_or(key);
+    let mut alternatives = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in key.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '|' if depth == 0 => {
+                alternatives.push(&key[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    alternatives.push(&key[start..]);
+    alternatives.into_iter().map(sample_of).collect()
+}
+
+fn sample_of(alternative: &str) -> Option<String> {
+    let chars: Vec<char> = alternative.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '(' => {
+                // The group's extent and its first branch.
+                let (mut depth, mut j, mut bar) = (0, i, None);
+                while j < chars.len() {
+                    match chars[j] {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        '|' if depth == 1 && bar.is_none() => bar = Some(j),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let inner_start = if chars.get(i + 1) == Some(&'?') {
+                    i + 3
+                } else {
+                    i + 1
+                };
+                let first: String = chars[inner_start..bar.unwrap_or(j)].iter().collect();
+                let optional = matches!(chars.get(j + 1), Some('?') | Some('*'));
+                if !optional {
+                    out.push_str(&sample_of(&first)?);
+                }
+                i = j + 1 + usize::from(optional);
+            }
+            '\\' => {
+                match chars.get(i + 1) {
+                    Some('w') => out.push('x'),
+                    Some('.') => out.push('.'),
+                    Some('-') => out.push('-'),
+                    _ => return None,
+                }
+                i += 2;
+                if matches!(chars.get(i), Some('*') | Some('+')) {
+                    i += 1;
+                }
+            }
+            '[' => {
+                let end = chars[i..].iter().position(|&c| c == ']')? + i;
+                let class: String = chars[i + 1..end].iter().collect();
+                out.push(if class.starts_with("a-z") {
+                    'x'
+                } else {
+                    return None;
+                });
+                i = end + 1;
+                if matches!(chars.get(i), Some('*') | Some('+')) {
+                    i += 1;
+                }
+            }
+            c if c.is_ascii_alphanumeric() || c == '_' || c == '-' => {
+                if chars.get(i + 1) == Some(&'?') {
+                    i += 2;
+                } else {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Every name a key rule lists wakes the rule through the keyword
+/// prefilter: a name without any of the rule's keywords is never tried
+/// (`SECURE_CROSS_ORIGIN_OPENER_POLICY` under the keyword "referrer").
+#[test]
+fn every_key_name_wakes_its_rule_through_the_keywords() {
+    let s = scanner();
+    let pack = pack().expect("built-in pack");
+    let (mut checked, mut missed) = (0, Vec::new());
+    for rule in &pack.rule {
+        let Some(key) = &rule.key else {
+            continue;
+        };
+        if rule.keywords.is_empty() {
+            continue;
+        }
+        let index = s
+            .rules
+            .iter()
+            .position(|r| r.rule.id == rule.id)
+            .expect("rule loaded");
+        let matcher = s.rules[index].key.get().expect("key compiles");
+        for sample in key_samples(key) {
+            let Some(name) = sample else {
+                panic!("{}: cannot read a name out of `{key}`", rule.id);
+            };
+            assert!(
+                matcher.is_match(&name),
+                "{}: sample {name:?} does not match `{key}`",
+                rule.id
+            );
+            // The bad example with its setting renamed: a keyword may be in
+            // the name, the call or the value.
+            let bad = rule.bad.split("\n---\n").next().unwrap_or("");
+            let Some(at) = key_span(key, bad) else {
+                panic!(
+                    "{}: the bad example {bad:?} does not write `{key}`",
+                    rule.id
+                );
+            };
+            let text = format!("{}{name}{}", &bad[..at.0], &bad[at.1..]);
+            let mut woken = Vec::new();
+            if rule.removal.is_some() {
+                if let Some(m) = &s.removal_keywords {
+                    m.for_each(&text, |hit| {
+                        woken.extend(&s.removal_keyword_rules[hit.pattern])
+                    });
+                }
+            } else {
+                s.wake(&text, &mut woken);
+            }
+            if !woken.contains(&index) {
+                missed.push(format!(
+                    "{}: {name:?} (keywords {:?})",
+                    rule.id, rule.keywords
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        missed.is_empty(),
+        "settings the prefilter never wakes their rule for:\n{}",
+        missed.join("\n")
+    );
+    assert!(checked > 100, "{checked}");
+}
+
+/// Where `text` writes a setting `key` (a regex over the whole name) names:
+/// the first match that is a whole word.
+fn key_span(key: &str, text: &str) -> Option<(usize, usize)> {
+    let re = regex::Regex::new(&format!("(?:{key})")).ok()?;
+    let word =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let mut from = 0;
+    while let Some(m) = re.find_at(text, from) {
+        if !word(text[..m.start()].chars().next_back())
+            && !word(text[m.end()..].chars().next())
+            && !m.is_empty()
+        {
+            return Some((m.start(), m.end()));
+        }
+        from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+#[test]
+fn key_samples_read_the_pack_forms() {
+    assert_eq!(
+        key_samples(r"(?i)(?:DJANGO_|FLASK_)?DEBUG|verify_?ssl|\w*_ALGORITHM|[a-z]+-src"),
+        vec![
+            Some("DEBUG".to_string()),
+            Some("verifyssl".to_string()),
+            Some("x_ALGORITHM".to_string()),
+            Some("x-src".to_string()),
+        ]
+    );
+    assert_eq!(
+        key_samples(r"ssl_cert_(?:a|b)s?"),
+        vec![Some("ssl_cert_a".to_string())]
+    );
+}
+
+// ------------------------------------------------- values judged as they run
+
+fn error_rules(path: &str, text: &str) -> Vec<String> {
+    errors(&scan(path, text))
+        .into_iter()
+        .map(|(rule, _)| rule)
+        .collect()
+}
+
+#[test]
+fn insecure_values_in_other_spellings() {
+    for (path, text, rule) in [
+        ("app/settings.py", "DEBUG = 1\n", "debug-mode"),
+        (
+            "app/files.py",
+            "os.chmod(p, 0o7_7_7)\n",
+            "chmod-world-writable",
+        ),
+        (
+            "app/files.py",
+            "os.chmod(p, 0x1ff)\n",
+            "chmod-world-writable",
+        ),
+        (
+            "app/files.py",
+            "os.chmod(p, 0o100777)\n",
+            "chmod-world-writable",
+        ),
+        ("app/files.py", "os.chmod(p, 511)\n", "chmod-world-writable"),
+        (
+            "app/files.py",
+            "os.chmod(p, 0o1777)\n",
+            "chmod-world-writable",
+        ),
+        ("app/files.py", "os.umask(0x0)\n", "umask-permissive"),
+        (
+            "app/settings.py",
+            "FILE_UPLOAD_PERMISSIONS = 0x1ff\n",
+            "upload-permissions-world",
+        ),
+        ("Dockerfile", "RUN chmod a+rwx /srv\n", "shell-chmod-world"),
+        ("Dockerfile", "RUN chmod -R o+w /srv\n", "shell-chmod-world"),
+        (
+            "Dockerfile",
+            "RUN chmod 1777 /srv/tmp\n",
+            "shell-chmod-world",
+        ),
+        (
+            "Dockerfile",
+            "RUN chmod a=rwx /srv && true\n",
+            "shell-chmod-world",
+        ),
+        (
+            "app/settings.py",
+            "SECURE_CROSS_ORIGIN_OPENER_POLICY = \"unsafe-none\"\n",
+            "opener-policy-unsafe",
+        ),
+    ] {
+        assert_eq!(error_rules(path, text), vec![rule.to_string()], "{text}");
+    }
+    for (path, text) in [
+        ("app/settings.py", "DEBUG = 0\n"),
+        ("app/settings.py", "DEBUG = False\n"),
+        ("app/files.py", "os.chmod(p, 0o755)\n"),
+        ("app/files.py", "os.chmod(p, 0o7_5_5)\n"),
+        ("app/files.py", "os.chmod(p, 0x1ed)\n"),
+        ("app/files.py", "os.chmod(p, 493)\n"),
+        ("app/files.py", "os.chmod(p, 0o100644)\n"),
+        ("app/files.py", "os.chmod(p, mode)\n"),
+        ("app/files.py", "os.umask(0o077)\n"),
+        ("Dockerfile", "RUN chmod a+rx /srv\n"),
+        ("Dockerfile", "RUN chmod u+rwx,g+rx /srv\n"),
+        ("Dockerfile", "RUN chmod 755 /srv\n"),
+        ("Dockerfile", "RUN chmod +x /srv/run.sh\n"),
+        (
+            "app/settings.py",
+            "SECURE_CROSS_ORIGIN_OPENER_POLICY = \"same-origin\"\n",
+        ),
+    ] {
+        assert!(error_rules(path, text).is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn an_environment_read_is_judged_by_its_default() {
+    for text in [
+        "DEBUG = envbool(\"DEBUG\", \"True\")\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"True\")\n",
+        "DEBUG = os.environ.get(\"DEBUG\", \"1\")\n",
+        "DEBUG = env.bool(\"DEBUG\", default=True)\n",
+        "DEBUG = config(\"DEBUG\", default=True, cast=bool)\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"True\").lower() == \"true\"\n",
+        "DEBUG = os.environ.get(\"DEBUG\", \"1\") in (\"1\", \"true\")\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"on\").lower() in [\"on\", \"yes\"]\n",
+    ] {
+        let found = scan("app/settings.py", text);
+        assert_eq!(
+            errors(&found),
+            vec![("debug-mode".to_string(), 1)],
+            "{text}"
+        );
+        assert!(found[0].message.contains("unset"), "{}", found[0].message);
+    }
+    let compose = "services:\n  web:\n    environment:\n      DEBUG: ${DEBUG:-true}\n";
+    assert_eq!(
+        errors(&scan("docker-compose.yml", compose)),
+        vec![("debug-mode-config".to_string(), 4)]
+    );
+    let verify = "r = requests.get(url, verify=os.getenv(\"VERIFY_TLS\", False))\n";
+    assert_eq!(
+        error_rules("app/http.py", verify),
+        vec!["tls-verify-disabled".to_string()]
+    );
+    for quiet in [
+        "DEBUG = os.getenv(\"DEBUG\", \"False\")\n",
+        "DEBUG = os.getenv(\"DEBUG\")\n",
+        "DEBUG = env.bool(\"DEBUG\", default=False)\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"True\") == \"False\"\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"0\") == \"1\"\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"False\").lower() in (\"1\", \"true\")\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"True\") == os.getenv(\"X\")\n",
+        "DEBUG = os.getenv(\"DEBUG\", default_debug())\n",
+        "DEBUG = settings.get(\"DEBUG\", True)\n",
+        "DEBUG = os.getenv(\"DEBUG\", \"True\") and is_local()\n",
+    ] {
+        assert!(error_rules("app/settings.py", quiet).is_empty(), "{quiet}");
+    }
+    let compose =
+        "services:\n  web:\n    environment:\n      DEBUG: ${DEBUG:-false}\n      X: ${DEBUG}\n";
+    assert!(errors(&scan("docker-compose.yml", compose)).is_empty());
+}
+
+#[test]
+fn credentials_with_any_origin_on_a_response() {
+    let rule = "cors-header-credentials-any-origin".to_string();
+    let view = "def view(request):\n    response = HttpResponse()\n    response[\"Access-Control-Allow-Origin\"] = \"*\"\n    response[\"Access-Control-Allow-Credentials\"] = \"true\"\n    return response\n";
+    // Only the credentials line is new: the origin set before still counts.
+    let found = errors(&scanner().scan("app/views.py", view, Lines::Only(&[4])));
+    assert_eq!(found, vec![(rule.clone(), 4)]);
+    let one_call = "return JSONResponse(data, headers={\"Access-Control-Allow-Origin\": \"*\", \"Access-Control-Allow-Credentials\": \"true\"})\n";
+    assert!(errors(&scan("app/api.py", one_call)).contains(&(rule.clone(), 1)));
+    let nginx = "location /api {\n  add_header Access-Control-Allow-Origin * always;\n  add_header 'Access-Control-Allow-Credentials' 'true' always;\n}\n";
+    let found = errors(&scan("deploy/nginx.conf", nginx));
+    assert!(found.contains(&(rule.clone(), 3)), "{found:?}");
+    assert!(
+        found.contains(&("cors-any-origin".to_string(), 2)),
+        "{found:?}"
+    );
+    for quiet in [
+        view.replace("\"*\"", "\"https://app.example.com\""),
+        view.replace("\"true\"", "\"false\""),
+        "response[\"Access-Control-Allow-Credentials\"] = \"true\"\nresponse[\"Access-Control-Allow-Origin\"] = request.headers[\"Origin\"] if ok else \"null\"\n".to_string(),
+    ] {
+        let found = errors(&scan("app/views.py", &quiet));
+        assert!(!found.iter().any(|(r, _)| *r == rule), "{quiet}: {found:?}");
+    }
+}
+
+#[test]
+fn inline_maps_in_config_files() {
+    for (path, text, line) in [
+        ("config/app.json", "{\"debug\": true}\n", 1),
+        (
+            "config/app.json",
+            "{\n  \"app\": {\"name\": \"shop\", \"debug\": true},\n  \"port\": 80\n}\n",
+            2,
+        ),
+        ("config/app.yaml", "app: {debug: true, port: 80}\n", 1),
+        ("config/app.yaml", "app: {server: {\"debug\": \"on\"}}\n", 1),
+        ("config/app.toml", "app = { debug = true, port = 80 }\n", 1),
+        (
+            "config/app.toml",
+            "[servers]\nweb = { name = \"a\", debug = true }\n",
+            2,
+        ),
+    ] {
+        assert_eq!(
+            errors(&scan(path, text)),
+            vec![("debug-mode-config".to_string(), line)],
+            "{path}: {text}"
+        );
+    }
+    for (path, text) in [
+        ("config/app.json", "{\"debug\": false}\n"),
+        ("config/app.json", "{\"message\": \"debug: true\"}\n"),
+        ("config/app.yaml", "app: {debug: false}\n"),
+        ("config/app.yaml", "note: \"{debug: true}\"\n"),
+        ("config/app.toml", "app = { debug = false }\n"),
+        ("config/app.toml", "title = \"{ debug = true }\"\n"),
+    ] {
+        assert!(errors(&scan(path, text)).is_empty(), "{path}: {text}");
+    }
+}
+
+#[test]
+fn tls_and_jwt_spellings() {
+    for (text, rule) in [
+        ("ctx = SSL.Context(SSL.SSLv3_METHOD)\n", "tls-old-protocol"),
+        (
+            "ctx = SSL.Context(method=SSL.SSLv2_METHOD)\n",
+            "tls-old-protocol",
+        ),
+        ("ctx = SSL.Context(SSL.SSLv23_METHOD)\n", "tls-old-protocol"),
+        ("ctx = SSL.Context(SSL.TLSv1_METHOD)\n", "tls-old-protocol"),
+        (
+            "ctx = SSL.Context(SSL.TLSv1_1_METHOD)\n",
+            "tls-old-protocol",
+        ),
+        (
+            "conn = connect(host, cert_reqs=ssl.CERT_OPTIONAL)\n",
+            "tls-cert-none",
+        ),
+        ("pool = PoolManager(cert_reqs=\"NONE\")\n", "tls-cert-none"),
+        (
+            "r = redis.Redis(ssl=True, ssl_cert_reqs=\"none\")\n",
+            "tls-cert-none",
+        ),
+        (
+            "OPTIONS = {\"ssl_cert_reqs\": \"optional\"}\n",
+            "tls-cert-none",
+        ),
+    ] {
+        assert_eq!(
+            error_rules("app/net.py", text),
+            vec![rule.to_string()],
+            "{text}"
+        );
+    }
+    let jwt = "def read(token):\n    opts = {\"verify_signature\": False}\n    return jwt.decode(token, KEY, algorithms=[\"HS256\"], options=opts)\n";
+    assert_eq!(
+        errors(&scan("app/auth.py", jwt)),
+        vec![("jwt-signature-unverified".to_string(), 2)]
+    );
+    let unpacked = "kwargs = {\"verify\": False}\nr = requests.get(url, **kwargs)\n";
+    assert_eq!(
+        error_rules("app/http.py", unpacked),
+        vec!["tls-verify-disabled".to_string()]
+    );
+    for quiet in [
+        "ctx = SSL.Context(SSL.TLS_METHOD)\n",
+        "ctx = SSL.Context(SSL.TLSv1_2_METHOD)\n",
+        "ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)\n",
+        "conn = connect(host, cert_reqs=ssl.CERT_REQUIRED)\n",
+        "pool = PoolManager(cert_reqs=None)\n",
+        "pool = PoolManager(cert_reqs=\"CERT_REQUIRED\")\n",
+        "if ctx.verify_mode == ssl.CERT_OPTIONAL:\n    pass\n",
+        // Data, not options: a payload that mentions verify.
+        "payload = {\"verify\": False}\nr = requests.post(url, json=payload)\n",
+        "opts = {\"verify_signature\": True}\nclaims = jwt.decode(token, KEY, options=opts)\n",
+        "opts = {\"verify_signature\": False}\nlog(opts)\n",
+    ] {
+        assert!(error_rules("app/net.py", quiet).is_empty(), "{quiet}");
+    }
+}
+
+#[test]
+fn removals_look_for_keywords_only_where_the_change_is() {
+    use super::removal::changed_part;
+    assert_eq!(changed_part("a\nb\nc\n", "a\nc\n"), "b\n");
+    assert_eq!(changed_part("a\nbx\nc\n", "a\nby\nc\n"), "bx\n");
+    assert_eq!(changed_part("same\n", "same\n"), "");
+    assert_eq!(changed_part("", "new\n"), "");
+    assert_eq!(changed_part("x\n", ""), "x\n");
+    // A long settings file where one line goes: found all the same.
+    let filler: String = (0..2000).map(|i| format!("OPTION_{i} = {i}\n")).collect();
+    let old = format!("{filler}SESSION_COOKIE_SECURE = True\n{filler}");
+    let new = format!("{filler}{filler}");
+    assert_eq!(
+        removed("mysite/settings.py", &old, &new),
+        vec![("secure-setting-removed".to_string(), 2001)]
     );
 }

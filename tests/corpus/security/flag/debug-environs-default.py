@@ -1,0 +1,4 @@
+from environs import Env
+
+env = Env()
+DEBUG = env.bool("DEBUG", default=True)

@@ -1,0 +1,1 @@
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "unsafe-none"

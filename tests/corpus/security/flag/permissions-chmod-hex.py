@@ -1,0 +1,3 @@
+import os
+
+os.chmod(upload_dir, 0x1ff)

@@ -1,0 +1,3 @@
+import os
+
+DEBUG = os.getenv("DEBUG", "False").lower() in ("1", "true")

@@ -1,0 +1,2 @@
+payload = {"verify": False, "user": user_id}
+requests.post(url, json=payload)
