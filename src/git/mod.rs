@@ -1103,26 +1103,46 @@ pub struct PushLine {
 /// per line; ids of 40 (SHA-1) or 64 (SHA-256) hex digits, all zeros for
 /// "none". Blank lines are skipped; anything else is an error naming the line.
 pub fn parse_push_lines(stdin: &str) -> Result<Vec<PushLine>> {
+    hook_input_lines::<4>(
+        stdin,
+        "pre-push",
+        "<local ref> <local id> <remote ref> <remote id>",
+    )?
+    .into_iter()
+    .map(|(number, [local_ref, local_id, remote_ref, remote_id])| {
+        Ok(PushLine {
+            local_ref: local_ref.to_string(),
+            local: parse_oid(local_id, "pre-push", number)?,
+            remote_ref: remote_ref.to_string(),
+            remote: parse_oid(remote_id, "pre-push", number)?,
+        })
+    })
+    .collect()
+}
+
+/// The lines of a hook's stdin, each as its `N` whitespace-separated fields
+/// with its 1-based number. Blank lines are skipped; a line of another shape
+/// is an error naming the hook, the line and the shape `expected`.
+pub(crate) fn hook_input_lines<'t, const N: usize>(
+    stdin: &'t str,
+    hook: &str,
+    expected: &str,
+) -> Result<Vec<(usize, [&'t str; N])>> {
     let mut out = Vec::new();
-    for (number, line) in stdin.lines().enumerate() {
+    for (index, line) in stdin.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
             continue;
         }
         let fields: Vec<&str> = line.split_whitespace().collect();
-        let [local_ref, local_id, remote_ref, remote_id] = fields[..] else {
+        let Ok(fields) = <[&str; N]>::try_from(fields) else {
             bail!(
-                "pre-push input line {}: expected `<local ref> <local id> <remote ref> <remote id>`, got {:?}",
-                number + 1,
+                "{hook} input line {}: expected `{expected}`, got {:?}",
+                index + 1,
                 crate::finding::shorten(line)
             );
         };
-        out.push(PushLine {
-            local_ref: local_ref.to_string(),
-            local: parse_oid(local_id, "pre-push", number + 1)?,
-            remote_ref: remote_ref.to_string(),
-            remote: parse_oid(remote_id, "pre-push", number + 1)?,
-        });
+        out.push((index + 1, fields));
     }
     Ok(out)
 }

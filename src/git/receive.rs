@@ -18,27 +18,16 @@ pub struct RefUpdate {
 /// Parse git's pre-receive input: `<old id> <new id> <ref name>` per line.
 /// Blank lines are skipped; anything else is an error naming the line.
 pub fn parse_receive_lines(stdin: &str) -> Result<Vec<RefUpdate>> {
-    let mut out = Vec::new();
-    for (number, line) in stdin.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let [old, new, name] = fields[..] else {
-            bail!(
-                "pre-receive input line {}: expected `<old id> <new id> <ref name>`, got {:?}",
-                number + 1,
-                crate::finding::shorten(line)
-            );
-        };
-        out.push(RefUpdate {
-            old: parse_oid(old, "pre-receive", number + 1)?,
-            new: parse_oid(new, "pre-receive", number + 1)?,
-            name: name.to_string(),
-        });
-    }
-    Ok(out)
+    super::hook_input_lines::<3>(stdin, "pre-receive", "<old id> <new id> <ref name>")?
+        .into_iter()
+        .map(|(number, [old, new, name])| {
+            Ok(RefUpdate {
+                old: parse_oid(old, "pre-receive", number)?,
+                new: parse_oid(new, "pre-receive", number)?,
+                name: name.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The update hook's arguments `REF OLD NEW` as one ref update.
