@@ -5,13 +5,13 @@
 use std::collections::HashSet;
 use std::hint::black_box;
 
+use confgate::config::plan::Plan;
+use confgate::config::settings::{self, Layers};
+use confgate::detect::keywords::SharedKeywords;
+use confgate::detect::secrets::SecretScanner;
+use confgate::detect::security::SecurityScanner;
 use confgate::keydiff::{self, Format};
-use confgate::keywords::SharedKeywords;
 use confgate::model::Lines;
-use confgate::plan::Plan;
-use confgate::secrets::SecretScanner;
-use confgate::security::SecurityScanner;
-use confgate::settings::{self, Layers};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// A small deterministic generator, so every run scans the same bytes.

@@ -5,23 +5,23 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Result;
 use rayon::prelude::*;
-use serde::Serialize;
 
-use crate::baseline::Baseline;
-use crate::codeowners::CodeOwners;
-use crate::committed::Policy;
+use crate::config::committed::Policy;
+use crate::config::plan::Plan;
+use crate::config::settings::{DOTFILE, POLICY_FILES, PYPROJECT};
+use crate::config::weakening::{self, Weakening};
 use crate::decode;
+use crate::detect::baseline::Baseline;
+use crate::detect::security::SecurityScanner;
+use crate::detect::suppress::{Allow, AllowIndex};
 use crate::finding::{Finding, Kind, Severity};
 use crate::keydiff;
 use crate::model::{ChangeSet, ChangeStatus, Content, FileChange, Lines};
-use crate::plan::Plan;
-use crate::policy;
-use crate::record::{self, Field, Record, RecordDraft, RecordSource};
+use crate::outcome::{ConfigChange, KeyEntry, Outcome, RecordSummary, Skipped, Suppressed};
+use crate::records::codeowners::CodeOwners;
+use crate::records::policy;
+use crate::records::record::{self, Field, Record, RecordDraft, RecordSource};
 use crate::redact::{redact_quoted, redact_value};
-use crate::security::SecurityScanner;
-use crate::settings::{DOTFILE, POLICY_FILES, PYPROJECT};
-use crate::suppress::{Allow, AllowIndex};
-use crate::weakening::{self, Weakening};
 
 /// Change sets with more files than this are checked on all cores.
 const PARALLEL_FILES: usize = 32;
@@ -131,153 +131,6 @@ pub fn reverted_commit(message: &str) -> Option<&str> {
         .find(|c: char| !c.is_ascii_hexdigit())
         .unwrap_or(rest.len());
     (end >= 7).then(|| &rest[..end])
-}
-
-/// One config file changed by the change set, with its keys and record.
-#[derive(Debug, Clone, Serialize)]
-pub struct ConfigChange {
-    pub path: String,
-    pub commit: Option<String>,
-    pub keys: Vec<KeyEntry>,
-    pub record: Option<RecordSummary>,
-    #[serde(skip)]
-    pub status: Option<ChangeStatus>,
-    #[serde(skip)]
-    pub old_path: Option<String>,
-    #[serde(skip)]
-    pub security_file: bool,
-    /// The short id of the commit this change undoes, when it is covered by
-    /// that commit's record.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rollback_of: Option<String>,
-    /// Read key by key on both sides, so an empty `keys` means that no
-    /// setting changed (comments, formatting, code in a settings module).
-    #[serde(skip)]
-    pub keyed: bool,
-}
-
-impl ConfigChange {
-    pub fn key_names(&self) -> Vec<String> {
-        self.keys.iter().map(|k| k.key.clone()).collect()
-    }
-
-    /// A short description of what changed, for messages and logs.
-    pub fn summary(&self, limit: usize) -> String {
-        let mut parts: Vec<String> = match (self.status, &self.old_path) {
-            (Some(ChangeStatus::Deleted), _) => vec!["file deleted".to_string()],
-            (Some(ChangeStatus::Renamed), Some(old)) => vec![format!("renamed from {old}")],
-            (Some(ChangeStatus::Added), _) if self.keys.is_empty() => vec!["new file".to_string()],
-            _ => Vec::new(),
-        };
-        parts.extend(self.keys.iter().take(limit).map(|k| k.text.clone()));
-        if self.keys.len() > limit {
-            parts.push(format!("… {} more keys", self.keys.len() - limit));
-        }
-        if parts.is_empty() {
-            parts.push("content changed".to_string());
-        }
-        parts.join("; ")
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct KeyEntry {
-    pub key: String,
-    pub change: &'static str,
-    /// `cache.ttl 60 → 300`, with secret values redacted.
-    #[serde(skip)]
-    pub text: String,
-    /// The value before the change (modified, removed), redacted like `text`.
-    #[serde(skip)]
-    pub old: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RecordSummary {
-    pub owner: String,
-    pub expected: String,
-    pub rollback: String,
-    pub source: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verify: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket: Option<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, String>,
-    #[serde(skip)]
-    pub file: Option<String>,
-}
-
-impl RecordSummary {
-    /// The record's fields as shown in reports and the change log: free text
-    /// a person typed, so passed through the redaction path.
-    fn from_record(record: &Record) -> RecordSummary {
-        let shown = |name: &str, value: &Option<String>| {
-            redact_value(name, value.as_deref().unwrap_or_default())
-        };
-        RecordSummary {
-            owner: shown("owner", &record.owner),
-            expected: shown("expected", &record.expected),
-            rollback: shown("rollback", &record.rollback),
-            source: record.source.label().to_string(),
-            verify: record.verify.as_deref().map(|v| redact_value("verify", v)),
-            ticket: record.ticket.as_deref().map(|v| redact_value("ticket", v)),
-            fields: record
-                .extra
-                .iter()
-                .map(|(name, value)| (name.clone(), redact_value(name, value)))
-                .collect(),
-            file: match &record.source {
-                RecordSource::File(path) => Some(path.clone()),
-                RecordSource::Trailers => None,
-            },
-        }
-    }
-}
-
-/// A file the checks could not look into, and why.
-#[derive(Debug, Clone, Serialize)]
-pub struct Skipped {
-    pub path: String,
-    pub reason: String,
-    pub commit: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Suppressed {
-    pub rule: String,
-    pub path: String,
-    pub line: Option<u32>,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Outcome {
-    pub findings: Vec<Finding>,
-    pub config_changes: Vec<ConfigChange>,
-    pub skipped: Vec<Skipped>,
-    pub suppressed: Vec<Suppressed>,
-    pub baselined: usize,
-    pub notices: Vec<String>,
-    /// For each change set with unrecorded config changes, the record they
-    /// need (the example the report shows).
-    pub drafts: Vec<RecordDraft>,
-}
-
-impl Outcome {
-    pub fn merge(&mut self, other: Outcome) {
-        self.findings.extend(other.findings);
-        self.config_changes.extend(other.config_changes);
-        self.skipped.extend(other.skipped);
-        self.suppressed.extend(other.suppressed);
-        self.baselined += other.baselined;
-        self.notices.extend(other.notices);
-        self.drafts.extend(other.drafts);
-    }
-
-    pub fn blocked(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == Severity::Error)
-    }
 }
 
 /// What checking one file gives.
@@ -615,7 +468,7 @@ fn apply_baseline(
             *budget -= 1;
             out.baselined += 1;
         } else {
-            crate::baseline::mark_beyond(&mut finding, allowance);
+            crate::detect::baseline::mark_beyond(&mut finding, allowance);
             out.findings.push(finding);
         }
     }
@@ -1247,7 +1100,7 @@ fn record_is_new(file: &FileChange, record: &Record, extra_fields: &HashSet<Stri
 fn covers(record: &Record, path: &str) -> bool {
     match &record.covers {
         None => true,
-        Some(globs) => crate::plan::PathSet::new("covers", globs)
+        Some(globs) => crate::config::plan::PathSet::new("covers", globs)
             .map(|set| set.is_match(path))
             .unwrap_or(false),
     }
@@ -1294,7 +1147,7 @@ fn owner_problems(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::{parse_layer, Layers, DEFAULTS};
+    use crate::config::settings::{parse_layer, Layers, DEFAULTS};
 
     fn plan() -> Plan {
         Plan::build(&Layers::new(vec![

@@ -6,17 +6,17 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::baseline::Baseline;
-use crate::codeowners::CodeOwners;
+use crate::config::plan::Plan;
+use crate::config::settings::{self, Layers};
+use crate::detect::baseline::Baseline;
+use crate::detect::secrets::SecretScanner;
+use crate::detect::security::SecurityScanner;
+use crate::detect::suppress;
 use crate::git::parse_push_lines;
 use crate::keydiff::{self, Format};
 use crate::model::Lines;
-use crate::plan::Plan;
-use crate::record::{self, Record};
-use crate::secrets::SecretScanner;
-use crate::security::SecurityScanner;
-use crate::settings::{self, Layers};
-use crate::suppress;
+use crate::records::codeowners::CodeOwners;
+use crate::records::record::{self, Record};
 
 /// A fuzz target's body: any bytes in, a panic only on a broken invariant.
 pub type FuzzTarget = fn(&[u8]);

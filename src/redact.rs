@@ -16,10 +16,10 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+pub use crate::detect::secrets::is_secret_key;
+use crate::detect::secrets::random::looks_random;
+use crate::detect::secrets::SecretScanner;
 pub use crate::finding::redact;
-pub use crate::secrets::is_secret_key;
-use crate::secrets::random::looks_random;
-use crate::secrets::SecretScanner;
 
 /// Every built-in secret rule, none disabled: a project that turns a rule off
 /// for its findings still gets its values hidden.

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use confgate::detect::secrets::SecretScanner;
 use confgate::model::Lines;
-use confgate::secrets::SecretScanner;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/secrets")
@@ -45,7 +45,7 @@ fn assert_redacted(findings: &[confgate::finding::Finding], text: &str) {
     for f in findings {
         let shown = format!("{} {}", f.message, f.snippet.clone().unwrap_or_default());
         for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
-            if word.len() >= 20 && confgate::secrets::random::looks_random(word) {
+            if word.len() >= 20 && confgate::detect::secrets::random::looks_random(word) {
                 assert!(
                     !shown.contains(&word[..word.len().min(12)]) || !shown.contains(&word[4..12]),
                     "{}:{:?} shows a secret: {shown}",

@@ -5,9 +5,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use confgate::detect::security::SecurityScanner;
 use confgate::finding::{Finding, Severity};
 use confgate::model::Lines;
-use confgate::security::SecurityScanner;
 
 struct Case {
     name: String,

@@ -3,10 +3,10 @@
 use std::io::Write;
 
 use anyhow::{bail, Result};
+use confgate::config::plan::Plan;
 use confgate::finding::Severity;
 use confgate::git::Repo;
-use confgate::plan::Plan;
-use confgate::policy;
+use confgate::records::policy;
 use confgate::ruleinfo::RuleInfo;
 
 use super::args::Format;

@@ -7,16 +7,17 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use confgate::baseline::Baseline;
 use confgate::bounded;
-use confgate::codeowners::{self, CodeOwners};
-use confgate::committed::{self, Policy, PolicyLoader};
-use confgate::engine::{self, Mode, Outcome, PolicyChange, Reverted};
+use confgate::config::committed::{self, Policy, PolicyLoader};
+use confgate::config::plan::Plan;
+use confgate::config::settings::Layer;
+use confgate::detect::baseline::Baseline;
+use confgate::engine::{self, Mode, PolicyChange, Reverted};
 use confgate::git::{without_userinfo, PolicyIds, PushedCommits, Repo, Side};
 use confgate::install;
 use confgate::model::CommitInfo;
-use confgate::plan::Plan;
-use confgate::settings::Layer;
+use confgate::outcome::Outcome;
+use confgate::records::codeowners::{self, CodeOwners};
 use git2::Oid;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -499,7 +500,7 @@ pub fn commit_msg(app: &App, file: &Path) -> Result<Status> {
     let message = read_message(file)?;
     let session = hook_session(app, "commit-msg")?;
     // Judge the message as git may store it: the cleanup runs after this hook.
-    let message = confgate::record::as_stored(&message, &session.repo.comment_prefix());
+    let message = confgate::records::record::as_stored(&message, &session.repo.comment_prefix());
     let (outcome, files) = session.check_staged(Some(&message))?;
     emit(app, session, "commit-msg", outcome, Vec::new(), files)
 }

@@ -15,11 +15,11 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use clap::CommandFactory;
-use confgate::engine::Outcome;
+use confgate::config::plan::Plan;
+use confgate::config::settings::{self, Layers};
 use confgate::model::CommitInfo;
-use confgate::plan::Plan;
+use confgate::outcome::Outcome;
 use confgate::redact::redact_text;
-use confgate::settings::{self, Layers};
 
 use crate::report::{Palette, Report};
 use args::{Cli, ColorChoice, Command, Format, GlobalArgs, HookCommand, RecordCommand};

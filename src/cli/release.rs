@@ -7,12 +7,12 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use confgate::engine::{ConfigChange, Outcome};
 use confgate::finding::{Finding, Kind, Severity};
 use confgate::git::Side;
 use confgate::keydiff::{self, KeyMap};
 use confgate::model::CommitInfo;
-use confgate::record;
+use confgate::outcome::{ConfigChange, Outcome};
+use confgate::records::record;
 use confgate::redact::redact_text;
 use serde_json::json;
 use std::fmt::Write as _;

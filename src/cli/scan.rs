@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
-use confgate::baseline::{self, Baseline};
+use confgate::config::plan::Plan;
 use confgate::decode;
-use confgate::engine::{self, Mode, Outcome};
+use confgate::detect::baseline::{self, Baseline};
+use confgate::engine::{self, Mode};
 use confgate::finding::Kind;
 use confgate::git::Repo;
 use confgate::model::{ChangeSet, ChangeStatus, Content, FileChange};
-use confgate::plan::Plan;
+use confgate::outcome::Outcome;
 
 use super::args::{BaselineArgs, Format};
 use super::{catalog, App, Status};

@@ -7,12 +7,12 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use confgate::baseline::{self, Baseline};
-use confgate::engine::Outcome;
+use confgate::config::plan::Plan;
+use confgate::config::settings::{self, Layers};
+use confgate::detect::baseline::{self, Baseline};
 use confgate::git::{self, RefUpdate, Repo};
 use confgate::model::CommitInfo;
-use confgate::plan::Plan;
-use confgate::settings::{self, Layers};
+use confgate::outcome::Outcome;
 
 use super::args::{ColorChoice, GlobalArgs};
 use super::check::{emit, Session};

@@ -5,13 +5,13 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use confgate::bounded;
-use confgate::engine::ConfigChange;
 use confgate::git::Repo;
 use confgate::install;
-use confgate::record::{self, RecordDraft};
+use confgate::outcome::ConfigChange;
+use confgate::records::record::{self, RecordDraft};
 use confgate::redact::redact_text;
 
-use confgate::settings;
+use confgate::config::settings;
 
 use super::args::{AdoptArgs, InitArgs, InstallArgs};
 use super::check::Session;

@@ -4,7 +4,8 @@
 use anyhow::{anyhow, bail, Context, Result};
 use git2::{Oid, Sort};
 
-use super::{parse_oid, Repo, Side};
+use super::push::parse_oid;
+use super::{Repo, Side};
 
 /// One ref a push updates: `<old> <new> <ref>`; a zero id is "none" (a new
 /// ref when old, a deletion when new).

@@ -9,8 +9,8 @@ mod sarif;
 use std::borrow::Cow;
 use std::io::Write;
 
-use confgate::engine::Outcome;
 use confgate::model::CommitInfo;
+use confgate::outcome::Outcome;
 use confgate::ruleinfo::RuleInfo;
 
 use crate::cli::args::Format;

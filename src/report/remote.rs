@@ -129,7 +129,7 @@ fn clip(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use confgate::engine::Outcome;
+    use confgate::outcome::Outcome;
 
     fn finding(kind: Kind, rule: &str, commit: &str, severity: Severity) -> Finding {
         let mut f = Finding::new(kind, rule, severity, "config/app.toml", "k").at_line(3);

@@ -17,8 +17,8 @@ use anyhow::{bail, Context};
 use regex::Regex;
 use serde::Deserialize;
 
+use crate::detect::keywords::{self, KeywordMatcher};
 use crate::finding::{redact, shorten, Finding, Kind, Severity};
-use crate::keywords::{self, KeywordMatcher};
 use crate::model::Lines;
 use crate::redact::redact_text;
 use crate::ruleinfo::RuleInfo;

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::baseline::Baseline;
+use crate::config::plan::Plan;
+use crate::config::settings::{self, Layer, Layers};
+use crate::detect::baseline::Baseline;
 use crate::git::{PolicyIds, PolicyTexts, Repo, Side, POLICY_FILES};
-use crate::plan::Plan;
-use crate::settings::{self, Layer, Layers};
 
 /// The policy of one tree: the plan that judges a change, and the parts a
 /// change to the policy is compared on.

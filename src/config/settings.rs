@@ -8,11 +8,11 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use crate::bounded;
+use crate::detect::secrets::SecretRule;
+use crate::detect::security::SecurityRule;
 use crate::finding::Severity;
-use crate::secrets::SecretRule;
-use crate::security::SecurityRule;
 
-pub const DEFAULTS: &str = include_str!("../rules/config.toml");
+pub const DEFAULTS: &str = include_str!("../../rules/config.toml");
 
 /// The files that make up a project's policy, at the root of the repository:
 /// its settings (`.confgate.toml`, else `[tool.confgate]` of `pyproject.toml`)

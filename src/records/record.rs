@@ -9,9 +9,11 @@ use std::fmt::Write as _;
 use anyhow::{bail, Result};
 use regex::Regex;
 
-use crate::engine::ConfigChange;
+use crate::config::plan::Plan;
 use crate::model::ChangeStatus;
-use crate::plan::Plan;
+use crate::outcome::{ConfigChange, RecordSummary};
+pub use crate::outcome::{DraftField, RecordDraft};
+use crate::redact::redact_value;
 
 /// Where a record came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -634,18 +636,6 @@ pub fn field_line(field: &str, value: &str, as_trailer: bool) -> String {
     }
 }
 
-/// An extra field a policy asks the record for.
-#[derive(Debug, Clone)]
-pub struct DraftField {
-    /// The field's name; `alternatives` may stand in for it.
-    pub name: String,
-    pub alternatives: Vec<String>,
-    pub policy: String,
-    pub why: String,
-    /// A filled-in value, from the policy's example, when it has one.
-    pub example: Option<String>,
-}
-
 impl DraftField {
     /// The value an example shows: something to write yourself.
     fn shown(&self) -> String {
@@ -654,29 +644,6 @@ impl DraftField {
             None => "<…>".to_string(),
         }
     }
-}
-
-/// The record a set of config changes needs, built from the changes
-/// themselves: their files, their keys (old values for the rollback), and
-/// the fields their policies ask for. It is the one template behind the
-/// examples in reports and the file `confgate record new` writes.
-#[derive(Debug, Clone, Default)]
-pub struct RecordDraft {
-    pub owner: Option<String>,
-    /// Allowed owners (`record.owners`), for the hint.
-    pub owners: Vec<String>,
-    /// `path: what changed`, one per change.
-    pub changes: Vec<String>,
-    pub covers: Vec<String>,
-    /// The effect to measure, named after the changed keys.
-    pub expected_hint: String,
-    /// How to undo the change, from the old values.
-    pub rollback: String,
-    pub fields: Vec<DraftField>,
-    /// Trailers are not enough for these changes (`record.require = "file"`).
-    pub file_only: bool,
-    /// Where record files go (`record.dir`).
-    pub dir: String,
 }
 
 /// Keys named in a rollback suggestion before "and N more".
@@ -713,11 +680,13 @@ impl RecordDraft {
         }
         let undo: Vec<String> = changes
             .iter()
-            .filter_map(|c| match crate::policy::is_migration(plan, &c.path) {
-                // A revert does not run the down migration.
-                true => Some(format!("run the down migration of {} first", c.path)),
-                false => undo_step(c),
-            })
+            .filter_map(
+                |c| match crate::records::policy::is_migration(plan, &c.path) {
+                    // A revert does not run the down migration.
+                    true => Some(format!("run the down migration of {} first", c.path)),
+                    false => undo_step(c),
+                },
+            )
             .collect();
         let rollback = if undo.is_empty() {
             "revert this commit".to_string()
@@ -934,6 +903,33 @@ fn undo_step(change: &ConfigChange) -> Option<String> {
         steps.push(format!("{} more keys", change.keys.len() - ROLLBACK_KEYS));
     }
     Some(format!("{} in {path}", and_list(&steps)))
+}
+
+impl RecordSummary {
+    /// The record's fields as shown in reports and the change log: free text
+    /// a person typed, so passed through the redaction path.
+    pub(crate) fn from_record(record: &Record) -> RecordSummary {
+        let shown = |name: &str, value: &Option<String>| {
+            redact_value(name, value.as_deref().unwrap_or_default())
+        };
+        RecordSummary {
+            owner: shown("owner", &record.owner),
+            expected: shown("expected", &record.expected),
+            rollback: shown("rollback", &record.rollback),
+            source: record.source.label().to_string(),
+            verify: record.verify.as_deref().map(|v| redact_value("verify", v)),
+            ticket: record.ticket.as_deref().map(|v| redact_value("ticket", v)),
+            fields: record
+                .extra
+                .iter()
+                .map(|(name, value)| (name.clone(), redact_value(name, value)))
+                .collect(),
+            file: match &record.source {
+                RecordSource::File(path) => Some(path.clone()),
+                RecordSource::Trailers => None,
+            },
+        }
+    }
 }
 
 #[cfg(test)]

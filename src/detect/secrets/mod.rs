@@ -14,8 +14,8 @@ use anyhow::{anyhow, Context};
 use regex::Regex;
 use serde::Deserialize;
 
+use crate::detect::keywords::{Hit, KeywordMatcher};
 use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
-use crate::keywords::{Hit, KeywordMatcher};
 use crate::model::Lines;
 use crate::redact::hide_spans;
 use crate::ruleinfo::RuleInfo;

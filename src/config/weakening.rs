@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::baseline::Baseline;
+use crate::config::plan::{PathSet, Plan};
+use crate::detect::baseline::Baseline;
 use crate::finding::Severity;
-use crate::plan::{PathSet, Plan};
 use crate::ruleinfo::RuleInfo;
 
 /// One way a change loosens the policy, said in words.
@@ -351,8 +351,8 @@ fn list<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::baseline::BaselineEntry;
-    use crate::settings::{parse_layer, Layers, DEFAULTS};
+    use crate::config::settings::{parse_layer, Layers, DEFAULTS};
+    use crate::detect::baseline::BaselineEntry;
 
     fn plan(project: &str) -> Plan {
         let mut layers = vec![parse_layer("defaults", DEFAULTS).unwrap()];

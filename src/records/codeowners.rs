@@ -1,6 +1,6 @@
 //! CODEOWNERS: which owners a path has (last matching line wins).
 
-use crate::plan::PathSet;
+use crate::config::plan::PathSet;
 
 /// Where GitHub and GitLab look for the file, in order.
 pub const LOCATIONS: &[&str] = &[

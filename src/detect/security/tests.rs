@@ -579,11 +579,11 @@ fn every_rule_stays_bounded_on_its_own_pathological_input() {
 /// comments, docstrings and across statements included.
 #[test]
 fn shared_keyword_hits_wake_what_the_own_search_wakes() {
-    use crate::keywords::SharedKeywords;
+    use crate::detect::keywords::SharedKeywords;
 
     let s = scanner();
     assert!(s.can_share_keywords());
-    let secrets = crate::secrets::SecretScanner::new(&[], &HashSet::new()).expect("loads");
+    let secrets = crate::detect::secrets::SecretScanner::new(&[], &HashSet::new()).expect("loads");
     let shared = SharedKeywords::new(secrets.keywords(), s.keywords());
     let text = concat!(
         "\"\"\"Settings. DEBUG = True is how it must not be; verify=False too.\"\"\"\n",

@@ -6,11 +6,11 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::engine::ConfigChange;
+use crate::config::plan::{PathSet, Plan};
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::ChangeStatus;
-use crate::plan::{PathSet, Plan};
-use crate::record::{self, Record, RecordSource};
+use crate::outcome::ConfigChange;
+use crate::records::record::{self, Record, RecordSource};
 
 pub const RECORD_FIELDS: &str = "record-fields";
 pub const ONE_CHANGE: &str = "one-change-at-a-time";

@@ -202,7 +202,7 @@ fn comment_starts_before(line: &str, at: usize, openers: &[&str]) -> bool {
 
 /// For each byte of a Python source, whether it is inside a `#` comment.
 fn python_comment_mask(text: &str) -> Vec<bool> {
-    let (clean, strings) = crate::security::python_comments_and_strings(text);
+    let (clean, strings) = crate::detect::security::python_comments_and_strings(text);
     text.bytes()
         .zip(clean.bytes())
         .zip(strings)

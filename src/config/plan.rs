@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, HashSet};
 use anyhow::{Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::finding::Severity;
-use crate::keywords::SharedKeywords;
-use crate::secrets::SecretScanner;
-use crate::security::SecurityScanner;
-use crate::settings::{
+use crate::config::settings::{
     ChecklistStep, FieldPolicy, Layers, RequireSetting, POLICY_FILES, PYPROJECT,
 };
+use crate::detect::keywords::SharedKeywords;
+use crate::detect::secrets::SecretScanner;
+use crate::detect::security::SecurityScanner;
+use crate::finding::Severity;
 
 /// A set of path globs: a pattern matches at any depth unless it starts with
 /// `/` (anchored at the root), a trailing `/` means everything below, and `*`

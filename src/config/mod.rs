@@ -1,0 +1,6 @@
+//! What confgate is told to do: its settings layers, the plan compiled from
+//! them, the policy as committed, and how a change to that policy loosens it.
+pub mod committed;
+pub mod plan;
+pub mod settings;
+pub mod weakening;

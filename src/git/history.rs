@@ -1,0 +1,357 @@
+//! Commits as change sets: one commit, a range, what a merge introduces.
+
+use std::collections::{BTreeSet, HashMap};
+
+use anyhow::{anyhow, bail, Context, Result};
+use git2::{Delta, FileMode, ObjectType, Oid, Sort};
+
+use super::Repo;
+use crate::decode;
+use crate::model::{ChangeSet, ChangeStatus, CommitInfo, Content, FileChange};
+
+use super::lines::{added_lines, diff_options, find_renames, line_count, path_string};
+
+impl Repo {
+    /// One commit's change against its first parent; for a merge, only what
+    /// the merge itself introduced (changed against every parent).
+    pub fn commit_change(&self, oid: Oid, want_old: &dyn Fn(&str) -> bool) -> Result<ChangeSet> {
+        let commit = self
+            .repo
+            .find_commit(oid)
+            .with_context(|| format!("cannot read commit {oid}"))?;
+        let tree = commit
+            .tree()
+            .with_context(|| format!("cannot read the tree of {oid}"))?;
+        let parents: Vec<git2::Commit<'_>> = commit.parents().collect();
+        let info = commit_info(&commit);
+        if parents.len() <= 1 {
+            let parent_tree = match parents.first() {
+                Some(parent) => Some(parent.tree().with_context(|| {
+                    format!("cannot read the parent of {oid} (shallow clone? fetch more history)")
+                })?),
+                None => None,
+            };
+            let mut opts = diff_options();
+            let mut diff = self
+                .repo
+                .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))
+                .with_context(|| format!("cannot diff commit {oid}"))?;
+            find_renames(&mut diff)?;
+            let files = self.file_changes(&diff, want_old)?;
+            return Ok(ChangeSet {
+                commit: Some(info),
+                files,
+            });
+        }
+        let mut per_parent = Vec::new();
+        for parent in &parents {
+            let parent_tree = parent
+                .tree()
+                .with_context(|| format!("cannot read a parent of {oid}"))?;
+            let mut opts = diff_options();
+            let diff = self
+                .repo
+                .diff_tree_to_tree(Some(&parent_tree), Some(&tree), Some(&mut opts))
+                .with_context(|| format!("cannot diff merge {oid}"))?;
+            per_parent.push(self.file_changes(&diff, want_old)?);
+        }
+        Ok(ChangeSet {
+            commit: Some(info),
+            files: merge_introduced(per_parent),
+        })
+    }
+
+    /// The other parents of a merge being committed (`MERGE_HEAD`).
+    pub(super) fn merge_heads(&self) -> Result<Vec<Oid>> {
+        let path = self.repo.path().join("MERGE_HEAD");
+        let Some(text) = crate::bounded::read_text(&path, crate::bounded::MESSAGE_LIMIT, "git's")?
+        else {
+            return Ok(Vec::new());
+        };
+        text.split_whitespace()
+            .map(|id| {
+                Oid::from_str(id)
+                    .with_context(|| format!("{}: bad object id {id:?}", path.display()))
+            })
+            .collect()
+    }
+
+    pub(super) fn file_changes(
+        &self,
+        diff: &git2::Diff<'_>,
+        want_old: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileChange>> {
+        let mut out = Vec::with_capacity(diff.deltas().len());
+        for delta in diff.deltas() {
+            let status = match delta.status() {
+                Delta::Added | Delta::Untracked => ChangeStatus::Added,
+                Delta::Deleted => ChangeStatus::Deleted,
+                Delta::Modified => ChangeStatus::Modified,
+                Delta::Renamed => ChangeStatus::Renamed,
+                Delta::Copied => ChangeStatus::Copied,
+                Delta::Typechange => ChangeStatus::TypeChange,
+                _ => continue,
+            };
+            let new_file = delta.new_file();
+            let old_file = delta.old_file();
+            let new_path = path_string(new_file.path_bytes());
+            let old_path = path_string(old_file.path_bytes());
+            let path = if status == ChangeStatus::Deleted {
+                old_path.clone()
+            } else {
+                new_path.clone()
+            };
+            let new = if status == ChangeStatus::Deleted {
+                Content::Absent
+            } else {
+                self.load(new_file.id(), new_file.mode())?
+            };
+            let keep_old = want_old(&path) || want_old(&old_path);
+            // The old blob is needed for the line diff of any text file, and
+            // kept as text only where a caller asked for it.
+            let need_old = status != ChangeStatus::Added
+                && !old_file.id().is_zero()
+                && (keep_old || matches!(new, Content::Text(_)));
+            let old = if need_old {
+                self.load(old_file.id(), old_file.mode())?
+            } else {
+                Content::Absent
+            };
+            let added_lines = match (&new, status, &old) {
+                (Content::Text(text), ChangeStatus::Added, _) => (1..=line_count(text)).collect(),
+                (Content::Text(text), _, Content::Text(before)) => added_lines(before, text),
+                // The old side was not text (binary, too large, a link):
+                // every line of the new text is new.
+                (Content::Text(text), _, _) => (1..=line_count(text)).collect(),
+                _ => Vec::new(),
+            };
+            out.push(FileChange {
+                old_path: (old_path != new_path && status != ChangeStatus::Deleted)
+                    .then_some(old_path),
+                path,
+                status,
+                old: if keep_old { old } else { Content::Absent },
+                new,
+                added_lines,
+                mode_changed: old_file.mode() != new_file.mode()
+                    && status != ChangeStatus::Added
+                    && status != ChangeStatus::Deleted,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A blob's content, judged: submodule, symlink, too large, binary or text.
+    pub(super) fn load(&self, oid: Oid, mode: FileMode) -> Result<Content> {
+        if mode == FileMode::Commit {
+            return Ok(Content::Submodule);
+        }
+        if oid.is_zero() {
+            return Ok(Content::Absent);
+        }
+        // The object is read whole before its size is judged: asking for the
+        // header first walks a packed object's delta chain a second time.
+        let object = self
+            .repo
+            .find_object(oid, None)
+            .with_context(|| format!("object {oid} is missing or corrupt"))?;
+        let Ok(blob) = object.into_blob() else {
+            return Ok(Content::Absent);
+        };
+        let size = blob.size();
+        let bytes = blob.content();
+        if size as u64 > self.max_file_size.saturating_mul(decode::CHUNKED_FACTOR) {
+            return Ok(decode::judge_large(bytes, size as u64));
+        }
+        if size as u64 > self.max_file_size {
+            return Ok(decode::decode_large(bytes));
+        }
+        if mode == FileMode::Link {
+            let target = String::from_utf8_lossy(bytes).into_owned();
+            return Ok(Content::Symlink(target));
+        }
+        Ok(decode::decode(bytes))
+    }
+
+    /// Commits in a range as `git log` takes it (`A..B`, `A...B`, `B`),
+    /// oldest first.
+    pub fn range(&self, spec: &str) -> Result<Vec<Oid>> {
+        self.range_hiding(spec, &[])
+    }
+
+    /// A range split at the adoption point: the commits to check (oldest
+    /// first), and how many of the range are `adopted` or its ancestors.
+    pub fn range_after(&self, spec: &str, adopted: Option<Oid>) -> Result<(Vec<Oid>, usize)> {
+        let Some(adopted) = adopted else {
+            return Ok((self.range(spec)?, 0));
+        };
+        let checked = self.range_hiding(spec, &[adopted])?;
+        let before = self
+            .range_hiding(spec, &[])?
+            .len()
+            .saturating_sub(checked.len());
+        Ok((checked, before))
+    }
+
+    fn range_hiding(&self, spec: &str, hide: &[Oid]) -> Result<Vec<Oid>> {
+        let revspec = self.repo.revparse(spec).map_err(|err| {
+            anyhow!(
+                "cannot resolve range {spec:?}: {} (in a shallow clone, fetch more history: git fetch --unshallow)",
+                err.message()
+            )
+        })?;
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        let mode = revspec.mode();
+        let peel = |object: Option<&git2::Object<'_>>| -> Result<Option<Oid>> {
+            match object {
+                Some(object) => Ok(Some(
+                    object
+                        .peel_to_commit()
+                        .with_context(|| format!("{spec:?} does not name commits"))?
+                        .id(),
+                )),
+                None => Ok(None),
+            }
+        };
+        let from = peel(revspec.from())?;
+        let to = peel(revspec.to())?;
+        if mode.contains(git2::RevparseMode::SINGLE) {
+            let Some(from) = from else {
+                bail!("empty range {spec:?}")
+            };
+            walk.push(from)?;
+        } else if mode.contains(git2::RevparseMode::MERGE_BASE) {
+            let (Some(a), Some(b)) = (from, to) else {
+                bail!("incomplete range {spec:?}")
+            };
+            walk.push(a)?;
+            walk.push(b)?;
+            if let Ok(base) = self.repo.merge_base(a, b) {
+                walk.hide(base)?;
+            }
+        } else {
+            let (Some(a), Some(b)) = (from, to) else {
+                bail!("incomplete range {spec:?}")
+            };
+            walk.push(b)?;
+            walk.hide(a)?;
+        }
+        for oid in hide {
+            walk.hide(*oid)?;
+        }
+        walk.collect::<std::result::Result<Vec<_>, _>>()
+            .with_context(|| format!("cannot walk {spec:?} (shallow clone? fetch more history)"))
+    }
+
+    /// How many commits `tips` reach that `hide` do not.
+    pub(super) fn walk_count(&self, tips: &[Oid], hide: &[Oid]) -> Result<usize> {
+        let mut walk = self.repo.revwalk()?;
+        for tip in tips {
+            walk.push(*tip)?;
+        }
+        for oid in hide {
+            walk.hide(*oid)?;
+        }
+        let mut count = 0;
+        for oid in walk {
+            oid.context("cannot walk the pushed commits (shallow clone? fetch more history)")?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// `oid` as a commit of this repository, when it is one (tags peeled).
+    pub(super) fn local_commit(&self, oid: Oid) -> Option<Oid> {
+        if oid.is_zero() {
+            return None;
+        }
+        self.repo
+            .find_object(oid, None)
+            .and_then(|o| o.peel_to_commit())
+            .ok()
+            .map(|c| c.id())
+    }
+
+    /// The commits among a remote's advertised ids that exist here: only
+    /// those can bound a walk.
+    pub(super) fn local_commits(&self, heads: &[Oid]) -> Vec<Oid> {
+        let mut seen = BTreeSet::new();
+        heads
+            .iter()
+            .filter_map(|oid| self.local_commit(*oid))
+            .filter(|oid| seen.insert(*oid))
+            .collect()
+    }
+
+    pub fn commit_info(&self, oid: Oid) -> Result<CommitInfo> {
+        let commit = self
+            .repo
+            .find_commit(oid)
+            .with_context(|| format!("cannot read commit {oid}"))?;
+        Ok(commit_info(&commit))
+    }
+}
+
+/// libgit2 caches commits and trees but not blobs. In a history, the new
+/// side of a file in one commit is its old side in the next that touches it:
+/// caching small blobs saves inflating them twice.
+pub(super) fn cache_small_blobs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: libgit2's global options are not synchronised; `Once`
+        // makes this the only call, made before any repository is opened.
+        let _ = unsafe { git2::opts::set_cache_object_limit(ObjectType::Blob, 256 * 1024) };
+    });
+}
+
+/// What a merge introduces, from its diffs against each parent: a file counts
+/// when it differs from every parent, and a line when every diff adds it (the
+/// idea of git's combined diff).
+pub(super) fn merge_introduced(per_parent: Vec<Vec<FileChange>>) -> Vec<FileChange> {
+    let mut maps: Vec<HashMap<String, FileChange>> = per_parent
+        .into_iter()
+        .map(|files| files.into_iter().map(|f| (f.path.clone(), f)).collect())
+        .collect();
+    let Some((first, rest)) = maps.split_first_mut() else {
+        return Vec::new();
+    };
+    let mut paths: Vec<String> = first.keys().cloned().collect();
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        if !rest.iter().all(|other| other.contains_key(&path)) {
+            continue;
+        }
+        let Some(mut change) = first.remove(&path) else {
+            continue;
+        };
+        let mut added: BTreeSet<u32> = change.added_lines.iter().copied().collect();
+        for other in rest.iter() {
+            if let Some(theirs) = other.get(&path) {
+                let theirs: BTreeSet<u32> = theirs.added_lines.iter().copied().collect();
+                added = added.intersection(&theirs).copied().collect();
+            }
+        }
+        if change.status == ChangeStatus::Added
+            && rest.iter().any(|o| o[&path].status != ChangeStatus::Added)
+        {
+            // New against one parent but present in another: only the lines
+            // no parent had are new.
+            change.status = ChangeStatus::Modified;
+        }
+        change.added_lines = added.into_iter().collect();
+        files.push(change);
+    }
+    files
+}
+
+fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
+    let id = commit.id().to_string();
+    CommitInfo {
+        short_id: id.chars().take(7).collect(),
+        id,
+        summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
+        message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+    }
+}

@@ -1,0 +1,475 @@
+//! The staged change: the index against HEAD, read from git's own index
+//! file where it can be (cache tree), through libgit2 where it cannot.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Context, Result};
+use git2::{Index, Oid, Tree};
+
+use super::index_file::{self, IndexFile};
+use super::{Repo, TREE_MODE};
+use crate::model::{ChangeSet, FileChange};
+
+use super::history::merge_introduced;
+use super::lines::{diff_options, find_renames, path_string};
+
+impl Repo {
+    /// The index git will commit: `GIT_INDEX_FILE` when set (commit -a,
+    /// commit <paths>, commit -p use a temporary one), else the repository's.
+    pub(super) fn index(&self) -> Result<Index> {
+        match index_file_override()? {
+            Some(path) => Index::open(&path)
+                .with_context(|| format!("cannot read the index {}", path.display())),
+            None => self.repo.index().context("cannot read the index"),
+        }
+    }
+
+    /// The index read by confgate's own reader, when it can: `None` sends
+    /// the caller to libgit2 (which also reports any error properly).
+    pub(super) fn fast_index(&self) -> Option<&IndexFile> {
+        self.fast_index
+            .get_or_init(|| {
+                let path = match index_file_override() {
+                    Ok(Some(path)) => path,
+                    Ok(None) => self.repo.path().join("index"),
+                    Err(_) => return None,
+                };
+                let bytes = std::fs::read(path).ok()?;
+                IndexFile::parse(&bytes)
+            })
+            .as_ref()
+    }
+
+    pub(super) fn head_tree(&self) -> Result<Option<Tree<'_>>> {
+        match self.repo.head() {
+            Ok(head) => Ok(Some(
+                head.peel_to_tree().context("cannot read HEAD's tree")?,
+            )),
+            Err(err)
+                if err.code() == git2::ErrorCode::UnbornBranch
+                    || err.code() == git2::ErrorCode::NotFound =>
+            {
+                Ok(None)
+            }
+            Err(err) => Err(anyhow!("cannot read HEAD: {}", err.message())),
+        }
+    }
+
+    /// The staged change: the index against HEAD (the empty tree before the
+    /// first commit). `want_old` says for which paths the old side is needed.
+    pub fn staged(&self, want_old: &dyn Fn(&str) -> bool) -> Result<ChangeSet> {
+        let head = self.head_tree()?;
+        let merging = self.merge_heads()?;
+        if merging.is_empty() {
+            if let (Some(head), Some(fast)) = (head.as_ref(), self.fast_index()) {
+                return Ok(ChangeSet {
+                    commit: None,
+                    files: self.staged_with_cache_tree(head, fast, want_old)?,
+                });
+            }
+        }
+        let index = self.index()?;
+        let files = self.staged_with_libgit2(head.as_ref(), &index, want_old)?;
+        if merging.is_empty() {
+            return Ok(ChangeSet {
+                commit: None,
+                files,
+            });
+        }
+        // Committing a merge: only what the merge itself introduces counts,
+        // as for a merge commit in history.
+        let mut per_parent = vec![files];
+        for oid in merging {
+            let tree = self
+                .repo
+                .find_commit(oid)
+                .and_then(|c| c.tree())
+                .with_context(|| format!("cannot read MERGE_HEAD commit {oid}"))?;
+            let mut opts = diff_options();
+            let diff = self
+                .repo
+                .diff_tree_to_index(Some(&tree), Some(&index), Some(&mut opts))
+                .context("cannot diff the index against MERGE_HEAD")?;
+            per_parent.push(self.file_changes(&diff, want_old)?);
+        }
+        Ok(ChangeSet {
+            commit: None,
+            files: merge_introduced(per_parent),
+        })
+    }
+
+    /// The staged change as libgit2 computes it from the whole index.
+    fn staged_with_libgit2(
+        &self,
+        head: Option<&Tree<'_>>,
+        index: &Index,
+        want_old: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileChange>> {
+        let mut opts = diff_options();
+        let mut diff = self
+            .repo
+            .diff_tree_to_index(head, Some(index), Some(&mut opts))
+            .context("cannot diff the index against HEAD")?;
+        find_renames(&mut diff)?;
+        self.file_changes(&diff, want_old)
+    }
+
+    /// The staged change when confgate's index reader could read the index:
+    /// the paths that differ from HEAD are found with the cache tree, and
+    /// libgit2 diffs just those (renames, patches) from an in-memory index.
+    fn staged_with_cache_tree(
+        &self,
+        head: &Tree<'_>,
+        index: &IndexFile,
+        want_old: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileChange>> {
+        let mut paths = Vec::new();
+        self.differing_paths(b"", Some(head), &index.entries, index, &mut paths)?;
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut staged = Index::new().context("cannot create an in-memory index")?;
+        let mut opts = diff_options();
+        opts.disable_pathspec_match(true);
+        for path in paths {
+            if let Some(entry) = index.get(&path) {
+                staged
+                    .add(&git2::IndexEntry {
+                        ctime: git2::IndexTime::new(0, 0),
+                        mtime: git2::IndexTime::new(0, 0),
+                        dev: 0,
+                        ino: 0,
+                        mode: entry.mode,
+                        uid: 0,
+                        gid: 0,
+                        file_size: entry.file_size,
+                        id: Oid::from_bytes(&entry.oid)?,
+                        flags: 0,
+                        flags_extended: 0,
+                        path: entry.path.clone(),
+                    })
+                    .with_context(|| {
+                        format!("cannot read index entry {}", path_string(Some(&path)))
+                    })?;
+            }
+            opts.pathspec(path);
+        }
+        let mut diff = self
+            .repo
+            .diff_tree_to_index(Some(head), Some(&staged), Some(&mut opts))
+            .context("cannot diff the index against HEAD")?;
+        find_renames(&mut diff)?;
+        self.file_changes(&diff, want_old)
+    }
+
+    /// Appends to `out` every path under `prefix` (empty or ending in `/`)
+    /// whose staged entry may differ from `tree`'s: a superset, since the
+    /// diff that follows decides. `entries` are the index entries under
+    /// `prefix`; a directory whose cache-tree id equals the tree's is skipped.
+    fn differing_paths(
+        &self,
+        prefix: &[u8],
+        tree: Option<&Tree<'_>>,
+        entries: &[index_file::Entry],
+        index: &IndexFile,
+        out: &mut Vec<Vec<u8>>,
+    ) -> Result<()> {
+        let Some(tree) = tree else {
+            out.extend(entries.iter().map(|e| e.path.clone()));
+            return Ok(());
+        };
+        let dir = prefix.strip_suffix(b"/").unwrap_or(prefix);
+        if let Some((count, oid)) = index.cache_tree.get(dir) {
+            if *count == entries.len() && tree.id().as_bytes() == oid {
+                return Ok(());
+            }
+        }
+        let mut in_tree: HashMap<Vec<u8>, (Oid, i32)> = tree
+            .iter()
+            .map(|e| (e.name_bytes().to_vec(), (e.id(), e.filemode())))
+            .collect();
+        let mut at = 0;
+        while at < entries.len() {
+            let entry = &entries[at];
+            let rest = &entry.path[prefix.len()..];
+            match rest.iter().position(|&b| b == b'/') {
+                None => {
+                    match in_tree.remove(rest) {
+                        Some((oid, mode))
+                            if oid.as_bytes() == entry.oid && mode as u32 == entry.mode => {}
+                        Some((oid, TREE_MODE)) => {
+                            self.tree_paths(&entry.path, oid, out)?;
+                            out.push(entry.path.clone());
+                        }
+                        _ => out.push(entry.path.clone()),
+                    }
+                    at += 1;
+                }
+                Some(slash) => {
+                    let name = &rest[..slash];
+                    let sub_prefix = &entry.path[..prefix.len() + slash + 1];
+                    let end = at
+                        + entries[at..]
+                            .iter()
+                            .position(|e| !e.path.starts_with(sub_prefix))
+                            .unwrap_or(entries.len() - at);
+                    let subtree = match in_tree.remove(name) {
+                        Some((oid, TREE_MODE)) => Some(
+                            self.repo
+                                .find_tree(oid)
+                                .with_context(|| format!("cannot read tree {oid}"))?,
+                        ),
+                        // A file became a directory: the file is gone.
+                        Some(_) => {
+                            out.push(sub_prefix[..sub_prefix.len() - 1].to_vec());
+                            None
+                        }
+                        None => None,
+                    };
+                    self.differing_paths(
+                        sub_prefix,
+                        subtree.as_ref(),
+                        &entries[at..end],
+                        index,
+                        out,
+                    )?;
+                    at = end;
+                }
+            }
+        }
+        // What HEAD has and the index no longer does: deleted.
+        for (name, (oid, mode)) in in_tree {
+            let path = [prefix, &name].concat();
+            if mode == TREE_MODE {
+                self.tree_paths(&path, oid, out)?;
+            } else {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every file path in tree `oid`, which lives at `dir`.
+    fn tree_paths(&self, dir: &[u8], oid: Oid, out: &mut Vec<Vec<u8>>) -> Result<()> {
+        let tree = self
+            .repo
+            .find_tree(oid)
+            .with_context(|| format!("cannot read tree {oid}"))?;
+        for entry in tree.iter() {
+            let path = [dir, b"/", entry.name_bytes()].concat();
+            if entry.filemode() == TREE_MODE {
+                self.tree_paths(&path, entry.id(), out)?;
+            } else {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `GIT_INDEX_FILE` when set (commit -a, commit <paths>, commit -p use a
+/// temporary index), made absolute as git does: relative to the directory
+/// the hook runs in.
+fn index_file_override() -> Result<Option<PathBuf>> {
+    match std::env::var_os("GIT_INDEX_FILE") {
+        Some(path) if !path.is_empty() => {
+            let path = PathBuf::from(path);
+            Ok(Some(if path.is_relative() {
+                std::env::current_dir()?.join(path)
+            } else {
+                path
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The cache-tree reader against libgit2's whole-index diff, on indexes
+/// written by real git in the shapes a hook meets.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FileChange;
+    use git2::Repository;
+    use std::cell::OnceCell;
+    use std::path::Path;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_DIR")
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn write(dir: &Path, path: &str, text: &str) {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn summary(files: &[FileChange]) -> Vec<String> {
+        let mut out: Vec<String> = files
+            .iter()
+            .map(|f| {
+                format!(
+                    "{:?} {} <- {:?} lines {:?} mode {}",
+                    f.status, f.path, f.old_path, f.added_lines, f.mode_changed
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn open(dir: &Path) -> Repo {
+        Repo {
+            repo: Repository::open(dir).unwrap(),
+            max_file_size: 1024 * 1024,
+            fast_index: OnceCell::new(),
+        }
+    }
+
+    /// Both readers on the repository at `dir`; returns what the fast one
+    /// saw, after checking it agrees with libgit2. `None`: it declined.
+    fn compare(dir: &Path) -> Option<Vec<String>> {
+        let repo = open(dir);
+        let head = repo.head_tree().unwrap().unwrap();
+        let slow = repo
+            .staged_with_libgit2(Some(&head), &repo.repo.index().unwrap(), &|_| true)
+            .unwrap();
+        let fast = repo.fast_index()?;
+        let fast = repo.staged_with_cache_tree(&head, fast, &|_| true).unwrap();
+        assert_eq!(summary(&fast), summary(&slow));
+        Some(summary(&fast))
+    }
+
+    fn project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        for service in ["a", "b", "c"] {
+            for n in 0..5 {
+                write(
+                    d,
+                    &format!("svc/{service}/src/m{n}.py"),
+                    &format!("X = {n}\nY = 2\n"),
+                );
+            }
+            write(
+                d,
+                &format!("svc/{service}/config.toml"),
+                "[cache]\nttl = 30\n",
+            );
+        }
+        write(d, "top.txt", "top\n");
+        write(d, "old/dir/gone.txt", "bye\n");
+        write(d, "old/dir/deep/also.txt", "bye too\n");
+        write(d, "becomes_dir", "a file\n");
+        write(d, "was_dir/inner.txt", "inner\n");
+        write(d, "moved.py", &"line of code that stays\n".repeat(20));
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-q", "-m", "initial"]);
+        dir
+    }
+
+    #[test]
+    fn nothing_staged_reads_no_directory() {
+        let dir = project();
+        assert_eq!(compare(dir.path()), Some(Vec::new()));
+    }
+
+    #[test]
+    fn every_kind_of_change_agrees_with_libgit2() {
+        let dir = project();
+        let d = dir.path();
+        write(d, "svc/a/src/m1.py", "X = 1\nY = 3\nZ = 4\n");
+        write(d, "svc/b/new/deep/file.py", "NEW = 1\n");
+        write(d, "top.txt", "top\nmore\n");
+        std::fs::remove_dir_all(d.join("old")).unwrap();
+        std::fs::remove_file(d.join("becomes_dir")).unwrap();
+        write(d, "becomes_dir/now.txt", "inside\n");
+        std::fs::remove_dir_all(d.join("was_dir")).unwrap();
+        write(d, "was_dir", "now a file\n");
+        std::fs::rename(d.join("moved.py"), d.join("svc/c/moved_here.py")).unwrap();
+        git(d, &["add", "-A"]);
+        git(d, &["update-index", "--chmod=+x", "svc/c/src/m2.py"]);
+        let seen = compare(d).expect("a plain index is read");
+        assert!(
+            seen.iter()
+                .any(|l| l.starts_with("Renamed svc/c/moved_here.py")),
+            "{seen:#?}"
+        );
+        assert!(
+            seen.iter().any(|l| l.contains("old/dir/deep/also.txt")),
+            "{seen:#?}"
+        );
+        assert!(
+            seen.iter()
+                .any(|l| l.contains("m2.py") && l.ends_with("mode true")),
+            "{seen:#?}"
+        );
+        assert_eq!(seen.len(), 11, "{seen:#?}");
+    }
+
+    #[test]
+    fn index_versions_three_and_four_agree() {
+        for version in ["3", "4"] {
+            let dir = project();
+            let d = dir.path();
+            git(d, &["update-index", "--index-version", version]);
+            git(d, &["update-index", "--skip-worktree", "top.txt"]);
+            write(d, "svc/b/src/m3.py", "X = 33\n");
+            write(d, "svc/b/src/zz_new.py", "Q = 1\n");
+            git(d, &["add", "svc"]);
+            let seen = compare(d).expect("versions 3 and 4 are read");
+            assert_eq!(seen.len(), 2, "version {version}: {seen:#?}");
+        }
+    }
+
+    #[test]
+    fn an_index_without_a_cache_tree_still_agrees() {
+        let dir = project();
+        let d = dir.path();
+        // read-tree writes an index without the TREE extension.
+        git(d, &["read-tree", "HEAD"]);
+        write(d, "svc/a/config.toml", "[cache]\nttl = 60\n");
+        git(d, &["add", "svc/a/config.toml"]);
+        let seen = compare(d).expect("read without a cache tree");
+        assert_eq!(seen.len(), 1, "{seen:#?}");
+    }
+
+    #[test]
+    fn split_and_intent_to_add_indexes_are_left_to_libgit2() {
+        let dir = project();
+        let d = dir.path();
+        write(d, "later.py", "A = 1\n");
+        git(d, &["add", "-N", "later.py"]);
+        assert_eq!(compare(d), None, "intent-to-add");
+        git(d, &["rm", "-q", "--cached", "later.py"]);
+        git(d, &["update-index", "--split-index"]);
+        write(d, "svc/a/src/m0.py", "X = 100\n");
+        git(d, &["add", "svc/a/src/m0.py"]);
+        // libgit2 cannot read a split index either: the hook stops with an
+        // error (exit 2) rather than judging a partial index.
+        let repo = open(d);
+        assert!(repo.fast_index().is_none());
+        let err = repo.staged(&|_| true).unwrap_err();
+        assert!(format!("{err:#}").contains("link"), "{err:#}");
+    }
+}

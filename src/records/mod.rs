@@ -1,0 +1,5 @@
+//! Change records and what they must hold: record files and trailers, the
+//! record policies of the production checklist, and CODEOWNERS.
+pub mod codeowners;
+pub mod policy;
+pub mod record;
