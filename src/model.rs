@@ -88,6 +88,91 @@ pub struct ChangeSet {
     pub files: Vec<FileChange>,
 }
 
+impl ChangeSet {
+    /// A change set built file by file, for tests and benchmarks: the git
+    /// layer builds the real ones.
+    pub fn builder() -> ChangeSetBuilder {
+        ChangeSetBuilder::default()
+    }
+}
+
+/// Builds a [`ChangeSet`] the way the git layer would: statuses, both sides
+/// and the added lines (by the same line diff) filled in from the texts.
+#[derive(Debug, Default)]
+pub struct ChangeSetBuilder {
+    set: ChangeSet,
+}
+
+impl ChangeSetBuilder {
+    /// The change set is a commit with this message (a range or commit-msg
+    /// check); without one it is the staged change.
+    pub fn message(mut self, message: &str) -> Self {
+        self.set.commit = Some(CommitInfo {
+            id: "0123456789abcdef0123456789abcdef01234567".to_string(),
+            short_id: "0123456".to_string(),
+            summary: message.lines().next().unwrap_or_default().to_string(),
+            message: message.to_string(),
+        });
+        self
+    }
+
+    /// A new file: every line added.
+    pub fn added(self, path: &str, text: &str) -> Self {
+        self.file(path, None, Content::Absent, Content::Text(text.to_string()))
+    }
+
+    /// A file edited from `old` to `new`.
+    pub fn modified(self, path: &str, old: &str, new: &str) -> Self {
+        let (old, new) = (
+            Content::Text(old.to_string()),
+            Content::Text(new.to_string()),
+        );
+        self.file(path, None, old, new)
+    }
+
+    /// A file removed.
+    pub fn deleted(self, path: &str, old: &str) -> Self {
+        self.file(path, None, Content::Text(old.to_string()), Content::Absent)
+    }
+
+    /// A file moved from `from` to `to`, its text edited from `old` to `new`.
+    pub fn renamed(self, from: &str, to: &str, old: &str, new: &str) -> Self {
+        let (old, new) = (
+            Content::Text(old.to_string()),
+            Content::Text(new.to_string()),
+        );
+        self.file(to, Some(from), old, new)
+    }
+
+    /// A file with any contents on either side (binary, too large, a symlink).
+    pub fn file(mut self, path: &str, from: Option<&str>, old: Content, new: Content) -> Self {
+        let status = match (&old, &new, from) {
+            (Content::Absent, _, _) => ChangeStatus::Added,
+            (_, Content::Absent, _) => ChangeStatus::Deleted,
+            (_, _, Some(_)) => ChangeStatus::Renamed,
+            _ => ChangeStatus::Modified,
+        };
+        let added_lines = match (&old, &new) {
+            (Content::Text(before), Content::Text(after)) => crate::git::added_lines(before, after),
+            _ => Vec::new(),
+        };
+        self.set.files.push(FileChange {
+            path: path.to_string(),
+            old_path: from.map(str::to_string),
+            status,
+            old,
+            new,
+            added_lines,
+            mode_changed: false,
+        });
+        self
+    }
+
+    pub fn build(self) -> ChangeSet {
+        self.set
+    }
+}
+
 /// Which lines of a text a detector reports on: every line (scan, new files)
 /// or only the lines a change adds.
 #[derive(Debug, Clone, Copy)]

@@ -29,7 +29,7 @@ pub(super) fn find_renames(diff: &mut git2::Diff<'_>) -> Result<()> {
 /// `git diff --histogram` would show it. Done here rather than by libgit2,
 /// whose patches look up the `diff` attribute of every path (reading
 /// `.gitattributes` from the index and the work tree) before diffing.
-pub(super) fn added_lines(old: &str, new: &str) -> Vec<u32> {
+pub fn added_lines(old: &str, new: &str) -> Vec<u32> {
     // Whole lines shared at both ends are left out of the diff, as git's
     // xdiff does: most edits touch a few lines of a long file.
     let (a, b) = (old.as_bytes(), new.as_bytes());

@@ -20,6 +20,7 @@ use crate::model::Content;
 
 use history::cache_small_blobs;
 use index_file::IndexFile;
+pub use lines::added_lines;
 pub(crate) use push::hook_input_lines;
 pub use push::{parse_push_lines, without_userinfo, PushLine, PushedCommits};
 pub use receive::{parse_receive_lines, update_args, Received, RefUpdate};
