@@ -1,9 +1,7 @@
 //! Bad input gets a one-line error naming the file, key or argument, and
 //! exit 2; no check writes anything.
 
-mod common;
-
-use common::{TestRepo, RECORD};
+use crate::common::{TestRepo, RECORD};
 
 #[test]
 fn not_a_repository() {

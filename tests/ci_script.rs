@@ -1,11 +1,9 @@
 //! scripts/ci-check.sh, the shell of action.yml and of the GitLab CI
 //! example, run locally with the CI variables set by hand.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Run, TestRepo};
+use crate::common::{Run, TestRepo};
 
 const SECRET: &str = "sk_live_51Hx9ZqLkT2mW8vN4rP6sY3bC7dF0gJ5hK";
 

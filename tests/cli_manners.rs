@@ -1,13 +1,11 @@
 //! Command-line manners: help with examples, completions, man page, colour
 //! control, quiet runs, and a rule catalogue that `explain` fully covers.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use common::{bin, Run, TestRepo};
+use crate::common::{bin, Run, TestRepo};
 
 /// The subcommand names a `--help` text lists under "Commands:".
 fn subcommands(help: &str) -> Vec<String> {
@@ -149,7 +147,7 @@ fn man_prints_roff() {
 fn blocked_repo() -> TestRepo {
     let repo = TestRepo::new();
     repo.write("config/service.toml", "[cache]\nttl = 60\n");
-    repo.write("config-changes/base.toml", common::RECORD);
+    repo.write("config-changes/base.toml", crate::common::RECORD);
     repo.seed("base");
     repo.write("config/service.toml", "[cache]\nttl = 300\n");
     repo.seed("raise cache ttl");
@@ -274,7 +272,7 @@ fn quiet_clean_runs_print_nothing() {
     let repo = TestRepo::new();
     repo.write("app/main.py", "print('hello')\n");
     repo.write("config/service.toml", "[cache]\nttl = 60\n");
-    repo.write("config-changes/base.toml", common::RECORD);
+    repo.write("config-changes/base.toml", crate::common::RECORD);
     repo.seed("base");
     repo.write("app/main.py", "print('hello, world')\n");
     repo.seed("greet the world");

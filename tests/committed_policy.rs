@@ -3,9 +3,7 @@
 //! or baseline change needs a record, and a loosening is `policy-weakened`.
 //! Real `git commit` / `git push` with the hooks installed.
 
-mod common;
-
-use common::{TestRepo, RECORD, TRAILERS};
+use crate::common::{TestRepo, RECORD, TRAILERS};
 
 const AWS: &str = "AKIAZ4QW7RT2LMNBXP3C";
 

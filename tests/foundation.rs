@@ -1,9 +1,7 @@
 //! Change records through real `git commit` with the hooks installed, and the
 //! git cases the staged change must get right.
 
-mod common;
-
-use common::{TestRepo, RECORD, TRAILERS};
+use crate::common::{TestRepo, RECORD, TRAILERS};
 
 /// A repository with hooks installed and one committed service config.
 fn service_repo() -> TestRepo {

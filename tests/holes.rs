@@ -2,9 +2,7 @@
 //! encodings, files over the size limit, symlinks, unbounded reads, writes
 //! outside the repository, control characters in paths.
 
-mod common;
-
-use common::TestRepo;
+use crate::common::TestRepo;
 
 // confgate: allow aws-access-key-id -- synthetic key for the hole tests
 const KEY: &str = "AKIAZ4QW7RT2LMNBXP3C";

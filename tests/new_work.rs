@@ -3,9 +3,7 @@
 //! point, and baselined findings (each approves what it recorded, no more).
 //! Real bare remotes, real `git push` / `git commit` with the hooks installed.
 
-mod common;
-
-use common::{TestRepo, TRAILERS};
+use crate::common::{TestRepo, TRAILERS};
 
 const SECRET: &str = "sk_live_51Hx9ZqLkT2mW8vN4rP6sY3bC7dF0gJ5hK";
 

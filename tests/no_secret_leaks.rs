@@ -4,9 +4,7 @@
 //! commit` and `git push` through the installed hooks. No output, tag message
 //! or written file may hold any of them whole.
 
-mod common;
-
-use common::{Run, TestRepo, RECORD};
+use crate::common::{Run, TestRepo, RECORD};
 
 /// Joined at run time, so this file holds no token whole.
 fn j(parts: &[&str]) -> String {

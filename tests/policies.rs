@@ -1,9 +1,7 @@
 //! Record policies and owner restrictions, through real commits with the
 //! hooks installed, in warning and in blocking mode.
 
-mod common;
-
-use common::TestRepo;
+use crate::common::TestRepo;
 
 fn repo_with(config: &str) -> TestRepo {
     let repo = TestRepo::new();
@@ -260,7 +258,7 @@ fn require_file_refuses_trailers() {
     repo.write("config/service.toml", "[server]\nworkers = 4\n");
     repo.git(&["add", "-A"]).ok();
     // pre-commit already blocks: no record file staged.
-    let run = repo.git(&["commit", "-m", &format!("w\n\n{}", common::TRAILERS)]);
+    let run = repo.git(&["commit", "-m", &format!("w\n\n{}", crate::common::TRAILERS)]);
     assert_ne!(run.code, 0, "{}", run.dump());
     run.contains("missing-record");
     repo.write("config-changes/w.toml", record(""));

@@ -8,13 +8,11 @@
 //! directory (`precommit-home/`, `precommit-cargo/`), so only the first run
 //! (per commit of this repository) pays for the release build.
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{bin, Run, TestRepo, RECORD, TRAILERS};
+use crate::common::{bin, Run, TestRepo, RECORD, TRAILERS};
 
 /// A made-up AWS access key id: the right shape, random letters, no real key.
 const AWS_KEY: &str = "AKIAQ4T7WZ2LMRX5BNPD";

@@ -1,9 +1,7 @@
 //! The backstops: real `git push` to a local bare remote with the hooks
 //! installed, `check --range`, `log`, and the release gate.
 
-mod common;
-
-use common::{TestRepo, TRAILERS};
+use crate::common::{TestRepo, TRAILERS};
 
 const SECRET: &str = "sk_live_51Hx9ZqLkT2mW8vN4rP6sY3bC7dF0gJ5hK";
 
@@ -359,7 +357,7 @@ fn release_tag_script_runs_the_gate() {
         .arg(&script)
         .arg("v1.0.1")
         .current_dir(repo.path())
-        .env("CONFGATE_BIN", common::bin())
+        .env("CONFGATE_BIN", crate::common::bin())
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()

@@ -1,9 +1,7 @@
 //! Change-record semantics through the real binary: squash merges, reverts,
 //! examples built from the change, and where each hook speaks.
 
-mod common;
-
-use common::{TestRepo, TRAILERS};
+use crate::common::{TestRepo, TRAILERS};
 
 /// A repository with a bare remote `origin` holding `main`, hooks installed.
 fn pushed_repo() -> (TestRepo, TestRepo) {
@@ -487,7 +485,7 @@ fn record_new_names_exactly_the_fields_to_fill() {
 }
 
 /// How often `needle` occurs in a run's stdout and stderr together.
-fn count(run: &common::Run, needle: &str) -> usize {
+fn count(run: &crate::common::Run, needle: &str) -> usize {
     run.stdout.matches(needle).count() + run.stderr.matches(needle).count()
 }
 
@@ -603,7 +601,7 @@ fn check_staged_reports_the_missing_record() {
         .code(1)
         .contains("missing-record");
     // A staged record file counts without a message.
-    repo.write("config-changes/workers.toml", common::RECORD);
+    repo.write("config-changes/workers.toml", crate::common::RECORD);
     repo.git(&["add", "config-changes/workers.toml"]).ok();
     repo.confgate(&["check"]).ok().lacks("missing-record");
 }

@@ -3,9 +3,7 @@
 //! it, no trailers that git strips after the commit-msg hook passed. Real
 //! `git commit` with the hooks installed.
 
-mod common;
-
-use common::{TestRepo, RECORD};
+use crate::common::{TestRepo, RECORD};
 
 fn repo() -> TestRepo {
     let repo = TestRepo::new();

@@ -1,11 +1,9 @@
 //! Broken and unusual repositories: a clear answer or exit 2, never a silent
 //! pass, and never a write.
 
-mod common;
-
 use std::process::Command;
 
-use common::{TestRepo, TRAILERS};
+use crate::common::{TestRepo, TRAILERS};
 
 fn repo_with_history() -> TestRepo {
     let repo = TestRepo::new();
@@ -106,7 +104,7 @@ fn two_hooks_at_once_write_nothing() {
     repo.git(&["add", "-A"]).ok();
     let before = repo.git_state();
     let spawn = || {
-        Command::new(common::bin())
+        Command::new(crate::common::bin())
             .args(["hook", "pre-commit"])
             .current_dir(repo.path())
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -178,7 +176,7 @@ fn a_panic_fails_closed_with_a_message() {
         .current_dir(repo.path())
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("CONFGATE_BIN", common::bin())
+        .env("CONFGATE_BIN", crate::common::bin())
         .env("CONFGATE_INTERNAL_PANIC", "1")
         .output()
         .unwrap();

@@ -1,11 +1,9 @@
 //! SARIF output against the SARIF 2.1.0 schema (OASIS), with findings in it,
 //! for `scan` and for `check --range`.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{TestRepo, RECORD};
+use crate::common::{TestRepo, RECORD};
 use jsonschema::Validator;
 use serde_json::{json, Value};
 
@@ -155,7 +153,7 @@ fn rule_ids(log: &Value) -> Vec<String> {
         .collect()
 }
 
-fn sarif_of(run: &common::Run) -> Value {
+fn sarif_of(run: &crate::common::Run) -> Value {
     assert!(
         run.code == 0 || run.code == 1,
         "confgate failed\n{}",

@@ -1,9 +1,7 @@
 //! Secrets and inline security settings end to end: through real commits,
 //! `scan`, suppression comments and the baseline.
 
-mod common;
-
-use common::{TestRepo, RECORD};
+use crate::common::{TestRepo, RECORD};
 
 const STRIPE: &str = "sk_live_51Hx9ZqLkT2mW8vN4rP6sY3bC7dF0gJ5hK";
 const AWS: &str = "AKIAZ4QW7RT2LMNBXP3C";

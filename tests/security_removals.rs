@@ -1,9 +1,7 @@
 //! Security settings un-written: real `git commit` with the hooks installed,
 //! where the change deletes what made the service safe.
 
-mod common;
-
-use common::{TestRepo, TRAILERS};
+use crate::common::{TestRepo, TRAILERS};
 
 fn with_trailers(subject: &str) -> String {
     format!("{subject}\n\n{TRAILERS}\n")
@@ -11,7 +9,7 @@ fn with_trailers(subject: &str) -> String {
 
 /// A commit of everything, with a complete record in trailers, so that only
 /// the security check can stop it.
-fn commit_with_record(repo: &TestRepo, subject: &str) -> common::Run {
+fn commit_with_record(repo: &TestRepo, subject: &str) -> crate::common::Run {
     repo.git(&["add", "-A"]).ok();
     repo.git(&["commit", "-q", "-m", &with_trailers(subject)])
 }

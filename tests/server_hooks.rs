@@ -2,11 +2,9 @@
 //! shipped script) or an `update` hook, and real `git push` over the local
 //! path and `file://` transports.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Run, TestRepo, TRAILERS};
+use crate::common::{Run, TestRepo, TRAILERS};
 
 const SECRET: &str = "sk_live_51Hx9ZqLkT2mW8vN4rP6sY3bC7dF0gJ5hK";
 

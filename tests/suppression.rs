@@ -3,9 +3,7 @@
 //! words; and a snippet hides every secret on its line. Real `git commit`
 //! with the hooks installed.
 
-mod common;
-
-use common::TestRepo;
+use crate::common::TestRepo;
 
 fn j(parts: &[&str]) -> String {
     parts.concat()
