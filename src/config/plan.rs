@@ -7,11 +7,11 @@ use anyhow::{Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::config::settings::{
-    ChecklistStep, FieldPolicy, Layers, RequireSetting, POLICY_FILES, PYPROJECT,
+    ChecklistStep, FieldPolicy, Layers, RequireSetting, Settings, POLICY_FILES, PYPROJECT,
 };
 use crate::detect::keywords::SharedKeywords;
-use crate::detect::secrets::SecretScanner;
-use crate::detect::security::SecurityScanner;
+use crate::detect::secrets::{SecretRule, SecretScanner};
+use crate::detect::security::{SecurityRule, SecurityScanner};
 use crate::finding::Severity;
 
 /// A set of path globs: a pattern matches at any depth unless it starts with
@@ -140,197 +140,205 @@ pub struct AdoptionPoint {
     pub source: String,
 }
 
-/// Default paths where security settings are ignored (tests, docs, examples).
-const SECURITY_IGNORE: &[&str] = &[
-    "tests/",
-    "test/",
-    "test_*.py",
-    "*_test.py",
-    "conftest.py",
-    "docs/",
-    "doc/",
-    "examples/",
-];
+/// A getter of one setting from a layer: `get!(record.dir)`.
+macro_rules! get {
+    ($section:ident . $key:ident) => {
+        |s: &Settings| s.$section.as_ref().and_then(|c| c.$key.as_ref())
+    };
+}
 
-impl Plan {
-    pub fn build(layers: &Layers) -> Result<Plan> {
-        let config_source = layers.sources().join(", ");
-        let include = layers.list(
-            |s| s.config.as_ref().and_then(|c| c.include.as_ref()),
-            |s| s.config.as_ref().and_then(|c| c.extend_include.as_ref()),
-        );
-        let mut exclude = layers.list(
-            |s| s.config.as_ref().and_then(|c| c.exclude.as_ref()),
-            |s| s.config.as_ref().and_then(|c| c.extend_exclude.as_ref()),
-        );
-        let record_dir = layers
-            .last(|s| s.record.as_ref().and_then(|r| r.dir.as_ref()))
-            .unwrap_or_else(|| "config-changes/".to_string());
+/// The layers merged: each setting's effective value, read from the layers
+/// (the embedded defaults first), before anything is compiled.
+struct Merged {
+    include: Vec<String>,
+    exclude: Vec<String>,
+    record_dir: String,
+    security_files: Vec<String>,
+    security_ignore: Vec<String>,
+    secrets_ignore: Vec<String>,
+    require_file: bool,
+    policies: Vec<FieldPolicy>,
+    placeholders: HashSet<String>,
+    disabled: HashSet<String>,
+    secret_rules: Vec<SecretRule>,
+    security_rules: Vec<SecurityRule>,
+    skip_paths: Vec<String>,
+    security_owners: Vec<String>,
+    strict: bool,
+    owners: Vec<String>,
+    codeowners: bool,
+    max_keys: usize,
+    severity: BTreeMap<String, Severity>,
+    environments: Vec<(String, String)>,
+    checklist: Vec<ChecklistStep>,
+    adopted: Option<AdoptionPoint>,
+    max_file_size: u64,
+    skip_blocks: bool,
+}
+
+impl Merged {
+    fn from_layers(layers: &Layers) -> Result<Merged> {
+        let record_dir = required(layers.last(get!(record.dir)), "record.dir")?;
         let record_dir = format!("{}/", record_dir.trim_matches('/'));
+        let mut exclude = layers.list(get!(config.exclude), get!(config.extend_exclude));
         exclude.push(format!("/{record_dir}"));
-
-        let mut security_files = layers.list(
-            |s| s.security.as_ref().and_then(|c| c.files.as_ref()),
-            |s| s.security.as_ref().and_then(|c| c.extend_files.as_ref()),
-        );
-        if layers
-            .last(|s| s.security.as_ref().and_then(|c| c.files.as_ref()))
-            .is_none()
-        {
-            let mut defaults = SecurityScanner::default_files();
-            defaults.append(&mut security_files);
-            security_files = defaults;
-        }
-        let mut security_ignore = layers.list(
-            |s| s.security.as_ref().and_then(|c| c.ignore.as_ref()),
-            |s| s.security.as_ref().and_then(|c| c.extend_ignore.as_ref()),
-        );
-        if layers
-            .last(|s| s.security.as_ref().and_then(|c| c.ignore.as_ref()))
-            .is_none()
-        {
-            let mut defaults: Vec<String> = SECURITY_IGNORE.iter().map(|s| s.to_string()).collect();
-            defaults.append(&mut security_ignore);
-            security_ignore = defaults;
-        }
-        let secrets_ignore = layers.list(
-            |s| s.secrets.as_ref().and_then(|c| c.ignore.as_ref()),
-            |s| s.secrets.as_ref().and_then(|c| c.extend_ignore.as_ref()),
-        );
-
-        let mut require_file = false;
-        let mut policies: Vec<FieldPolicy> = Vec::new();
-        for layer in &layers.layers {
-            let Some(record) = &layer.settings.record else {
-                continue;
-            };
-            match &record.require {
-                Some(RequireSetting::Source(value)) => require_file = value == "file",
-                Some(RequireSetting::Fields(list)) => policies = list.clone(),
-                None => {}
-            }
-            if let Some(more) = &record.extend_require {
-                policies.extend(more.iter().cloned());
-            }
-        }
-        let field_policies = policies
-            .iter()
-            .enumerate()
-            .map(|(index, policy)| {
-                let id = policy
-                    .id
-                    .clone()
-                    .unwrap_or_else(|| format!("require-{}", index + 1));
-                Ok(CompiledFieldPolicy {
-                    paths: PathSet::new(&format!("record.require {id}"), &policy.paths)?,
-                    keys: policy.keys.clone(),
-                    fields: policy
-                        .fields
-                        .iter()
-                        .map(|f| f.split('|').map(|s| s.trim().to_string()).collect())
-                        .collect(),
-                    why: policy.why.clone(),
-                    example: policy.example.clone(),
-                    require_file: policy.source.as_deref() == Some("file"),
-                    severity: policy.severity.unwrap_or(Severity::Error),
-                    id,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-
-        let placeholders = layers
-            .list(
-                |s| s.record.as_ref().and_then(|c| c.placeholders.as_ref()),
-                |s| {
-                    s.record
-                        .as_ref()
-                        .and_then(|c| c.extend_placeholders.as_ref())
-                },
-            )
-            .into_iter()
-            .map(|p| p.trim().to_lowercase())
-            .collect();
-
-        let disabled: HashSet<String> = layers
-            .list(
-                |s| s.rules.as_ref().and_then(|c| c.disable.as_ref()),
-                |s| s.rules.as_ref().and_then(|c| c.extend_disable.as_ref()),
-            )
-            .into_iter()
-            .collect();
-        let secret_rules = layers.list(
-            |_| None,
-            |s| s.rules.as_ref().and_then(|c| c.secret.as_ref()),
-        );
-        let security_rules = layers.list(
-            |_| None,
-            |s| s.rules.as_ref().and_then(|c| c.security.as_ref()),
-        );
-        let secrets = SecretScanner::new(&secret_rules, &disabled)
-            .with_context(|| format!("loading secret rules ({config_source})"))?;
-        let security = SecurityScanner::new(&security_rules, &disabled)
-            .with_context(|| format!("loading security-setting rules ({config_source})"))?;
-
-        let shared_keywords = security
-            .can_share_keywords()
-            .then(|| SharedKeywords::new(secrets.keywords(), security.keywords()));
-
-        Ok(Plan {
-            shared_keywords,
-            config_files: PathSet::new("config.include", &include)?,
-            config_exclude: PathSet::new("config.exclude", &exclude)?,
-            security_files: PathSet::new("security.files", &security_files)?,
-            security_ignore: PathSet::new("security.ignore", &security_ignore)?,
-            secrets_ignore: PathSet::new("secrets.ignore", &secrets_ignore)?,
-            security_owners: layers
-                .last(|s| s.security.as_ref().and_then(|c| c.owners.as_ref()))
-                .unwrap_or_default(),
-            strict: layers
-                .last(|s| s.security.as_ref().and_then(|c| c.strict.as_ref()))
-                .unwrap_or(false),
+        let (require_file, policies) = record_requirements(layers);
+        let placeholders = layers.list(get!(record.placeholders), get!(record.extend_placeholders));
+        let disabled = layers.list(get!(rules.disable), get!(rules.extend_disable));
+        Ok(Merged {
+            include: layers.list(get!(config.include), get!(config.extend_include)),
+            exclude,
             record_dir,
+            security_files: security_files(layers),
+            security_ignore: layers.list(get!(security.ignore), get!(security.extend_ignore)),
+            secrets_ignore: layers.list(get!(secrets.ignore), get!(secrets.extend_ignore)),
             require_file,
-            field_policies,
-            owners: layers
-                .last(|s| s.record.as_ref().and_then(|c| c.owners.as_ref()))
-                .unwrap_or_default(),
-            codeowners: layers
-                .last(|s| s.record.as_ref().and_then(|c| c.codeowners.as_ref()))
-                .unwrap_or(false),
-            placeholders,
-            max_keys: layers
-                .last(|s| s.record.as_ref().and_then(|c| c.max_keys.as_ref()))
-                .unwrap_or(5),
-            severity: layers.map(|s| s.rules.as_ref().and_then(|c| c.severity.as_ref())),
-            disabled,
-            secrets,
-            security,
+            policies,
+            placeholders: placeholders
+                .iter()
+                .map(|p| p.trim().to_lowercase())
+                .collect(),
+            disabled: disabled.into_iter().collect(),
+            secret_rules: layers.list(|_| None, get!(rules.secret)),
+            security_rules: layers.list(|_| None, get!(rules.security)),
+            skip_paths: layers.list(get!(limits.skip_paths), get!(limits.extend_skip_paths)),
+            security_owners: layers.last(get!(security.owners)).unwrap_or_default(),
+            strict: layers.last(get!(security.strict)).unwrap_or(false),
+            owners: layers.last(get!(record.owners)).unwrap_or_default(),
+            codeowners: layers.last(get!(record.codeowners)).unwrap_or(false),
+            max_keys: required(layers.last(get!(record.max_keys)), "record.max_keys")?,
+            severity: layers.map(get!(rules.severity)),
             environments: layers
                 .map(|s| s.environments.as_ref())
                 .into_iter()
                 .collect(),
-            checklist: layers
-                .last(|s| s.release.as_ref().and_then(|c| c.checklist.as_ref()))
-                .unwrap_or_default(),
+            checklist: layers.last(get!(release.checklist)).unwrap_or_default(),
             adopted: layers
-                .last_with_source(|s| s.record.as_ref().and_then(|c| c.adopted.as_ref()))
+                .last_with_source(get!(record.adopted))
                 .map(|(rev, source)| AdoptionPoint {
                     rev: rev.trim().to_string(),
                     source,
                 }),
-            max_file_size: layers
-                .last(|s| s.limits.as_ref().and_then(|c| c.max_file_size.as_ref()))
-                .unwrap_or(1024 * 1024),
-            skip_blocks: layers
-                .last(|s| s.limits.as_ref().and_then(|c| c.on_skip.as_ref()))
-                .is_none_or(|value| value == "block"),
-            skip_paths: PathSet::new(
-                "limits.skip_paths",
-                &layers.list(
-                    |s| s.limits.as_ref().and_then(|c| c.skip_paths.as_ref()),
-                    |s| s.limits.as_ref().and_then(|c| c.extend_skip_paths.as_ref()),
-                ),
+            max_file_size: required(
+                layers.last(get!(limits.max_file_size)),
+                "limits.max_file_size",
             )?,
+            skip_blocks: layers
+                .last(get!(limits.on_skip))
+                .is_none_or(|value| value == "block"),
+        })
+    }
+}
+
+/// A setting the embedded defaults always give: missing only when a plan is
+/// built without them, which is an error rather than a silent fallback.
+fn required<T>(value: Option<T>, key: &str) -> Result<T> {
+    value.with_context(|| {
+        format!("no value for {key}: the embedded defaults (rules/config.toml) must set it")
+    })
+}
+
+/// The designated security files: the rule pack's list unless a layer
+/// replaces it, then every layer's additions.
+fn security_files(layers: &Layers) -> Vec<String> {
+    let mut files = layers.list(get!(security.files), get!(security.extend_files));
+    if layers.last(get!(security.files)).is_none() {
+        let mut defaults = SecurityScanner::default_files();
+        defaults.append(&mut files);
+        files = defaults;
+    }
+    files
+}
+
+/// `record.require` over the layers: the string `"file"` (every config
+/// change needs a record file), or the list of field policies, which a later
+/// layer replaces and `extend_require` adds to.
+fn record_requirements(layers: &Layers) -> (bool, Vec<FieldPolicy>) {
+    let mut require_file = false;
+    let mut policies: Vec<FieldPolicy> = Vec::new();
+    for layer in &layers.layers {
+        let Some(record) = &layer.settings.record else {
+            continue;
+        };
+        match &record.require {
+            Some(RequireSetting::Source(value)) => require_file = value == "file",
+            Some(RequireSetting::Fields(list)) => policies = list.clone(),
+            None => {}
+        }
+        if let Some(more) = &record.extend_require {
+            policies.extend(more.iter().cloned());
+        }
+    }
+    (require_file, policies)
+}
+
+/// A `[[record.require]]` entry with its globs compiled; `index` names an
+/// entry without an id.
+fn compile_field_policy(index: usize, policy: &FieldPolicy) -> Result<CompiledFieldPolicy> {
+    let id = policy
+        .id
+        .clone()
+        .unwrap_or_else(|| format!("require-{}", index + 1));
+    Ok(CompiledFieldPolicy {
+        paths: PathSet::new(&format!("record.require {id}"), &policy.paths)?,
+        keys: policy.keys.clone(),
+        fields: policy
+            .fields
+            .iter()
+            .map(|f| f.split('|').map(|s| s.trim().to_string()).collect())
+            .collect(),
+        why: policy.why.clone(),
+        example: policy.example.clone(),
+        require_file: policy.source.as_deref() == Some("file"),
+        severity: policy.severity.unwrap_or(Severity::Error),
+        id,
+    })
+}
+
+impl Plan {
+    /// Merge the layers, then compile what was merged: globs, rule packs
+    /// with the project's rules, record policies.
+    pub fn build(layers: &Layers) -> Result<Plan> {
+        let m = Merged::from_layers(layers)?;
+        let config_source = layers.sources().join(", ");
+        let secrets = SecretScanner::new(&m.secret_rules, &m.disabled)
+            .with_context(|| format!("loading secret rules ({config_source})"))?;
+        let security = SecurityScanner::new(&m.security_rules, &m.disabled)
+            .with_context(|| format!("loading security-setting rules ({config_source})"))?;
+        let field_policies = m
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(index, policy)| compile_field_policy(index, policy))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Plan {
+            shared_keywords: security
+                .can_share_keywords()
+                .then(|| SharedKeywords::new(secrets.keywords(), security.keywords())),
+            config_files: PathSet::new("config.include", &m.include)?,
+            config_exclude: PathSet::new("config.exclude", &m.exclude)?,
+            security_files: PathSet::new("security.files", &m.security_files)?,
+            security_ignore: PathSet::new("security.ignore", &m.security_ignore)?,
+            secrets_ignore: PathSet::new("secrets.ignore", &m.secrets_ignore)?,
+            skip_paths: PathSet::new("limits.skip_paths", &m.skip_paths)?,
+            field_policies,
+            secrets,
+            security,
+            record_dir: m.record_dir,
+            require_file: m.require_file,
+            placeholders: m.placeholders,
+            disabled: m.disabled,
+            security_owners: m.security_owners,
+            strict: m.strict,
+            owners: m.owners,
+            codeowners: m.codeowners,
+            max_keys: m.max_keys,
+            severity: m.severity,
+            environments: m.environments,
+            checklist: m.checklist,
+            adopted: m.adopted,
+            max_file_size: m.max_file_size,
+            skip_blocks: m.skip_blocks,
             sources: layers.sources().iter().map(|s| s.to_string()).collect(),
         })
     }
