@@ -25,7 +25,16 @@ pub type SettingsFile = &'static str;
 pub fn plans(old: &Plan, new: &Plan, file: SettingsFile) -> Vec<Weakening> {
     let mut out = Vec::new();
     let mut say = |what: String| out.push(Weakening { file, what });
+    rules(old, new, &mut say);
+    paths(old, new, &mut say);
+    records(old, new, &mut say);
+    field_policies(old, new, &mut say);
+    limits_and_release(old, new, &mut say);
+    out
+}
 
+/// Rules disabled, removed, redefined or lowered in severity; strict mode off.
+fn rules(old: &Plan, new: &Plan, say: &mut impl FnMut(String)) {
     let old_rules = rule_table(old);
     let new_rules = rule_table(new);
     let newly_disabled: BTreeSet<&String> = new.disabled.difference(&old.disabled).collect();
@@ -62,47 +71,46 @@ pub fn plans(old: &Plan, new: &Plan, file: SettingsFile) -> Vec<Weakening> {
     if old.strict && !new.strict {
         say("security.strict turned off".to_string());
     }
+}
 
-    narrowed(
-        &mut say,
-        "config.include",
-        &old.config_files,
-        &new.config_files,
-    );
+/// Path lists that check less: configuration narrowed, exclusions, ignores
+/// and unread-file allowances widened, security files widened (a designated
+/// file is where inline settings are allowed).
+fn paths(old: &Plan, new: &Plan, say: &mut impl FnMut(String)) {
+    narrowed(say, "config.include", &old.config_files, &new.config_files);
     widened(
-        &mut say,
+        say,
         "config.exclude",
         &old.config_exclude,
         &new.config_exclude,
     );
     widened(
-        &mut say,
+        say,
         "security.files",
         &old.security_files,
         &new.security_files,
     );
     widened(
-        &mut say,
+        say,
         "security.ignore",
         &old.security_ignore,
         &new.security_ignore,
     );
     widened(
-        &mut say,
+        say,
         "secrets.ignore",
         &old.secrets_ignore,
         &new.secrets_ignore,
     );
-    widened(
-        &mut say,
-        "limits.skip_paths",
-        &old.skip_paths,
-        &new.skip_paths,
-    );
+    widened(say, "limits.skip_paths", &old.skip_paths, &new.skip_paths);
     if old.skip_blocks && !new.skip_blocks {
         say("limits.on_skip turned to \"warn\" (unread files no longer block)".to_string());
     }
+}
 
+/// What a record must be, loosened: adoption point, record dir, record
+/// files, owners, placeholders, the one-change-at-a-time bound.
+fn records(old: &Plan, new: &Plan, say: &mut impl FnMut(String)) {
     let rev = |plan: &Plan| plan.adopted.as_ref().map(|a| a.rev.clone());
     if let Some(point) = rev(new).filter(|point| Some(point) != rev(old).as_ref()) {
         // Which way a moved point goes needs the history; either may skip
@@ -120,9 +128,9 @@ pub fn plans(old: &Plan, new: &Plan, file: SettingsFile) -> Vec<Weakening> {
     if old.require_file && !new.require_file {
         say("record.require no longer asks for a record file".to_string());
     }
-    owners(&mut say, "record.owners", &old.owners, &new.owners);
+    owners(say, "record.owners", &old.owners, &new.owners);
     owners(
-        &mut say,
+        say,
         "security.owners",
         &old.security_owners,
         &new.security_owners,
@@ -143,6 +151,10 @@ pub fn plans(old: &Plan, new: &Plan, file: SettingsFile) -> Vec<Weakening> {
             old.max_keys, new.max_keys
         ));
     }
+}
+
+/// `[[record.require]]` entries removed, or asking for less.
+fn field_policies(old: &Plan, new: &Plan, say: &mut impl FnMut(String)) {
     for policy in &old.field_policies {
         let Some(now) = new.field_policies.iter().find(|p| p.id == policy.id) else {
             say(format!("record.require {} removed", policy.id));
@@ -163,7 +175,7 @@ pub fn plans(old: &Plan, new: &Plan, file: SettingsFile) -> Vec<Weakening> {
             ));
         }
         narrowed(
-            &mut say,
+            say,
             &format!("record.require {} paths", policy.id),
             &policy.paths,
             &now.paths,
@@ -192,6 +204,11 @@ pub fn plans(old: &Plan, new: &Plan, file: SettingsFile) -> Vec<Weakening> {
             ));
         }
     }
+}
+
+/// Larger files allowed unread, release checklist steps and environment
+/// checks removed.
+fn limits_and_release(old: &Plan, new: &Plan, say: &mut impl FnMut(String)) {
     if new.max_file_size > old.max_file_size {
         say(format!(
             "limits.max_file_size raised from {} to {}",
@@ -213,7 +230,6 @@ pub fn plans(old: &Plan, new: &Plan, file: SettingsFile) -> Vec<Weakening> {
             ));
         }
     }
-    out
 }
 
 /// Entries the new baseline accepts that the old one did not.
