@@ -237,6 +237,35 @@ fn codeowners_decide_who_may_sign() {
     repo.commit_all("workers").ok();
 }
 
+/// CODEOWNERS is read as committed before the change (HEAD for a commit
+/// being made, the parent for a commit in a range), like the policy: a
+/// commit that names its own signer a code owner is not judged by itself.
+#[test]
+fn a_commit_cannot_make_its_signer_a_code_owner() {
+    let repo = repo_with("[record]\ncodeowners = true\n");
+    repo.write(".github/CODEOWNERS", "* @everyone\n/config/ @platform\n");
+    repo.seed("owners");
+    repo.write(
+        ".github/CODEOWNERS",
+        "* @everyone\n/config/ @platform @db-team\n",
+    );
+    repo.write("config/service.toml", "[server]\nworkers = 4\n");
+    repo.write("config-changes/o.toml", record(""));
+    let run = repo.commit_all("workers, signed by a new code owner");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("not a CODEOWNERS owner of config/service.toml");
+    // The same commit made without the hook is refused by a range check.
+    repo.git(&["commit", "--no-verify", "-m", "workers, hook skipped"])
+        .ok();
+    let run = repo.confgate(&["check", "--range", "HEAD~1..HEAD"]);
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("not a CODEOWNERS owner of config/service.toml");
+    // Once the new owner is committed, the next change may be signed by them.
+    repo.write("config/service.toml", "[server]\nworkers = 6\n");
+    repo.write("config-changes/o2.toml", record(""));
+    repo.commit_all("workers again").ok();
+}
+
 #[test]
 fn security_files_need_a_security_owner() {
     let repo = repo_with("[security]\nowners = [\"@security\"]\n");

@@ -394,17 +394,20 @@ fn policy_change<'a>(
     })
 }
 
-/// CODEOWNERS of the index (`None`) or of a commit, when the plan uses it.
+/// CODEOWNERS as committed before the change, when the plan uses it: HEAD's
+/// for the staged change (`None`), the first parent's for a commit (a root
+/// commit's own: nothing came before it). Like the policy, it is never read
+/// from the change it judges, which could otherwise name its own signer.
 fn codeowners_at(plan: &Plan, repo: &Repo, side: Option<Oid>) -> Result<Option<CodeOwners>> {
     if !plan.codeowners {
         return Ok(None);
     }
+    let before = match side {
+        None => Side::Head,
+        Some(oid) => Side::Commit(repo.parents(oid)?.first().copied().unwrap_or(oid)),
+    };
     for location in codeowners::LOCATIONS {
-        let text = match side {
-            None => repo.read_file(Side::Index, location)?,
-            Some(oid) => repo.read_file_at(oid, location)?,
-        };
-        if let Some(text) = text {
+        if let Some(text) = repo.read_file(before, location)? {
             return Ok(Some(CodeOwners::parse(&text)));
         }
     }
