@@ -407,8 +407,9 @@ pub(super) fn changed_part<'t>(old: &'t str, new: &str) -> &'t str {
         .take(room)
         .take_while(|(x, y)| x == y)
         .count();
-    // Back to a line end, so the part is whole lines.
-    while suffix > 0 && a[a.len() - suffix - 1] != b'\n' {
+    // Back to a line end, so the part is whole lines (a suffix that is all
+    // of `old` already starts at one).
+    while suffix > 0 && suffix < a.len() && a[a.len() - suffix - 1] != b'\n' {
         suffix -= 1;
     }
     old.get(prefix..a.len() - suffix).unwrap_or(old)

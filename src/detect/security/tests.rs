@@ -1389,6 +1389,11 @@ fn removals_look_for_keywords_only_where_the_change_is() {
     assert_eq!(changed_part("same\n", "same\n"), "");
     assert_eq!(changed_part("", "new\n"), "");
     assert_eq!(changed_part("x\n", ""), "x\n");
+    // The old text whole at the end of the new one (a line added on top),
+    // and at its start: nothing of the old side changed.
+    assert_eq!(changed_part("A = 1\n", "# note\nA = 1\n"), "");
+    assert_eq!(changed_part("A = 1\n", "A = 1\n# note\n"), "");
+    assert_eq!(changed_part("A = 1", "B\nA = 1"), "");
     // A long settings file where one line goes: found all the same.
     let filler: String = (0..2000).map(|i| format!("OPTION_{i} = {i}\n")).collect();
     let old = format!("{filler}SESSION_COOKIE_SECURE = True\n{filler}");
