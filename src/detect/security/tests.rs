@@ -1381,6 +1381,32 @@ fn tls_and_jwt_spellings() {
     }
 }
 
+/// `changed_part` on every pair of short texts over a small alphabet with
+/// newlines: never out of bounds, always whole lines of the old text.
+#[test]
+fn changed_part_is_whole_old_lines_for_any_pair() {
+    use super::removal::changed_part;
+    let texts: Vec<String> = (0..3u32.pow(5))
+        .flat_map(|n| {
+            let word: String = (0..5)
+                .map(|i| ['a', 'b', '\n'][(n / 3u32.pow(i) % 3) as usize])
+                .collect();
+            [word.clone(), word[..3].to_string()]
+        })
+        .collect();
+    for old in &texts {
+        for new in texts.iter().step_by(7) {
+            let part = changed_part(old, new);
+            let start = part.as_ptr() as usize - old.as_ptr() as usize;
+            assert!(start + part.len() <= old.len(), "{old:?} {new:?}");
+            assert!(
+                start == 0 || old.as_bytes()[start - 1] == b'\n',
+                "{old:?} {new:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn removals_look_for_keywords_only_where_the_change_is() {
     use super::removal::changed_part;
