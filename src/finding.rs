@@ -3,6 +3,19 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+/// The ids of the built-in rules that are not in a detector's pack: the
+/// record checks, the policy guard and the release check. Their docs are in
+/// `rules/builtin.toml`; the record policies' ids are in
+/// [`crate::records::policy`].
+pub mod rule {
+    pub const MISSING_RECORD: &str = "missing-record";
+    pub const INCOMPLETE_RECORD: &str = "incomplete-record";
+    pub const INVALID_CONFIG: &str = "invalid-config";
+    pub const SKIPPED_FILE: &str = "skipped-file";
+    pub const POLICY_WEAKENED: &str = "policy-weakened";
+    pub const CONFIG_DRIFT: &str = "config-drift";
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {

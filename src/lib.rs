@@ -17,4 +17,7 @@ pub mod model;
 pub mod outcome;
 pub mod records;
 pub mod redact;
+pub mod release;
 pub mod ruleinfo;
+pub mod scan;
+pub mod session;

@@ -9,8 +9,8 @@ use confgate::git::Repo;
 use confgate::records::policy;
 use confgate::ruleinfo::RuleInfo;
 
-use super::args::Format;
 use super::{App, Status};
+use crate::report::Format;
 
 // A table of literal rule texts reads best as one call per rule.
 #[allow(clippy::too_many_arguments)]

@@ -1,438 +1,118 @@
 //! The hook commands and `check`: the staged change, one commit, or a range
 //! of commits, each through the same engine.
 
-use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use confgate::bounded;
-use confgate::config::committed::{self, Policy, PolicyLoader};
-use confgate::config::plan::Plan;
-use confgate::config::settings::Layer;
-use confgate::detect::baseline::Baseline;
-use confgate::engine::{self, Mode, PolicyChange, Reverted};
-use confgate::git::{without_userinfo, PolicyIds, PushedCommits, Repo, Side};
+use confgate::engine;
+use confgate::git::{without_userinfo, PushedCommits, Repo};
 use confgate::install;
-use confgate::model::CommitInfo;
-use confgate::outcome::Outcome;
-use confgate::records::codeowners::{self, CodeOwners};
+use confgate::session::{CommitsChecked, Observer, Session};
 use git2::Oid;
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 
-use super::args::{CheckArgs, Format};
+use super::args::CheckArgs;
 use super::{catalog, App, Status};
+use crate::report::{Format, Mode, ReleaseSummary};
 
-/// A repository with its plan and the files the checks consult.
-/// Commits checked one after another on one repository handle.
-const COMMITS_PER_RUN: usize = 16;
-
-pub struct Session {
-    pub repo: Repo,
-    /// The policy committed at HEAD (the built-in defaults before the first
-    /// commit): it judges the staged change.
-    pub policy: Arc<Policy>,
-    pub plan: Arc<Plan>,
-    pub baseline: Option<Arc<Baseline>>,
-    loader: RefCell<PolicyLoader>,
-    /// Every commit is judged by `policy` (the server hooks: the default
-    /// branch's), not by its parent's.
-    fixed: bool,
+/// Commits checked with a progress bar on a terminal, when there are many.
+struct CommitProgress<'a> {
+    app: &'a App,
+    bar: Option<ProgressBar>,
 }
 
-/// A commit to check, with the policy of its (first) parent that judges it,
-/// and the policy it leaves when it changes the policy files.
-struct Judged {
-    oid: Oid,
-    /// The policy the commit is checked by.
-    judge: Arc<Policy>,
-    /// Its parent's policy, which a change to the policy is compared with.
-    before: Arc<Policy>,
-    after: Option<std::result::Result<Arc<Policy>, String>>,
+impl Observer for CommitProgress<'_> {
+    fn say(&self, line: &str) {
+        self.app.say(line);
+    }
+
+    fn commit_checked(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
 }
 
-impl Session {
-    pub fn open(app: &App) -> Result<Session> {
-        let mut repo = Repo::open()?;
-        let mut loader = PolicyLoader::new(app.config_layer()?)?;
-        let side = repo.head().map(|_| Side::Head);
-        let policy = loader.at(&repo, side)?;
-        repo.set_max_file_size(policy.plan.max_file_size);
-        Ok(Session {
-            repo,
-            plan: policy.plan.clone(),
-            baseline: policy.baseline.clone(),
-            policy,
-            loader: RefCell::new(loader),
-            fixed: false,
-        })
-    }
-
-    /// A session whose plan and baseline judge every commit, whatever the
-    /// commits' own history says (the server hooks). `extra` is the
-    /// `--config` layer, left out when a policy change is compared.
-    pub fn fixed(
-        repo: Repo,
-        plan: Plan,
-        baseline: Option<Baseline>,
-        extra: Option<Layer>,
-    ) -> Result<Session> {
-        let plan = Arc::new(plan);
-        let baseline = baseline.map(Arc::new);
-        let policy = Arc::new(Policy {
-            ids: PolicyIds::default(),
-            plan: plan.clone(),
-            committed_plan: plan.clone(),
-            baseline: baseline.clone(),
-        });
-        Ok(Session {
-            repo,
-            plan,
-            baseline,
-            policy,
-            loader: RefCell::new(PolicyLoader::new(extra)?),
-            fixed: true,
-        })
-    }
-
-    /// The adoption point (`record.adopted`) as a commit of this repository.
-    /// A rev that does not resolve is an error naming the key and the file:
-    /// guessing would either re-judge all history or skip what is new.
-    pub fn adopted(&self) -> Result<Option<Oid>> {
-        let Some(point) = &self.plan.adopted else {
-            return Ok(None);
-        };
-        self.repo.resolve(&point.rev).map(Some).map_err(|err| {
-            anyhow::anyhow!(
-                "{}: record.adopted = {:?} does not name a commit in this repository ({err:#}); \
-                 fix the key (`confgate adopt REV`), or fetch the history it names (git fetch --unshallow)",
-                point.source,
-                point.rev
-            )
-        })
-    }
-
-    /// The commits of a range to check, minus those before the adoption
-    /// point; says how many were left out and why.
-    pub fn range_to_check(&self, app: &App, spec: &str) -> Result<Vec<Oid>> {
-        let adopted = self.adopted()?;
-        let (oids, before) = self.repo.range_after(spec, adopted)?;
-        if before > 0 {
-            let short: String = adopted
-                .map(|o| o.to_string())
-                .unwrap_or_default()
-                .chars()
-                .take(7)
-                .collect();
-            app.say(&format!(
-                "confgate: checking {} commit{} of {spec}; {before} before the adoption point ({short}, record.adopted) not re-judged",
-                oids.len(),
-                if oids.len() == 1 { "" } else { "s" },
-            ));
-        }
-        Ok(oids)
-    }
-
-    fn want_old(&self) -> impl Fn(&str) -> bool + '_ {
-        |path: &str| self.plan.wants_old_text(path)
-    }
-
-    fn codeowners(&self, side: Option<Oid>) -> Result<Option<CodeOwners>> {
-        codeowners_at(&self.plan, &self.repo, side)
-    }
-
-    /// The policy a tree leaves, when it differs from `before`'s; a policy
-    /// that cannot be read is the reason why, for a finding.
-    fn after(
-        &self,
-        before: &Policy,
-        side: Side,
-        ids: Result<PolicyIds>,
-    ) -> Option<std::result::Result<Arc<Policy>, String>> {
-        let loaded = match ids {
-            Ok(ids) if ids == before.ids => return None,
-            Ok(ids) => self
-                .loader
-                .borrow_mut()
-                .for_ids(&self.repo, ids, committed::origin(side)),
-            Err(err) => Err(err),
-        };
-        Some(loaded.map_err(|err| format!("{err:#}")))
-    }
-
-    /// Check the staged change, with the message when there is one, by the
-    /// policy committed at HEAD.
-    pub fn check_staged(&self, message: Option<&str>) -> Result<(Outcome, usize)> {
-        self.check_staged_as(message, Mode::Staged)
-    }
-
-    /// Check the staged change; without a message, in `unseen` mode.
-    fn check_staged_as(&self, message: Option<&str>, unseen: Mode<'_>) -> Result<(Outcome, usize)> {
-        let want_old = self.want_old();
-        let change = self.repo.staged(&want_old)?;
-        let codeowners = self.codeowners(None)?;
-        let reverted = match message {
-            Some(message) => {
-                reverted_by(&self.plan, &self.repo, self.baseline.as_deref(), message)?
-            }
-            None => None,
-        };
-        let staged = self.repo.policy_ids(Side::Index);
-        let staged_ids = staged.as_ref().ok().copied();
-        let after = self.after(&self.policy, Side::Index, staged);
-        let ctx = engine::Context {
-            mode: match message {
-                Some(message) => Mode::WithMessage(message),
-                None => unseen,
-            },
-            baseline: self.baseline.as_deref(),
-            codeowners: codeowners.as_ref(),
-            reverted: reverted.as_ref(),
-            policy_change: policy_change(&self.policy, after.as_ref()),
-        };
-        let mut outcome = engine::check(&self.plan, &change, &ctx)?;
-        outcome.notices.extend(committed::worktree_notice(
-            &self.repo,
-            &self.policy.ids,
-            staged_ids.as_ref(),
-        )?);
-        Ok((outcome, change.files.len()))
-    }
-
-    /// Each commit's judging policy (its parent's), read in order so that a
-    /// range that never changes the policy parses it once.
-    fn judge_policies(&self, oids: &[Oid]) -> Result<Vec<Judged>> {
-        let mut out = Vec::with_capacity(oids.len());
-        for oid in oids {
-            let parents = self.repo.parents(*oid)?;
-            let parent = self
-                .loader
-                .borrow_mut()
-                .at(&self.repo, parents.first().copied().map(Side::Commit))
-                .with_context(|| {
-                    format!(
-                        "reading the policy that judges commit {} (its parent's)",
-                        &oid.to_string()[..10]
-                    )
-                });
-            let before = match parent {
-                Ok(policy) => policy,
-                // The fixed policy judges; without the parent's there is
-                // nothing to compare a change with.
-                Err(_) if self.fixed => {
-                    out.push(Judged {
-                        oid: *oid,
-                        judge: self.policy.clone(),
-                        before: self.policy.clone(),
-                        after: None,
-                    });
-                    continue;
-                }
-                Err(err) => return Err(err),
-            };
-            let side = Side::Commit(*oid);
-            let mut after = self.after(&before, side, self.repo.policy_ids(side));
-            if let (Some(Ok(policy)), [_, others @ ..]) = (&after, parents.as_slice()) {
-                // A merge whose settings and baseline each are some parent's
-                // changes nothing itself: the commits that changed them are
-                // judged on their own.
-                let mut same_settings = Arc::ptr_eq(&policy.committed_plan, &before.committed_plan);
-                let mut same_baseline = policy.ids.0[2] == before.ids.0[2];
-                for other in others {
-                    let Ok(theirs) = self
-                        .loader
-                        .borrow_mut()
-                        .at(&self.repo, Some(Side::Commit(*other)))
-                    else {
-                        continue;
-                    };
-                    same_settings |= Arc::ptr_eq(&policy.committed_plan, &theirs.committed_plan);
-                    same_baseline |= policy.ids.0[2] == theirs.ids.0[2];
-                }
-                if same_settings && same_baseline {
-                    after = None;
-                }
-            }
-            out.push(Judged {
-                oid: *oid,
-                judge: if self.fixed {
-                    self.policy.clone()
-                } else {
-                    before.clone()
-                },
-                before,
-                after,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Check each commit on its own, with its own message and its parent's
-    /// policy, on all cores.
-    pub fn check_commits(
-        &self,
-        app: &App,
-        oids: &[Oid],
-    ) -> Result<(Outcome, Vec<CommitInfo>, usize)> {
-        let judged = self.judge_policies(oids)?;
-        let progress = (oids.len() > 20
-            && app.human()
-            && !app.global.quiet
-            && std::io::stderr().is_terminal())
-        .then(|| {
-            let bar = ProgressBar::new(oids.len() as u64);
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} checking commits {pos}/{len} {wide_bar} {eta}",
-                )
+/// The library's commit check, with a progress bar for people.
+pub(super) fn check_commits(app: &App, session: &Session, oids: &[Oid]) -> Result<CommitsChecked> {
+    let bar = (oids.len() > 20
+        && app.human()
+        && !app.global.quiet
+        && std::io::stderr().is_terminal())
+    .then(|| {
+        let bar = ProgressBar::new(oids.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} checking commits {pos}/{len} {wide_bar} {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar
-        });
-        let bare = self.repo.is_bare();
-        // Runs of consecutive commits, each run on one repository: commits
-        // next to each other share trees and blobs in libgit2's cache. Runs
-        // are short enough that both cores stay busy to the end.
-        let per_chunk: Vec<Result<Vec<(Outcome, CommitInfo, usize)>>> = judged
-            .par_chunks(COMMITS_PER_RUN)
-            .map_init(
-                || Repo::open_env(bare),
-                |repo, judged| {
-                    let repo = repo.as_mut().map_err(|err| anyhow::anyhow!("{err:#}"))?;
-                    let mut done = Vec::with_capacity(judged.len());
-                    for one in judged {
-                        let plan = &*one.judge.plan;
-                        repo.set_max_file_size(plan.max_file_size);
-                        let want_old = |path: &str| plan.wants_old_text(path);
-                        let change = repo.commit_change(one.oid, &want_old)?;
-                        let info = change.commit.clone().unwrap_or_default();
-                        let codeowners = codeowners_at(plan, repo, Some(one.oid))?;
-                        let reverted =
-                            reverted_by(plan, repo, one.judge.baseline.as_deref(), &info.message)?;
-                        let ctx = engine::Context {
-                            mode: Mode::WithMessage(&info.message),
-                            baseline: one.judge.baseline.as_deref(),
-                            codeowners: codeowners.as_ref(),
-                            reverted: reverted.as_ref(),
-                            policy_change: policy_change(&one.before, one.after.as_ref()),
-                        };
-                        let outcome = engine::check(plan, &change, &ctx)
-                            .with_context(|| format!("commit {}", info.short_id))?;
-                        if let Some(bar) = &progress {
-                            bar.inc(1);
-                        }
-                        done.push((outcome, info, change.files.len()));
-                    }
-                    Ok(done)
-                },
-            )
-            .collect();
-        let mut results = Vec::with_capacity(oids.len());
-        for chunk in per_chunk {
-            results.extend(chunk?.into_iter().map(Ok::<_, anyhow::Error>));
-        }
-        if let Some(bar) = progress {
-            bar.finish_and_clear();
-        }
-        let mut outcome = Outcome::default();
-        let mut commits = Vec::with_capacity(oids.len());
-        let mut files = 0;
-        for result in results {
-            let (one, info, count) = result?;
-            outcome.merge(one);
-            commits.push(info);
-            files += count;
-        }
-        Ok((outcome, commits, files))
+        );
+        bar
+    });
+    let progress = CommitProgress { app, bar };
+    let checked = session.check_commits(oids, &progress);
+    if let Some(bar) = progress.bar {
+        bar.finish_and_clear();
     }
+    checked
 }
 
-/// The commit a revert message names, checked on its own so that its records
-/// can cover the revert. `None` when the message names no commit, or one this
-/// repository does not have or cannot judge: the revert then needs its own
-/// record.
-fn reverted_by(
-    plan: &Plan,
-    repo: &Repo,
-    baseline: Option<&Baseline>,
-    message: &str,
-) -> Result<Option<Reverted>> {
-    let Some(id) = engine::reverted_commit(message) else {
-        return Ok(None);
-    };
-    let Ok(oid) = repo.resolve(id) else {
-        return Ok(None);
-    };
-    let want_old = |path: &str| plan.is_config(path);
-    let change = repo.commit_change(oid, &want_old)?;
-    let codeowners = codeowners_at(plan, repo, Some(oid))?;
-    let original = change.commit.as_ref().map(|c| c.message.clone());
-    let ctx = engine::Context {
-        mode: Mode::WithMessage(original.as_deref().unwrap_or_default()),
-        baseline,
-        codeowners: codeowners.as_ref(),
-        reverted: None,
-        policy_change: None,
-    };
-    Ok(engine::check(plan, &change, &ctx)
-        .ok()
-        .map(|outcome| Reverted::new(change, &outcome)))
-}
-
-fn policy_change<'a>(
-    before: &'a Policy,
-    after: Option<&'a std::result::Result<Arc<Policy>, String>>,
-) -> Option<PolicyChange<'a>> {
-    after.map(|after| PolicyChange {
-        before,
-        after: match after {
-            Ok(policy) => Ok(&**policy),
-            Err(reason) => Err(reason.as_str()),
-        },
+/// The staged change's outcome as a report hands it on.
+fn staged(
+    session: &Session,
+    message: Option<&str>,
+    unseen: engine::Mode<'_>,
+) -> Result<CommitsChecked> {
+    let (outcome, files) = session.check_staged_as(message, unseen)?;
+    Ok(CommitsChecked {
+        outcome,
+        commits: Vec::new(),
+        files,
     })
-}
-
-/// CODEOWNERS as committed before the change, when the plan uses it: HEAD's
-/// for the staged change (`None`), the first parent's for a commit (a root
-/// commit's own: nothing came before it). Like the policy, it is never read
-/// from the change it judges, which could otherwise name its own signer.
-fn codeowners_at(plan: &Plan, repo: &Repo, side: Option<Oid>) -> Result<Option<CodeOwners>> {
-    if !plan.codeowners {
-        return Ok(None);
-    }
-    let before = match side {
-        None => Side::Head,
-        Some(oid) => Side::Commit(repo.parents(oid)?.first().copied().unwrap_or(oid)),
-    };
-    for location in codeowners::LOCATIONS {
-        if let Some(text) = repo.read_file(before, location)? {
-            return Ok(Some(CodeOwners::parse(&text)));
-        }
-    }
-    Ok(None)
 }
 
 pub(super) fn emit(
     app: &App,
     session: Session,
-    mode: &'static str,
-    outcome: Outcome,
-    commits: Vec<CommitInfo>,
-    files: usize,
+    mode: Mode,
+    checked: CommitsChecked,
 ) -> Result<Status> {
+    emit_with(app, session, mode, checked, None)
+}
+
+/// Report what was checked, with the release check's own results.
+pub(super) fn emit_with(
+    app: &App,
+    session: Session,
+    mode: Mode,
+    checked: CommitsChecked,
+    release: Option<&ReleaseSummary>,
+) -> Result<Status> {
+    let CommitsChecked {
+        outcome,
+        commits,
+        files,
+    } = checked;
     let rules = if app.global.format == Format::Sarif {
         catalog::all_rules(&session.plan)
     } else {
         Vec::new()
     };
-    let status = app.emit(&app.report(mode, &outcome, &commits, &rules, files));
+    let mut report = app.report(mode, &outcome, &commits, &rules, files);
+    if let Some(release) = release {
+        report.blocked_by = release
+            .failed_step()
+            .map(|name| format!("release checklist step {name:?} failed"));
+        report.release = Some(release);
+    }
+    let status = app.emit(&report);
+    drop(report);
     // The process ends right after: freeing thousands of index entries and
     // compiled rules one by one only delays the commit.
     std::mem::forget((session, outcome, commits, rules));
     status
 }
+
 /// A hook's session. A hook never takes its policy from a file in the
 /// repository it guards: `--config` pointing into the working tree or the
 /// git directory is refused (a commit could otherwise bring its own policy).
@@ -453,7 +133,7 @@ fn hook_session(app: &App, hook: &str) -> Result<Session> {
             }
         }
     }
-    Session::open(app)
+    Session::open(app.config_layer()?)
 }
 
 pub fn pre_commit(app: &App) -> Result<Status> {
@@ -465,17 +145,17 @@ pub fn pre_commit(app: &App) -> Result<Status> {
         .hooks_dir()
         .is_ok_and(|dir| install::commit_msg_runs_confgate(&dir, session.repo.root()));
     let mode = if records_later {
-        Mode::StagedRecordsLater
+        engine::Mode::StagedRecordsLater
     } else {
-        Mode::Staged
+        engine::Mode::Staged
     };
-    let (outcome, files) = session.check_staged_as(None, mode)?;
-    if files == 0 {
+    let checked = staged(&session, None, mode)?;
+    if checked.files == 0 {
         if let Some(asked) = super::framework::asked() {
             return super::framework::check_asked(app, session, asked);
         }
     }
-    emit(app, session, "pre-commit", outcome, Vec::new(), files)
+    emit(app, session, Mode::PreCommit, checked)
 }
 
 /// A commit message from FILE (`-`: standard input), bounded.
@@ -504,8 +184,8 @@ pub fn commit_msg(app: &App, file: &Path) -> Result<Status> {
     let session = hook_session(app, "commit-msg")?;
     // Judge the message as git may store it: the cleanup runs after this hook.
     let message = confgate::records::record::as_stored(&message, &session.repo.comment_prefix());
-    let (outcome, files) = session.check_staged(Some(&message))?;
-    emit(app, session, "commit-msg", outcome, Vec::new(), files)
+    let checked = staged(&session, Some(&message), engine::Mode::Staged)?;
+    emit(app, session, Mode::CommitMsg, checked)
 }
 
 pub fn pre_push(app: &App, remote: Option<&str>, _url: Option<&str>) -> Result<Status> {
@@ -530,8 +210,8 @@ pub fn pre_push(app: &App, remote: Option<&str>, _url: Option<&str>) -> Result<S
         // no stdin but exports what is pushed.
         None => framework_push(app, &session)?,
     };
-    let (outcome, commits, files) = session.check_commits(app, &oids)?;
-    emit(app, session, "pre-push", outcome, commits, files)
+    let checked = check_commits(app, &session, &oids)?;
+    emit(app, session, Mode::PrePush, checked)
 }
 
 /// One line on what a push is checked for, and one per remote that could
@@ -604,16 +284,16 @@ fn framework_push(app: &App, session: &Session) -> Result<Vec<Oid>> {
 }
 
 pub fn check(app: &App, args: &CheckArgs) -> Result<Status> {
-    let session = Session::open(app)?;
+    let session = Session::open(app.config_layer()?)?;
     if let Some(range) = &args.range {
         let oids = session.range_to_check(app, range)?;
-        let (outcome, commits, files) = session.check_commits(app, &oids)?;
-        return emit(app, session, "check", outcome, commits, files);
+        let checked = check_commits(app, &session, &oids)?;
+        return emit(app, session, Mode::Check, checked);
     }
     if let Some(rev) = &args.commit {
         let oid = session.repo.resolve(rev)?;
-        let (outcome, commits, files) = session.check_commits(app, &[oid])?;
-        return emit(app, session, "check", outcome, commits, files);
+        let checked = check_commits(app, &session, &[oid])?;
+        return emit(app, session, Mode::Check, checked);
     }
     // `--staged`, the default. Outside a hook no commit-msg check follows:
     // the records are judged here, with the message's trailers when given.
@@ -621,6 +301,6 @@ pub fn check(app: &App, args: &CheckArgs) -> Result<Status> {
         Some(file) => read_message(file)?,
         None => String::new(),
     };
-    let (outcome, files) = session.check_staged(Some(&message))?;
-    emit(app, session, "check", outcome, Vec::new(), files)
+    let checked = staged(&session, Some(&message), engine::Mode::Staged)?;
+    emit(app, session, Mode::Check, checked)
 }

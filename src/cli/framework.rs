@@ -5,8 +5,11 @@
 
 use anyhow::Result;
 
-use super::check::{emit, Session};
+use confgate::session::Session;
+
+use super::check::{check_commits, emit};
 use super::{scan, App, Status};
+use crate::report::Mode;
 
 /// What a run with nothing staged is about.
 pub enum Asked {
@@ -41,8 +44,8 @@ pub fn check_asked(app: &App, session: Session, asked: Asked) -> Result<Status> 
                 "confgate: nothing staged; checking the commits {from}..{to} (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF)"
             ));
             let oids = session.range_to_check(app, &format!("{from}..{to}"))?;
-            let (outcome, commits, files) = session.check_commits(app, &oids)?;
-            emit(app, session, "check", outcome, commits, files)
+            let checked = check_commits(app, &session, &oids)?;
+            emit(app, session, Mode::Check, checked)
         }
         Asked::Files => {
             app.say(

@@ -21,8 +21,8 @@ use confgate::model::CommitInfo;
 use confgate::outcome::Outcome;
 use confgate::redact::redact_text;
 
-use crate::report::{Palette, Report};
-use args::{Cli, ColorChoice, Command, Format, GlobalArgs, HookCommand, RecordCommand};
+use crate::report::{Format, Mode, Palette, Report};
+use args::{Cli, ColorChoice, Command, GlobalArgs, HookCommand, RecordCommand};
 
 /// How a command ended, when it could do its job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +117,12 @@ impl Write for QuietStdout {
     }
 }
 
+impl confgate::session::Observer for App {
+    fn say(&self, line: &str) {
+        App::say(self, line);
+    }
+}
+
 /// What every command shares: global flags and the colour decision.
 pub struct App {
     pub global: GlobalArgs,
@@ -190,7 +196,7 @@ impl App {
 
     pub fn report<'a>(
         &self,
-        mode: &'static str,
+        mode: Mode,
         outcome: &'a Outcome,
         commits: &'a [CommitInfo],
         rules: &'a [confgate::ruleinfo::RuleInfo],
@@ -205,7 +211,8 @@ impl App {
             quiet: self.global.quiet,
             verbose: self.global.verbose,
             blocked_by: None,
-            extra_json: Vec::new(),
+            range: None,
+            release: None,
         }
     }
 

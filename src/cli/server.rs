@@ -11,13 +11,13 @@ use confgate::config::plan::Plan;
 use confgate::config::settings::{self, Layers};
 use confgate::detect::baseline::{self, Baseline};
 use confgate::git::{self, RefUpdate, Repo};
-use confgate::model::CommitInfo;
 use confgate::outcome::Outcome;
+use confgate::session::{CommitsChecked, Session};
 
 use super::args::{ColorChoice, GlobalArgs};
-use super::check::{emit, Session};
+use super::check::{check_commits, emit};
 use super::{App, Status};
-use crate::report::Palette;
+use crate::report::{Mode, Palette};
 
 /// git writes one line per ref; a mirror push of many tags stays far below.
 const MAX_STDIN: u64 = 64 * 1024 * 1024;
@@ -37,11 +37,11 @@ pub fn pre_receive(app: &App) -> Result<Status> {
     if input.len() as u64 > MAX_STDIN {
         bail!("pre-receive input is larger than {MAX_STDIN} bytes: refusing to judge a part of it");
     }
-    serve(app, "pre-receive", git::parse_receive_lines(&input)?)
+    serve(app, Mode::PreReceive, git::parse_receive_lines(&input)?)
 }
 
 pub fn update(app: &App, name: &str, old: &str, new: &str) -> Result<Status> {
-    serve(app, "update", vec![git::update_args(name, old, new)?])
+    serve(app, Mode::Update, vec![git::update_args(name, old, new)?])
 }
 
 /// `[server]`, with its defaults.
@@ -130,14 +130,12 @@ fn pusher() -> String {
 enum Checked {
     Done {
         session: Box<Session>,
-        outcome: Outcome,
-        commits: Vec<CommitInfo>,
-        files: usize,
+        checked: CommitsChecked,
     },
     OverBudget(String),
 }
 
-fn serve(app: &App, mode: &'static str, updates: Vec<RefUpdate>) -> Result<Status> {
+fn serve(app: &App, mode: Mode, updates: Vec<RefUpdate>) -> Result<Status> {
     // Output goes to the pusher's terminal as `remote:` lines: colour only
     // when asked for, whatever the hook's stdout is.
     let app = App {
@@ -207,13 +205,11 @@ fn serve(app: &App, mode: &'static str, updates: Vec<RefUpdate>) -> Result<Statu
     match checked {
         Checked::Done {
             session,
-            mut outcome,
-            commits,
-            files,
+            mut checked,
         } => {
-            notices.append(&mut outcome.notices);
-            outcome.notices = notices;
-            emit(&app, *session, mode, outcome, commits, files)
+            notices.append(&mut checked.outcome.notices);
+            checked.outcome.notices = notices;
+            emit(&app, *session, mode, checked)
         }
         Checked::OverBudget(why) => {
             if budget.accept_over_budget {
@@ -247,24 +243,22 @@ fn check_push(
             received.commits.len()
         )));
     }
-    let (mut outcome, commits, files) = session.check_commits(&app, &received.commits)?;
+    let mut checked = check_commits(&app, &session, &received.commits)?;
     for name in received.not_commits {
-        outcome.notices.push(format!(
+        checked.outcome.notices.push(format!(
             "{name} points to a tree or blob, not a commit: no commit to check"
         ));
     }
     Ok(Checked::Done {
         session: Box::new(session),
-        outcome,
-        commits,
-        files,
+        checked,
     })
 }
 
 /// A report with no findings: notices, and a reason when it blocks.
 fn emit_notices(
     app: &App,
-    mode: &'static str,
+    mode: Mode,
     notices: Vec<String>,
     blocked_by: Option<String>,
 ) -> Result<Status> {

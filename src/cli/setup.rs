@@ -14,8 +14,8 @@ use confgate::redact::redact_text;
 use confgate::config::settings;
 
 use super::args::{AdoptArgs, InitArgs, InstallArgs};
-use super::check::Session;
 use super::{App, Status};
+use confgate::session::Session;
 
 pub const DEFAULT_HOOKS: &[&str] = &["pre-commit", "commit-msg", "pre-push"];
 
@@ -244,7 +244,7 @@ fn with_adopted(text: &str, name: &str, in_pyproject: bool, rev: &str) -> Result
 }
 
 pub fn record_new(app: &App, owner: Option<&str>, name: Option<&str>) -> Result<Status> {
-    let session = Session::open(app)?;
+    let session = Session::open(app.config_layer()?)?;
     let (outcome, _) = session.check_staged(None)?;
     let changes = &outcome.config_changes;
     if changes.is_empty() {

@@ -7,7 +7,7 @@ use std::io::Write;
 use confgate::finding::{Finding, Kind, Severity};
 use owo_colors::{OwoColorize, Style};
 
-use super::{printable, quote_path, Report};
+use super::{printable, quote_path, Mode, Report};
 
 /// Colours, decided once (`--color`, `NO_COLOR`, terminal or not).
 #[derive(Debug, Clone, Copy)]
@@ -173,9 +173,7 @@ pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::
 /// A hook that passes with no findings prints no summary (its notes, if
 /// any, were said already), as git's own hooks stay quiet.
 fn quiet_hook_pass(report: &Report<'_>) -> bool {
-    matches!(report.mode, "pre-commit" | "commit-msg" | "pre-push")
-        && report.outcome.findings.is_empty()
-        && !report.verbose
+    report.mode.is_client_hook() && report.outcome.findings.is_empty() && !report.verbose
 }
 
 fn write_finding(out: &mut dyn Write, p: &Palette, finding: &Finding) -> std::io::Result<()> {
@@ -293,12 +291,12 @@ fn write_way_out(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::
         )?;
     }
     match report.mode {
-        "pre-commit" | "commit-msg" => writeln!(
+        Mode::PreCommit | Mode::CommitMsg => writeln!(
             out,
             "  bypass (not recommended): {} — the pre-push check and CI still run",
             p.bold("git commit --no-verify")
         )?,
-        "pre-push" => writeln!(
+        Mode::PrePush => writeln!(
             out,
             "  bypass (not recommended): {} — CI still runs; a secret already committed must be rotated",
             p.bold("git push --no-verify")

@@ -1,26 +1,58 @@
 //! Turning an outcome into output: human (coloured), JSON and SARIF, all
-//! written through one `Write`.
+//! written through one `Write`. The report owns its types: the output
+//! format, the mode a run reports as, and the JSON schema.
 
 mod human;
 mod json;
+mod release;
 mod remote;
 mod sarif;
 
 use std::borrow::Cow;
 use std::io::Write;
 
+use clap::ValueEnum;
 use confgate::model::CommitInfo;
 use confgate::outcome::Outcome;
 use confgate::ruleinfo::RuleInfo;
-
-use crate::cli::args::Format;
+use serde::Serialize;
 
 pub use human::Palette;
+pub use release::{change_log, tag_message, ReleaseSummary};
+
+/// The output format (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+/// What a run reports as: the command or hook that ran (JSON's `mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    PreCommit,
+    CommitMsg,
+    PrePush,
+    PreReceive,
+    Update,
+    Check,
+    Scan,
+    ReleaseCheck,
+    Log,
+}
+
+impl Mode {
+    /// The client-side hooks, which stay quiet when they pass.
+    pub fn is_client_hook(self) -> bool {
+        matches!(self, Mode::PreCommit | Mode::CommitMsg | Mode::PrePush)
+    }
+}
 
 /// Everything one run reports.
 pub struct Report<'a> {
-    /// `pre-commit`, `commit-msg`, `pre-push`, `check`, `scan`, `release-check`, `log`.
-    pub mode: &'static str,
+    pub mode: Mode,
     pub outcome: &'a Outcome,
     /// The commits checked, to name offending ones (empty for staged changes and scans).
     pub commits: &'a [CommitInfo],
@@ -32,14 +64,17 @@ pub struct Report<'a> {
     /// Blocked for a reason that is not a finding (a failed release step),
     /// said in the summary line.
     pub blocked_by: Option<String>,
-    /// Extra JSON members (release steps, environments), already built.
-    pub extra_json: Vec<(&'static str, serde_json::Value)>,
+    /// The range a log or release check covers, as people read it
+    /// (`v1.2..HEAD`, `all history`).
+    pub range: Option<&'a str>,
+    /// The release check's own results (environments, checklist, tag).
+    pub release: Option<&'a ReleaseSummary>,
 }
 
 impl Report<'_> {
     /// The server hooks, whose human output becomes `remote:` lines.
     fn is_server(&self) -> bool {
-        matches!(self.mode, "pre-receive" | "update")
+        matches!(self.mode, Mode::PreReceive | Mode::Update)
     }
 
     pub fn blocked(&self) -> bool {
@@ -54,7 +89,13 @@ impl Report<'_> {
     ) -> std::io::Result<()> {
         match format {
             Format::Human if self.is_server() => remote::write(self, palette, out),
-            Format::Human => human::write(self, palette, out),
+            Format::Human if self.mode == Mode::Log => release::write_log(self, out),
+            Format::Human => {
+                if let Some(release) = self.release {
+                    release::write(release, palette, out)?;
+                }
+                human::write(self, palette, out)
+            }
             Format::Json => json::write(self, out),
             Format::Sarif => sarif::write(self, out),
         }

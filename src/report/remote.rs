@@ -149,7 +149,7 @@ mod tests {
 
     fn render(outcome: &Outcome, commits: &[CommitInfo]) -> String {
         let report = Report {
-            mode: "pre-receive",
+            mode: super::super::Mode::PreReceive,
             outcome,
             commits,
             rules: &[],
@@ -157,7 +157,8 @@ mod tests {
             quiet: false,
             verbose: false,
             blocked_by: None,
-            extra_json: Vec::new(),
+            range: None,
+            release: None,
         };
         let mut out = Vec::new();
         write(&report, &Palette { enabled: false }, &mut out).unwrap();
