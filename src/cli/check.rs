@@ -14,7 +14,7 @@ use git2::Oid;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::CheckArgs;
-use super::{catalog, App, Status};
+use super::{App, Status};
 use crate::report::{Format, Mode, ReleaseSummary};
 
 /// Commits checked with a progress bar on a terminal, when there are many.
@@ -94,7 +94,7 @@ pub(super) fn emit_with(
         files,
     } = checked;
     let rules = if app.global.format == Format::Sarif {
-        catalog::all_rules(&session.plan)
+        confgate::ruleinfo::all_rules(&session.plan)?
     } else {
         Vec::new()
     };

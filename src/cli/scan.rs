@@ -9,7 +9,7 @@ use confgate::detect::baseline::{self, Baseline};
 use confgate::scan::{self as scanning, Scanned};
 
 use super::args::BaselineArgs;
-use super::{catalog, App, Status};
+use super::{App, Status};
 use crate::report::{Format, Mode};
 
 /// What a scan found, with the root it is reported against and the plan
@@ -73,7 +73,7 @@ pub fn scan(app: &App, paths: &[PathBuf]) -> Result<Status> {
     scanning::apply_baseline(&mut result.scanned, &result.root)?;
     scanning::security_notices(&result.plan, &mut result.scanned.outcome);
     let rules = if app.global.format == Format::Sarif {
-        catalog::all_rules(&result.plan)
+        confgate::ruleinfo::all_rules(&result.plan)?
     } else {
         Vec::new()
     };

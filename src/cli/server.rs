@@ -144,65 +144,18 @@ fn serve(app: &App, mode: Mode, updates: Vec<RefUpdate>) -> Result<Status> {
             enabled: app.global.color == ColorChoice::Always,
         },
     };
-    let mut repo = Repo::open_env(true)?;
-    let layers = server_layers(&app, &repo)?;
-    let plan = Plan::build(&layers)?;
-    let budget = Budget::from_layers(&layers);
-    repo.set_max_file_size(plan.max_file_size);
-    let baseline = match repo.default_branch_file(baseline::FILE_NAME)? {
-        Some(text) => Some(Baseline::parse(
-            &format!("{}{ORIGIN}", baseline::FILE_NAME),
-            &text,
-        )?),
-        None => None,
-    };
+    let (repo, plan, budget, baseline) = server_policy(&app)?;
     let refs = updates
         .iter()
         .map(|u| u.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let mut notices = Vec::new();
-    match skip_request() {
-        Some(reason) if reason.is_empty() => {
-            bail!("push option {SKIP_OPTION} needs a reason: git push -o {SKIP_OPTION}=\"<why>\"")
-        }
-        Some(reason) if budget.allow_skip => {
-            let notice = format!(
-                "check SKIPPED by push option {SKIP_OPTION} (reason: {:?}; refs: {refs}; pusher: {}); allowed by [server] allow_skip = true",
-                confgate::finding::shorten(&reason),
-                pusher()
-            );
-            return emit_notices(&app, mode, vec![notice], None);
-        }
-        Some(_) => notices.push(format!(
-            "push option {SKIP_OPTION} ignored: this server does not allow skipping ([server] allow_skip = false); checking"
-        )),
-        None => {}
-    }
-
-    let session = Session::fixed(repo, plan, baseline, app.config_layer()?)?;
-    let deadline = Instant::now() + budget.timeout;
-    let (sender, receiver) = mpsc::channel();
-    let global = app.global.clone();
-    let max_commits = budget.max_commits;
-    // The check runs on its own thread so that the budget holds whatever it
-    // meets (a huge history, a slow disk): when time runs out the verdict is
-    // given and the process ends, leaving the thread unfinished.
-    std::thread::spawn(move || {
-        let result = check_push(global, session, &updates, max_commits);
-        let _ = sender.send((result, Instant::now()));
-    });
-    let checked = match receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-        Ok((result, finished)) if finished <= deadline => result?,
-        Ok(_) | Err(RecvTimeoutError::Timeout) => Checked::OverBudget(format!(
-            "the check did not finish within its time budget of {} s ([server] timeout)",
-            budget.timeout_secs
-        )),
-        Err(RecvTimeoutError::Disconnected) => {
-            bail!("the check of the pushed commits stopped without a verdict")
-        }
+    let mut notices = match skip_option(&budget, &refs)? {
+        Skip::Granted(notice) => return emit_notices(&app, mode, vec![notice], None),
+        Skip::Check(notices) => notices,
     };
-    match checked {
+    let session = Session::fixed(repo, plan, baseline, app.config_layer()?)?;
+    match within_budget(&app, session, updates, &budget)? {
         Checked::Done {
             session,
             mut checked,
@@ -223,6 +176,78 @@ fn serve(app: &App, mode: Mode, updates: Vec<RefUpdate>) -> Result<Status> {
                 );
                 emit_notices(&app, mode, notices, Some(reason))
             }
+        }
+    }
+}
+
+/// The server repository with the default branch's plan, budget and
+/// baseline.
+fn server_policy(app: &App) -> Result<(Repo, Plan, Budget, Option<Baseline>)> {
+    let mut repo = Repo::open_env(true)?;
+    let layers = server_layers(app, &repo)?;
+    let plan = Plan::build(&layers)?;
+    let budget = Budget::from_layers(&layers);
+    repo.set_max_file_size(plan.max_file_size);
+    let baseline = match repo.default_branch_file(baseline::FILE_NAME)? {
+        Some(text) => Some(Baseline::parse(
+            &format!("{}{ORIGIN}", baseline::FILE_NAME),
+            &text,
+        )?),
+        None => None,
+    };
+    Ok((repo, plan, budget, baseline))
+}
+
+/// What `git push -o confgate.skip=<reason>` gets.
+enum Skip {
+    /// The check is skipped: the notice that says so, and who asked.
+    Granted(String),
+    /// The push is checked, with these notices.
+    Check(Vec<String>),
+}
+
+fn skip_option(budget: &Budget, refs: &str) -> Result<Skip> {
+    match skip_request() {
+        Some(reason) if reason.is_empty() => {
+            bail!("push option {SKIP_OPTION} needs a reason: git push -o {SKIP_OPTION}=\"<why>\"")
+        }
+        Some(reason) if budget.allow_skip => Ok(Skip::Granted(format!(
+            "check SKIPPED by push option {SKIP_OPTION} (reason: {:?}; refs: {refs}; pusher: {}); allowed by [server] allow_skip = true",
+            confgate::finding::shorten(&reason),
+            pusher()
+        ))),
+        Some(_) => Ok(Skip::Check(vec![format!(
+            "push option {SKIP_OPTION} ignored: this server does not allow skipping ([server] allow_skip = false); checking"
+        )])),
+        None => Ok(Skip::Check(Vec::new())),
+    }
+}
+
+/// The check, on its own thread so that the budget holds whatever it meets
+/// (a huge history, a slow disk): when time runs out the verdict is given
+/// and the process ends, leaving the thread unfinished.
+fn within_budget(
+    app: &App,
+    session: Session,
+    updates: Vec<RefUpdate>,
+    budget: &Budget,
+) -> Result<Checked> {
+    let deadline = Instant::now() + budget.timeout;
+    let (sender, receiver) = mpsc::channel();
+    let global = app.global.clone();
+    let max_commits = budget.max_commits;
+    std::thread::spawn(move || {
+        let result = check_push(global, session, &updates, max_commits);
+        let _ = sender.send((result, Instant::now()));
+    });
+    match receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        Ok((result, finished)) if finished <= deadline => result,
+        Ok(_) | Err(RecvTimeoutError::Timeout) => Ok(Checked::OverBudget(format!(
+            "the check did not finish within its time budget of {} s ([server] timeout)",
+            budget.timeout_secs
+        ))),
+        Err(RecvTimeoutError::Disconnected) => {
+            bail!("the check of the pushed commits stopped without a verdict")
         }
     }
 }

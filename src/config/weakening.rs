@@ -301,12 +301,8 @@ fn effective_severity(plan: &Plan, rules: &BTreeMap<String, RuleInfo>, id: &str)
     if let Some(severity) = plan.severity.get(id) {
         return *severity;
     }
-    match rules.get(id).map(|r| r.severity.as_str()) {
-        Some("info") => Severity::Info,
-        Some("warning") => Severity::Warning,
-        // Unknown defaults count as blocking: lowering one is reported.
-        _ => Severity::Error,
-    }
+    // Unknown defaults count as blocking: lowering one is reported.
+    rules.get(id).map_or(Severity::Error, |r| r.severity)
 }
 
 /// Patterns a path set no longer lists.

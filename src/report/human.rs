@@ -42,16 +42,28 @@ impl Palette {
 }
 
 pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::Result<()> {
-    let outcome = report.outcome;
-    let shown: Vec<&Finding> = outcome
+    let shown: Vec<&Finding> = report
+        .outcome
         .findings
         .iter()
         .filter(|f| !report.quiet || f.severity == Severity::Error)
         .collect();
+    write_findings(report, &shown, p, out)?;
+    if !report.quiet {
+        write_notes(report, !shown.is_empty(), p, out)?;
+    }
+    write_summary(report, p, out)
+}
 
-    // Group: commit (in order checked) -> path -> findings.
+/// The findings grouped by commit (in the order checked), then by file.
+fn write_findings(
+    report: &Report<'_>,
+    shown: &[&Finding],
+    p: &Palette,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut by_commit: BTreeMap<usize, BTreeMap<&str, Vec<&Finding>>> = BTreeMap::new();
-    for finding in &shown {
+    for finding in shown {
         let order = finding
             .commit
             .as_ref()
@@ -81,36 +93,40 @@ pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::
         }
         writeln!(out)?;
     }
+    Ok(())
+}
 
-    if !report.quiet {
-        for notice in &outcome.notices {
-            writeln!(out, "{} {}", p.warn("note:"), printable(notice))?;
-        }
-        if report.verbose {
-            write_details(report, p, out)?;
-        } else if !outcome.skipped.is_empty() && !shown.is_empty() {
-            writeln!(
-                out,
-                "{} {} file(s) skipped (binary, too large or submodule); -v lists them",
-                p.dim("note:"),
-                outcome.skipped.len()
-            )?;
-        }
+/// Notices, then the details `-v` asks for (or a line on skipped files).
+fn write_notes(
+    report: &Report<'_>,
+    any_shown: bool,
+    p: &Palette,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let outcome = report.outcome;
+    for notice in &outcome.notices {
+        writeln!(out, "{} {}", p.warn("note:"), printable(notice))?;
     }
+    if report.verbose {
+        write_details(report, p, out)?;
+    } else if !outcome.skipped.is_empty() && any_shown {
+        writeln!(
+            out,
+            "{} {} file(s) skipped (binary, too large or submodule); -v lists them",
+            p.dim("note:"),
+            outcome.skipped.len()
+        )?;
+    }
+    Ok(())
+}
 
-    let errors = outcome
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = outcome
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
+/// The last line: blocked (with the way out), or what passed.
+fn write_summary(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::Result<()> {
+    let findings = &report.outcome.findings;
+    let count = |severity: Severity| findings.iter().filter(|f| f.severity == severity).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
     if errors > 0 {
-        let files: std::collections::BTreeSet<&str> = outcome
-            .findings
+        let files: std::collections::BTreeSet<&str> = findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .map(|f| f.path.as_str())
@@ -133,41 +149,48 @@ pub fn write(report: &Report<'_>, p: &Palette, out: &mut dyn Write) -> std::io::
     } else if let Some(reason) = &report.blocked_by {
         writeln!(out, "{} {reason}", p.error("✖ blocked:"))?;
     } else if !report.quiet && !quiet_hook_pass(report) {
-        let mut parts = vec![format!(
-            "{} file{} checked",
-            report.files_checked,
-            plural(report.files_checked)
-        )];
-        if !report.commits.is_empty() {
-            parts.push(format!(
-                "{} commit{}",
-                report.commits.len(),
-                plural(report.commits.len())
-            ));
-        }
-        let recorded = outcome
-            .config_changes
-            .iter()
-            .filter(|c| c.record.is_some())
-            .count();
-        if recorded > 0 {
-            parts.push(format!(
-                "{recorded} recorded config change{}",
-                plural(recorded)
-            ));
-        }
-        if warnings > 0 {
-            parts.push(format!("{warnings} warning{}", plural(warnings)));
-        }
-        if outcome.baselined > 0 {
-            parts.push(format!("{} in baseline", outcome.baselined));
-        }
-        if !outcome.suppressed.is_empty() {
-            parts.push(format!("{} suppressed", outcome.suppressed.len()));
-        }
+        let parts = pass_parts(report, warnings);
         writeln!(out, "{} {}", p.good("✔ confgate:"), parts.join(", "))?;
     }
     Ok(())
+}
+
+/// What a passing run checked and let through, for its summary line.
+fn pass_parts(report: &Report<'_>, warnings: usize) -> Vec<String> {
+    let outcome = report.outcome;
+    let mut parts = vec![format!(
+        "{} file{} checked",
+        report.files_checked,
+        plural(report.files_checked)
+    )];
+    if !report.commits.is_empty() {
+        parts.push(format!(
+            "{} commit{}",
+            report.commits.len(),
+            plural(report.commits.len())
+        ));
+    }
+    let recorded = outcome
+        .config_changes
+        .iter()
+        .filter(|c| c.record.is_some())
+        .count();
+    if recorded > 0 {
+        parts.push(format!(
+            "{recorded} recorded config change{}",
+            plural(recorded)
+        ));
+    }
+    if warnings > 0 {
+        parts.push(format!("{warnings} warning{}", plural(warnings)));
+    }
+    if outcome.baselined > 0 {
+        parts.push(format!("{} in baseline", outcome.baselined));
+    }
+    if !outcome.suppressed.is_empty() {
+        parts.push(format!("{} suppressed", outcome.suppressed.len()));
+    }
+    parts
 }
 
 /// A hook that passes with no findings prints no summary (its notes, if

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use confgate::finding::Severity;
+use confgate::finding::{Finding, Severity};
 use serde_json::{json, Value};
 
 use super::Report;
@@ -15,67 +15,14 @@ pub fn to_value(report: &Report<'_>) -> Value {
         .iter()
         .map(|f| f.rule.as_str())
         .collect();
-    let mut rules: Vec<Value> = Vec::new();
-    for id in &used {
-        let info = report.rules.iter().find(|r| r.id == *id);
-        let (short, full, help, kind) = match info {
-            Some(info) => (
-                info.description.clone(),
-                format!("{} {}", info.matches, info.why).trim().to_string(),
-                info.fix.clone(),
-                info.kind.clone(),
-            ),
-            None => (
-                (*id).to_string(),
-                (*id).to_string(),
-                String::new(),
-                String::new(),
-            ),
-        };
-        rules.push(json!({
-            "id": id,
-            "name": id,
-            "shortDescription": {"text": non_empty(&short, id)},
-            "fullDescription": {"text": non_empty(&full, id)},
-            "help": {"text": non_empty(&help, "see `confgate explain` for this rule")},
-            "properties": {"tags": [kind]},
-        }));
-    }
+    let rules: Vec<Value> = used.iter().map(|id| rule_value(report, id)).collect();
     let results: Vec<Value> = report
         .outcome
         .findings
         .iter()
         .map(|finding| {
-            let mut location = json!({
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri_reference(&finding.path)},
-                }
-            });
-            if let Some(line) = finding.line.filter(|&l| l > 0) {
-                location["physicalLocation"]["region"] = json!({"startLine": line});
-            }
-            let mut text = finding.message.clone();
-            if let Some(fix) = &finding.fix {
-                text.push_str(&format!(" Fix: {fix}"));
-            }
-            if let Some(commit) = &finding.commit {
-                text.push_str(&format!(" (commit {commit})"));
-            }
-            let level = match finding.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "note",
-            };
             let rule_index = used.iter().position(|id| *id == finding.rule).unwrap_or(0);
-            json!({
-                "ruleId": finding.rule,
-                "ruleIndex": rule_index,
-                "level": level,
-                "message": {"text": non_empty(&text, &finding.rule)},
-                "locations": [location],
-                "partialFingerprints": {"confgate/v1": finding.fingerprint},
-                "properties": {"kind": finding.kind.as_str()},
-            })
+            result_value(finding, rule_index)
         })
         .collect();
     json!({
@@ -90,6 +37,61 @@ pub fn to_value(report: &Report<'_>) -> Value {
             }},
             "results": results,
         }],
+    })
+}
+
+/// A rule the findings use, described from the registry.
+fn rule_value(report: &Report<'_>, id: &str) -> Value {
+    let info = report.rules.iter().find(|r| r.id == id);
+    let (short, full, help, kind) = match info {
+        Some(info) => (
+            info.description.clone(),
+            format!("{} {}", info.matches, info.why).trim().to_string(),
+            info.fix.clone(),
+            info.kind_label().to_string(),
+        ),
+        None => (id.to_string(), id.to_string(), String::new(), String::new()),
+    };
+    json!({
+        "id": id,
+        "name": id,
+        "shortDescription": {"text": non_empty(&short, id)},
+        "fullDescription": {"text": non_empty(&full, id)},
+        "help": {"text": non_empty(&help, "see `confgate explain` for this rule")},
+        "properties": {"tags": [kind]},
+    })
+}
+
+/// One finding as a SARIF result.
+fn result_value(finding: &Finding, rule_index: usize) -> Value {
+    let mut location = json!({
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri_reference(&finding.path)},
+        }
+    });
+    if let Some(line) = finding.line.filter(|&l| l > 0) {
+        location["physicalLocation"]["region"] = json!({"startLine": line});
+    }
+    let mut text = finding.message.clone();
+    if let Some(fix) = &finding.fix {
+        text.push_str(&format!(" Fix: {fix}"));
+    }
+    if let Some(commit) = &finding.commit {
+        text.push_str(&format!(" (commit {commit})"));
+    }
+    let level = match finding.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    };
+    json!({
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": level,
+        "message": {"text": non_empty(&text, &finding.rule)},
+        "locations": [location],
+        "partialFingerprints": {"confgate/v1": finding.fingerprint},
+        "properties": {"kind": finding.kind.as_str()},
     })
 }
 

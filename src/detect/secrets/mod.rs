@@ -827,9 +827,9 @@ impl SecretScanner {
                 continue;
             }
             out.push(RuleInfo {
-                kind: "secret".into(),
+                kind: Kind::Secret,
                 category: rule.provider.clone().unwrap_or_else(|| "custom".into()),
-                severity: "error".into(),
+                severity: Severity::Error,
                 matches: format!("regex `{}`", rule.regex),
                 why: if rule.why.is_empty() {
                     "anyone who can read the repository, or any clone of it, can use this credential".into()
@@ -847,9 +847,9 @@ impl SecretScanner {
         for (id, label) in generic::KEY_RULES {
             out.push(RuleInfo {
                 id: (*id).into(),
-                kind: "secret".into(),
+                kind: Kind::Secret,
                 category: "private-key".into(),
-                severity: "error".into(),
+                severity: Severity::Error,
                 description: (*label).into(),
                 matches: "a `-----BEGIN … PRIVATE KEY-----` block with a key body, on many lines or with `\\n` escapes in a string".into(),
                 why: "a private key lets anyone impersonate its owner or decrypt its traffic".into(),
@@ -861,9 +861,9 @@ impl SecretScanner {
         }
         out.push(RuleInfo {
             id: "url-password".into(),
-            kind: "secret".into(),
+            kind: Kind::Secret,
             category: "connection-url".into(),
-            severity: "error".into(),
+            severity: Severity::Error,
             description: "password inside a connection URL".into(),
             matches: "`scheme://user:password@host` (postgres, mysql, mongodb, redis, amqp, …); placeholders and non-random passwords on localhost are ignored".into(),
             why: "connection strings are copied into logs and tickets; the password travels with them".into(),
@@ -874,9 +874,9 @@ impl SecretScanner {
         });
         out.push(RuleInfo {
             id: "generic-secret-assignment".into(),
-            kind: "secret".into(),
+            kind: Kind::Secret,
             category: "generic".into(),
-            severity: "error".into(),
+            severity: Severity::Error,
             description: "random-looking literal assigned to a secret-looking key".into(),
             matches: "a key containing password, secret, token, api_key, auth, credential, private_key, access_key, … assigned a literal that looks generated (length, character mix, entropy, no words, placeholders or template references), in Python, TOML, YAML, INI, .env, JSON, Dockerfile and compose files".into(),
             why: "hard-coded credentials end up in every clone, fork and backup of the repository".into(),
@@ -888,9 +888,9 @@ impl SecretScanner {
         for rule in files::FILE_RULES {
             out.push(RuleInfo {
                 id: rule.id.into(),
-                kind: "forbidden-file".into(),
+                kind: Kind::ForbiddenFile,
                 category: "files".into(),
-                severity: "error".into(),
+                severity: Severity::Error,
                 description: rule.description.into(),
                 matches: rule.matches.into(),
                 why: rule.why.into(),

@@ -139,7 +139,7 @@ fn disabled_rules_are_skipped_and_listed_as_disabled() {
     assert!(rules
         .iter()
         .any(|r| r.id == "generic-secret-assignment" && r.enabled));
-    assert!(rules.iter().any(|r| r.kind == "forbidden-file"));
+    assert!(rules.iter().any(|r| r.kind == Kind::ForbiddenFile));
 }
 
 fn user_rule(id: &str, regex: &str) -> SecretRule {

@@ -1024,9 +1024,9 @@ fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {
     };
     RuleInfo {
         id: rule.id.clone(),
-        kind: "security-setting".to_string(),
+        kind: Kind::SecuritySetting,
         category: rule.category.clone(),
-        severity: "error".to_string(),
+        severity: Severity::Error,
         description: rule.description.clone(),
         matches,
         why: rule.why.clone(),

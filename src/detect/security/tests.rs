@@ -507,7 +507,7 @@ fn rule_info_explains_each_rule() {
     let info = scanner().rules();
     assert!(info.len() >= 40);
     for rule in &info {
-        assert_eq!(rule.kind, "security-setting");
+        assert_eq!(rule.kind, Kind::SecuritySetting);
         assert!(!rule.matches.is_empty(), "{}", rule.id);
         assert!(!rule.why.is_empty() && !rule.fix.is_empty(), "{}", rule.id);
         assert!(
