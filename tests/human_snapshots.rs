@@ -5,9 +5,7 @@
 //! accept an intended change with `cargo insta review`, or rerun with
 //! `INSTA_UPDATE=always` and read the diff.
 
-mod common;
-
-use common::TestRepo;
+use crate::common::{self, TestRepo};
 
 // confgate: allow aws-access-key-id -- synthetic key, snapshotted redacted
 const AWS: &str = "AKIAZ4QW7RT2LMNBXP3C";

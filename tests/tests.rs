@@ -14,6 +14,7 @@ mod foundation;
 mod fuzz_regressions;
 mod holes;
 mod hook_scripts;
+mod human_snapshots;
 mod keydiff_cases;
 mod new_work;
 mod no_secret_leaks;
