@@ -1,6 +1,7 @@
 //! Secret detection: provider token formats, private keys, connection URLs,
 //! generic secret assignments and files that are secrets by nature.
 
+pub mod checksum;
 mod files;
 mod generic;
 pub mod random;
@@ -19,6 +20,7 @@ use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
 use crate::model::Lines;
 use crate::redact::hide_spans;
 use crate::ruleinfo::RuleInfo;
+use checksum::Checksum;
 
 /// The embedded rule pack.
 /// `rules/secrets.toml`, converted to JSON by `build.rs`.
@@ -59,6 +61,11 @@ pub struct SecretRule {
     /// bracket, on any line, is a secret candidate.
     #[serde(default)]
     pub list: bool,
+    /// The provider's documented integrity check (`crc32-base62`,
+    /// `pypi-macaroon`): a match that fails it is not this provider's token
+    /// (and is left to the generic detectors).
+    #[serde(default)]
+    pub checksum: Option<Checksum>,
     /// A text the rule must flag (checked by the test suite).
     #[serde(default)]
     pub example: Option<String>,
@@ -79,6 +86,20 @@ struct CompiledRule {
 }
 
 impl CompiledRule {
+    /// Whether a value this rule's regex found is a secret by the rule's
+    /// own conditions: not an example, random or entropic enough, and
+    /// passing the provider's checksum.
+    fn accepts(&self, secret: &str) -> bool {
+        let rule = &self.rule;
+        !(secret.is_empty()
+            || random::is_example_secret(secret)
+            || rule.random && !random::looks_random(secret)
+            || rule
+                .entropy
+                .is_some_and(|min| random::shannon_entropy(secret) < min)
+            || rule.checksum.is_some_and(|check| !check.verify(secret)))
+    }
+
     fn regex(&self) -> Option<&Regex> {
         self.regex
             .get_or_init(|| Regex::new(&self.rule.regex).ok())
@@ -181,30 +202,10 @@ fn unescaped(line: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// Standard base64 (padding optional) decoded to text; `None` when it is
-/// not base64 or does not decode to printable UTF-8.
+/// Base64 (padding optional) decoded to text; `None` when it is not
+/// base64 or does not decode to printable UTF-8.
 fn base64_text(encoded: &str) -> Option<String> {
-    let mut bits: u32 = 0;
-    let mut count = 0;
-    let mut out = Vec::with_capacity(encoded.len() * 3 / 4);
-    for b in encoded.trim_end_matches('=').bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(v);
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    let text = String::from_utf8(out).ok()?;
+    let text = String::from_utf8(checksum::base64_bytes(encoded)?).ok()?;
     text.chars()
         .all(|c| !c.is_control() || c == '\n' || c == '\t')
         .then_some(text)
@@ -565,13 +566,7 @@ impl SecretScanner {
                             continue;
                         };
                         let secret = m.as_str();
-                        if secret.is_empty()
-                            || random::is_example_secret(secret)
-                            || compiled.rule.random && !random::looks_random(secret)
-                            || compiled
-                                .rule
-                                .entropy
-                                .is_some_and(|min| random::shannon_entropy(secret) < min)
+                        if !compiled.accepts(secret)
                             || overlaps(&covered, line_index, m.start(), m.end())
                         {
                             continue;
@@ -592,15 +587,7 @@ impl SecretScanner {
                                 continue;
                             };
                             let secret = m.as_str();
-                            if secret.is_empty()
-                                || line.contains(secret)
-                                || random::is_example_secret(secret)
-                                || compiled.rule.random && !random::looks_random(secret)
-                                || compiled
-                                    .rule
-                                    .entropy
-                                    .is_some_and(|min| random::shannon_entropy(secret) < min)
-                            {
+                            if line.contains(secret) || !compiled.accepts(secret) {
                                 continue;
                             }
                             covered.push((line_index, 0, line.len()));
@@ -753,10 +740,7 @@ impl SecretScanner {
                 else {
                     continue;
                 };
-                if secret.is_empty()
-                    || random::is_example_secret(secret)
-                    || compiled.rule.random && !random::looks_random(secret)
-                {
+                if !compiled.accepts(secret) {
                     continue;
                 }
                 let mut finding = self
@@ -830,7 +814,10 @@ impl SecretScanner {
                 kind: Kind::Secret,
                 category: rule.provider.clone().unwrap_or_else(|| "custom".into()),
                 severity: Severity::Error,
-                matches: format!("regex `{}`", rule.regex),
+                matches: match rule.checksum {
+                    Some(check) => format!("regex `{}`; {}", rule.regex, check.describe()),
+                    None => format!("regex `{}`", rule.regex),
+                },
                 why: if rule.why.is_empty() {
                     "anyone who can read the repository, or any clone of it, can use this credential".into()
                 } else {

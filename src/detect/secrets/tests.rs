@@ -13,6 +13,12 @@ fn rule_ids(findings: &[Finding]) -> Vec<&str> {
     findings.iter().map(|f| f.rule.as_str()).collect()
 }
 
+/// A GitHub-format token with a valid checksum, computed here.
+fn github_token(prefix: &str, entropy: &str) -> String {
+    let check = checksum::base62_6(checksum::crc32(entropy.as_bytes()));
+    format!("{prefix}{entropy}{check}")
+}
+
 const BODY: &str = "MIIEowIBAAKCAQEAv3Yq8Zk2LmP9wXr4TnQs7Jd1HcVb6Ue0Ga5Yf2Ki8Lo3Np";
 
 #[test]
@@ -64,8 +70,56 @@ fn pack_has_many_rules_and_every_example_is_flagged_by_its_rule() {
 }
 
 #[test]
+fn every_good_example_stays_quiet_for_its_rule() {
+    let scanner = scanner();
+    for rule in load_pack().unwrap_or_default() {
+        let Some(good) = &rule.example_good else {
+            assert!(rule.checksum.is_none(), "{}: a checksum rule needs a good example", rule.id);
+            continue;
+        };
+        let found = scanner.scan("app/config.env", &format!("{good}\n"), Lines::All);
+        assert!(
+            found.iter().all(|f| f.rule != rule.id),
+            "{}: good example flagged: {good}",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn a_token_failing_its_checksum_is_not_reported_as_the_provider() {
+    let s = scanner();
+    let token = github_token("ghp_", "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1");
+    let last = token.chars().last().unwrap_or('A');
+    let broken = format!("{}{}", &token[..token.len() - 1], if last == 'A' { 'B' } else { 'A' });
+    // Free text: quiet.
+    let prose = format!("see {broken} in the replay fixture\n");
+    assert!(s.scan("notes/replay.txt", &prose, Lines::All).is_empty());
+    // Assigned to a secret-looking key: the generic detector still blocks it.
+    let assigned = format!("GITHUB_TOKEN = \"{broken}\"\n");
+    assert_eq!(
+        rule_ids(&s.scan("app/settings.py", &assigned, Lines::All)),
+        vec!["generic-secret-assignment"]
+    );
+    // The valid token, in the same places, is GitHub's.
+    let prose = format!("see {token} in the replay fixture\n");
+    assert_eq!(rule_ids(&s.scan("notes/replay.txt", &prose, Lines::All)), vec!["github-pat"]);
+}
+
+#[test]
+fn github_short_and_long_forms_are_found_by_their_checksum() {
+    let s = scanner();
+    for entropy in ["Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA", "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1uGo5"] {
+        for (prefix, rule) in [("ghp_", "github-pat"), ("ghs_", "github-app-token")] {
+            let text = format!("token: {}\n", github_token(prefix, entropy));
+            assert_eq!(rule_ids(&s.scan("ci.yml", &text, Lines::All)), vec![rule], "{text}");
+        }
+    }
+}
+
+#[test]
 fn findings_are_redacted_and_fingerprinted_by_value() {
-    let token = "ghp_Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1uGo5Ti";
+    let token = github_token("ghp_", "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1");
     let text = format!("# header\nGITHUB_TOKEN = \"{token}\"\n");
     let found = scanner().scan("settings.py", &text, Lines::All);
     assert_eq!(rule_ids(&found), vec!["github-pat"]);
@@ -154,6 +208,7 @@ fn user_rule(id: &str, regex: &str) -> SecretRule {
         entropy: None,
         random: false,
         list: false,
+        checksum: None,
         example: None,
         example_good: None,
     }
@@ -320,15 +375,20 @@ fn secrets_in_prefixed_joined_and_query_literals() {
             "generic-secret-assignment",
         ),
         ("KEY = \"AKIA\" \"QYLPMN5HHHFPZAM2\"\n", "aws-access-key-id"),
-        (
-            "GH = (\"ghp_R8x2Lq9TzV4mN7wK3\"  'pY6sD1fH5jB0cX2aE9u')\n",
-            "github-pat",
-        ),
+
         (
             "URL = \"https://api.example.com/v1/items?api_key=Zt4rQ8wLmN2pXy6vKc3eHb7N&limit=5\"\n",
             "generic-secret-assignment",
         ),
-    ] {
+    ]
+    .into_iter()
+    .map(|(text, rule)| (text.to_string(), rule))
+    .chain([(
+        format!("GH = (\"ghp_R8x2Lq9TzV4mN7wK3\"  '{}')\n", &joined_tail()),
+        "github-pat",
+    )])
+    {
+        let text = text.as_str();
         let found = s.scan("app/settings.py", text, Lines::All);
         assert_eq!(rule_ids(&found), vec![rule], "{text}");
         let snippet = found[0].snippet.as_deref().unwrap_or("");
@@ -352,10 +412,18 @@ fn secrets_in_prefixed_joined_and_query_literals() {
     }
 }
 
+/// The part of a valid `ghp_R8x2Lq9TzV4mN7wK3…` token after its first 21
+/// characters.
+fn joined_tail() -> String {
+    github_token("ghp_", "R8x2Lq9TzV4mN7wK3pY6sD1fH5jB0c")[21..].to_string()
+}
+
 #[test]
 fn json_escapes_inside_a_token_are_read_as_characters() {
     let s = scanner();
-    let text = "{\"ci\": \"ghp_R8x2Lq9TzV4mN7wK3pY6sD1f\\u0048\\u0035jB0cX2aE9u\"}\n";
+    let tail = joined_tail().replacen("H5", "\\u0048\\u0035", 1);
+    let text = format!("{{\"ci\": \"ghp_R8x2Lq9TzV4mN7wK3{tail}\"}}\n");
+    let text = text.as_str();
     let found = s.scan("config/ci.json", text, Lines::All);
     assert_eq!(rule_ids(&found), vec!["github-pat"]);
     assert!(!found[0].snippet.as_deref().unwrap_or("").contains("R8x2Lq"));
