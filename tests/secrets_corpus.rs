@@ -117,10 +117,12 @@ fn recall_and_false_positive_rate() {
     println!("negatives {negatives}, flagged {flagged}, false-positive rate {fp_rate:.3}");
     println!("missed: {missed:#?}");
     println!("false positives: {false_positives:#?}");
-    assert!(positives >= 150 && negatives >= 150, "corpus too small");
-    assert!(recall >= 0.9, "recall {recall:.3}, missed {missed:#?}");
+    // Issue 20 grew the corpus (provider families, .npmrc, settings.xml)
+    // and raised the bar: recall 0.98, lookalike rate 0.02.
+    assert!(positives >= 450 && negatives >= 400, "corpus too small");
+    assert!(recall >= 0.98, "recall {recall:.3}, missed {missed:#?}");
     assert!(
-        fp_rate <= 0.05,
+        fp_rate <= 0.02,
         "FP rate {fp_rate:.3}: {false_positives:#?}"
     );
 }

@@ -118,6 +118,18 @@ fn github_short_and_long_forms_are_found_by_their_checksum() {
 }
 
 #[test]
+fn fixed_length_tokens_ending_in_a_dash_or_underscore_are_found() {
+    let s = scanner();
+    for (text, rule) in [
+        ("SENDGRID = \"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\"\n", "sendgrid-api-key"),
+        ("maps: AIzaZt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1uGo5_\n", "gcp-api-key"),
+        ("hub = Client('dckr_pat_Zt4rQ8wLmN2pXy6vKc3eHb7JdF-')\n", "dockerhub-pat"),
+    ] {
+        assert_eq!(rule_ids(&s.scan("app/settings.py", text, Lines::All)), vec![rule], "{text}");
+    }
+}
+
+#[test]
 fn findings_are_redacted_and_fingerprinted_by_value() {
     let token = github_token("ghp_", "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1");
     let text = format!("# header\nGITHUB_TOKEN = \"{token}\"\n");
