@@ -4,7 +4,7 @@
 //! commit` and `git push` through the installed hooks. No output, tag message
 //! or written file may hold any of them whole.
 
-use crate::common::{Run, TestRepo, RECORD};
+use crate::common::{github_token, pypi_token, Run, TestRepo, RECORD};
 
 /// Joined at run time, so this file holds no token whole.
 fn j(parts: &[&str]) -> String {
@@ -19,7 +19,7 @@ struct Plant {
 }
 
 fn plants() -> Vec<Plant> {
-    let github = j(&["ghp_", "Qm7Tz2Lk9Wx4Rv8Np3Hs6Jd1Fb5Cy0GaEu2V"]);
+    let github = github_token("ghp_", "Qm7Tz2Lk9Wx4Rv8Np3Hs6Jd1Fb5Cy0");
     let aws_id = j(&["AKIA", "Q7XW3LTV4GSZ2PRK"]);
     let aws_secret = j(&["w7PqHiG8eZ9Op0zv1Yg", "hnmQHqy/ciB27mXY85V0EQk"]);
     let stripe = j(&["sk_live_", "4mJaVzM3pLQHoiWFlqp2tW5cNiKtxatQ"]);
@@ -49,17 +49,14 @@ fn plants() -> Vec<Plant> {
         "7J7WE17mX2yV9QL3LqxcuS.",
         "95WgQ0sYVKv0jp00iW4kLZBVDYlnkaxCkktOndQHXSz",
     ]);
-    let npm = j(&["npm_", "dlyyZftJL6xxot4wOPaJTRSto5WeQr4vOTRq"]);
+    let npm = github_token("npm_", "dlyyZftJL6xxot4wOPaJTRSto5WeQr");
     let openai = j(&[
         "sk-proj-",
         "SwYW9reEfMXbiI9R9EMhgZMrLHxhkwK0XhBCEvFksQunOj8XKeAUtrB6Qj8L",
         "gzwrClAvnWuNIDP23uK96IT5HJo4FguJzVXZjiojM9qYAlO8WU1lSDDhYPPw",
     ]);
     let dockerhub = j(&["dckr_pat_", "GCQasuMA0hlbvB0WyyPUGvkEYbw"]);
-    let pypi = j(&[
-        "pypi-",
-        "AgEIcHlwaS5vcmcU9hqQG5VxBekfh6PSt4AMUOk7S4IhGXxXeLmFdfMMbxYspSsvu5Wqb2P6mRfBnUXei8PY4",
-    ]);
+    let pypi = pypi_token("8f2c7e1a-5b3d-4c9e-a0f1-6d2b8e4c7a93");
     let mongo_password = j(&["Pq7wLm2x", "Z9kR3tVb"]);
     let gitlab = j(&["glpat-", "GyJodDkx0YpE9eDVl7BZ"]);
     let doppler = j(&["dp.pt.", "3ZX9TLoszNyFUibRLi7uTXnRDlrKNOXZA5BU2BCiaXc"]);

@@ -3,14 +3,14 @@
 //! words; and a snippet hides every secret on its line. Real `git commit`
 //! with the hooks installed.
 
-use crate::common::TestRepo;
+use crate::common::{github_token, TestRepo};
 
 fn j(parts: &[&str]) -> String {
     parts.concat()
 }
 
 fn github() -> String {
-    j(&["ghp_", "Yq8Tz2Lk9Wx4Rv8Np3Hs6Jd1Fb5Cy0GaEu2W"])
+    github_token("ghp_", "Yq8Tz2Lk9Wx4Rv8Np3Hs6Jd1Fb5Cy0")
 }
 
 fn repo() -> TestRepo {

@@ -20,6 +20,7 @@ mod new_work;
 mod no_secret_leaks;
 mod policies;
 mod precommit_framework;
+mod provider_tokens;
 mod push_release;
 mod records;
 mod records_seem;

@@ -316,3 +316,20 @@ pub const TRAILERS: &str = "Config-Owner: @payments-sre\nExpected-Result: cache 
 
 /// A complete record file.
 pub const RECORD: &str = "owner = \"@payments-sre\"\nexpected = \"p95 of /search below 200 ms within 1 h of deploy\"\nrollback = \"revert this commit; set ttl back to 60\"\n";
+
+/// A GitHub-format token (`prefix`, 30 characters, their CRC-32 in base62)
+/// that passes the checksum confgate verifies.
+pub fn github_token(prefix: &str, entropy: &str) -> String {
+    confgate::detect::secrets::checksum::sample::github_style(prefix, entropy)
+}
+
+/// A PyPI upload token whose macaroon structure is valid.
+pub fn pypi_token(identifier: &str) -> String {
+    let caveat: &[u8] = br#"{"version": 1, "permissions": "user"}"#;
+    confgate::detect::secrets::checksum::sample::pypi_macaroon(
+        "pypi.org",
+        identifier.as_bytes(),
+        &[caveat],
+        &[0x3c; 32],
+    )
+}

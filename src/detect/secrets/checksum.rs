@@ -135,7 +135,10 @@ impl Reader<'_> {
             return Some((EOS, 0));
         }
         let len = usize::try_from(self.varint()?).ok()?;
-        self.at = self.at.checked_add(len).filter(|&end| end <= self.bytes.len())?;
+        self.at = self
+            .at
+            .checked_add(len)
+            .filter(|&end| end <= self.bytes.len())?;
         Some((kind, len))
     }
 
@@ -175,6 +178,65 @@ fn macaroon_v2_ok(bytes: &[u8]) -> bool {
     reader.field() == Some((SIGNATURE, 32)) && reader.at == bytes.len()
 }
 
+/// Tokens with valid integrity data, built from given parts: for tests and
+/// fixtures (no randomness, nothing that could authenticate anywhere).
+pub mod sample {
+    use super::{base62_6, crc32};
+
+    /// `prefix`, `entropy` and its CRC-32 in base62: a GitHub/npm-format token.
+    pub fn github_style(prefix: &str, entropy: &str) -> String {
+        format!("{prefix}{entropy}{}", base62_6(crc32(entropy.as_bytes())))
+    }
+
+    fn field(out: &mut Vec<u8>, kind: u8, data: &[u8]) {
+        out.push(kind);
+        let mut len = data.len();
+        while len >= 0x80 {
+            out.push((len as u8 & 0x7f) | 0x80);
+            len >>= 7;
+        }
+        out.push(len as u8);
+        out.extend_from_slice(data);
+    }
+
+    /// Unpadded base64url.
+    pub fn base64url(bytes: &[u8]) -> String {
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+            for i in 0..=chunk.len() {
+                out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+
+    /// `pypi-` and a version 2 binary macaroon: location, identifier, one
+    /// section per first-party caveat, and the signature.
+    pub fn pypi_macaroon(
+        location: &str,
+        identifier: &[u8],
+        caveats: &[&[u8]],
+        signature: &[u8],
+    ) -> String {
+        let mut m = vec![2u8];
+        field(&mut m, 1, location.as_bytes());
+        field(&mut m, 2, identifier);
+        m.push(0);
+        for caveat in caveats {
+            field(&mut m, 2, caveat);
+            m.push(0);
+        }
+        m.push(0);
+        field(&mut m, 6, signature);
+        format!("pypi-{}", base64url(&m))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,10 +259,9 @@ mod tests {
     #[test]
     fn github_style_tokens_pass_only_with_their_checksum() {
         let entropy = "Wq8Tz2Lk9Wx4Rv8Np3Hs6Jd1Fb5Cy0";
-        let check = base62_6(crc32(entropy.as_bytes()));
-        let good = format!("ghp_{entropy}{check}");
+        let good = sample::github_style("ghp_", entropy);
         assert!(Checksum::Crc32Base62.verify(&good));
-        assert!(Checksum::Crc32Base62.verify(&format!("npm_{entropy}{check}")));
+        assert!(Checksum::Crc32Base62.verify(&sample::github_style("npm_", entropy)));
         // One character changed, anywhere, fails.
         assert!(!Checksum::Crc32Base62.verify(&good.replace("Wq8", "Wq9")));
         let mut wrong = good.clone();
@@ -208,44 +269,20 @@ mod tests {
         wrong.push(if good.ends_with('A') { 'B' } else { 'A' });
         assert!(!Checksum::Crc32Base62.verify(&wrong));
         // Short forms: the check works at any length.
-        let short = "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9";
-        let short = format!("ghp_{short}{}", base62_6(crc32(short.as_bytes())));
+        let short = sample::github_style("ghp_", "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9");
         assert!(Checksum::Crc32Base62.verify(&short));
         assert!(!Checksum::Crc32Base62.verify("ghp_abc"));
     }
 
-    fn field(out: &mut Vec<u8>, kind: u8, data: &[u8]) {
-        out.push(kind);
-        out.push(data.len() as u8);
-        out.extend_from_slice(data);
-    }
-
-    fn base64url(bytes: &[u8]) -> String {
-        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-            for i in 0..=chunk.len() {
-                out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
-            }
-        }
-        out
-    }
-
-    /// A PyPI-shaped macaroon: location `pypi.org`, an identifier, one caveat.
     fn pypi_token(signature_len: usize) -> String {
-        let mut m = vec![2u8];
-        field(&mut m, 1, b"pypi.org");
-        field(&mut m, 2, b"\x2a\x3fd41c8e0b-77aa-4c1f-9e0d-5b2f3a1c9d8e");
-        m.push(0);
-        field(&mut m, 2, br#"{"version": 1, "permissions": "user"}"#);
-        m.push(0);
-        m.push(0);
-        field(&mut m, 6, &vec![0x5a; signature_len]);
-        format!("pypi-{}", base64url(&m))
+        let signature = vec![0x5a; signature_len];
+        let caveat: &[u8] = br#"{"version": 1, "permissions": "user"}"#;
+        sample::pypi_macaroon(
+            "pypi.org",
+            b"d41c8e0b-77aa-4c1f-9e0d-5b2f3a1c9d8e",
+            &[caveat],
+            &signature,
+        )
     }
 
     #[test]

@@ -13,10 +13,9 @@ fn rule_ids(findings: &[Finding]) -> Vec<&str> {
     findings.iter().map(|f| f.rule.as_str()).collect()
 }
 
-/// A GitHub-format token with a valid checksum, computed here.
+/// A GitHub-format token with a valid checksum.
 fn github_token(prefix: &str, entropy: &str) -> String {
-    let check = checksum::base62_6(checksum::crc32(entropy.as_bytes()));
-    format!("{prefix}{entropy}{check}")
+    checksum::sample::github_style(prefix, entropy)
 }
 
 const BODY: &str = "MIIEowIBAAKCAQEAv3Yq8Zk2LmP9wXr4TnQs7Jd1HcVb6Ue0Ga5Yf2Ki8Lo3Np";
@@ -74,7 +73,11 @@ fn every_good_example_stays_quiet_for_its_rule() {
     let scanner = scanner();
     for rule in load_pack().unwrap_or_default() {
         let Some(good) = &rule.example_good else {
-            assert!(rule.checksum.is_none(), "{}: a checksum rule needs a good example", rule.id);
+            assert!(
+                rule.checksum.is_none(),
+                "{}: a checksum rule needs a good example",
+                rule.id
+            );
             continue;
         };
         let found = scanner.scan("app/config.env", &format!("{good}\n"), Lines::All);
@@ -91,7 +94,11 @@ fn a_token_failing_its_checksum_is_not_reported_as_the_provider() {
     let s = scanner();
     let token = github_token("ghp_", "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1");
     let last = token.chars().last().unwrap_or('A');
-    let broken = format!("{}{}", &token[..token.len() - 1], if last == 'A' { 'B' } else { 'A' });
+    let broken = format!(
+        "{}{}",
+        &token[..token.len() - 1],
+        if last == 'A' { 'B' } else { 'A' }
+    );
     // Free text: quiet.
     let prose = format!("see {broken} in the replay fixture\n");
     assert!(s.scan("notes/replay.txt", &prose, Lines::All).is_empty());
@@ -103,16 +110,26 @@ fn a_token_failing_its_checksum_is_not_reported_as_the_provider() {
     );
     // The valid token, in the same places, is GitHub's.
     let prose = format!("see {token} in the replay fixture\n");
-    assert_eq!(rule_ids(&s.scan("notes/replay.txt", &prose, Lines::All)), vec!["github-pat"]);
+    assert_eq!(
+        rule_ids(&s.scan("notes/replay.txt", &prose, Lines::All)),
+        vec!["github-pat"]
+    );
 }
 
 #[test]
 fn github_short_and_long_forms_are_found_by_their_checksum() {
     let s = scanner();
-    for entropy in ["Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA", "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1uGo5"] {
+    for entropy in [
+        "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA",
+        "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1uGo5",
+    ] {
         for (prefix, rule) in [("ghp_", "github-pat"), ("ghs_", "github-app-token")] {
             let text = format!("token: {}\n", github_token(prefix, entropy));
-            assert_eq!(rule_ids(&s.scan("ci.yml", &text, Lines::All)), vec![rule], "{text}");
+            assert_eq!(
+                rule_ids(&s.scan("ci.yml", &text, Lines::All)),
+                vec![rule],
+                "{text}"
+            );
         }
     }
 }
@@ -387,7 +404,6 @@ fn secrets_in_prefixed_joined_and_query_literals() {
             "generic-secret-assignment",
         ),
         ("KEY = \"AKIA\" \"QYLPMN5HHHFPZAM2\"\n", "aws-access-key-id"),
-
         (
             "URL = \"https://api.example.com/v1/items?api_key=Zt4rQ8wLmN2pXy6vKc3eHb7N&limit=5\"\n",
             "generic-secret-assignment",
@@ -398,8 +414,7 @@ fn secrets_in_prefixed_joined_and_query_literals() {
     .chain([(
         format!("GH = (\"ghp_R8x2Lq9TzV4mN7wK3\"  '{}')\n", &joined_tail()),
         "github-pat",
-    )])
-    {
+    )]) {
         let text = text.as_str();
         let found = s.scan("app/settings.py", text, Lines::All);
         assert_eq!(rule_ids(&found), vec![rule], "{text}");
