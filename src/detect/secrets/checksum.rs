@@ -14,6 +14,9 @@ pub enum Checksum {
     /// PyPI: `pypi-` and a base64url macaroon (version 2 binary format):
     /// a header with an identifier, caveat sections, and a 32-byte signature.
     PypiMacaroon,
+    /// JWT (JWS compact form): the first segment is base64url of a JSON
+    /// object header naming its `alg`.
+    JwtHeader,
 }
 
 impl Checksum {
@@ -25,6 +28,7 @@ impl Checksum {
                 .strip_prefix("pypi-")
                 .and_then(base64_bytes)
                 .is_some_and(|bytes| macaroon_v2_ok(&bytes)),
+            Checksum::JwtHeader => jwt_header_ok(token),
         }
     }
 
@@ -33,6 +37,7 @@ impl Checksum {
         match self {
             Checksum::Crc32Base62 => "its CRC-32 checksum (last 6 characters, base62) is verified offline",
             Checksum::PypiMacaroon => "its macaroon structure (version, identifier, caveats, 32-byte signature) is verified offline",
+            Checksum::JwtHeader => "its header is verified offline to be a JSON object naming an `alg`",
         }
     }
 }
@@ -100,6 +105,16 @@ pub fn base64_bytes(encoded: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+fn jwt_header_ok(token: &str) -> bool {
+    let header = token.split('.').next().unwrap_or("");
+    base64_bytes(header)
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .is_some_and(|text| {
+            let text = text.trim();
+            text.starts_with('{') && text.ends_with('}') && text.contains("\"alg\"")
+        })
 }
 
 /// Field types of the macaroon version 2 binary format.
@@ -283,6 +298,28 @@ mod tests {
             &[caveat],
             &signature,
         )
+    }
+
+    #[test]
+    fn jwt_headers_must_be_json_naming_an_alg() {
+        let header = |json: &str| sample::base64url(json.as_bytes());
+        let rest = ".eyJzdWIiOiJzdmMifQ.c2lnbmF0dXJlLWJ5dGVz";
+        for json in [
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+            "{\n  \"alg\": \"RS256\"\n}",
+        ] {
+            assert!(
+                Checksum::JwtHeader.verify(&format!("{}{rest}", header(json))),
+                "{json}"
+            );
+        }
+        for json in [r#"{"typ":"JWT"}"#, "alg=HS256", r#"{"alg":"HS256""#] {
+            assert!(
+                !Checksum::JwtHeader.verify(&format!("{}{rest}", header(json))),
+                "{json}"
+            );
+        }
+        assert!(!Checksum::JwtHeader.verify("eyJ!!!.eyJ.x"));
     }
 
     #[test]

@@ -147,6 +147,42 @@ fn fixed_length_tokens_ending_in_a_dash_or_underscore_are_found() {
 }
 
 #[test]
+fn jwts_are_found_anywhere_on_a_line_when_their_header_is_json() {
+    let s = scanner();
+    let b64 = |json: &str| checksum::sample::base64url(json.as_bytes());
+    let payload = b64(r#"{"sub":"svc-billing","exp":1893456000}"#);
+    let sig = "Qz8Lw2Nv5Tr7Yx1Km4Hs9Jd3Fb6Cp0GaEu7VbN2xYw";
+    for header in [
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        "{\n  \"alg\": \"RS256\"\n}",
+        r#"{ "alg": "ES256" }"#,
+    ] {
+        let jwt = format!("{}.{payload}.{sig}", b64(header));
+        for text in [
+            format!("curl -H 'Authorization: Bearer {jwt}' https://api.internal/v1/me\n"),
+            format!("requests.get(URL, headers=auth_headers(\"{jwt}\"))\n"),
+            format!("- {jwt}\n"),
+        ] {
+            assert_eq!(
+                rule_ids(&s.scan("deploy/notes.md", &text, Lines::All)),
+                vec!["jwt"],
+                "{text}"
+            );
+        }
+    }
+    // Three dotted base64url JSON segments, but no JWT header (no `alg`).
+    let fake = format!(
+        "{}.{payload}.{sig}",
+        b64(r#"{"version": 2, "kind": "cache"}"#)
+    );
+    let text = format!("cache_marker({fake})\n");
+    assert!(
+        s.scan("app/cache.py", &text, Lines::All).is_empty(),
+        "{fake}"
+    );
+}
+
+#[test]
 fn findings_are_redacted_and_fingerprinted_by_value() {
     let token = github_token("ghp_", "Zt4rQ8wLmN2pXy6vKc3eHb7JdF9sA1");
     let text = format!("# header\nGITHUB_TOKEN = \"{token}\"\n");
