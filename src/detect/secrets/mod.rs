@@ -88,8 +88,8 @@ struct CompiledRule {
 impl CompiledRule {
     /// Whether a value this rule's regex found is a secret by the rule's
     /// own conditions: not an example, random or entropic enough, and
-    /// passing the provider's checksum.
-    fn accepts(&self, secret: &str) -> bool {
+    /// passing the provider's checksum (when `verify`).
+    fn accepts(&self, secret: &str, verify: bool) -> bool {
         let rule = &self.rule;
         !(secret.is_empty()
             || random::is_example_secret(secret)
@@ -97,7 +97,7 @@ impl CompiledRule {
             || rule
                 .entropy
                 .is_some_and(|min| random::shannon_entropy(secret) < min)
-            || rule.checksum.is_some_and(|check| !check.verify(secret)))
+            || verify && rule.checksum.is_some_and(|check| !check.verify(secret)))
     }
 
     fn regex(&self) -> Option<&Regex> {
@@ -290,6 +290,129 @@ fn load_pack() -> anyhow::Result<Vec<SecretRule>> {
     Ok(pack.rule)
 }
 
+/// Byte offsets where each line of `text` starts, and one past the end.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0usize];
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    starts.push(text.len() + 1);
+    starts
+}
+
+/// One scan of one text: what the detectors share while they walk its
+/// candidate lines.
+struct Pass<'a> {
+    path: &'a str,
+    text: &'a str,
+    lines: Lines<'a>,
+    starts: Vec<usize>,
+    /// Findings whose snippet is their line with every secret on it
+    /// hidden, once all secrets of the line are known.
+    findings: Vec<(Finding, Option<usize>)>,
+    /// Spans already reported, of the current line only: candidates come
+    /// line by line, and a dense file has thousands of findings.
+    covered: Vec<(usize, usize, usize)>,
+    /// Byte ranges of every secret found, in `text`.
+    spans: Vec<(usize, usize)>,
+    /// Whether provider checksums are verified (not for redaction).
+    verify: bool,
+}
+
+impl<'a> Pass<'a> {
+    fn new(path: &'a str, text: &'a str, lines: Lines<'a>, verify: bool) -> Pass<'a> {
+        Pass {
+            path,
+            text,
+            lines,
+            verify,
+            starts: line_starts(text),
+            findings: Vec::new(),
+            covered: Vec::new(),
+            spans: Vec::new(),
+        }
+    }
+
+    fn line(&self, index: usize) -> &'a str {
+        generic::line_at(self.text, &self.starts, index)
+    }
+
+    fn overlaps(&self, line: usize, start: usize, end: usize) -> bool {
+        self.covered
+            .iter()
+            .any(|&(l, cs, ce)| l == line && start < ce && cs < end)
+    }
+
+    /// `finding`, for the secret at `start..end` of line `index`.
+    fn report(&mut self, index: usize, start: usize, end: usize, finding: Finding) {
+        self.covered.push((index, start, end));
+        let from = self.starts[index];
+        self.spans.push((from + start, from + end));
+        self.findings.push((finding, Some(index)));
+    }
+
+    /// The findings, each line's snippet with every secret on it hidden,
+    /// and the secrets' spans in order.
+    fn finish(&mut self) -> (Vec<Finding>, Vec<(usize, usize)>) {
+        // Candidates run rule by rule, so a line's spans arrive out of order.
+        self.spans.sort_unstable();
+        let (text, starts, spans) = (self.text, &self.starts, &self.spans);
+        let findings = std::mem::take(&mut self.findings)
+            .into_iter()
+            .map(|(mut finding, line_index)| {
+                if let Some(index) = line_index {
+                    let line = generic::line_at(text, starts, index);
+                    finding.snippet = Some(shorten(hide_spans(line, starts[index], spans).trim()));
+                }
+                finding
+            })
+            .collect();
+        (findings, std::mem::take(&mut self.spans))
+    }
+}
+
+/// Passwords in connection URLs on `line_index`.
+fn on_url(pass: &mut Pass<'_>, line_index: usize) {
+    let number = (line_index + 1) as u32;
+    if !pass.lines.contains(number) {
+        return;
+    }
+    for hit in generic::url_passwords(pass.line(line_index)) {
+        if pass.overlaps(line_index, hit.start, hit.end) {
+            continue;
+        }
+        let finding = Finding::new(Kind::Secret, "url-password", Severity::Error, pass.path, hit.secret)
+            .at_line(number)
+            .message(hit.label)
+            .fix("drop the password from the URL; build the URL from an environment variable or secret manager")
+            .category("connection-url");
+        pass.report(line_index, hit.start, hit.end, finding);
+    }
+}
+
+/// Random literals assigned to secret-looking keys on `line_index`.
+fn on_generic(pass: &mut Pass<'_>, line_index: usize) {
+    let number = (line_index + 1) as u32;
+    if !pass.lines.contains(number) {
+        return;
+    }
+    for hit in generic::assignments(pass.path, pass.line(line_index)) {
+        if pass.overlaps(line_index, hit.start, hit.end) {
+            continue;
+        }
+        let finding = Finding::new(
+            Kind::Secret,
+            "generic-secret-assignment",
+            Severity::Error,
+            pass.path,
+            hit.secret,
+        )
+        .at_line(number)
+        .message(hit.label)
+        .fix("read it from the environment (os.environ) or a secret manager instead of a literal")
+        .category("generic");
+        pass.report(line_index, hit.start, hit.end, finding);
+    }
+}
+
 impl SecretScanner {
     pub fn new(extra: &[SecretRule], disabled: &HashSet<String>) -> anyhow::Result<SecretScanner> {
         let mut rules = Vec::new();
@@ -393,7 +516,7 @@ impl SecretScanner {
         lines: Lines<'_>,
         found: Option<&[Hit]>,
     ) -> Vec<Finding> {
-        self.detect(path, text, lines, found).0
+        self.detect(path, text, lines, found, true).0
     }
 
     /// Byte ranges of `text` that hold a secret by any detector (provider
@@ -401,7 +524,9 @@ impl SecretScanner {
     /// The redaction path hides these in everything confgate prints.
     pub fn secret_spans(&self, text: &str) -> Vec<(usize, usize)> {
         // No file name: bare values count as literals, as in `.env` or INI.
-        let mut spans = self.detect("", text, Lines::All, None).1;
+        // Checksums are not asked: hiding a same-shape string costs nothing,
+        // showing a token that merely looks broken could.
+        let mut spans = self.detect("", text, Lines::All, None, false).1;
         spans.sort_unstable();
         spans
     }
@@ -411,32 +536,59 @@ impl SecretScanner {
         hide_spans(text, 0, &self.secret_spans(text))
     }
 
-    /// Findings, and the byte ranges (in `text`) of every secret found.
+    /// Findings, and the byte ranges (in `text`) of every secret found;
+    /// `verify`: whether a provider checksum must pass.
     fn detect(
         &self,
         path: &str,
         text: &str,
         lines: Lines<'_>,
         found: Option<&[Hit]>,
+        verify: bool,
     ) -> (Vec<Finding>, Vec<(usize, usize)>) {
         if lines.is_empty() || text.is_empty() {
             return (Vec::new(), Vec::new());
         }
-        let mut starts = vec![0usize];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        starts.push(text.len() + 1);
-        let line_count = starts.len() - 1;
+        let mut pass = Pass::new(path, text, lines, verify);
+        for (line_index, target) in self.candidates(&pass, found) {
+            if pass
+                .covered
+                .first()
+                .is_some_and(|&(l, _, _)| l != line_index)
+            {
+                pass.covered.clear();
+            }
+            match target {
+                Target::Key => self.on_key(&mut pass, line_index),
+                Target::Rule(index) if self.rules[index].rule.list => {
+                    self.on_list(&mut pass, &self.rules[index], line_index)
+                }
+                Target::Rule(index) => self.on_rule(&mut pass, &self.rules[index], line_index),
+                Target::Url => on_url(&mut pass, line_index),
+                Target::Generic => on_generic(&mut pass, line_index),
+            }
+        }
+        let (mut findings, spans) = pass.finish();
+        self.kube_secret_data(path, text, &pass.starts, lines, &mut findings);
+        findings.sort_by_key(|f| f.line);
+        (findings, spans)
+    }
 
+    /// The lines to examine and what for, in line order: keyword hits on the
+    /// selected lines, key headers and list openings anywhere (their changed
+    /// line may be away from them), and every line for keyword-less rules.
+    fn candidates(&self, pass: &Pass<'_>, found: Option<&[Hit]>) -> Vec<(usize, Target)> {
+        let (text, starts) = (pass.text, &pass.starts);
+        let line_of = |at: usize| starts.partition_point(|&s| s <= at) - 1;
         let mut candidates: Vec<(usize, Target)> = Vec::new();
         // Search only the selected lines: a commit that adds one line to a
         // long file should not pay for the whole file.
-        let ranges: Vec<(usize, usize)> = match lines {
+        let ranges: Vec<(usize, usize)> = match pass.lines {
             Lines::All => vec![(0, text.len())],
-            Lines::Only(selected) => selected_ranges(selected, &starts, text.len()),
+            Lines::Only(selected) => selected_ranges(selected, starts, text.len()),
         };
         let mut wake = |from: usize, hit: Hit| {
-            let at = from + hit.start;
-            let line = starts.partition_point(|&s| s <= at) - 1;
+            let line = line_of(from + hit.start);
             for target in &self.keywords[hit.pattern] {
                 candidates.push((line, *target));
             }
@@ -450,15 +602,14 @@ impl SecretScanner {
             }
             (None, None) => {}
         }
-        if self.keys_enabled && matches!(lines, Lines::Only(_)) {
-            // A private key's changed line may be in its body, away from the
-            // header: find headers in the whole text (a fast substring search).
-            for at in memchr::memmem::find_iter(text.as_bytes(), b"-----BEGIN ") {
-                let line = starts.partition_point(|&s| s <= at) - 1;
-                candidates.push((line, Target::Key));
+        if let Lines::Only(_) = pass.lines {
+            if self.keys_enabled {
+                // A private key's changed line may be in its body, away from
+                // the header: find headers in the whole text.
+                for at in memchr::memmem::find_iter(text.as_bytes(), b"-----BEGIN ") {
+                    candidates.push((line_of(at), Target::Key));
+                }
             }
-        }
-        if let Lines::Only(_) = lines {
             // A list's changed line may be an entry, away from its key.
             for (index, compiled) in self.rules.iter().enumerate() {
                 if !compiled.rule.list {
@@ -466,203 +617,118 @@ impl SecretScanner {
                 }
                 for keyword in &compiled.rule.keywords {
                     for at in memchr::memmem::find_iter(text.as_bytes(), keyword.as_bytes()) {
-                        let line = starts.partition_point(|&s| s <= at) - 1;
-                        candidates.push((line, Target::Rule(index)));
+                        candidates.push((line_of(at), Target::Rule(index)));
                     }
                 }
             }
         }
         if !self.always.is_empty() {
-            for line in 0..line_count {
+            for line in 0..starts.len() - 1 {
                 candidates.extend(self.always.iter().map(|&i| (line, Target::Rule(i))));
             }
         }
         candidates.sort_unstable();
         candidates.dedup();
+        candidates
+    }
 
-        // Findings whose snippet is their line with every secret on it
-        // hidden, once all secrets of the line are known.
-        let mut findings: Vec<(Finding, Option<usize>)> = Vec::new();
-        // Spans already reported, of the current line only: candidates come
-        // line by line, and a dense file has thousands of findings.
-        let mut covered: Vec<(usize, usize, usize)> = Vec::new();
-        let mut spans: Vec<(usize, usize)> = Vec::new();
-        let overlaps = |covered: &[(usize, usize, usize)], line: usize, s: usize, e: usize| {
-            covered
-                .iter()
-                .any(|&(l, cs, ce)| l == line && s < ce && cs < e)
+    /// A private key block whose header is on `line_index`.
+    fn on_key(&self, pass: &mut Pass<'_>, line_index: usize) {
+        let Some(block) = generic::key_block(pass.text, &pass.starts, line_index) else {
+            return;
         };
-        for (line_index, target) in candidates {
-            if covered.first().is_some_and(|&(l, _, _)| l != line_index) {
-                covered.clear();
+        if self.disabled.contains(block.kind)
+            || !pass
+                .lines
+                .any_in((block.first + 1) as u32, (block.last + 1) as u32)
+        {
+            return;
+        }
+        let line = pass.line(line_index);
+        pass.covered.push((line_index, 0, line.len()));
+        let block_start = block.secret.as_ptr() as usize - pass.text.as_ptr() as usize;
+        pass.spans
+            .push((block_start, block_start + block.secret.len()));
+        let header = line.find("-----BEGIN ").map_or(line, |at| {
+            let rest = &line[at..];
+            let close = rest[11..].find("-----").map_or(rest.len(), |x| 11 + x + 5);
+            &rest[..close]
+        });
+        pass.findings.push((
+            Finding::new(
+                Kind::Secret,
+                block.kind,
+                Severity::Error,
+                pass.path,
+                block.secret,
+            )
+            .at_line((line_index + 1) as u32)
+            .message(block.label)
+            .snippet(redact_line(header, block.secret))
+            .fix("remove the key, revoke it, and mount it from a secret manager at deploy time")
+            .category("private-key"),
+            None,
+        ));
+    }
+
+    /// The entries of the list a list rule opens on `line_index`.
+    fn on_list(&self, pass: &mut Pass<'_>, compiled: &CompiledRule, line_index: usize) {
+        for (entry_line, secret) in list_entries(compiled, pass.text, &pass.starts, line_index) {
+            let entry_number = (entry_line + 1) as u32;
+            if !pass.lines.contains(entry_number)
+                || random::is_example_secret(secret)
+                || !random::looks_random(secret)
+            {
+                continue;
             }
-            let number = (line_index + 1) as u32;
-            let line = generic::line_at(text, &starts, line_index);
-            match target {
-                Target::Key => {
-                    let Some(block) = generic::key_block(text, &starts, line_index) else {
-                        continue;
-                    };
-                    if self.disabled.contains(block.kind)
-                        || !lines.any_in((block.first + 1) as u32, (block.last + 1) as u32)
-                    {
-                        continue;
-                    }
-                    covered.push((line_index, 0, line.len()));
-                    let block_start = block.secret.as_ptr() as usize - text.as_ptr() as usize;
-                    spans.push((block_start, block_start + block.secret.len()));
-                    let header = line.find("-----BEGIN ").map_or(line, |at| {
-                        let rest = &line[at..];
-                        let close = rest[11..].find("-----").map_or(rest.len(), |x| 11 + x + 5);
-                        &rest[..close]
-                    });
-                    findings.push((
-                        Finding::new(Kind::Secret, block.kind, Severity::Error, path, block.secret)
-                            .at_line(number)
-                            .message(block.label)
-                            .snippet(redact_line(header, block.secret))
-                            .fix("remove the key, revoke it, and mount it from a secret manager at deploy time")
-                            .category("private-key"),
-                        None,
-                    ));
-                }
-                Target::Rule(index) => {
-                    let compiled = &self.rules[index];
-                    if compiled.rule.list {
-                        for (entry_line, secret) in
-                            list_entries(compiled, text, &starts, line_index)
-                        {
-                            let entry_number = (entry_line + 1) as u32;
-                            if !lines.contains(entry_number)
-                                || random::is_example_secret(secret)
-                                || !random::looks_random(secret)
-                            {
-                                continue;
-                            }
-                            let entry_text = generic::line_at(text, &starts, entry_line);
-                            if let Some(at) = entry_text.find(secret) {
-                                if overlaps(&covered, entry_line, at, at + secret.len()) {
-                                    continue;
-                                }
-                                covered.push((entry_line, at, at + secret.len()));
-                                let from = starts[entry_line] + at;
-                                spans.push((from, from + secret.len()));
-                            }
-                            findings.push((
-                                self.rule_finding(compiled, path, entry_number, secret),
-                                Some(entry_line),
-                            ));
-                        }
-                        continue;
-                    }
-                    if !lines.contains(number) {
-                        continue;
-                    }
-                    let Some(regex) = compiled.regex() else {
-                        continue;
-                    };
-                    for caps in regex.captures_iter(line) {
-                        let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
-                            continue;
-                        };
-                        let secret = m.as_str();
-                        if !compiled.accepts(secret)
-                            || overlaps(&covered, line_index, m.start(), m.end())
-                        {
-                            continue;
-                        }
-                        covered.push((line_index, m.start(), m.end()));
-                        spans.push((starts[line_index] + m.start(), starts[line_index] + m.end()));
-                        findings.push((
-                            self.rule_finding(compiled, path, number, secret),
-                            Some(line_index),
-                        ));
-                    }
-                    // `"AKIA" "QYLP…"`: adjacent literals are one string;
-                    // `ghp_…\u0048…`: JSON escapes are the characters.
-                    let rewritten = joined_literals(line).or_else(|| unescaped(line));
-                    if let Some(joined) = rewritten {
-                        for caps in regex.captures_iter(&joined) {
-                            let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
-                                continue;
-                            };
-                            let secret = m.as_str();
-                            if line.contains(secret) || !compiled.accepts(secret) {
-                                continue;
-                            }
-                            covered.push((line_index, 0, line.len()));
-                            findings.push((
-                                self.rule_finding(compiled, path, number, secret)
-                                    .snippet(redact_line(&joined, secret)),
-                                None,
-                            ));
-                        }
-                    }
-                }
-                Target::Url => {
-                    if !lines.contains(number) {
-                        continue;
-                    }
-                    for hit in generic::url_passwords(line) {
-                        if overlaps(&covered, line_index, hit.start, hit.end) {
-                            continue;
-                        }
-                        covered.push((line_index, hit.start, hit.end));
-                        spans.push((starts[line_index] + hit.start, starts[line_index] + hit.end));
-                        findings.push((
-                            Finding::new(Kind::Secret, "url-password", Severity::Error, path, hit.secret)
-                                .at_line(number)
-                                .message(hit.label)
-                                .fix("drop the password from the URL; build the URL from an environment variable or secret manager")
-                                .category("connection-url"),
-                            Some(line_index),
-                        ));
-                    }
-                }
-                Target::Generic => {
-                    if !lines.contains(number) {
-                        continue;
-                    }
-                    for hit in generic::assignments(path, line) {
-                        if overlaps(&covered, line_index, hit.start, hit.end) {
-                            continue;
-                        }
-                        covered.push((line_index, hit.start, hit.end));
-                        spans.push((starts[line_index] + hit.start, starts[line_index] + hit.end));
-                        findings.push((
-                            Finding::new(
-                                Kind::Secret,
-                                "generic-secret-assignment",
-                                Severity::Error,
-                                path,
-                                hit.secret,
-                            )
-                            .at_line(number)
-                            .message(hit.label)
-                            .fix("read it from the environment (os.environ) or a secret manager instead of a literal")
-                            .category("generic"),
-                            Some(line_index),
-                        ));
-                    }
-                }
+            let finding = self.rule_finding(compiled, pass.path, entry_number, secret);
+            match pass.line(entry_line).find(secret) {
+                Some(at) if pass.overlaps(entry_line, at, at + secret.len()) => {}
+                Some(at) => pass.report(entry_line, at, at + secret.len(), finding),
+                None => pass.findings.push((finding, Some(entry_line))),
             }
         }
-        // Candidates run rule by rule, so a line's spans arrive out of order.
-        spans.sort_unstable();
-        let mut findings: Vec<Finding> = findings
-            .into_iter()
-            .map(|(mut finding, line_index)| {
-                if let Some(index) = line_index {
-                    let from = starts[index];
-                    let line = generic::line_at(text, &starts, index);
-                    finding.snippet = Some(shorten(hide_spans(line, from, &spans).trim()));
-                }
-                finding
-            })
-            .collect();
-        self.kube_secret_data(path, text, &starts, lines, &mut findings);
-        findings.sort_by_key(|f| f.line);
-        (findings, spans)
+    }
+
+    /// A provider rule's regex on `line_index`, as written and as a reader
+    /// sees it (adjacent literals joined, JSON escapes decoded).
+    fn on_rule(&self, pass: &mut Pass<'_>, compiled: &CompiledRule, line_index: usize) {
+        let number = (line_index + 1) as u32;
+        let line = pass.line(line_index);
+        let Some(regex) = compiled.regex().filter(|_| pass.lines.contains(number)) else {
+            return;
+        };
+        for caps in regex.captures_iter(line) {
+            let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
+                continue;
+            };
+            if compiled.accepts(m.as_str(), pass.verify)
+                && !pass.overlaps(line_index, m.start(), m.end())
+            {
+                let finding = self.rule_finding(compiled, pass.path, number, m.as_str());
+                pass.report(line_index, m.start(), m.end(), finding);
+            }
+        }
+        // `"AKIA" "QYLP…"`: adjacent literals are one string;
+        // `ghp_…\u0048…`: JSON escapes are the characters.
+        let Some(joined) = joined_literals(line).or_else(|| unescaped(line)) else {
+            return;
+        };
+        for caps in regex.captures_iter(&joined) {
+            let Some(m) = caps.name("secret").or_else(|| caps.get(0)) else {
+                continue;
+            };
+            let secret = m.as_str();
+            if line.contains(secret) || !compiled.accepts(secret, pass.verify) {
+                continue;
+            }
+            pass.covered.push((line_index, 0, line.len()));
+            pass.findings.push((
+                self.rule_finding(compiled, pass.path, number, secret)
+                    .snippet(redact_line(&joined, secret)),
+                None,
+            ));
+        }
     }
 
     /// The `data:` values of a Kubernetes Secret are base64: decoded, each
@@ -714,56 +780,61 @@ impl SecretScanner {
             let Some(decoded) = base64_text(encoded.as_str()) else {
                 continue;
             };
-            let mut woken: Vec<usize> = Vec::new();
-            if let Some(matcher) = &self.matcher {
-                matcher.for_each(&decoded, |hit| {
-                    woken.extend(self.keywords[hit.pattern].iter().filter_map(|t| match t {
-                        Target::Rule(i) => Some(*i),
-                        _ => None,
-                    }));
-                });
-            }
-            woken.sort_unstable();
-            woken.dedup();
             let shown = format!("{}: {}", key.as_str(), redact(encoded.as_str()));
-            let mut found: Option<Finding> = None;
-            for index in woken {
-                let compiled = &self.rules[index];
-                if compiled.rule.list {
-                    continue;
-                }
-                let Some(secret) = compiled
-                    .regex()
-                    .and_then(|r| r.captures(&decoded))
-                    .and_then(|c| c.name("secret").or_else(|| c.get(0)))
-                    .map(|m| m.as_str())
-                else {
-                    continue;
-                };
-                if !compiled.accepts(secret) {
-                    continue;
-                }
-                let mut finding = self
-                    .rule_finding(compiled, path, number, secret)
-                    .snippet(redact_line(&shown, secret));
-                finding.message.push_str(" (base64 in a Kubernetes Secret)");
-                found = Some(finding);
-                break;
-            }
-            if found.is_none() {
-                if let Some(hit) = generic::url_passwords(&decoded).into_iter().next() {
-                    found = Some(
-                        Finding::new(Kind::Secret, "url-password", Severity::Error, path, hit.secret)
-                            .at_line(number)
-                            .message(format!("{} (base64 in a Kubernetes Secret)", hit.label))
-                            .snippet(shown.clone())
-                            .fix("keep the Secret out of the repository: create it from a secret manager at deploy time (External Secrets, Sealed Secrets, SOPS)")
-                            .category("connection-url"),
-                    );
-                }
-            }
+            let found = self.decoded_secret(path, number, &decoded, &shown);
             findings.extend(found);
         }
+    }
+
+    /// The first secret in a decoded Kubernetes Secret value (`shown` is its
+    /// key and redacted base64), by the provider rules, then the URL rule.
+    fn decoded_secret(
+        &self,
+        path: &str,
+        number: u32,
+        decoded: &str,
+        shown: &str,
+    ) -> Option<Finding> {
+        let mut woken: Vec<usize> = Vec::new();
+        if let Some(matcher) = &self.matcher {
+            matcher.for_each(decoded, |hit| {
+                woken.extend(self.keywords[hit.pattern].iter().filter_map(|t| match t {
+                    Target::Rule(i) => Some(*i),
+                    _ => None,
+                }));
+            });
+        }
+        woken.sort_unstable();
+        woken.dedup();
+        for index in woken {
+            let compiled = &self.rules[index];
+            if compiled.rule.list {
+                continue;
+            }
+            let Some(secret) = compiled
+                .regex()
+                .and_then(|r| r.captures(decoded))
+                .and_then(|c| c.name("secret").or_else(|| c.get(0)))
+                .map(|m| m.as_str())
+                .filter(|secret| compiled.accepts(secret, true))
+            else {
+                continue;
+            };
+            let mut finding = self
+                .rule_finding(compiled, path, number, secret)
+                .snippet(redact_line(shown, secret));
+            finding.message.push_str(" (base64 in a Kubernetes Secret)");
+            return Some(finding);
+        }
+        let hit = generic::url_passwords(decoded).into_iter().next()?;
+        Some(
+            Finding::new(Kind::Secret, "url-password", Severity::Error, path, hit.secret)
+                .at_line(number)
+                .message(format!("{} (base64 in a Kubernetes Secret)", hit.label))
+                .snippet(shown.to_string())
+                .fix("keep the Secret out of the repository: create it from a secret manager at deploy time (External Secrets, Sealed Secrets, SOPS)")
+                .category("connection-url"),
+        )
     }
 
     fn rule_finding(
@@ -831,6 +902,15 @@ impl SecretScanner {
                 id: rule.id,
             });
         }
+        out.extend(self.builtin_rules());
+        out
+    }
+
+    /// The detectors built into the code: private keys, URL passwords,
+    /// generic assignments and forbidden files.
+    fn builtin_rules(&self) -> Vec<RuleInfo> {
+        let enabled = |id: &str| !self.disabled.contains(id);
+        let mut out = Vec::new();
         for (id, label) in generic::KEY_RULES {
             out.push(RuleInfo {
                 id: (*id).into(),
