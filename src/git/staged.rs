@@ -209,11 +209,10 @@ impl Repo {
                 Some(slash) => {
                     let name = &rest[..slash];
                     let sub_prefix = &entry.path[..prefix.len() + slash + 1];
+                    // Entries are sorted: those under the directory are
+                    // one run, found by bisection, not by a walk over them.
                     let end = at
-                        + entries[at..]
-                            .iter()
-                            .position(|e| !e.path.starts_with(sub_prefix))
-                            .unwrap_or(entries.len() - at);
+                        + entries[at..].partition_point(|e| e.path.starts_with(sub_prefix));
                     let subtree = match in_tree.remove(name) {
                         Some((oid, TREE_MODE)) => Some(
                             self.repo
