@@ -211,8 +211,8 @@ impl Repo {
                     let sub_prefix = &entry.path[..prefix.len() + slash + 1];
                     // Entries are sorted: those under the directory are
                     // one run, found by bisection, not by a walk over them.
-                    let end = at
-                        + entries[at..].partition_point(|e| e.path.starts_with(sub_prefix));
+                    let end =
+                        at + entries[at..].partition_point(|e| e.path.starts_with(sub_prefix));
                     let removed = in_tree.remove(name);
                     // An unchanged directory is skipped by its id, before
                     // its tree object is read.
