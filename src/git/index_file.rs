@@ -220,7 +220,7 @@ impl<'a> Reader<'a> {
 
     fn until_nul(&mut self) -> Option<&'a [u8]> {
         let rest = self.bytes.get(self.at..)?;
-        let len = rest.iter().position(|&b| b == 0)?;
+        let len = memchr::memchr(0, rest)?;
         self.at += len + 1;
         Some(&rest[..len])
     }
