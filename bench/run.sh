@@ -4,7 +4,7 @@
 #
 #   HISTORY_REPO=/path/to/flask-clone bench/run.sh [scenario...]
 #
-# Scenarios: small sizes initial history scan (default: all). Environment:
+# Scenarios: small sizes monorepo initial history scan (default: all). Environment:
 #   CONFGATE      confgate binary (default $CARGO_TARGET_DIR/release/confgate,
 #                 else target/release/confgate)
 #   HISTORY_REPO  a clone (with work tree) of a real Python project with
@@ -19,7 +19,7 @@ work=${BENCH_WORK:-/tmp/confgate-bench}
 confgate=${CONFGATE:-${CARGO_TARGET_DIR:-$here/../target}/release/confgate}
 runs=${RUNS:-30}
 scenarios=("$@")
-[ ${#scenarios[@]} -eq 0 ] && scenarios=(small sizes initial history scan)
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(small sizes monorepo initial history scan)
 
 confgate=$(realpath "$confgate")
 for tool in hyperfine ripsecrets detect-secrets detect-secrets-hook /usr/bin/time git python3; do
@@ -104,6 +104,18 @@ sizes() {
         hf "size-$n-ds" --runs "$dsruns" -i -n detect-secrets "detect-secrets-hook $files"
         peak "size-$n/confgate" "$confgate" hook pre-commit
     done
+}
+
+# A 100,000-file repository, packed, with 10 files staged: the hook's cost
+# should follow the change, as `git diff --cached --quiet` does.
+monorepo() {
+    local dir; dir=$(repo mono-100k --files 100000 --change 10)
+    cd "$dir"
+    [ -n "$(find .git/objects -maxdepth 1 -name '[0-9a-f][0-9a-f]' -print -quit)" ] && git gc -q
+    hf monorepo --warmup 3 --runs "$runs" -i \
+        -n confgate "$confgate hook pre-commit" \
+        -n git-diff-cached "git diff --cached --quiet"
+    peak monorepo/confgate "$confgate" hook pre-commit
 }
 
 initial() {

@@ -293,16 +293,45 @@ impl Repo {
     }
 }
 
+/// libgit2's memory, bounded for a walk over a whole history: its object
+/// cache would otherwise grow to 256 MiB.
+///
 /// libgit2 caches commits and trees but not blobs. In a history, the new
 /// side of a file in one commit is its old side in the next that touches it:
-/// caching small blobs saves inflating them twice.
-pub(super) fn cache_small_blobs() {
+/// caching small blobs saves inflating them twice. Runs of neighbouring
+/// commits share one repository handle, so a small cache holds what they
+/// reuse.
+pub(super) fn tune_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // SAFETY: libgit2's global options are not synchronised; `Once`
         // makes this the only call, made before any repository is opened.
-        let _ = unsafe { git2::opts::set_cache_object_limit(ObjectType::Blob, 256 * 1024) };
+        unsafe {
+            let _ = git2::opts::set_cache_object_limit(ObjectType::Blob, 256 * 1024);
+            let _ = set_cache_max_size(OBJECT_CACHE_BYTES);
+        }
     });
+}
+
+/// What libgit2's object caches hold at most, all repository handles
+/// together (its default is 256 MiB). On fastapi's 7,691 commits, 32 MiB
+/// took the peak from 271 to 196 MiB for about a tenth more CPU; 8 MiB cost
+/// 40 % more CPU (trees and blobs inflated again).
+const OBJECT_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
+/// `GIT_OPT_SET_CACHE_MAX_SIZE`, which git2 does not wrap: the most the
+/// object caches of all repositories together hold.
+///
+/// # Safety
+/// As every libgit2 global option: set before any repository is opened.
+unsafe fn set_cache_max_size(bytes: usize) -> i32 {
+    extern "C" {
+        fn git_libgit2_opts(option: std::ffi::c_int, ...) -> std::ffi::c_int;
+    }
+    /// The option's place in libgit2's `git_libgit2_opt_t`.
+    const GIT_OPT_SET_CACHE_MAX_SIZE: std::ffi::c_int = 7;
+    git2::opts::enable_caching(true);
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes as isize)
 }
 
 /// What a merge introduces, from its diffs against each parent: a file counts
@@ -353,5 +382,32 @@ fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
         id,
         summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
         message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_object_cache_is_bounded() {
+        extern "C" {
+            fn git_libgit2_opts(option: std::ffi::c_int, ...) -> std::ffi::c_int;
+        }
+        /// `GIT_OPT_GET_CACHED_MEMORY`: what the caches hold, and may hold.
+        const GIT_OPT_GET_CACHED_MEMORY: std::ffi::c_int = 9;
+        tune_libgit2();
+        let (mut current, mut allowed): (isize, isize) = (-1, -1);
+        // SAFETY: two out-pointers to `ssize_t`, as the option takes.
+        let rc = unsafe {
+            git_libgit2_opts(
+                GIT_OPT_GET_CACHED_MEMORY,
+                &mut current as *mut isize,
+                &mut allowed as *mut isize,
+            )
+        };
+        assert_eq!(rc, 0);
+        assert_eq!(allowed, OBJECT_CACHE_BYTES as isize);
+        assert!(current >= 0);
     }
 }

@@ -54,87 +54,24 @@ impl IndexFile {
     /// leaves to libgit2, or is not a well-formed index.
     pub fn parse(bytes: &[u8]) -> Option<IndexFile> {
         let mut reader = Reader { bytes, at: 0 };
-        if reader.take(4)? != b"DIRC" {
-            return None;
-        }
-        let version = reader.u32()?;
-        if !(2..=4).contains(&version) {
-            return None;
-        }
-        let count = reader.u32()? as usize;
+        let (version, count) = reader.header()?;
         let body_end = bytes.len().checked_sub(TRAILER_LEN)?;
         // Every entry takes at least 62 bytes: a count beyond what the file
         // can hold is a corrupt header, not an allocation to attempt.
         if count > body_end / (STAT_LEN + OID_LEN + 2) {
             return None;
         }
-        let mut entries = Vec::with_capacity(count);
-        let mut previous: Vec<u8> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::with_capacity(count);
         for _ in 0..count {
-            let start = reader.at;
-            let stat = reader.take(STAT_LEN)?;
-            let mode = u32::from_be_bytes(stat[24..28].try_into().ok()?);
-            let file_size = u32::from_be_bytes(stat[36..40].try_into().ok()?);
-            let oid: [u8; OID_LEN] = reader.take(OID_LEN)?.try_into().ok()?;
-            let flags = reader.u16()?;
-            if flags & FLAG_STAGE_MASK != 0 {
-                return None; // unmerged: git refuses to commit anyway
-            }
-            if flags & FLAG_EXTENDED != 0 {
-                if version < 3 {
-                    return None;
-                }
-                if reader.u16()? & EXTENDED_INTENT_TO_ADD != 0 {
-                    return None;
-                }
-            }
-            let path = if version == 4 {
-                let strip = reader.varint()?;
-                let keep = previous.len().checked_sub(strip)?;
-                let suffix = reader.until_nul()?;
-                let mut path = previous[..keep].to_vec();
-                path.extend_from_slice(suffix);
-                path
-            } else {
-                let name = reader.until_nul()?.to_vec();
-                // Entries are NUL-padded to a multiple of eight bytes.
-                let len = reader.at - start;
-                reader.take((8 - len % 8) % 8)?;
-                name
-            };
-            // A sparse directory entry (`sdir`) or an unsorted file.
-            if mode == 0o040000 || (!previous.is_empty() && path <= previous) {
-                return None;
-            }
-            previous.clone_from(&path);
-            entries.push(Entry {
-                path,
-                mode,
-                oid,
-                file_size,
-            });
+            let previous = entries.last().map_or(&[][..], |e| e.path.as_slice());
+            let entry = reader.entry(version, previous)?;
+            entries.push(entry);
         }
-        let mut index = IndexFile {
+        let cache_tree = reader.extensions(body_end)?;
+        Some(IndexFile {
             entries,
-            cache_tree: HashMap::new(),
-        };
-        while reader.at < body_end {
-            let signature: [u8; 4] = reader.take(4)?.try_into().ok()?;
-            let size = reader.u32()? as usize;
-            if size > body_end - reader.at {
-                return None;
-            }
-            let data = reader.take(size)?;
-            match &signature {
-                b"TREE" => index.cache_tree = parse_cache_tree(data)?,
-                // Optional extensions start with an upper-case letter; a
-                // required one (split index `link`, sparse `sdir`, or one
-                // from the future) changes what the entries mean.
-                [first, ..] if first.is_ascii_uppercase() => {}
-                _ => return None,
-            }
-        }
-        (reader.at == body_end).then_some(index)
+            cache_tree,
+        })
     }
 
     /// The entry for `path`, if it is staged.
@@ -186,6 +123,86 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// The signature, a supported version, and the entry count.
+    fn header(&mut self) -> Option<(u32, usize)> {
+        if self.take(4)? != b"DIRC" {
+            return None;
+        }
+        let version = self.u32()?;
+        if !(2..=4).contains(&version) {
+            return None;
+        }
+        Some((version, self.u32()? as usize))
+    }
+
+    /// One stage-0 entry; `previous` is the path of the one before it
+    /// (empty for the first), which version 4 compresses against and which
+    /// every path must sort after.
+    fn entry(&mut self, version: u32, previous: &[u8]) -> Option<Entry> {
+        let start = self.at;
+        let stat = self.take(STAT_LEN)?;
+        let mode = u32::from_be_bytes(stat[24..28].try_into().ok()?);
+        let file_size = u32::from_be_bytes(stat[36..40].try_into().ok()?);
+        let oid: [u8; OID_LEN] = self.take(OID_LEN)?.try_into().ok()?;
+        let flags = self.u16()?;
+        if flags & FLAG_STAGE_MASK != 0 {
+            return None; // unmerged: git refuses to commit anyway
+        }
+        if flags & FLAG_EXTENDED != 0 {
+            if version < 3 {
+                return None;
+            }
+            if self.u16()? & EXTENDED_INTENT_TO_ADD != 0 {
+                return None;
+            }
+        }
+        let path = if version == 4 {
+            let strip = self.varint()?;
+            let keep = previous.len().checked_sub(strip)?;
+            let suffix = self.until_nul()?;
+            [&previous[..keep], suffix].concat()
+        } else {
+            let name = self.until_nul()?.to_vec();
+            // Entries are NUL-padded to a multiple of eight bytes.
+            let len = self.at - start;
+            self.take((8 - len % 8) % 8)?;
+            name
+        };
+        // A sparse directory entry (`sdir`) or an unsorted file.
+        if mode == 0o040000 || (!previous.is_empty() && path.as_slice() <= previous) {
+            return None;
+        }
+        Some(Entry {
+            path,
+            mode,
+            oid,
+            file_size,
+        })
+    }
+
+    /// The extensions up to the trailer: the cache tree when there is one;
+    /// `None` for a required extension this reader does not know.
+    fn extensions(&mut self, body_end: usize) -> Option<CacheTree> {
+        let mut cache_tree = HashMap::new();
+        while self.at < body_end {
+            let signature: [u8; 4] = self.take(4)?.try_into().ok()?;
+            let size = self.u32()? as usize;
+            if size > body_end - self.at {
+                return None;
+            }
+            let data = self.take(size)?;
+            match &signature {
+                b"TREE" => cache_tree = parse_cache_tree(data)?,
+                // Optional extensions start with an upper-case letter; a
+                // required one (split index `link`, sparse `sdir`, or one
+                // from the future) changes what the entries mean.
+                [first, ..] if first.is_ascii_uppercase() => {}
+                _ => return None,
+            }
+        }
+        (self.at == body_end).then_some(cache_tree)
+    }
+
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(n)?;
         let out = self.bytes.get(self.at..end)?;
@@ -203,7 +220,7 @@ impl<'a> Reader<'a> {
 
     fn until_nul(&mut self) -> Option<&'a [u8]> {
         let rest = self.bytes.get(self.at..)?;
-        let len = rest.iter().position(|&b| b == 0)?;
+        let len = memchr::memchr(0, rest)?;
         self.at += len + 1;
         Some(&rest[..len])
     }

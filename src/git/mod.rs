@@ -18,7 +18,7 @@ use git2::{FileMode, ObjectType, Oid, Repository, Tree};
 pub use crate::config::settings::POLICY_FILES;
 use crate::model::Content;
 
-use history::cache_small_blobs;
+use history::tune_libgit2;
 use index_file::IndexFile;
 pub use lines::added_lines;
 pub(crate) use push::hook_input_lines;
@@ -72,7 +72,7 @@ impl Repo {
         // git itself does not do it on reads, and a corrupt object still fails
         // to inflate or parse.
         git2::opts::strict_hash_verification(false);
-        cache_small_blobs();
+        tune_libgit2();
         let repo = Repository::open_from_env().map_err(|err| {
             if err.message().contains("object format") {
                 anyhow!(

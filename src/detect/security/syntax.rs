@@ -205,9 +205,7 @@ pub fn config_statements_wanted(
     text: &str,
     wanted: &dyn Fn(u32, u32) -> bool,
 ) -> Vec<Statement> {
-    let mut all = config_statements(file_type, text);
-    all.retain(|s| wanted(s.first_line, s.last_line()));
-    all
+    config_statements(file_type, text, wanted)
 }
 
 // ---------------------------------------------------------------- Python
@@ -883,7 +881,18 @@ pub fn python_literal(value: &str) -> bool {
 
 // ---------------------------------------------------------------- config
 
-fn config_statements(file_type: FileType, text: &str) -> Vec<Statement> {
+fn config_statements(
+    file_type: FileType,
+    text: &str,
+    wanted: &dyn Fn(u32, u32) -> bool,
+) -> Vec<Statement> {
+    // Where no section or parent key carries over from line to line, a
+    // statement nobody wants is not parsed for settings: a lock file's
+    // few changed lines do not cost a parse of all of it.
+    let stateless = matches!(
+        file_type,
+        FileType::Json | FileType::Env | FileType::Dockerfile
+    );
     let lines: Vec<&str> = text.split('\n').collect();
     let mut out = Vec::new();
     let mut section = String::new();
@@ -907,14 +916,22 @@ fn config_statements(file_type: FileType, text: &str) -> Vec<Statement> {
         if cleaned.trim().is_empty() {
             continue;
         }
+        // The statement's lines: those it joined (`i` is one past the last).
+        let (first_line, last_line) = (first as u32 + 1, i as u32);
+        if stateless && !wanted(first_line, last_line) {
+            continue;
+        }
         let mut settings = config_settings(file_type, &cleaned, &mut section, &mut parents);
         flow_settings(file_type, &cleaned, &mut settings);
-        out.push(Statement {
+        let statement = Statement {
             in_string: vec![false; cleaned.len()],
             text: cleaned,
-            first_line: first as u32 + 1,
+            first_line,
             settings,
-        });
+        };
+        if wanted(statement.first_line, statement.last_line()) {
+            out.push(statement);
+        }
     }
     out
 }

@@ -1429,3 +1429,37 @@ fn removals_look_for_keywords_only_where_the_change_is() {
         vec![("secure-setting-removed".to_string(), 2001)]
     );
 }
+
+#[test]
+fn statements_outside_the_wanted_lines_are_skipped_without_changing_the_rest() {
+    use super::syntax::config_statements_wanted;
+    let json = "{\n  \"debug\": true,\n  \"hosts\": [\n    \"a\",\n    \"b\"\n  ],\n  \"app\": {\"secure\": false},\n  \"name\": \"x\"\n}\n";
+    let env = "DEBUG=1\n# comment\nexport SECRET_KEY=abc\n\nALLOWED_HOSTS=*\n";
+    let docker = "FROM python:3.12\nENV DEBUG=1 MODE=\"dev x\"\nUSER root\nARG TOKEN\n";
+    for (file_type, text) in [
+        (FileType::Json, json),
+        (FileType::Env, env),
+        (FileType::Dockerfile, docker),
+    ] {
+        let lines = text.lines().count() as u32;
+        let all = config_statements_wanted(file_type, text, &|_, _| true);
+        // Every window of wanted lines: the statements kept are exactly the
+        // whole parse's statements that touch the window, settings included.
+        for first in 1..=lines {
+            for last in first..=lines {
+                let wanted = |a: u32, b: u32| a <= last && b >= first;
+                let some = config_statements_wanted(file_type, text, &wanted);
+                let expected: Vec<_> = all
+                    .iter()
+                    .filter(|s| wanted(s.first_line, s.last_line()))
+                    .collect();
+                assert_eq!(
+                    format!("{some:?}"),
+                    format!("{expected:?}"),
+                    "{file_type:?} lines {first}..={last}"
+                );
+            }
+        }
+        assert!(all.iter().any(|s| !s.settings.is_empty()), "{file_type:?}");
+    }
+}
