@@ -365,7 +365,11 @@ fn detect(
     }
     if security_checked {
         let hint = plan.security_file_hint();
-        for mut finding in plan.security.scan_with(path, text, lines, security_hits) {
+        let old = file.old_text();
+        for mut finding in plan
+            .security
+            .scan_change(path, old, text, lines, security_hits)
+        {
             if finding.severity == Severity::Warning && plan.strict {
                 finding.severity = Severity::Error;
             }

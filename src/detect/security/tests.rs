@@ -73,9 +73,13 @@ fn every_pack_regex_compiles_and_examples_behave() {
                 };
             }
             let bad = s.scan(&path, &format!("{}\n", rule.bad), Lines::All);
-            flagged |= bad
-                .iter()
-                .any(|f| f.rule == rule.id && f.severity == Severity::Error);
+            // A `warn_only` rule's insecure value is a warning.
+            let fired = if rule.warn_only {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            flagged |= bad.iter().any(|f| f.rule == rule.id && f.severity == fired);
             let good = s.scan(&path, &format!("{}\n", rule.good), Lines::All);
             assert!(
                 !good
@@ -226,10 +230,10 @@ fn config_file_types() {
             2,
         ),
         (
-            "gunicorn.conf.py",
-            "bind = \"0.0.0.0:8000\"\n",
-            "gunicorn-bind-all",
-            1,
+            "deploy/supervisord.conf",
+            "[program:api]\ncommand=gunicorn api.wsgi --bind 0.0.0.0:8000\n",
+            "bind-all-flag",
+            2,
         ),
         (
             "config/app.yaml",
@@ -1428,4 +1432,51 @@ fn removals_look_for_keywords_only_where_the_change_is() {
         removed("mysite/settings.py", &old, &new),
         vec![("secure-setting-removed".to_string(), 2001)]
     );
+}
+
+/// Binding every interface is how a server in a container is reached:
+/// quiet in container files, a warning at most in a Python entry point,
+/// still an error where a process manager runs the server on a host.
+#[test]
+fn containers_bind_every_interface() {
+    for (path, text) in [
+        (
+            "Dockerfile",
+            "CMD [\"uvicorn\", \"main:app\", \"--host\", \"0.0.0.0\"]\n",
+        ),
+        (
+            "Dockerfile",
+            "CMD [\"server\", \"start\", \"app:app\", \"--host=0.0.0.0\"]\n",
+        ),
+        (
+            "docker-compose.yml",
+            "services:\n  web:\n    command: gunicorn -b 0.0.0.0:8000 app:app\n",
+        ),
+        (
+            "k8s/deployment.yaml",
+            "spec:\n  containers:\n    - args: [\"--bind\", \"0.0.0.0:8000\"]\n",
+        ),
+        ("gunicorn.conf.py", "bind = \"0.0.0.0:8000\"\n"),
+        ("Procfile", "web: gunicorn --bind 0.0.0.0:$PORT app:app\n"),
+    ] {
+        let found = scan(path, text);
+        assert!(found.is_empty(), "{path}: {found:?}");
+    }
+    let entry = scan(
+        "bin/run.py",
+        "uvicorn.run(\"app.main:app\", host=\"0.0.0.0\")\n",
+    );
+    assert_eq!(entry.len(), 1, "{entry:?}");
+    assert_eq!(entry[0].severity, Severity::Warning);
+    assert_eq!(entry[0].rule, "bind-all-interfaces");
+    assert!(
+        entry[0].message.contains("not a block"),
+        "{}",
+        entry[0].message
+    );
+    let host = scan(
+        "deploy/supervisord.conf",
+        "[program:api]\ncommand=gunicorn api.wsgi --bind 0.0.0.0:8000\n",
+    );
+    assert_eq!(errors(&host), vec![("bind-all-flag".to_string(), 2)]);
 }
