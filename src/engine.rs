@@ -181,6 +181,11 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
             // file and has none. The rest is the commit-msg hook's to say.
             let (findings, notices) = (outcome.findings.len(), outcome.notices.len());
             check_records(plan, change, ctx, &mut outcome)?;
+            // The message, not written yet, may carry the record that
+            // accepts a designated file's insecure value.
+            let before = outcome.findings.len();
+            outcome.findings.retain(|f| !is_designated_setting(plan, f));
+            let findings = findings - (before - outcome.findings.len());
             let mut index = 0;
             outcome.findings.retain(|f| {
                 index += 1;
@@ -193,6 +198,7 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
         }
         Mode::Staged | Mode::WithMessage(_) => {
             check_records(plan, change, ctx, &mut outcome)?;
+            accept_designated(plan, ctx, &mut outcome);
             // Under StagedRecordsLater the commit-msg hook judges a policy
             // change, with the message that may carry its record.
             if let Some(policy_change) = &ctx.policy_change {
@@ -380,6 +386,9 @@ fn detect(
             });
             found.push(finding);
         }
+    }
+    if !is_link && !plan.security_ignore.is_match(path) && plan.is_security_file(path) {
+        found.extend(plan.security.scan_designated(path, text, lines));
     }
     // A file's findings in line order, whichever detector found them.
     found.sort_by_key(|f| f.line);
@@ -696,7 +705,14 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
         .new_text()
         .or_else(|| file.old_text())
         .unwrap_or_default();
-    let Some(format) = keydiff::format_for_text(&file.path, sample) else {
+    // A designated Python security file is read as settings: its function
+    // bodies are code, not configuration.
+    let designated_python = || {
+        (config.security_file && file.path.ends_with(".py"))
+            .then_some(keydiff::Format::PythonSettings)
+    };
+    let Some(format) = keydiff::format_for_text(&file.path, sample).or_else(designated_python)
+    else {
         return (config, None);
     };
     let old = file
@@ -857,6 +873,63 @@ fn check_policy_change(
             )),
         );
     }
+}
+
+/// An insecure setting written in a designated security file, which a
+/// record accepts.
+fn is_designated_setting(plan: &Plan, finding: &Finding) -> bool {
+    finding.needs_signed_record
+        && finding.severity == Severity::Error
+        && plan.is_security_file(&finding.path)
+}
+
+/// An insecure value in a designated security file is an accepted change
+/// when the file's change carries a complete record: `check_records` has
+/// already required its owner to be one of `security.owners` when that is
+/// set. Without one it blocks, except where the message is still to come.
+fn accept_designated(plan: &Plan, ctx: &Context<'_>, outcome: &mut Outcome) {
+    let owners = &plan.security_owners;
+    let mut waiting = Vec::new();
+    for finding in outcome.findings.iter_mut() {
+        if !is_designated_setting(plan, finding) {
+            continue;
+        }
+        let record = outcome
+            .config_changes
+            .iter()
+            .find(|c| c.path == finding.path)
+            .and_then(|c| c.record.as_ref());
+        match record {
+            Some(record) => {
+                finding.severity = Severity::Warning;
+                finding.message = format!(
+                    "{} — accepted change, recorded by {}",
+                    finding.message,
+                    record.owner.trim()
+                );
+            }
+            None if matches!(ctx.mode, Mode::Staged) => waiting.push(finding.fingerprint.clone()),
+            None => {
+                finding.fix = Some(format!(
+                    "{}; or keep it and add a complete change record{} to the same commit",
+                    finding.fix.as_deref().unwrap_or("fix the value"),
+                    signer_hint(owners)
+                ));
+            }
+        }
+    }
+    if waiting.is_empty() {
+        return;
+    }
+    let before = outcome.findings.len();
+    outcome
+        .findings
+        .retain(|f| !(is_designated_setting(plan, f) && waiting.contains(&f.fingerprint)));
+    outcome.notices.push(format!(
+        "{} insecure value(s) in designated security files: the commit message must carry a complete record{} (checked by the commit-msg hook)",
+        before - outcome.findings.len(),
+        signer_hint(owners)
+    ));
 }
 
 fn signer_hint(owners: &[String]) -> String {

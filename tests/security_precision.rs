@@ -75,3 +75,89 @@ fn an_improvement_does_not_hide_a_new_insecure_setting() {
         assert_eq!(repo.head(), head, "abuse {n}: the commit must not be made");
     }
 }
+
+/// Like the full-stack FastAPI template's `app/core/security.py`: hashing
+/// and token code around one setting.
+const SECURITY_PY: &str = "import jwt\n\nfrom app.core.config import settings\n\nALGORITHM = \"HS256\"\n\n\ndef create_access_token(subject: str) -> str:\n    return jwt.encode({\"sub\": subject}, settings.SECRET_KEY, algorithm=ALGORITHM)\n\n\ndef decode(token: str) -> dict:\n    return jwt.decode(token, settings.SECRET_KEY, algorithms=[ALGORITHM])\n";
+
+fn security_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(".confgate.toml", "[security]\nowners = [\"@sec-team\"]\n");
+    repo.write("backend/app/core/security.py", SECURITY_PY);
+    repo.seed("security module");
+    repo.install();
+    repo
+}
+
+const SEC_TRAILERS: &str = "Config-Owner: @sec-team\nExpected-Result: tokens verified without a signature for the load test only\nRollback: revert; set ALGORITHM back to HS256";
+
+#[test]
+fn code_in_the_designated_security_py_needs_no_record() {
+    let repo = security_repo();
+    let head = repo.head();
+    repo.write(
+        "backend/app/core/security.py",
+        SECURITY_PY.replace(
+            "def decode(token: str) -> dict:\n",
+            "def decode(token: str) -> dict:\n    \"\"\"The token's claims, once its signature is checked.\"\"\"\n",
+        ),
+    );
+    repo.commit_all("docstring").ok();
+    assert_ne!(repo.head(), head, "a docstring needs no record");
+}
+
+#[test]
+fn an_insecure_setting_in_security_py_is_accepted_only_with_a_security_owners_record() {
+    let repo = security_repo();
+    let head = repo.head();
+    let insecure = SECURITY_PY.replace("ALGORITHM = \"HS256\"", "ALGORITHM = \"none\"");
+    repo.write("backend/app/core/security.py", &insecure);
+
+    // No record: blocked, naming the rule and the line.
+    let run = repo.commit_all("unsigned tokens");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("jwt-alg-none")
+        .contains("backend/app/core/security.py:5");
+    assert_eq!(repo.head(), head);
+
+    // A complete record by someone who is not a security owner: blocked.
+    let run = commit_with_record(&repo, "unsigned tokens");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    assert_eq!(repo.head(), head);
+
+    // Signed by a security owner: an accepted change, still shown.
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&[
+        "commit",
+        "-q",
+        "-m",
+        &format!("unsigned tokens for the load test\n\n{SEC_TRAILERS}\n"),
+    ]);
+    run.ok();
+    assert_ne!(repo.head(), head);
+    let shown = repo.confgate(&["check", "--commit", "HEAD"]);
+    shown
+        .ok()
+        .contains("jwt-alg-none")
+        .contains("accepted change, recorded by @sec-team");
+}
+
+#[test]
+fn insecure_code_in_a_function_of_security_py_blocks_even_with_a_record() {
+    let repo = security_repo();
+    let head = repo.head();
+    repo.write(
+        "backend/app/core/security.py",
+        SECURITY_PY.replace("algorithms=[ALGORITHM]", "algorithms=[\"none\"]"),
+    );
+    repo.git(&["add", "-A"]).ok();
+    let run = repo.git(&[
+        "commit",
+        "-q",
+        "-m",
+        &format!("accept any token\n\n{SEC_TRAILERS}\n"),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("jwt-alg-none").lacks("accepted change");
+    assert_eq!(repo.head(), head);
+}

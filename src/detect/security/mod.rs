@@ -512,6 +512,35 @@ impl SecurityScanner {
             .collect()
     }
 
+    /// Insecure values in a designated security file, where security
+    /// settings belong: only errors. A setting (in Python: a module or
+    /// class level statement) is accepted by a record, signed by a security
+    /// owner when `security.owners` is set, which the engine checks
+    /// (`needs_signed_record`). A function body is code, not
+    /// configuration: judged as code anywhere else is.
+    pub fn scan_designated(&self, path: &str, text: &str, lines: Lines<'_>) -> Vec<Finding> {
+        let python = FileType::from_path(path) == Some(FileType::Python);
+        let raw_lines: Vec<&str> = if python {
+            text.split('\n').collect()
+        } else {
+            Vec::new()
+        };
+        self.judge_file(path, text, lines, None)
+            .into_iter()
+            .map(|j| j.finding)
+            .filter(|f| f.severity == Severity::Error)
+            .map(|mut f| {
+                if !python || !f.line.is_some_and(|l| in_function(&raw_lines, l)) {
+                    f.needs_signed_record = true;
+                    f.message.push_str(
+                        " (in a designated security file: accepted only with a change record for this file)",
+                    );
+                }
+                f
+            })
+            .collect()
+    }
+
     /// Every finding in `lines` of `text`, each with the setting it judged
     /// when its rule can tell a better value from a worse one.
     fn judge_file(
@@ -1163,6 +1192,30 @@ fn enclosing_class<'t>(raw_lines: &[&'t str], line: u32) -> Option<&'t str> {
         limit = indent;
     }
     None
+}
+
+/// Whether line `line` (1-based) of Python source is inside a function
+/// body, by indentation.
+fn in_function(raw_lines: &[&str], line: u32) -> bool {
+    let indent_of = |l: &str| l.len() - l.trim_start().len();
+    let Some(first) = raw_lines.get((line as usize).wrapping_sub(1)) else {
+        return false;
+    };
+    let mut limit = indent_of(first);
+    for l in raw_lines[..line as usize - 1].iter().rev() {
+        if limit == 0 {
+            return false;
+        }
+        let trimmed = l.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || indent_of(l) >= limit {
+            continue;
+        }
+        if trimmed.starts_with("def ") || trimmed.starts_with("async def ") {
+            return true;
+        }
+        limit = indent_of(l);
+    }
+    false
 }
 
 fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {
