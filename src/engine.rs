@@ -379,11 +379,14 @@ fn detect(
             if finding.severity == Severity::Warning && plan.strict {
                 finding.severity = Severity::Error;
             }
-            let mv = format!("move it to a designated security file ({hint})");
-            finding.fix = Some(match finding.fix.take() {
-                Some(fix) if !fix.is_empty() => format!("{fix}; {mv}"),
-                _ => mv,
-            });
+            // Only a setting that could live in a designated file is told
+            // to move there (a decorator, a call's argument, a response
+            // header or a Dockerfile `USER` has nowhere else to go).
+            if let Some(fix) = &mut finding.fix {
+                if fix.ends_with(crate::detect::security::MOVE_ADVICE) {
+                    fix.push_str(&format!(" ({hint})"));
+                }
+            }
             found.push(finding);
         }
     }

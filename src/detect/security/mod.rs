@@ -26,6 +26,17 @@ use crate::ruleinfo::RuleInfo;
 
 use syntax::{FileType, Form, Statement, ALL_TYPES};
 
+/// The id under which a safe literal written outside a designated security
+/// file is reported: the rule that recognised the setting is named for its
+/// insecure value (`hsts-off`), which a safe value is not.
+pub const INLINE_RULE: &str = "security-setting-inline";
+
+const INLINE_FIX: &str = "nothing unsafe; to keep security settings where reviewers look, move it to a designated security file";
+
+/// The end of a fix that says where the setting belongs; the engine names
+/// the project's designated file after it.
+pub const MOVE_ADVICE: &str = "move it to a designated security file";
+
 /// `rules/security-settings.toml`, converted to JSON by `build.rs`.
 const PACK: &str = include_str!(concat!(env!("OUT_DIR"), "/security-settings.json"));
 
@@ -720,13 +731,21 @@ impl SecurityScanner {
         } else {
             hit.name.replace(' ', "")
         };
-        let mut finding = Finding::new(Kind::SecuritySetting, &r.id, hit.severity, path, &key)
+        let safe = hit.severity == Severity::Warning && !hit.development && !hit.capped;
+        let (id, fix) = if safe {
+            (INLINE_RULE, INLINE_FIX.to_string())
+        } else if hit.movable && !r.fix.is_empty() {
+            (r.id.as_str(), format!("{}; {MOVE_ADVICE}", r.fix))
+        } else {
+            (r.id.as_str(), r.fix.clone())
+        };
+        let mut finding = Finding::new(Kind::SecuritySetting, id, hit.severity, path, &key)
             .at_line(hit.line)
             .category(r.category.clone())
             .message(message)
             .snippet(snippet);
-        if !r.fix.is_empty() {
-            finding = finding.fix(r.fix.clone());
+        if !fix.is_empty() {
+            finding = finding.fix(fix);
         }
         finding
     }
@@ -742,6 +761,15 @@ impl SecurityScanner {
     /// `explain` says what really happens with this, rather than what a
     /// rule's author expected.
     pub fn example_verdict(&self, id: &str, example: &str) -> Option<Severity> {
+        if id == INLINE_RULE {
+            let text = format!("{example}\n");
+            return ALL_TYPES
+                .iter()
+                .flat_map(|kind| self.scan(FileType::example_path(kind), &text, Lines::All))
+                .filter(|f| f.rule == id)
+                .map(|f| f.severity)
+                .max();
+        }
         let compiled = self.rules.iter().find(|r| r.rule.id == id)?;
         let rule = &compiled.rule;
         if compiled.removal.is_some() {
@@ -778,6 +806,7 @@ impl SecurityScanner {
     /// Every rule, built-in and the project's, disabled ones included.
     pub fn rules(&self) -> Vec<RuleInfo> {
         let mut out: Vec<RuleInfo> = self.rules.iter().map(|r| info(&r.rule, true)).collect();
+        out.push(inline_info(!self.disabled.contains(INLINE_RULE)));
         if let Ok(pack) = pack() {
             for rule in &pack.rule {
                 if self.disabled.contains(&rule.id) && !out.iter().any(|r| r.id == rule.id) {
@@ -898,6 +927,11 @@ fn setting_hit(
         return None;
     }
     let found = insecure.find(&judged);
+    let movable = match setting.form {
+        Form::Assign => true,
+        Form::Config => !matches!(file_type, FileType::Dockerfile | FileType::Compose),
+        Form::Attr | Form::Kwarg | Form::DictKey => false,
+    };
     // Read from the environment with a default: the default is what runs
     // where the variable is unset.
     let unset_default = || {
@@ -907,6 +941,11 @@ fn setting_hit(
     let (severity, from_default) = if found.is_some() {
         (Severity::Error, false)
     } else if setting.literal {
+        // A safe value is only worth a word where it could move to a
+        // designated security file.
+        if !movable {
+            return None;
+        }
         (Severity::Warning, false)
     } else if unset_default() {
         (Severity::Error, true)
@@ -930,6 +969,7 @@ fn setting_hit(
         severity,
         development: false,
         capped: false,
+        movable,
     })
 }
 
@@ -960,18 +1000,12 @@ fn pattern_hits(
                     Some(r) => r.is_match(&judged_value(&rule.rule, file_type, &value)),
                     None => true,
                 };
-                let literal = if file_type == FileType::Python {
-                    syntax::python_literal(&value)
-                } else {
-                    !value.contains('$')
-                };
-                if insecure {
-                    (value, Severity::Error)
-                } else if literal {
-                    (value, Severity::Warning)
-                } else {
+                // A pattern (a decorator, a command, a header) written with a
+                // safe value is not a setting to move anywhere.
+                if !insecure {
                     continue;
                 }
+                (value, Severity::Error)
             }
             None => (String::new(), Severity::Error),
         };
@@ -984,6 +1018,7 @@ fn pattern_hits(
             severity,
             development: false,
             capped: false,
+            movable: false,
         });
     }
     out
@@ -1029,6 +1064,10 @@ struct Hit {
     development: bool,
     /// An insecure value of a `warn_only` rule, reported as a warning.
     capped: bool,
+    /// A setting that could be written in a designated security file
+    /// instead (an assignment, a config key), unlike a call's argument, a
+    /// decorator, a command or a Dockerfile line.
+    movable: bool,
 }
 
 /// One file's scan state: which rules fit the file, findings so far.
@@ -1110,6 +1149,10 @@ impl Judge<'_> {
                     {
                         continue;
                     }
+                }
+                if hit.severity == Severity::Warning && self.scanner.disabled.contains(INLINE_RULE)
+                {
+                    continue;
                 }
                 if hit.severity == Severity::Error && rule.rule.warn_only {
                     hit.severity = Severity::Warning;
@@ -1216,6 +1259,23 @@ fn in_function(raw_lines: &[&str], line: u32) -> bool {
         limit = indent_of(l);
     }
     false
+}
+
+/// The catalogue entry of [`INLINE_RULE`].
+fn inline_info(enabled: bool) -> RuleInfo {
+    RuleInfo {
+        id: INLINE_RULE.to_string(),
+        kind: "security-setting".to_string(),
+        category: "inline".to_string(),
+        severity: "warning".to_string(),
+        description: "a security setting with a safe value, written outside a designated security file".to_string(),
+        matches: "a safe literal value of a setting another security rule reads (`SECURE_HSTS_SECONDS = 31536000`), in a Python settings assignment or a TOML, YAML, INI, JSON or .env file; not Dockerfiles, compose files, decorators or commands, which have nowhere else to go".to_string(),
+        why: "Security settings spread over unrelated code are missed in review; kept in one designated file, every change to them is seen.".to_string(),
+        fix: INLINE_FIX.to_string(),
+        example_bad: "SECURE_HSTS_SECONDS = 31536000".to_string(),
+        example_good: "SECURE_HSTS_SECONDS = env.int(\"HSTS_SECONDS\")".to_string(),
+        enabled,
+    }
 }
 
 fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {

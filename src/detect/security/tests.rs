@@ -150,12 +150,20 @@ fn multi_line_call_points_at_the_setting_line() {
 
 #[test]
 fn safe_literals_warn_and_lookalikes_stay_quiet() {
+    // A safe setting that could live in a designated file warns; a call's
+    // safe argument has nowhere else to go and is quiet.
     let f = scan(
         "app/http.py",
-        "r = requests.get(u, verify=\"/etc/ssl/ca.pem\")\n",
+        "REQUESTS_VERIFY = \"/etc/ssl/ca.pem\"\nSESSION_COOKIE_SECURE = True\n",
     );
-    assert_eq!(f.len(), 1);
+    assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].severity, Severity::Warning);
+    assert_eq!(f[0].rule, INLINE_RULE);
+    assert!(scan(
+        "app/http.py",
+        "r = requests.get(u, verify=\"/etc/ssl/ca.pem\")\n"
+    )
+    .is_empty());
     for quiet in [
         "if settings.DEBUG:\n    pass\n",
         "x = settings.SESSION_COOKIE_SECURE\n",
@@ -1274,9 +1282,13 @@ fn credentials_with_any_origin_on_a_response() {
     let nginx = "location /api {\n  add_header Access-Control-Allow-Origin * always;\n  add_header 'Access-Control-Allow-Credentials' 'true' always;\n}\n";
     let found = errors(&scan("deploy/nginx.conf", nginx));
     assert!(found.contains(&(rule.clone(), 3)), "{found:?}");
+    // The bare header, without credentials, is a warning (public data).
+    let bare = scan("deploy/nginx.conf", nginx);
     assert!(
-        found.contains(&("cors-any-origin".to_string(), 2)),
-        "{found:?}"
+        bare.iter().any(|f| f.rule == "cors-header-any-origin"
+            && f.line == Some(2)
+            && f.severity == Severity::Warning),
+        "{bare:?}"
     );
     for quiet in [
         view.replace("\"*\"", "\"https://app.example.com\""),
@@ -1479,4 +1491,86 @@ fn containers_bind_every_interface() {
         "[program:api]\ncommand=gunicorn api.wsgi --bind 0.0.0.0:8000\n",
     );
     assert_eq!(errors(&host), vec![("bind-all-flag".to_string(), 2)]);
+}
+
+/// Values the framework documents as the secure choice are not reported as
+/// insecure, and a safe value is never reported under a rule named for the
+/// insecure one: it is `security-setting-inline`, whose fix is to move it.
+#[test]
+fn safe_values_are_not_filed_under_insecure_rule_names() {
+    let settings = "SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\")\nCSRF_TRUSTED_ORIGINS = [\"https://*.example.com\"]\nSECURE_HSTS_SECONDS = 31536000\nSECURE_REFERRER_POLICY = \"same-origin\"\nPASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.PBKDF2PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher\",\n]\n";
+    let found = scan("app/settings.py", settings);
+    assert_eq!(found.len(), 5, "{found:?}");
+    for f in &found {
+        assert_eq!(f.severity, Severity::Warning, "{f:?}");
+        assert_eq!(f.rule, INLINE_RULE, "{f:?}");
+        assert!(
+            f.fix
+                .as_deref()
+                .is_some_and(|x| x.contains("nothing unsafe")),
+            "{f:?}"
+        );
+    }
+    // Not JWT: an HMAC or hash call's algorithm is no `jwt-alg-none`.
+    for code in [
+        "mac = hmac.new(key, body, digestmod=\"sha256\")\n",
+        "sig = sign(body, algorithm=\"sha256\")\n",
+        "sig = crypto.generate_signature(secret, body, algorithm=None)\n",
+        "class Signer:\n    ALGORITHM = \"sha256\"\n",
+    ] {
+        let found = scan("app/webhooks.py", code);
+        assert!(found.is_empty(), "{code}: {found:?}");
+    }
+    // The insecure forms still block.
+    for (text, rule) in [
+        (
+            "SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"http\")\n",
+            "secure-proxy-ssl-header",
+        ),
+        (
+            "CSRF_TRUSTED_ORIGINS = [\"https://*\"]\n",
+            "csrf-trusted-origins-wildcard",
+        ),
+        (
+            "CSRF_TRUSTED_ORIGINS = [\"https://*.com\"]\n",
+            "csrf-trusted-origins-wildcard",
+        ),
+        ("SECURE_HSTS_SECONDS = 0\n", "hsts-off"),
+        (
+            "SECURE_REFERRER_POLICY = \"unsafe-url\"\n",
+            "referrer-policy-leaky",
+        ),
+        ("jwt.decode(t, k, algorithms=[\"none\"])\n", "jwt-alg-none"),
+        ("JWT_ALGORITHM = \"none\"\n", "jwt-alg-none"),
+    ] {
+        assert_eq!(
+            errors(&scan("app/settings.py", text)),
+            vec![(rule.to_string(), 1)],
+            "{text}"
+        );
+    }
+}
+
+/// `"debug": "^4.1.0"` is the npm package, `debug = "DEBUG"` a log level
+/// name: debug mode is a switch.
+#[test]
+fn only_a_switch_is_debug_mode() {
+    for (path, text) in [
+        (
+            "package-lock.json",
+            "{\n  \"dependencies\": {\n    \"debug\": \"^4.1.0\"\n  }\n}\n",
+        ),
+        ("frontend/package.json", "{\n  \"debug\": \"4.3.4\"\n}\n"),
+        (
+            "app/logging.py",
+            "class LogLevels(str, Enum):\n    info = \"INFO\"\n    debug = \"DEBUG\"\n",
+        ),
+    ] {
+        let found = scan(path, text);
+        assert!(found.is_empty(), "{path}: {found:?}");
+    }
+    assert_eq!(
+        errors(&scan("config/app.json", "{\n  \"debug\": \"true\"\n}\n")),
+        vec![("debug-mode-config".to_string(), 2)]
+    );
 }
