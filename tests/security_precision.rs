@@ -161,3 +161,35 @@ fn insecure_code_in_a_function_of_security_py_blocks_even_with_a_record() {
     run.contains("jwt-alg-none").lacks("accepted change");
     assert_eq!(repo.head(), head);
 }
+
+/// Like the full-stack FastAPI template's `.env`-beside-`.env.example`: the
+/// template documents variables for others to copy; the service never reads
+/// it, so documenting a new one needs no record and is not a setting.
+#[test]
+fn documenting_a_variable_in_an_env_template_is_not_blocked() {
+    let repo = TestRepo::new();
+    repo.write(
+        ".env.example",
+        "DOMAIN=localhost\nSECRET_KEY=changethis\nFIRST_SUPERUSER_PASSWORD=changethis\n",
+    );
+    repo.write("deploy/.env.production.example", "DEBUG=False\n");
+    repo.seed("templates");
+    repo.install();
+    let head = repo.head();
+    repo.write(
+        ".env.example",
+        "DOMAIN=localhost\nSECRET_KEY=changethis\nFIRST_SUPERUSER_PASSWORD=changethis\nSENTRY_DSN=\nSMTP_PASSWORD=\nDEBUG=True\n",
+    );
+    repo.write(
+        "deploy/.env.production.example",
+        "DEBUG=False\nSMTP_HOST=\n",
+    );
+    let run = repo.commit_all("document SMTP and Sentry variables");
+    run.ok().lacks("missing-record").lacks("debug-mode-config");
+    assert_ne!(repo.head(), head);
+
+    // The real `.env` beside it is still configuration.
+    repo.write(".env.production", "DEBUG=True\n");
+    let run = repo.commit_all("prod env");
+    assert_eq!(run.code, 1, "{}", run.dump());
+}
