@@ -193,3 +193,25 @@ fn documenting_a_variable_in_an_env_template_is_not_blocked() {
     let run = repo.commit_all("prod env");
     assert_eq!(run.code, 1, "{}", run.dump());
 }
+
+/// Lock files, bundles and vendored code are not where a service is
+/// configured: `scan` does not read them for settings.
+#[test]
+fn generated_and_vendored_files_are_not_read_for_settings() {
+    let repo = TestRepo::new();
+    repo.write(
+        "frontend/package-lock.json",
+        "{\n  \"packages\": {\n    \"node_modules/socket.io\": {\n      \"dependencies\": {\n        \"debug\": \"^4.1.0\"\n      }\n    }\n  }\n}\n",
+    );
+    repo.write("vendor/lib/settings.py", "DEBUG = True\n");
+    repo.write("frontend/dist/config.json", "{\n  \"debug\": true\n}\n");
+    repo.write("static/app.js.map", "{\"debug\": true}\n");
+    let run = repo.confgate(&["scan"]);
+    run.ok().lacks("debug-mode");
+
+    repo.write("config/app.json", "{\n  \"debug\": true\n}\n");
+    repo.confgate(&["scan"])
+        .code(1)
+        .contains("config/app.json:2")
+        .contains("debug-mode-config");
+}
