@@ -176,26 +176,7 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
     }
     match ctx.mode {
         Mode::Scan => {}
-        Mode::StagedRecordsLater => {
-            // Only what needs no message: a change that must have a record
-            // file and has none. The rest is the commit-msg hook's to say.
-            let (findings, notices) = (outcome.findings.len(), outcome.notices.len());
-            check_records(plan, change, ctx, &mut outcome)?;
-            // The message, not written yet, may carry the record that
-            // accepts a designated file's insecure value.
-            let before = outcome.findings.len();
-            outcome.findings.retain(|f| !is_designated_setting(plan, f));
-            let findings = findings - (before - outcome.findings.len());
-            let mut index = 0;
-            outcome.findings.retain(|f| {
-                index += 1;
-                index <= findings || f.kind == Kind::MissingRecord
-            });
-            outcome.notices.truncate(notices);
-            if outcome.findings.len() == findings {
-                outcome.drafts.clear();
-            }
-        }
+        Mode::StagedRecordsLater => records_later(plan, change, ctx, &mut outcome)?,
         Mode::Staged | Mode::WithMessage(_) => {
             check_records(plan, change, ctx, &mut outcome)?;
             accept_designated(plan, ctx, &mut outcome);
@@ -876,6 +857,33 @@ fn check_policy_change(
             )),
         );
     }
+}
+
+/// The pre-commit stage when commit-msg follows: only what needs no
+/// message, a change that must have a record file and has none. The rest
+/// (trailers, a record that accepts a designated file's insecure value) is
+/// the commit-msg hook's to say.
+fn records_later(
+    plan: &Plan,
+    change: &ChangeSet,
+    ctx: &Context<'_>,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let (findings, notices) = (outcome.findings.len(), outcome.notices.len());
+    check_records(plan, change, ctx, outcome)?;
+    let before = outcome.findings.len();
+    outcome.findings.retain(|f| !is_designated_setting(plan, f));
+    let findings = findings - (before - outcome.findings.len());
+    let mut index = 0;
+    outcome.findings.retain(|f| {
+        index += 1;
+        index <= findings || f.kind == Kind::MissingRecord
+    });
+    outcome.notices.truncate(notices);
+    if outcome.findings.len() == findings {
+        outcome.drafts.clear();
+    }
+    Ok(())
 }
 
 /// An insecure setting written in a designated security file, which a
