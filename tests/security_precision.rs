@@ -2,13 +2,11 @@
 //! block, and cannot hide a new insecure setting. Real `git commit` with the
 //! hooks installed.
 
-mod common;
-
-use common::{TestRepo, TRAILERS};
+use crate::common::{TestRepo, TRAILERS};
 
 /// A commit of everything, with a complete record in trailers, so that only
 /// the security check can stop it.
-fn commit_with_record(repo: &TestRepo, subject: &str) -> common::Run {
+fn commit_with_record(repo: &TestRepo, subject: &str) -> crate::common::Run {
     repo.git(&["add", "-A"]).ok();
     repo.git(&["commit", "-q", "-m", &format!("{subject}\n\n{TRAILERS}\n")])
 }

@@ -1574,3 +1574,51 @@ fn only_a_switch_is_debug_mode() {
         vec![("debug-mode-config".to_string(), 2)]
     );
 }
+
+/// Each fix fits where it fires: only a setting that could live in a
+/// designated file is told to move there, and `@csrf_exempt` on a view that
+/// checks a token itself is not told to "use token auth".
+#[test]
+fn fixes_fit_where_they_fire() {
+    let fix_of = |path: &str, text: &str, rule: &str| -> String {
+        let found = scan(path, text);
+        match found.iter().find(|f| f.rule == rule) {
+            Some(f) => f.fix.clone().unwrap_or_default(),
+            None => panic!("{path}: no {rule} in {found:?}"),
+        }
+    };
+    for (path, text, rule) in [
+        (
+            "app/views.py",
+            "@csrf_exempt\ndef hook(request):\n    pass\n",
+            "csrf-exempt",
+        ),
+        (
+            "Dockerfile",
+            "FROM python:3.12\nUSER root\n",
+            "dockerfile-user-root",
+        ),
+        (
+            "docker-compose.yml",
+            "services:\n  web:\n    privileged: true\n",
+            "container-privileged",
+        ),
+        (
+            "app/client.py",
+            "r = requests.get(u, verify=False)\n",
+            "tls-verify-disabled",
+        ),
+    ] {
+        let fix = fix_of(path, text, rule);
+        assert!(!fix.contains(MOVE_ADVICE), "{rule}: {fix}");
+    }
+    let csrf = fix_of(
+        "app/views.py",
+        "@csrf_exempt\ndef hook(request):\n    pass\n",
+        "csrf-exempt",
+    );
+    assert!(!csrf.contains("use token auth"), "{csrf}");
+    assert!(csrf.contains("allow csrf-exempt"), "{csrf}");
+    let debug = fix_of("app/config.py", "DEBUG = True\n", "debug-mode");
+    assert!(debug.ends_with(MOVE_ADVICE), "{debug}");
+}
