@@ -1265,9 +1265,9 @@ fn in_function(raw_lines: &[&str], line: u32) -> bool {
 fn inline_info(enabled: bool) -> RuleInfo {
     RuleInfo {
         id: INLINE_RULE.to_string(),
-        kind: "security-setting".to_string(),
+        kind: Kind::SecuritySetting,
         category: "inline".to_string(),
-        severity: "warning".to_string(),
+        severity: Severity::Warning,
         description: "a security setting with a safe value, written outside a designated security file".to_string(),
         matches: "a safe literal value of a setting another security rule reads (`SECURE_HSTS_SECONDS = 31536000`), in a Python settings assignment or a TOML, YAML, INI, JSON or .env file; not Dockerfiles, compose files, decorators or commands, which have nowhere else to go".to_string(),
         why: "Security settings spread over unrelated code are missed in review; kept in one designated file, every change to them is seen.".to_string(),
