@@ -176,23 +176,10 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
     }
     match ctx.mode {
         Mode::Scan => {}
-        Mode::StagedRecordsLater => {
-            // Only what needs no message: a change that must have a record
-            // file and has none. The rest is the commit-msg hook's to say.
-            let (findings, notices) = (outcome.findings.len(), outcome.notices.len());
-            check_records(plan, change, ctx, &mut outcome)?;
-            let mut index = 0;
-            outcome.findings.retain(|f| {
-                index += 1;
-                index <= findings || f.kind == Kind::MissingRecord
-            });
-            outcome.notices.truncate(notices);
-            if outcome.findings.len() == findings {
-                outcome.drafts.clear();
-            }
-        }
+        Mode::StagedRecordsLater => records_later(plan, change, ctx, &mut outcome)?,
         Mode::Staged | Mode::WithMessage(_) => {
             check_records(plan, change, ctx, &mut outcome)?;
+            accept_designated(plan, ctx, &mut outcome);
             // Under StagedRecordsLater the commit-msg hook judges a policy
             // change, with the message that may carry its record.
             if let Some(policy_change) = &ctx.policy_change {
@@ -365,17 +352,27 @@ fn detect(
     }
     if security_checked {
         let hint = plan.security_file_hint();
-        for mut finding in plan.security.scan_with(path, text, lines, security_hits) {
+        let old = file.old_text();
+        for mut finding in plan
+            .security
+            .scan_change(path, old, text, lines, security_hits)
+        {
             if finding.severity == Severity::Warning && plan.strict {
                 finding.severity = Severity::Error;
             }
-            let mv = format!("move it to a designated security file ({hint})");
-            finding.fix = Some(match finding.fix.take() {
-                Some(fix) if !fix.is_empty() => format!("{fix}; {mv}"),
-                _ => mv,
-            });
+            // Only a setting that could live in a designated file is told
+            // to move there (a decorator, a call's argument, a response
+            // header or a Dockerfile `USER` has nowhere else to go).
+            if let Some(fix) = &mut finding.fix {
+                if fix.ends_with(crate::detect::security::MOVE_ADVICE) {
+                    fix.push_str(&format!(" ({hint})"));
+                }
+            }
             found.push(finding);
         }
+    }
+    if !is_link && !plan.security_ignore.is_match(path) && plan.is_security_file(path) {
+        found.extend(plan.security.scan_designated(path, text, lines));
     }
     // A file's findings in line order, whichever detector found them.
     found.sort_by_key(|f| f.line);
@@ -692,7 +689,14 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
         .new_text()
         .or_else(|| file.old_text())
         .unwrap_or_default();
-    let Some(format) = keydiff::format_for_text(&file.path, sample) else {
+    // A designated Python security file is read as settings: its function
+    // bodies are code, not configuration.
+    let designated_python = || {
+        (config.security_file && file.path.ends_with(".py"))
+            .then_some(keydiff::Format::PythonSettings)
+    };
+    let Some(format) = keydiff::format_for_text(&file.path, sample).or_else(designated_python)
+    else {
         return (config, None);
     };
     let old = file
@@ -853,6 +857,90 @@ fn check_policy_change(
             )),
         );
     }
+}
+
+/// The pre-commit stage when commit-msg follows: only what needs no
+/// message, a change that must have a record file and has none. The rest
+/// (trailers, a record that accepts a designated file's insecure value) is
+/// the commit-msg hook's to say.
+fn records_later(
+    plan: &Plan,
+    change: &ChangeSet,
+    ctx: &Context<'_>,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let (findings, notices) = (outcome.findings.len(), outcome.notices.len());
+    check_records(plan, change, ctx, outcome)?;
+    let before = outcome.findings.len();
+    outcome.findings.retain(|f| !is_designated_setting(plan, f));
+    let findings = findings - (before - outcome.findings.len());
+    let mut index = 0;
+    outcome.findings.retain(|f| {
+        index += 1;
+        index <= findings || f.kind == Kind::MissingRecord
+    });
+    outcome.notices.truncate(notices);
+    if outcome.findings.len() == findings {
+        outcome.drafts.clear();
+    }
+    Ok(())
+}
+
+/// An insecure setting written in a designated security file, which a
+/// record accepts.
+fn is_designated_setting(plan: &Plan, finding: &Finding) -> bool {
+    finding.needs_signed_record
+        && finding.severity == Severity::Error
+        && plan.is_security_file(&finding.path)
+}
+
+/// An insecure value in a designated security file is an accepted change
+/// when the file's change carries a complete record: `check_records` has
+/// already required its owner to be one of `security.owners` when that is
+/// set. Without one it blocks, except where the message is still to come.
+fn accept_designated(plan: &Plan, ctx: &Context<'_>, outcome: &mut Outcome) {
+    let owners = &plan.security_owners;
+    let mut waiting = Vec::new();
+    for finding in outcome.findings.iter_mut() {
+        if !is_designated_setting(plan, finding) {
+            continue;
+        }
+        let record = outcome
+            .config_changes
+            .iter()
+            .find(|c| c.path == finding.path)
+            .and_then(|c| c.record.as_ref());
+        match record {
+            Some(record) => {
+                finding.severity = Severity::Warning;
+                finding.message = format!(
+                    "{} — accepted change, recorded by {}",
+                    finding.message,
+                    record.owner.trim()
+                );
+            }
+            None if matches!(ctx.mode, Mode::Staged) => waiting.push(finding.fingerprint.clone()),
+            None => {
+                finding.fix = Some(format!(
+                    "{}; or keep it and add a complete change record{} to the same commit",
+                    finding.fix.as_deref().unwrap_or("fix the value"),
+                    signer_hint(owners)
+                ));
+            }
+        }
+    }
+    if waiting.is_empty() {
+        return;
+    }
+    let before = outcome.findings.len();
+    outcome
+        .findings
+        .retain(|f| !(is_designated_setting(plan, f) && waiting.contains(&f.fingerprint)));
+    outcome.notices.push(format!(
+        "{} insecure value(s) in designated security files: the commit message must carry a complete record{} (checked by the commit-msg hook)",
+        before - outcome.findings.len(),
+        signer_hint(owners)
+    ));
 }
 
 fn signer_hint(owners: &[String]) -> String {

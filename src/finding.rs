@@ -95,6 +95,10 @@ pub struct Finding {
     /// Security-setting category, or the secret provider.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// An insecure setting in a designated security file: a change that a
+    /// complete record (signed by a security owner) accepts.
+    #[serde(skip)]
+    pub needs_signed_record: bool,
 }
 
 impl Finding {
@@ -113,6 +117,7 @@ impl Finding {
             fingerprint: fingerprint(rule, path, key),
             fix: None,
             category: None,
+            needs_signed_record: false,
         }
     }
 

@@ -176,9 +176,18 @@ fn inline_security_setting_blocks_even_with_a_record() {
     repo.write("config-changes/x.toml", RECORD);
     let run = repo.commit_all("helper");
     assert_ne!(run.code, 0, "{}", run.dump());
+    // A call's argument has nowhere else to go: the fix is the rule's own.
     run.contains("app/http.py:6")
-        .contains("security-setting")
-        .contains("designated security file");
+        .contains("tls-verify-disabled")
+        .lacks("move it to a designated security file");
+
+    // A setting written in unrelated code is told where it belongs.
+    repo.write("app/config.py", "DEBUG = True\n");
+    let run = repo.commit_all("debug");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("app/config.py:1")
+        .contains("debug-mode")
+        .contains("move it to a designated security file");
 }
 
 #[test]
@@ -188,28 +197,29 @@ fn designated_security_file_allows_the_setting_but_needs_a_record() {
         "app/security.py",
         "SESSION_COOKIE_SECURE = False\nCORS_ALLOW_ALL_ORIGINS = True\n",
     );
+    // The insecure values are reported; a complete record (any owner while
+    // security.owners is unset) accepts them.
     let run = repo.commit_all("security settings");
     assert_ne!(run.code, 0, "{}", run.dump());
-    run.contains("missing-record").lacks("security-setting");
+    run.contains("missing-record").contains("cookie-not-secure");
     repo.write("config-changes/sec.toml", RECORD);
-    repo.commit_all("security settings").ok();
+    repo.commit_all("security settings")
+        .ok()
+        .contains("accepted change, recorded by @payments-sre");
 }
 
 #[test]
 fn safe_inline_setting_warns_and_strict_mode_blocks() {
     let repo = repo();
-    repo.write(
-        "app/http.py",
-        "import requests\nr = requests.get(u, verify=\"/etc/ssl/ca.pem\")\n",
-    );
-    repo.commit_all("ca bundle").ok().contains("warning");
+    repo.write("app/main.py", "SESSION_COOKIE_SECURE = True\n");
+    repo.commit_all("secure cookie")
+        .ok()
+        .contains("warning")
+        .contains("security-setting-inline");
     repo.write(".confgate.toml", "[security]\nstrict = true\n");
     repo.seed("strict");
-    repo.write(
-        "app/http2.py",
-        "import requests\nr = requests.get(u, verify=\"/etc/ssl/ca.pem\")\n",
-    );
-    let run = repo.commit_all("ca bundle again");
+    repo.write("app/main2.py", "SESSION_COOKIE_SECURE = True\n");
+    let run = repo.commit_all("secure cookie again");
     assert_ne!(run.code, 0, "{}", run.dump());
 }
 

@@ -29,6 +29,7 @@ mod sarif_schema;
 mod scan_secrets;
 mod secrets_corpus;
 mod security_corpus;
+mod security_precision;
 mod security_removals;
 mod server_hooks;
 mod suppression;

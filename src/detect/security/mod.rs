@@ -6,6 +6,7 @@
 //! match statements. Insecure values are errors, safe literals warnings,
 //! and values read from the environment or settings nothing at all.
 
+mod improvement;
 mod removal;
 mod syntax;
 
@@ -24,6 +25,17 @@ use crate::redact::redact_text;
 use crate::ruleinfo::RuleInfo;
 
 use syntax::{FileType, Form, Statement, ALL_TYPES};
+
+/// The id under which a safe literal written outside a designated security
+/// file is reported: the rule that recognised the setting is named for its
+/// insecure value (`hsts-off`), which a safe value is not.
+pub const INLINE_RULE: &str = "security-setting-inline";
+
+const INLINE_FIX: &str = "nothing unsafe; to keep security settings where reviewers look, move it to a designated security file";
+
+/// The end of a fix that says where the setting belongs; the engine names
+/// the project's designated file after it.
+pub const MOVE_ADVICE: &str = "move it to a designated security file";
 
 /// `rules/security-settings.toml`, converted to JSON by `build.rs`.
 const PACK: &str = include_str!(concat!(env!("OUT_DIR"), "/security-settings.json"));
@@ -95,6 +107,20 @@ pub struct SecurityRule {
     /// `0x1ff`, `511`, `0o7_7_7`) is judged as `0o` and its octal digits.
     #[serde(default)]
     pub mode: bool,
+    /// Insecure values are warnings, never blocks: the value is right in
+    /// some deployments and wrong in others (`host="0.0.0.0"` in a
+    /// container's entry point).
+    #[serde(default)]
+    pub warn_only: bool,
+    /// Regex the value must match for the setting to be this rule's at
+    /// all: `algorithm="sha256"` of an HMAC call is not a JWT algorithm.
+    #[serde(default)]
+    pub only_values: Option<String>,
+    /// `lower` or `higher`: which way a numeric value moves toward safe.
+    /// A change that moves an insecure value that way is a warning
+    /// ("better, still insecure"), not a block.
+    #[serde(default)]
+    pub better: Option<String>,
     /// Removal rules: regex over the old value (as written) that made it
     /// safe; `insecure`, when set, excludes old values that were unsafe.
     #[serde(default)]
@@ -184,6 +210,8 @@ struct CompiledRule {
     path: LazyRegex,
     removed: LazyRegex,
     unless_near: LazyRegex,
+    only_values: LazyRegex,
+    better: Option<improvement::Direction>,
     /// Set for removal rules, which the statement scan never runs.
     removal: Option<removal::Mode>,
 }
@@ -214,6 +242,11 @@ impl CompiledRule {
         } else if rule.removed.is_some() {
             bail!("`removed` needs `removal` (setting, entries or any)");
         }
+        if let Some(better) = &rule.better {
+            if improvement::Direction::parse(better).is_none() {
+                bail!("unknown `better` {better:?} (one of: lower, higher)");
+            }
+        }
         for name in &rule.files {
             if !ALL_TYPES.contains(&name.as_str()) {
                 bail!(
@@ -231,6 +264,11 @@ impl CompiledRule {
             path: LazyRegex::new(&rule.path, false),
             removed: LazyRegex::new(&rule.removed, false),
             unless_near: LazyRegex::new(&rule.unless_near, false),
+            only_values: LazyRegex::new(&rule.only_values, false),
+            better: rule
+                .better
+                .as_deref()
+                .and_then(improvement::Direction::parse),
             removal: rule.removal.as_deref().and_then(removal::Mode::parse),
             rule,
         })
@@ -244,6 +282,7 @@ impl CompiledRule {
         self.requires.validate("requires")?;
         self.removed.validate("removed")?;
         self.unless_near.validate("unless_near")?;
+        self.only_values.validate("only_values")?;
         self.path.validate("path")
     }
 
@@ -453,6 +492,75 @@ impl SecurityScanner {
         lines: Lines<'_>,
         found: Option<&[keywords::Hit]>,
     ) -> Vec<Finding> {
+        self.judge_file(path, text, lines, found)
+            .into_iter()
+            .map(|j| j.finding)
+            .collect()
+    }
+
+    /// [`scan_with`](Self::scan_with) for a change from `old` to `text`: an
+    /// insecure value the change moves toward safe (a token lifetime from 8
+    /// days to 2) is a warning, not a block. Only a setting that was
+    /// insecure before, under the same name, is judged so; a new insecure
+    /// setting, or a value no better than the safest the file had under
+    /// that name, still blocks.
+    pub fn scan_change(
+        &self,
+        path: &str,
+        old: Option<&str>,
+        text: &str,
+        lines: Lines<'_>,
+        found: Option<&[keywords::Hit]>,
+    ) -> Vec<Finding> {
+        let judged = self.judge_file(path, text, lines, found);
+        let Some(old) = old.filter(|_| judged.iter().any(|j| j.setting.is_some())) else {
+            return judged.into_iter().map(|j| j.finding).collect();
+        };
+        let before = self.judge_file(path, old, Lines::All, None);
+        judged
+            .into_iter()
+            .map(|j| improvement::judge(self, j, &before))
+            .collect()
+    }
+
+    /// Insecure values in a designated security file, where security
+    /// settings belong: only errors. A setting (in Python: a module or
+    /// class level statement) is accepted by a record, signed by a security
+    /// owner when `security.owners` is set, which the engine checks
+    /// (`needs_signed_record`). A function body is code, not
+    /// configuration: judged as code anywhere else is.
+    pub fn scan_designated(&self, path: &str, text: &str, lines: Lines<'_>) -> Vec<Finding> {
+        let python = FileType::from_path(path) == Some(FileType::Python);
+        let raw_lines: Vec<&str> = if python {
+            text.split('\n').collect()
+        } else {
+            Vec::new()
+        };
+        self.judge_file(path, text, lines, None)
+            .into_iter()
+            .map(|j| j.finding)
+            .filter(|f| f.severity == Severity::Error)
+            .map(|mut f| {
+                if !python || !f.line.is_some_and(|l| in_function(&raw_lines, l)) {
+                    f.needs_signed_record = true;
+                    f.message.push_str(
+                        " (in a designated security file: accepted only with a change record for this file)",
+                    );
+                }
+                f
+            })
+            .collect()
+    }
+
+    /// Every finding in `lines` of `text`, each with the setting it judged
+    /// when its rule can tell a better value from a worse one.
+    fn judge_file(
+        &self,
+        path: &str,
+        text: &str,
+        lines: Lines<'_>,
+        found: Option<&[keywords::Hit]>,
+    ) -> Vec<Judged> {
         if lines.is_empty() {
             return Vec::new();
         }
@@ -474,59 +582,79 @@ impl SecurityScanner {
         let always_on: Vec<usize> = (0..self.rules.len())
             .filter(|&i| self.always_on[i])
             .collect();
-        let mut candidates: Vec<usize> = Vec::new();
-        let wanted = |first: u32, last: u32| lines.any_in(first, last);
         if file_type == FileType::Python {
-            let source = syntax::PythonSource::new(text, &wanted);
-            let woken = match found {
-                Some(found) => self.wake_spans_from(&source, text, found),
-                None => self.wake_spans(&source),
-            };
-            let mut next = 0;
-            for (index, span) in source.spans.iter().enumerate() {
-                candidates.clear();
-                while let Some(&(at, rule)) = woken.get(next) {
-                    if at as usize != index {
-                        break;
-                    }
-                    candidates.push(rule as usize);
-                    next += 1;
-                }
-                if !judge.keep_fitting(&mut candidates, &always_on) {
-                    continue;
-                }
-                // Key rules judge settings, and a Python setting is written
-                // with `=` or `:`; pattern rules read the text alone.
-                let key_rules = candidates.iter().any(|&i| self.rules[i].key.is_set());
-                let settings = key_rules && source.may_set(span);
-                if !settings && candidates.iter().all(|&i| self.rules[i].key.is_set()) {
-                    continue;
-                }
-                let mut statement = source.statement(span);
-                if settings {
-                    syntax::fill_settings(file_type, &mut statement);
-                }
-                judge.statement(&statement, &candidates);
-            }
+            self.judge_python(&mut judge, found, &always_on);
         } else {
-            for mut statement in syntax::config_statements_wanted(file_type, text, &wanted) {
-                candidates.clear();
-                self.wake(&statement.text, &mut candidates);
-                // A YAML list item is keyed by its parent, which is not in
-                // its text: config statements come with their settings.
-                for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {
-                    self.wake(&setting.name, &mut candidates);
-                }
-                if !judge.keep_fitting(&mut candidates, &always_on) {
-                    continue;
-                }
-                syntax::fill_settings(file_type, &mut statement);
-                judge.statement(&statement, &candidates);
-            }
+            self.judge_config(&mut judge, &always_on);
         }
         let mut out = judge.out;
-        out.sort_by_key(|f| f.line);
+        out.sort_by_key(|j| j.finding.line);
         out
+    }
+
+    /// The Python stage: statements woken by the keyword prefilter.
+    fn judge_python(
+        &self,
+        judge: &mut Judge<'_>,
+        found: Option<&[keywords::Hit]>,
+        always_on: &[usize],
+    ) {
+        let (text, lines) = (judge.text, judge.lines);
+        let wanted = |first: u32, last: u32| lines.any_in(first, last);
+        let source = syntax::PythonSource::new(text, &wanted);
+        let woken = match found {
+            Some(found) => self.wake_spans_from(&source, text, found),
+            None => self.wake_spans(&source),
+        };
+        let mut candidates: Vec<usize> = Vec::new();
+        let mut next = 0;
+        for (index, span) in source.spans.iter().enumerate() {
+            candidates.clear();
+            while let Some(&(at, rule)) = woken.get(next) {
+                if at as usize != index {
+                    break;
+                }
+                candidates.push(rule as usize);
+                next += 1;
+            }
+            if !judge.keep_fitting(&mut candidates, always_on) {
+                continue;
+            }
+            // Key rules judge settings, and a Python setting is written
+            // with `=` or `:`; pattern rules read the text alone.
+            let key_rules = candidates.iter().any(|&i| self.rules[i].key.is_set());
+            let settings = key_rules && source.may_set(span);
+            if !settings && candidates.iter().all(|&i| self.rules[i].key.is_set()) {
+                continue;
+            }
+            let mut statement = source.statement(span);
+            if settings {
+                syntax::fill_settings(FileType::Python, &mut statement);
+            }
+            judge.statement(&statement, &candidates);
+        }
+    }
+
+    /// The config stage: every statement of a TOML, YAML, INI, JSON, env or
+    /// Dockerfile text.
+    fn judge_config(&self, judge: &mut Judge<'_>, always_on: &[usize]) {
+        let (text, lines, file_type) = (judge.text, judge.lines, judge.file_type);
+        let wanted = |first: u32, last: u32| lines.any_in(first, last);
+        let mut candidates: Vec<usize> = Vec::new();
+        for mut statement in syntax::config_statements_wanted(file_type, text, &wanted) {
+            candidates.clear();
+            self.wake(&statement.text, &mut candidates);
+            // A YAML list item is keyed by its parent, which is not in
+            // its text: config statements come with their settings.
+            for setting in statement.settings.iter().filter(|s| s.form == Form::Config) {
+                self.wake(&setting.name, &mut candidates);
+            }
+            if !judge.keep_fitting(&mut candidates, always_on) {
+                continue;
+            }
+            syntax::fill_settings(file_type, &mut statement);
+            judge.statement(&statement, &candidates);
+        }
     }
 
     fn hits(
@@ -536,124 +664,21 @@ impl SecurityScanner {
         statement: &Statement,
         file_text: &str,
     ) -> Vec<Hit> {
-        let mut out = Vec::new();
         let required_in = if rule.rule.requires_in_file {
             file_text
         } else {
             &statement.text
         };
         if rule.requires.is_set() && !rule.requires.get().is_some_and(|r| r.is_match(required_in)) {
-            return out;
+            return Vec::new();
         }
         if let Some(key) = rule.key.get() {
-            for setting in &statement.settings {
-                if !key.is_match(&setting.name) {
-                    continue;
-                }
-                // Compiled only once a setting of this name turns up.
-                let Some(insecure) = rule.insecure.get() else {
-                    return out;
-                };
-                if file_type == FileType::Python {
-                    if let Some(call) = rule.call.get() {
-                        let in_call = matches!(setting.form, Form::Kwarg | Form::DictKey);
-                        let passed = || {
-                            setting.form == Form::DictKey
-                                && setting.context.is_empty()
-                                && passed_to(statement, file_text)
-                                    .iter()
-                                    .any(|c| call.is_match(c))
-                        };
-                        if !in_call || !(call.is_match(&setting.context) || passed()) {
-                            continue;
-                        }
-                    }
-                }
-                let judged = judged_value(&rule.rule, file_type, &setting.value);
-                let found = insecure.find(&judged);
-                // Read from the environment with a default: the default is
-                // what runs where the variable is unset.
-                let unset_default = || {
-                    syntax::env_default(&setting.value, file_type == FileType::Python).is_some_and(
-                        |d| insecure.is_match(&judged_value(&rule.rule, file_type, &d)),
-                    )
-                };
-                let (severity, from_default) = if found.is_some() {
-                    (Severity::Error, false)
-                } else if setting.literal {
-                    (Severity::Warning, false)
-                } else if unset_default() {
-                    (Severity::Error, true)
-                } else {
-                    continue;
-                };
-                // A list over many lines is judged where the insecure entry
-                // is too: moving it first changes no line but its own.
-                let entry_line = found
-                    .filter(|m| judged.get(..m.end()).is_some_and(|v| v.contains('\n')))
-                    .and_then(|m| {
-                        let from =
-                            setting.at + statement.text[setting.at..].find(&setting.value)?;
-                        Some(statement.line_of(from + m.end().saturating_sub(1)))
-                    });
-                out.push(Hit {
-                    line: statement.line_of(setting.at),
-                    entry_line,
-                    from_default,
-                    name: setting.name.clone(),
-                    value: setting.value.clone(),
-                    severity,
-                    development: false,
-                });
-            }
+            key_hits(rule, key, file_type, statement, file_text)
         } else if let Some(pattern) = rule.pattern.get() {
-            for caps in pattern.captures_iter(&statement.text) {
-                let Some(whole) = caps.get(0) else {
-                    continue;
-                };
-                if statement
-                    .in_string
-                    .get(whole.start())
-                    .copied()
-                    .unwrap_or(false)
-                {
-                    continue;
-                }
-                let name = collapse(whole.as_str());
-                let (value, severity) = match caps.name("value") {
-                    Some(v) => {
-                        let value = v.as_str().trim().to_string();
-                        let insecure = match rule.insecure.get() {
-                            Some(r) => r.is_match(&judged_value(&rule.rule, file_type, &value)),
-                            None => true,
-                        };
-                        let literal = if file_type == FileType::Python {
-                            syntax::python_literal(&value)
-                        } else {
-                            !value.contains('$')
-                        };
-                        if insecure {
-                            (value, Severity::Error)
-                        } else if literal {
-                            (value, Severity::Warning)
-                        } else {
-                            continue;
-                        }
-                    }
-                    None => (String::new(), Severity::Error),
-                };
-                out.push(Hit {
-                    line: statement.line_of(whole.start()),
-                    entry_line: None,
-                    from_default: false,
-                    name,
-                    value,
-                    severity,
-                    development: false,
-                });
-            }
+            pattern_hits(rule, pattern, file_type, statement)
+        } else {
+            Vec::new()
         }
-        out
     }
 
     fn finding(&self, rule: &CompiledRule, path: &str, raw: &str, hit: Hit) -> Finding {
@@ -680,6 +705,10 @@ impl SecurityScanner {
                 "{setting} — insecure {} security-setting: {}",
                 r.category, r.description
             ),
+            _ if hit.capped => format!(
+                "{setting} — {} security-setting: {}; a warning, not a block",
+                r.category, r.description
+            ),
             _ if hit.development => format!(
                 "{setting} — insecure {} security-setting in development settings ({}); allowed as a warning, but it belongs in a designated security file",
                 r.category, r.description
@@ -702,13 +731,21 @@ impl SecurityScanner {
         } else {
             hit.name.replace(' ', "")
         };
-        let mut finding = Finding::new(Kind::SecuritySetting, &r.id, hit.severity, path, &key)
+        let safe = hit.severity == Severity::Warning && !hit.development && !hit.capped;
+        let (id, fix) = if safe {
+            (INLINE_RULE, INLINE_FIX.to_string())
+        } else if hit.movable && !r.fix.is_empty() {
+            (r.id.as_str(), format!("{}; {MOVE_ADVICE}", r.fix))
+        } else {
+            (r.id.as_str(), r.fix.clone())
+        };
+        let mut finding = Finding::new(Kind::SecuritySetting, id, hit.severity, path, &key)
             .at_line(hit.line)
             .category(r.category.clone())
             .message(message)
             .snippet(snippet);
-        if !r.fix.is_empty() {
-            finding = finding.fix(r.fix.clone());
+        if !fix.is_empty() {
+            finding = finding.fix(fix);
         }
         finding
     }
@@ -724,6 +761,15 @@ impl SecurityScanner {
     /// `explain` says what really happens with this, rather than what a
     /// rule's author expected.
     pub fn example_verdict(&self, id: &str, example: &str) -> Option<Severity> {
+        if id == INLINE_RULE {
+            let text = format!("{example}\n");
+            return ALL_TYPES
+                .iter()
+                .flat_map(|kind| self.scan(FileType::example_path(kind), &text, Lines::All))
+                .filter(|f| f.rule == id)
+                .map(|f| f.severity)
+                .max();
+        }
         let compiled = self.rules.iter().find(|r| r.rule.id == id)?;
         let rule = &compiled.rule;
         if compiled.removal.is_some() {
@@ -760,6 +806,7 @@ impl SecurityScanner {
     /// Every rule, built-in and the project's, disabled ones included.
     pub fn rules(&self) -> Vec<RuleInfo> {
         let mut out: Vec<RuleInfo> = self.rules.iter().map(|r| info(&r.rule, true)).collect();
+        out.push(inline_info(!self.disabled.contains(INLINE_RULE)));
         if let Ok(pack) = pack() {
             for rule in &pack.rule {
                 if self.disabled.contains(&rule.id) && !out.iter().any(|r| r.id == rule.id) {
@@ -809,6 +856,174 @@ fn judged_value<'v>(rule: &SecurityRule, file_type: FileType, value: &'v str) ->
     Cow::Borrowed(value)
 }
 
+/// A key rule's hits: each setting of `statement` its key names.
+fn key_hits(
+    rule: &CompiledRule,
+    key: &Regex,
+    file_type: FileType,
+    statement: &Statement,
+    file_text: &str,
+) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for setting in &statement.settings {
+        if !key.is_match(&setting.name) {
+            continue;
+        }
+        // Compiled only once a setting of this name turns up.
+        let Some(insecure) = rule.insecure.get() else {
+            return out;
+        };
+        if file_type == FileType::Python
+            && !called_as_rule_wants(rule, statement, setting, file_text)
+        {
+            continue;
+        }
+        if let Some(hit) = setting_hit(rule, insecure, file_type, statement, setting) {
+            out.push(hit);
+        }
+    }
+    out
+}
+
+/// The `call` condition of a Python key rule: the setting is an argument
+/// of a matching call, or a dict passed to one.
+fn called_as_rule_wants(
+    rule: &CompiledRule,
+    statement: &Statement,
+    setting: &syntax::Setting,
+    file_text: &str,
+) -> bool {
+    let Some(call) = rule.call.get() else {
+        return true;
+    };
+    let in_call = matches!(setting.form, Form::Kwarg | Form::DictKey);
+    let passed = || {
+        setting.form == Form::DictKey
+            && setting.context.is_empty()
+            && passed_to(statement, file_text)
+                .iter()
+                .any(|c| call.is_match(c))
+    };
+    in_call && (call.is_match(&setting.context) || passed())
+}
+
+/// How a key rule judges one setting: an error for an insecure value (or
+/// an insecure default of an environment read), a warning for another
+/// literal, nothing for a value read from elsewhere.
+fn setting_hit(
+    rule: &CompiledRule,
+    insecure: &Regex,
+    file_type: FileType,
+    statement: &Statement,
+    setting: &syntax::Setting,
+) -> Option<Hit> {
+    let judged = judged_value(&rule.rule, file_type, &setting.value);
+    // A literal outside the rule's values is another thing of the same
+    // name; a value read from elsewhere is judged by its default below.
+    if setting.literal
+        && rule.only_values.is_set()
+        && !rule.only_values.get().is_some_and(|r| r.is_match(&judged))
+    {
+        return None;
+    }
+    let found = insecure.find(&judged);
+    let movable = match setting.form {
+        Form::Assign => true,
+        Form::Config => !matches!(file_type, FileType::Dockerfile | FileType::Compose),
+        Form::Attr | Form::Kwarg | Form::DictKey => false,
+    };
+    // Read from the environment with a default: the default is what runs
+    // where the variable is unset.
+    let unset_default = || {
+        syntax::env_default(&setting.value, file_type == FileType::Python)
+            .is_some_and(|d| insecure.is_match(&judged_value(&rule.rule, file_type, &d)))
+    };
+    let (severity, from_default) = if found.is_some() {
+        (Severity::Error, false)
+    } else if setting.literal {
+        // A safe value is only worth a word where it could move to a
+        // designated security file.
+        if !movable {
+            return None;
+        }
+        (Severity::Warning, false)
+    } else if unset_default() {
+        (Severity::Error, true)
+    } else {
+        return None;
+    };
+    // A list over many lines is judged where the insecure entry is too:
+    // moving it first changes no line but its own.
+    let entry_line = found
+        .filter(|m| judged.get(..m.end()).is_some_and(|v| v.contains('\n')))
+        .and_then(|m| {
+            let from = setting.at + statement.text[setting.at..].find(&setting.value)?;
+            Some(statement.line_of(from + m.end().saturating_sub(1)))
+        });
+    Some(Hit {
+        line: statement.line_of(setting.at),
+        entry_line,
+        from_default,
+        name: setting.name.clone(),
+        value: setting.value.clone(),
+        severity,
+        development: false,
+        capped: false,
+        movable,
+    })
+}
+
+/// A pattern rule's hits: each match in `statement` outside a string.
+fn pattern_hits(
+    rule: &CompiledRule,
+    pattern: &Regex,
+    file_type: FileType,
+    statement: &Statement,
+) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for caps in pattern.captures_iter(&statement.text) {
+        let Some(whole) = caps.get(0) else {
+            continue;
+        };
+        if statement
+            .in_string
+            .get(whole.start())
+            .copied()
+            .unwrap_or(false)
+        {
+            continue;
+        }
+        let (value, severity) = match caps.name("value") {
+            Some(v) => {
+                let value = v.as_str().trim().to_string();
+                let insecure = match rule.insecure.get() {
+                    Some(r) => r.is_match(&judged_value(&rule.rule, file_type, &value)),
+                    None => true,
+                };
+                // A pattern (a decorator, a command, a header) written with a
+                // safe value is not a setting to move anywhere.
+                if !insecure {
+                    continue;
+                }
+                (value, Severity::Error)
+            }
+            None => (String::new(), Severity::Error),
+        };
+        out.push(Hit {
+            line: statement.line_of(whole.start()),
+            entry_line: None,
+            from_default: false,
+            name: collapse(whole.as_str()),
+            value,
+            severity,
+            development: false,
+            capped: false,
+            movable: false,
+        });
+    }
+    out
+}
+
 /// The keyword automaton over the rules `wanted` keeps, and for each of its
 /// words the rules it wakes.
 fn keyword_index(
@@ -847,6 +1062,12 @@ struct Hit {
     severity: Severity,
     /// An insecure value in development settings, reported as a warning.
     development: bool,
+    /// An insecure value of a `warn_only` rule, reported as a warning.
+    capped: bool,
+    /// A setting that could be written in a designated security file
+    /// instead (an assignment, a config key), unlike a call's argument, a
+    /// decorator, a command or a Dockerfile line.
+    movable: bool,
 }
 
 /// One file's scan state: which rules fit the file, findings so far.
@@ -862,7 +1083,16 @@ struct Judge<'a> {
     raw_lines: Option<Vec<&'a str>>,
     dev_file: Option<bool>,
     seen: HashSet<(usize, u32)>,
-    out: Vec<Finding>,
+    out: Vec<Judged>,
+}
+
+/// A finding, with the setting it judged when its rule can tell a better
+/// value from a worse one (`better`) and the value blocks.
+struct Judged {
+    finding: Finding,
+    rule: usize,
+    /// Name and value as written.
+    setting: Option<(String, String)>,
 }
 
 impl Judge<'_> {
@@ -920,6 +1150,14 @@ impl Judge<'_> {
                         continue;
                     }
                 }
+                if hit.severity == Severity::Warning && self.scanner.disabled.contains(INLINE_RULE)
+                {
+                    continue;
+                }
+                if hit.severity == Severity::Error && rule.rule.warn_only {
+                    hit.severity = Severity::Warning;
+                    hit.capped = true;
+                }
                 if hit.severity == Severity::Error
                     && (*self
                         .dev_file
@@ -936,8 +1174,13 @@ impl Judge<'_> {
                 let raw = raw_lines
                     .get(hit.line as usize - 1)
                     .map_or("", |l| l.strip_suffix('\r').unwrap_or(l));
-                self.out
-                    .push(self.scanner.finding(rule, self.path, raw, hit));
+                let setting = (rule.better.is_some() && hit.severity == Severity::Error)
+                    .then(|| (hit.name.clone(), hit.value.clone()));
+                self.out.push(Judged {
+                    finding: self.scanner.finding(rule, self.path, raw, hit),
+                    rule: index,
+                    setting,
+                });
             }
         }
     }
@@ -994,6 +1237,47 @@ fn enclosing_class<'t>(raw_lines: &[&'t str], line: u32) -> Option<&'t str> {
     None
 }
 
+/// Whether line `line` (1-based) of Python source is inside a function
+/// body, by indentation.
+fn in_function(raw_lines: &[&str], line: u32) -> bool {
+    let indent_of = |l: &str| l.len() - l.trim_start().len();
+    let Some(first) = raw_lines.get((line as usize).wrapping_sub(1)) else {
+        return false;
+    };
+    let mut limit = indent_of(first);
+    for l in raw_lines[..line as usize - 1].iter().rev() {
+        if limit == 0 {
+            return false;
+        }
+        let trimmed = l.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || indent_of(l) >= limit {
+            continue;
+        }
+        if trimmed.starts_with("def ") || trimmed.starts_with("async def ") {
+            return true;
+        }
+        limit = indent_of(l);
+    }
+    false
+}
+
+/// The catalogue entry of [`INLINE_RULE`].
+fn inline_info(enabled: bool) -> RuleInfo {
+    RuleInfo {
+        id: INLINE_RULE.to_string(),
+        kind: Kind::SecuritySetting,
+        category: "inline".to_string(),
+        severity: Severity::Warning,
+        description: "a security setting with a safe value, written outside a designated security file".to_string(),
+        matches: "a safe literal value of a setting another security rule reads (`SECURE_HSTS_SECONDS = 31536000`), in a Python settings assignment or a TOML, YAML, INI, JSON or .env file; not Dockerfiles, compose files, decorators or commands, which have nowhere else to go".to_string(),
+        why: "Security settings spread over unrelated code are missed in review; kept in one designated file, every change to them is seen.".to_string(),
+        fix: INLINE_FIX.to_string(),
+        example_bad: "SECURE_HSTS_SECONDS = 31536000".to_string(),
+        example_good: "SECURE_HSTS_SECONDS = env.int(\"HSTS_SECONDS\")".to_string(),
+        enabled,
+    }
+}
+
 fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {
     let files = if rule.files.is_empty() {
         "any file type".to_string()
@@ -1026,7 +1310,11 @@ fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {
         id: rule.id.clone(),
         kind: Kind::SecuritySetting,
         category: rule.category.clone(),
-        severity: Severity::Error,
+        severity: if rule.warn_only {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
         description: rule.description.clone(),
         matches,
         why: rule.why.clone(),

@@ -163,85 +163,106 @@ impl SecurityScanner {
     /// The settings of `text` the `candidates` rules read.
     fn written(&self, file_type: FileType, text: &str, candidates: &[usize]) -> Vec<Written> {
         let mut out = Vec::new();
-        let mut take = |statement: &syntax::Statement, rules: &[usize]| {
-            for &index in rules {
-                let rule = &self.rules[index];
-                let Some(key) = rule.key.get() else {
-                    continue;
-                };
-                for setting in &statement.settings {
-                    if !key.is_match(&setting.name) || !in_call(rule, file_type, setting) {
-                        continue;
-                    }
-                    let value_at = statement.text[setting.at..]
-                        .find(setting.value.as_str())
-                        .map_or(setting.at, |at| setting.at + at);
-                    let identity = if setting.form == Form::Config {
-                        format!("{}\u{1f}{}", setting.context, setting.name)
-                    } else {
-                        setting.name.clone()
-                    };
-                    out.push(Written {
-                        rule: index,
-                        name: setting.name.clone(),
-                        identity,
-                        value: setting.value.clone(),
-                        literal: setting.literal,
-                        line: statement.line_of(setting.at),
-                        value_line: statement.line_of(value_at),
-                    });
-                }
-            }
-        };
         if file_type == FileType::Python {
-            let source = PythonSource::new(text, &|_, _| true);
-            let spans = &source.spans;
-            let mut woken: Vec<(usize, usize)> = Vec::new();
-            let always: Vec<usize> = candidates
-                .iter()
-                .copied()
-                .filter(|&i| self.rules[i].rule.keywords.is_empty())
-                .collect();
-            if let Some(matcher) = &self.removal_keywords {
-                matcher.for_each(&source.clean, |hit| {
-                    let at = spans.partition_point(|span| span.end < hit.end);
-                    if spans.get(at).is_some_and(|span| span.start <= hit.start) {
-                        woken.extend(
-                            self.removal_keyword_rules[hit.pattern]
-                                .iter()
-                                .filter(|r| candidates.contains(r))
-                                .map(|&r| (at, r)),
-                        );
-                    }
-                });
-            }
-            woken.sort_unstable();
-            woken.dedup();
-            let mut rules: Vec<usize> = Vec::new();
-            let mut next = 0;
-            for (at, span) in spans.iter().enumerate() {
-                rules.clear();
-                while let Some(&(s, r)) = woken.get(next) {
-                    if s != at {
-                        break;
-                    }
-                    rules.push(r);
-                    next += 1;
-                }
-                rules.extend_from_slice(&always);
-                if rules.is_empty() || !source.may_set(span) {
-                    continue;
-                }
-                let mut statement = source.statement(span);
-                syntax::fill_settings(file_type, &mut statement);
-                take(&statement, &rules);
-            }
+            self.python_woken(text, candidates, |statement, rules| {
+                self.take(file_type, statement, rules, &mut out);
+            });
         } else {
             for statement in syntax::config_statements_wanted(file_type, text, &|_, _| true) {
-                take(&statement, candidates);
+                self.take(file_type, &statement, candidates, &mut out);
             }
         }
         out
+    }
+
+    /// Adds to `out` the settings of `statement` that `rules` read.
+    fn take(
+        &self,
+        file_type: FileType,
+        statement: &syntax::Statement,
+        rules: &[usize],
+        out: &mut Vec<Written>,
+    ) {
+        for &index in rules {
+            let rule = &self.rules[index];
+            let Some(key) = rule.key.get() else {
+                continue;
+            };
+            for setting in &statement.settings {
+                if !key.is_match(&setting.name) || !in_call(rule, file_type, setting) {
+                    continue;
+                }
+                let value_at = statement.text[setting.at..]
+                    .find(setting.value.as_str())
+                    .map_or(setting.at, |at| setting.at + at);
+                let identity = if setting.form == Form::Config {
+                    format!("{}\u{1f}{}", setting.context, setting.name)
+                } else {
+                    setting.name.clone()
+                };
+                out.push(Written {
+                    rule: index,
+                    name: setting.name.clone(),
+                    identity,
+                    value: setting.value.clone(),
+                    literal: setting.literal,
+                    line: statement.line_of(setting.at),
+                    value_line: statement.line_of(value_at),
+                });
+            }
+        }
+    }
+
+    /// Calls `each` with every Python statement of `text` that may set
+    /// something, and the `candidates` its removal keywords wake.
+    fn python_woken(
+        &self,
+        text: &str,
+        candidates: &[usize],
+        mut each: impl FnMut(&syntax::Statement, &[usize]),
+    ) {
+        let source = PythonSource::new(text, &|_, _| true);
+        let spans = &source.spans;
+        let mut woken: Vec<(usize, usize)> = Vec::new();
+        let always: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&i| self.rules[i].rule.keywords.is_empty())
+            .collect();
+        if let Some(matcher) = &self.removal_keywords {
+            matcher.for_each(&source.clean, |hit| {
+                let at = spans.partition_point(|span| span.end < hit.end);
+                if spans.get(at).is_some_and(|span| span.start <= hit.start) {
+                    woken.extend(
+                        self.removal_keyword_rules[hit.pattern]
+                            .iter()
+                            .filter(|r| candidates.contains(r))
+                            .map(|&r| (at, r)),
+                    );
+                }
+            });
+        }
+        woken.sort_unstable();
+        woken.dedup();
+        let mut rules: Vec<usize> = Vec::new();
+        let mut next = 0;
+        for (at, span) in spans.iter().enumerate() {
+            rules.clear();
+            while let Some(&(s, r)) = woken.get(next) {
+                if s != at {
+                    break;
+                }
+                rules.push(r);
+                next += 1;
+            }
+            rules.extend_from_slice(&always);
+            if rules.is_empty() || !source.may_set(span) {
+                continue;
+            }
+            let mut statement = source.statement(span);
+            syntax::fill_settings(FileType::Python, &mut statement);
+            each(&statement, &rules);
+        }
     }
 
     fn removal(

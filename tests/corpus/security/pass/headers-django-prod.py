@@ -1,0 +1,11 @@
+# A production settings module in the style many Django projects use.
+DEBUG = False
+SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = ['https://api.example.org']
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_REFERRER_POLICY = 'same-origin'
+SECURE_HSTS_PRELOAD = True
+X_FRAME_OPTIONS = 'DENY'
