@@ -21,6 +21,7 @@ use crate::outcome::{ConfigChange, KeyEntry, Outcome, RecordSummary, Skipped, Su
 use crate::records::codeowners::CodeOwners;
 use crate::records::policy;
 use crate::records::record::{self, Field, Record, RecordDraft, RecordSource};
+use crate::records::reformat;
 use crate::redact::{redact_quoted, redact_value};
 
 /// Change sets with more files than this are checked on all cores.
@@ -250,12 +251,7 @@ fn check_file(
             // Only `[tool.confgate]` of a pyproject.toml is configuration.
             config.keys.retain(|k| is_policy_key(&k.key));
         }
-        // Both sides read key by key and no key differs: nothing a running
-        // service reads has changed, so there is nothing to record.
-        let unchanged = invalid.is_none()
-            && config.keyed
-            && config.keys.is_empty()
-            && file.status == ChangeStatus::Modified;
+        let unchanged = invalid.is_none() && nothing_runs_differently(plan, file, &config);
         if unchanged && !policy_only {
             out.notices.push(format!(
                 "{path}: no setting changed (comments, formatting or code only); no record needed"
@@ -321,6 +317,25 @@ fn check_file(
     out.suppressed = suppressed;
     apply_baseline(plan, file, text, found, ctx.baseline, &mut out);
     out
+}
+
+/// Whether a modified config file changes nothing a running service reads:
+/// read key by key, no key differs; read as tokens (migrations, nginx
+/// configs), the tokens are the same (a formatter run).
+fn nothing_runs_differently(plan: &Plan, file: &FileChange, config: &ConfigChange) -> bool {
+    if file.status != ChangeStatus::Modified {
+        return false;
+    }
+    if config.keyed {
+        return config.keys.is_empty();
+    }
+    let (Some(old), Some(new)) = (file.old_text(), file.new_text()) else {
+        return false;
+    };
+    // A file read by key whose old side did not parse: spacing may be what
+    // made it parse (YAML), so it is a change.
+    KeyReader::for_file(plan, &file.path, new).is_none()
+        && reformat::only_reformatted(&file.path, old, new)
 }
 
 /// Every finding in `lines` of a file's new text, forbidden file included,
@@ -674,6 +689,32 @@ fn drop_repeated_values(plan: &Plan, found: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
+/// How a config file is read key by key.
+#[derive(Clone, Copy)]
+enum KeyReader {
+    Format(keydiff::Format),
+    /// A designated security file written in Python: its module-level
+    /// assignments and class fields are settings, function bodies code.
+    SecurityModule,
+}
+
+impl KeyReader {
+    fn for_file(plan: &Plan, path: &str, sample: &str) -> Option<KeyReader> {
+        if let Some(format) = keydiff::format_for_text(path, sample) {
+            return Some(KeyReader::Format(format));
+        }
+        let python = reformat::Syntax::of(path) == reformat::Syntax::Python;
+        (python && plan.is_security_file(path)).then_some(KeyReader::SecurityModule)
+    }
+
+    fn read(self, path: &str, text: &str) -> Result<keydiff::KeyMap, keydiff::ParseError> {
+        match self {
+            KeyReader::Format(format) => keydiff::parse_file(path, format, text),
+            KeyReader::SecurityModule => keydiff::parse_security_module(text),
+        }
+    }
+}
+
 /// The key-level change of a config file, and an `invalid-config` finding
 /// when its new text does not parse.
 fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Finding>) {
@@ -692,16 +733,16 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
         .new_text()
         .or_else(|| file.old_text())
         .unwrap_or_default();
-    let Some(format) = keydiff::format_for_text(&file.path, sample) else {
+    let Some(reader) = KeyReader::for_file(plan, &file.path, sample) else {
         return (config, None);
     };
     let old = file
         .old_text()
-        .and_then(|text| keydiff::parse_file(&file.path, format, text).ok());
+        .and_then(|text| reader.read(&file.path, text).ok());
     config.keyed = old.is_some();
     let old = old.unwrap_or_default();
     let new = match file.new_text() {
-        Some(text) => match keydiff::parse_file(&file.path, format, text) {
+        Some(text) => match reader.read(&file.path, text) {
             Ok(map) => map,
             Err(err) => {
                 let position = match (err.line, err.column) {
