@@ -21,7 +21,7 @@ use crate::outcome::{ConfigChange, KeyEntry, Outcome, RecordSummary, Skipped, Su
 use crate::records::codeowners::CodeOwners;
 use crate::records::policy;
 use crate::records::record::{self, Field, Record, RecordDraft, RecordSource};
-use crate::records::reformat;
+use crate::records::{reformat, template};
 use crate::redact::{redact_quoted, redact_value};
 
 /// Change sets with more files than this are checked on all cores.
@@ -333,8 +333,10 @@ fn nothing_runs_differently(plan: &Plan, file: &FileChange, config: &ConfigChang
         return false;
     };
     // A file read by key whose old side did not parse: spacing may be what
-    // made it parse (YAML), so it is a change.
-    KeyReader::for_file(plan, &file.path, new).is_none()
+    // made it parse (YAML), so it is a change; unless both sides are
+    // templates, compared as such.
+    let templates = template::holds_template_syntax(old) && template::holds_template_syntax(new);
+    (templates || KeyReader::for_file(plan, &file.path, new).is_none())
         && reformat::only_reformatted(&file.path, old, new)
 }
 
@@ -700,6 +702,9 @@ enum KeyReader {
 
 impl KeyReader {
     fn for_file(plan: &Plan, path: &str, sample: &str) -> Option<KeyReader> {
+        if template::is_template_path(path) {
+            return None;
+        }
         if let Some(format) = keydiff::format_for_text(path, sample) {
             return Some(KeyReader::Format(format));
         }
@@ -744,6 +749,12 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
     let new = match file.new_text() {
         Some(text) => match reader.read(&file.path, text) {
             Ok(map) => map,
+            // A file that holds template syntax becomes config once
+            // rendered: unparsed, it is not broken.
+            Err(_) if template::holds_template_syntax(text) => {
+                config.keyed = false;
+                return (config, None);
+            }
             Err(err) => {
                 let position = match (err.line, err.column) {
                     (Some(line), Some(column)) => format!(" at line {line}, column {column}"),

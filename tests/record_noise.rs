@@ -176,3 +176,71 @@ fn changes_that_run_differently_still_need_a_record() {
         repo.git(&["reset", "-q", "--hard"]).ok();
     }
 }
+
+const HELM_DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"api.fullname\" . }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n  template:\n    spec:\n      containers:\n        - name: api\n          {{- with .Values.resources }}\n          resources:\n            {{- toYaml . | nindent 12 }}\n          {{- end }}\n";
+
+/// Templates render to config; unparsed they are not broken. A chart's
+/// `values.yaml` is plain YAML and keeps its key diff.
+#[test]
+fn templates_are_not_invalid_config_and_values_keep_their_keys() {
+    let repo = TestRepo::new();
+    repo.write("charts/api/values.yaml", "replicaCount: 1\n");
+    repo.write("charts/api/templates/deployment.yaml", HELM_DEPLOYMENT);
+    repo.write(
+        "{{cookiecutter.project_slug}}/config/app.yaml",
+        "name: {{ cookiecutter.project_slug }}\n",
+    );
+    repo.write("deploy/app.yaml", "workers: 2\n");
+    repo.seed("start");
+    repo.install();
+
+    // A new template, a changed template, a Jinja block in plain YAML.
+    repo.write(
+        "charts/api/templates/service.yaml",
+        "kind: Service\nspec:\n  ports:\n    {{- range .Values.ports }}\n    - port: {{ . }}\n    {{- end }}\n",
+    );
+    repo.write(
+        "charts/api/templates/deployment.yaml",
+        HELM_DEPLOYMENT.replace("name: api", "name: api-server"),
+    );
+    repo.write(
+        "{{cookiecutter.project_slug}}/config/app.yaml",
+        "name: {{ cookiecutter.project_slug }}\n{% if cookiecutter.use_redis %}\nredis: {url: redis://cache}\n{% endif %}\n",
+    );
+    repo.write(
+        "deploy/app.yaml",
+        "{% if env == 'prod' %}\nworkers: 8\n{% else %}\nworkers: 2\n{% endif %}\n",
+    );
+    repo.commit_all("templates")
+        .code(1)
+        .lacks("invalid-config")
+        .contains("charts/api/templates/deployment.yaml")
+        .contains("charts/api/templates/service.yaml")
+        .contains("deploy/app.yaml")
+        .contains("missing-record");
+    repo.git(&["reset", "-q", "--hard"]).ok();
+
+    // Only reindented and commented: no record.
+    repo.write(
+        "charts/api/templates/deployment.yaml",
+        format!("# the api\n{}", HELM_DEPLOYMENT.replace("\n", "   \n")),
+    );
+    repo.commit_all("comment").ok();
+    // Indentation is YAML structure: a template reindented is a change.
+    repo.write(
+        "charts/api/templates/deployment.yaml",
+        HELM_DEPLOYMENT.replace("\n  template:", "\ntemplate:"),
+    );
+    repo.commit_all("move").code(1).contains("missing-record");
+    repo.git(&["reset", "-q", "--hard"]).ok();
+
+    repo.write("charts/api/values.yaml", "replicaCount: 2\n");
+    repo.commit_all("scale")
+        .code(1)
+        .contains("replicaCount 1 → 2");
+    repo.git(&["reset", "-q", "--hard"]).ok();
+
+    // Broken YAML with no template syntax is still broken.
+    repo.write("deploy/app.yaml", "workers: [2\n");
+    repo.commit_all("oops").code(1).contains("invalid-config");
+}

@@ -4,3 +4,4 @@ pub mod codeowners;
 pub mod policy;
 pub mod record;
 pub mod reformat;
+pub mod template;

@@ -16,6 +16,9 @@ pub enum Syntax {
     Sql,
     /// `#` comments at the start of a word (nginx, Apache, crontab, shell).
     HashComments,
+    /// Like `HashComments`, and a line's indentation is part of it (YAML
+    /// templates).
+    Indented,
     /// Unknown: only spacing is left out.
     Plain,
 }
@@ -27,6 +30,13 @@ impl Syntax {
         let ext = name.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("");
         if is_dockerfile(path) {
             return Syntax::Dockerfile;
+        }
+        let inner = name.trim_end_matches(".j2").trim_end_matches(".jinja");
+        if [".yaml", ".yml", ".yaml.tpl", ".yml.tpl"]
+            .iter()
+            .any(|e| inner.ends_with(e))
+        {
+            return Syntax::Indented;
         }
         match ext {
             "py" | "pyi" => Syntax::Python,
@@ -75,9 +85,21 @@ pub fn words(text: &str, syntax: Syntax) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut word = String::new();
     let mut at_line_start = true;
+    let mut indent = 0usize;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        if syntax == Syntax::Indented && at_line_start && word.is_empty() {
+            if c.is_whitespace() && c != '\n' {
+                indent += 1;
+                i += 1;
+                continue;
+            }
+            if c != '\n' && c != '#' {
+                out.push(format!("{indent}>"));
+            }
+            indent = 0;
+        }
         if let Some(end) = comment_end(&chars, i, syntax, at_line_start && word.is_empty()) {
             i = end;
             continue;
@@ -136,7 +158,7 @@ fn comment_end(chars: &[char], i: usize, syntax: Syntax, line_start: bool) -> Op
     let starts_word = i == 0 || chars[i - 1].is_whitespace();
     let line_comment = match syntax {
         Syntax::Dockerfile => c == '#' && line_start && !is_directive(chars, i),
-        Syntax::HashComments => c == '#' && starts_word,
+        Syntax::HashComments | Syntax::Indented => c == '#' && starts_word,
         Syntax::Sql => c == '-' && chars.get(i + 1) == Some(&'-'),
         Syntax::Python | Syntax::Plain => false,
     };
@@ -225,6 +247,11 @@ mod tests {
                 "/* add the age */\nALTER TABLE users\n  ADD COLUMN age int;\n",
             ),
             (
+                "charts/api/templates/deployment.yaml",
+                "spec:\n  replicas: {{ .Values.replicaCount }}\n",
+                "# replicas\nspec:\n  replicas: {{ .Values.replicaCount }}   \n\n",
+            ),
+            (
                 "deploy/nginx.conf",
                 "server { listen 80; }\n",
                 "# the site\nserver {   listen 80; }  # port\n",
@@ -260,6 +287,11 @@ mod tests {
             ("db/1.sql", "SELECT 'a -- b';\n", "SELECT 'a';\n"),
             ("deploy/app.conf", "a b#c\n", "a b\n"),
             ("notes/crontab.txt", "# x\n", "y\n"),
+            (
+                "charts/api/templates/deployment.yaml",
+                "spec:\n  replicas: 1\n  x: 2\n",
+                "spec:\n  replicas: 1\nx: 2\n",
+            ),
         ];
         for (path, old, new) in changed {
             assert!(
