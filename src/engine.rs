@@ -21,7 +21,7 @@ use crate::outcome::{ConfigChange, KeyEntry, Outcome, RecordSummary, Skipped, Su
 use crate::records::codeowners::CodeOwners;
 use crate::records::policy;
 use crate::records::record::{self, Field, Record, RecordDraft, RecordSource};
-use crate::records::{reformat, template};
+use crate::records::{dependency, reformat, template};
 use crate::redact::{redact_quoted, redact_value};
 
 /// Change sets with more files than this are checked on all cores.
@@ -698,6 +698,7 @@ enum KeyReader {
     /// A designated security file written in Python: its module-level
     /// assignments and class fields are settings, function bodies code.
     SecurityModule,
+    Dockerfile,
 }
 
 impl KeyReader {
@@ -708,6 +709,9 @@ impl KeyReader {
         if let Some(format) = keydiff::format_for_text(path, sample) {
             return Some(KeyReader::Format(format));
         }
+        if reformat::is_dockerfile(path) {
+            return Some(KeyReader::Dockerfile);
+        }
         let python = reformat::Syntax::of(path) == reformat::Syntax::Python;
         (python && plan.is_security_file(path)).then_some(KeyReader::SecurityModule)
     }
@@ -716,6 +720,7 @@ impl KeyReader {
         match self {
             KeyReader::Format(format) => keydiff::parse_file(path, format, text),
             KeyReader::SecurityModule => keydiff::parse_security_module(text),
+            KeyReader::Dockerfile => keydiff::parse_dockerfile(text),
         }
     }
 }
@@ -733,6 +738,7 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
         security_file: plan.is_security_file(&file.path),
         rollback_of: None,
         keyed: false,
+        dependency_update: false,
     };
     let sample = file
         .new_text()
@@ -776,7 +782,9 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
         },
         None => Default::default(),
     };
-    config.keys = keydiff::diff(&old, &new)
+    let changes = keydiff::diff(&old, &new);
+    config.dependency_update = dependency::only_moves_versions(&changes);
+    config.keys = changes
         .iter()
         .map(|change| KeyEntry {
             key: change.key().to_string(),
@@ -918,7 +926,26 @@ fn signer_hint(owners: &[String]) -> String {
     }
 }
 
-/// Every config change must be covered by a complete record.
+/// What a config change's records make of it.
+enum Verdict<'r> {
+    /// Undoes a recorded commit exactly: covered by that commit's record.
+    Rollback(String),
+    /// Only moves versions, and the policy asks no record for that.
+    DependencyUpdate,
+    Covered(&'r Record),
+    /// Records apply, none complete: the first one, and what each lacks.
+    Incomplete {
+        first: &'r Record,
+        problems: Vec<String>,
+        needs_file: bool,
+    },
+    Missing {
+        needs_file: bool,
+    },
+}
+
+/// Every config change must be covered by a complete record: a verdict per
+/// change, then the findings, notices and the draft record.
 fn check_records(
     plan: &Plan,
     change: &ChangeSet,
@@ -928,161 +955,249 @@ fn check_records(
     if outcome.config_changes.is_empty() {
         return Ok(());
     }
+    let records = records_of(plan, change, ctx, &mut outcome.notices)?;
+    let staged_only = matches!(ctx.mode, Mode::Staged | Mode::StagedRecordsLater);
+    let mut pending_trailers = Vec::new();
+    let mut unrecorded = Vec::new();
+    for index in 0..outcome.config_changes.len() {
+        let config = &mut outcome.config_changes[index];
+        match verdict(plan, change, ctx, &records, config) {
+            Verdict::Rollback(note) => outcome.notices.push(note),
+            Verdict::DependencyUpdate => outcome.notices.push(format!(
+                "{}: {}; no record needed (record.dependency_updates = \"record\" asks for one)",
+                config.path,
+                config.summary(3)
+            )),
+            Verdict::Covered(record) => {
+                outcome.findings.extend(policy::check(plan, config, record));
+                config.record = Some(RecordSummary::from_record(record));
+            }
+            Verdict::Incomplete {
+                first,
+                problems,
+                needs_file,
+            } => {
+                unrecorded.push(index);
+                let finding = incomplete_record(plan, config, first, &problems, needs_file);
+                outcome.findings.push(finding);
+            }
+            Verdict::Missing { needs_file } if staged_only && !needs_file => {
+                pending_trailers.push(config.path.clone());
+            }
+            Verdict::Missing { needs_file } => {
+                unrecorded.push(index);
+                outcome
+                    .findings
+                    .push(missing_record(plan, config, needs_file));
+            }
+        }
+    }
+    finish_records(plan, outcome, &unrecorded, &pending_trailers);
+    Ok(())
+}
+
+/// The records this change carries: new or changed record files, and the
+/// message's trailers. An old record file touched without changing its
+/// fields is not one (a notice says so).
+fn records_of(
+    plan: &Plan,
+    change: &ChangeSet,
+    ctx: &Context<'_>,
+    notices: &mut Vec<String>,
+) -> Result<Vec<Record>> {
     let extra_fields = policy::extra_field_names(plan);
     let mut records = Vec::new();
     for file in &change.files {
         if file.status == ChangeStatus::Deleted || !plan.is_record_file(&file.path) {
             continue;
         }
-        if let Some(text) = file.new_text() {
-            let record = Record::parse_file(&file.path, text, &extra_fields)?;
-            if record_is_new(file, &record, &extra_fields) {
-                records.push(record);
-            } else {
-                outcome.notices.push(format!(
-                    "{} is an existing record whose fields did not change: it covers the commit that added it, not this one",
-                    file.path
-                ));
-            }
+        let Some(text) = file.new_text() else {
+            continue;
+        };
+        let record = Record::parse_file(&file.path, text, &extra_fields)?;
+        if record_is_new(file, &record, &extra_fields) {
+            records.push(record);
+        } else {
+            notices.push(format!(
+                "{} is an existing record whose fields did not change: it covers the commit that added it, not this one",
+                file.path
+            ));
         }
     }
     if let Mode::WithMessage(message) = ctx.mode {
         records.extend(Record::from_message(message, &extra_fields));
     }
-    let staged_only = matches!(ctx.mode, Mode::Staged | Mode::StagedRecordsLater);
-    let mut pending_trailers = Vec::new();
-    let mut unrecorded = Vec::new();
-    for index in 0..outcome.config_changes.len() {
-        if let Some(note) = rollback(change, ctx, &mut outcome.config_changes[index]) {
-            outcome.notices.push(note);
-            continue;
-        }
-        let config = &outcome.config_changes[index];
-        let applicable: Vec<&Record> = records.iter().filter(|r| covers(r, &config.path)).collect();
-        let needs_file = plan.require_file
-            || plan
-                .field_policies
-                .iter()
-                .any(|p| p.require_file && p.applies(&config.path, &config.key_names()));
-        let mut complete = None;
-        let mut problems: Vec<String> = Vec::new();
-        for record in &applicable {
-            let mut issues: Vec<String> = record
-                .problems(&plan.placeholders)
-                .iter()
-                .map(|p| p.describe(&record.source))
-                .collect();
-            if issues.is_empty() {
-                issues.extend(owner_problems(plan, ctx, config, record));
-            }
-            if needs_file && record.source == RecordSource::Trailers {
-                issues.push("these paths need a record file (record.require = \"file\"); trailers are not enough".to_string());
-            }
-            if issues.is_empty() {
-                complete = Some(*record);
-                break;
-            }
-            let where_ = match &record.source {
-                RecordSource::File(path) => path.clone(),
-                RecordSource::Trailers => "the commit message trailers".to_string(),
-            };
-            problems.push(format!("{where_}: {}", issues.join("; ")));
-        }
-        let path = config.path.clone();
-        let summary = config.summary(3);
-        if let Some(record) = complete {
-            outcome.findings.extend(policy::check(plan, config, record));
-            outcome.config_changes[index].record = Some(RecordSummary::from_record(record));
-            continue;
-        }
-        unrecorded.push(index);
-        if let Some(first) = applicable.first() {
-            // The example names the fields the user's record lacks, in the
-            // form the user wrote it in.
-            let as_trailer = first.source == RecordSource::Trailers && !needs_file;
-            let draft = RecordDraft::new(plan, &[config], None);
-            let mut fields: Vec<&str> = first
-                .problems(&plan.placeholders)
-                .iter()
-                .map(|p| p.field().names().0)
-                .collect();
-            if fields.is_empty() {
-                fields.push(Field::Owner.names().0);
-            }
-            let example = fields
-                .iter()
-                .map(|f| draft.example_line(f, as_trailer))
-                .collect::<Vec<_>>()
-                .join(" / ");
-            let fix = if needs_file && first.source == RecordSource::Trailers {
-                format!(
-                    "trailers are not enough here: put the record in a file under {} (`confgate record new` writes one)",
-                    plan.record_dir
-                )
-            } else {
-                format!("fill in the missing fields, e.g. {example}")
-            };
-            outcome.findings.push(
-                Finding::new(
-                    Kind::IncompleteRecord,
-                    "incomplete-record",
-                    Severity::Error,
-                    &path,
-                    &summary,
-                )
-                .message(format!(
-                    "change record incomplete ({summary}): {}",
-                    problems.join(" | ")
-                ))
-                .fix(fix),
-            );
-            continue;
-        }
-        if staged_only && !needs_file {
-            unrecorded.pop();
-            pending_trailers.push(path);
-            continue;
-        }
-        let extra: Vec<String> = RecordDraft::new(plan, &[config], None)
-            .fields
+    Ok(records)
+}
+
+/// The verdict on one config change (a rollback is covered here, on the
+/// change itself).
+fn verdict<'r>(
+    plan: &Plan,
+    change: &ChangeSet,
+    ctx: &Context<'_>,
+    records: &'r [Record],
+    config: &mut ConfigChange,
+) -> Verdict<'r> {
+    if let Some(note) = rollback(change, ctx, config) {
+        return Verdict::Rollback(note);
+    }
+    let needs_file = plan.require_file
+        || plan
+            .field_policies
             .iter()
-            .map(|f| f.name.clone())
-            .collect();
-        let fix = if needs_file {
-            let mut fields: Vec<String> = ["owner", "expected", "rollback"]
-                .iter()
-                .map(|f| format!("`{f}`"))
-                .collect();
-            fields.extend(extra.iter().map(|f| format!("`{f}`")));
-            format!(
-                "add a record file under {} with {} (`confgate record new` writes one)",
-                plan.record_dir,
-                record::and_list(&fields)
-            )
-        } else {
-            let mut trailers: Vec<String> = ["Config-Owner", "Expected-Result", "Rollback"]
-                .iter()
-                .map(|t| t.to_string())
-                .collect();
-            trailers.extend(extra.iter().map(|f| record::trailer_name(f)));
-            format!(
-                "add a record file under {} (`confgate record new`) or the {} trailers to the commit message",
-                plan.record_dir,
-                record::and_list(&trailers)
-            )
+            .any(|p| p.require_file && p.applies(&config.path, &config.key_names()));
+    let applicable: Vec<&Record> = records.iter().filter(|r| covers(r, &config.path)).collect();
+    let mut problems: Vec<String> = Vec::new();
+    for record in &applicable {
+        let issues = record_issues(plan, ctx, config, record, needs_file);
+        if issues.is_empty() {
+            return Verdict::Covered(record);
+        }
+        let where_ = match &record.source {
+            RecordSource::File(path) => path.clone(),
+            RecordSource::Trailers => "the commit message trailers".to_string(),
         };
-        outcome.findings.push(
-            Finding::new(
-                Kind::MissingRecord,
-                "missing-record",
-                Severity::Error,
-                &path,
-                &summary,
-            )
-            .message(format!("config change without a change record: {summary}"))
-            .fix(fix),
+        problems.push(format!("{where_}: {}", issues.join("; ")));
+    }
+    match applicable.first() {
+        Some(first) => Verdict::Incomplete {
+            first,
+            problems,
+            needs_file,
+        },
+        None if config.dependency_update && !plan.record_dependency_updates => {
+            Verdict::DependencyUpdate
+        }
+        None => Verdict::Missing { needs_file },
+    }
+}
+
+/// What keeps `record` from covering `config`: missing fields first, then
+/// owners, then the record's form.
+fn record_issues(
+    plan: &Plan,
+    ctx: &Context<'_>,
+    config: &ConfigChange,
+    record: &Record,
+    needs_file: bool,
+) -> Vec<String> {
+    let mut issues: Vec<String> = record
+        .problems(&plan.placeholders)
+        .iter()
+        .map(|p| p.describe(&record.source))
+        .collect();
+    if issues.is_empty() {
+        issues.extend(owner_problems(plan, ctx, config, record));
+    }
+    if needs_file && record.source == RecordSource::Trailers {
+        issues.push(
+            "these paths need a record file (record.require = \"file\"); trailers are not enough"
+                .to_string(),
         );
     }
+    issues
+}
+
+/// `incomplete-record`, with an example of the fields the user's record
+/// lacks, in the form the user wrote it in.
+fn incomplete_record(
+    plan: &Plan,
+    config: &ConfigChange,
+    first: &Record,
+    problems: &[String],
+    needs_file: bool,
+) -> Finding {
+    let summary = config.summary(3);
+    let as_trailer = first.source == RecordSource::Trailers && !needs_file;
+    let draft = RecordDraft::new(plan, &[config], None);
+    let mut fields: Vec<&str> = first
+        .problems(&plan.placeholders)
+        .iter()
+        .map(|p| p.field().names().0)
+        .collect();
+    if fields.is_empty() {
+        fields.push(Field::Owner.names().0);
+    }
+    let example = fields
+        .iter()
+        .map(|f| draft.example_line(f, as_trailer))
+        .collect::<Vec<_>>()
+        .join(" / ");
+    let fix = if needs_file && first.source == RecordSource::Trailers {
+        format!(
+            "trailers are not enough here: put the record in a file under {} (`confgate record new` writes one)",
+            plan.record_dir
+        )
+    } else {
+        format!("fill in the missing fields, e.g. {example}")
+    };
+    Finding::new(
+        Kind::IncompleteRecord,
+        "incomplete-record",
+        Severity::Error,
+        &config.path,
+        &summary,
+    )
+    .message(format!(
+        "change record incomplete ({summary}): {}",
+        problems.join(" | ")
+    ))
+    .fix(fix)
+}
+
+/// `missing-record`, naming the file or trailers to add and the extra fields
+/// the change's policies ask for.
+fn missing_record(plan: &Plan, config: &ConfigChange, needs_file: bool) -> Finding {
+    let summary = config.summary(3);
+    let extra: Vec<String> = RecordDraft::new(plan, &[config], None)
+        .fields
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    let fix = if needs_file {
+        let mut fields: Vec<String> = ["owner", "expected", "rollback"]
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect();
+        fields.extend(extra.iter().map(|f| format!("`{f}`")));
+        format!(
+            "add a record file under {} with {} (`confgate record new` writes one)",
+            plan.record_dir,
+            record::and_list(&fields)
+        )
+    } else {
+        let mut trailers: Vec<String> = ["Config-Owner", "Expected-Result", "Rollback"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        trailers.extend(extra.iter().map(|f| record::trailer_name(f)));
+        format!(
+            "add a record file under {} (`confgate record new`) or the {} trailers to the commit message",
+            plan.record_dir,
+            record::and_list(&trailers)
+        )
+    };
+    Finding::new(
+        Kind::MissingRecord,
+        "missing-record",
+        Severity::Error,
+        &config.path,
+        &summary,
+    )
+    .message(format!("config change without a change record: {summary}"))
+    .fix(fix)
+}
+
+/// After the verdicts: the draft record for what is unrecorded, the breadth
+/// policy over the changes that need records, one finding per message, and
+/// the notice that trailers are still to come.
+fn finish_records(
+    plan: &Plan,
+    outcome: &mut Outcome,
+    unrecorded: &[usize],
+    pending_trailers: &[String],
+) {
     if !unrecorded.is_empty() {
         let changes: Vec<&ConfigChange> = unrecorded
             .iter()
@@ -1091,9 +1206,13 @@ fn check_records(
         let draft = RecordDraft::new(plan, &changes, None);
         outcome.drafts.push(draft);
     }
-    outcome
-        .findings
-        .extend(policy::breadth(plan, &outcome.config_changes));
+    let recordable: Vec<ConfigChange> = outcome
+        .config_changes
+        .iter()
+        .filter(|c| !c.dependency_update || c.record.is_some())
+        .cloned()
+        .collect();
+    outcome.findings.extend(policy::breadth(plan, &recordable));
     let mut seen = HashSet::new();
     outcome
         .findings
@@ -1104,7 +1223,6 @@ fn check_records(
             pending_trailers.join(", ")
         ));
     }
-    Ok(())
 }
 
 /// Cover `config` with the record of the commit it reverts, when the file's

@@ -244,3 +244,159 @@ fn templates_are_not_invalid_config_and_values_keep_their_keys() {
     repo.write("deploy/app.yaml", "workers: [2\n");
     repo.commit_all("oops").code(1).contains("invalid-config");
 }
+
+const DOCKERFILE: &str = "FROM python:3.12.1-slim\nARG POETRY_VERSION=1.8.2\nENV PYTHONUNBUFFERED=1\nRUN pip install poetry==1.8.2\nUSER app\nCMD [\"fastapi\", \"run\", \"app/main.py\"]\n";
+const STACK: &str = "services:\n  db:\n    image: postgres:16.1\n  backend:\n    image: backend:latest\n    command: serve --workers 4\n";
+
+/// A bot's bump (an image tag, a digest, a pinned version) needs no record
+/// and is listed as a dependency update; anything riding along with one is a
+/// config change, judged by content whoever the author.
+#[test]
+fn dependency_updates_need_no_record_and_cannot_carry_a_change() {
+    let repo = TestRepo::new();
+    repo.write("backend/Dockerfile", DOCKERFILE);
+    repo.write("compose.yml", STACK);
+    repo.seed("start");
+    repo.install();
+
+    let digest = format!("sha256:{}", "ab12".repeat(16));
+    repo.write(
+        "backend/Dockerfile",
+        DOCKERFILE
+            .replace("3.12.1-slim", &format!("3.12.2-slim@{digest}"))
+            .replace("1.8.2", "1.8.3"),
+    );
+    repo.write("compose.yml", STACK.replace("16.1", "16.2"));
+    repo.git(&["add", "-A"]).ok();
+    repo.git(&[
+        "-c",
+        "user.name=renovate[bot]",
+        "commit",
+        "-q",
+        "-m",
+        "chore(deps): update python and postgres",
+    ])
+    .ok();
+    repo.confgate(&["log", "--since", "HEAD~1"])
+        .ok()
+        .contains("backend/Dockerfile: dependency update: ARG.POETRY_VERSION 1.8.2 → 1.8.3; FROM python:3.12.1-slim → ")
+        .contains("compose.yml: dependency update: services.db.image postgres:16.1 → postgres:16.2")
+        .contains("(dependency update: no record needed)");
+    let json = repo
+        .confgate(&["log", "--since", "HEAD~1", "--format", "json"])
+        .json();
+    assert_eq!(
+        json["config_changes"][0]["dependency_update"], true,
+        "{json:#}"
+    );
+
+    // Each of these rides a version move along with a real change.
+    let dockerfile = repo.read("backend/Dockerfile");
+    let sneaky = [
+        (
+            "backend/Dockerfile",
+            dockerfile
+                .replace("3.12.2-slim", "3.12.3-slim")
+                .replace("PYTHONUNBUFFERED=1", "PYTHONUNBUFFERED=1 WORKERS=9"),
+            "ENV.WORKERS",
+        ),
+        (
+            "backend/Dockerfile",
+            dockerfile.replace("python:3.12.2-slim", "pythonn:3.12.2-slim"),
+            "FROM",
+        ),
+        (
+            "backend/Dockerfile",
+            dockerfile
+                .replace("USER app", "USER web")
+                .replace("1.8.3", "1.8.4"),
+            "USER app → web",
+        ),
+        (
+            "compose.yml",
+            STACK
+                .replace("16.1", "16.3")
+                .replace("--workers 4", "--workers 9"),
+            "services.backend.command",
+        ),
+        (
+            "compose.yml",
+            STACK.replace("backend:latest", "backend:debug"),
+            "services.backend.image",
+        ),
+    ];
+    for (path, text, shown) in sneaky {
+        repo.write(path, &text);
+        repo.git(&["add", "-A"]).ok();
+        repo.git(&[
+            "-c",
+            "user.name=dependabot[bot]",
+            "commit",
+            "-q",
+            "-m",
+            "chore(deps): bump",
+        ])
+        .code(1)
+        .contains("missing-record")
+        .contains(shown)
+        .lacks("dependency update");
+        repo.git(&["reset", "-q", "--hard"]).ok();
+    }
+
+    // A team that wants records for bumps too says so.
+    repo.write(
+        ".confgate.toml",
+        "[record]\ndependency_updates = \"record\"\n",
+    );
+    repo.seed("policy");
+    repo.write("compose.yml", STACK.replace("16.1", "16.4"));
+    repo.commit_all("chore(deps): postgres")
+        .code(1)
+        .contains("missing-record");
+    repo.git(&["reset", "-q", "--hard"]).ok();
+    // And turning that off again weakens the policy.
+    repo.write(
+        ".confgate.toml",
+        "[record]\ndependency_updates = \"skip\"\n",
+    );
+    repo.commit_all("relax")
+        .code(1)
+        .contains("record.dependency_updates");
+    repo.git(&["reset", "-q", "--hard"]).ok();
+    repo.write(
+        ".confgate.toml",
+        "[record]\ndependency_updates = \"sometimes\"\n",
+    );
+    repo.seed("bad");
+    repo.confgate(&["check", "--commit", "HEAD"])
+        .code(2)
+        .contains("dependency_updates");
+}
+
+/// A Dockerfile is read by key: a reformatted one changes nothing, a
+/// changed setting is named.
+#[test]
+fn dockerfiles_have_a_key_diff() {
+    let repo = TestRepo::new();
+    repo.write("Dockerfile", DOCKERFILE);
+    repo.seed("start");
+    repo.install();
+    repo.write(
+        "Dockerfile",
+        format!(
+            "# the API image\n{}",
+            DOCKERFILE.replace("RUN pip install", "RUN pip \\\n    install")
+        ),
+    );
+    repo.commit_all("tidy")
+        .ok()
+        .contains("Dockerfile: no setting changed");
+    repo.write(
+        "Dockerfile",
+        DOCKERFILE.replace("PYTHONUNBUFFERED=1", "PYTHONUNBUFFERED=0"),
+    );
+    repo.commit_all("buffer")
+        .code(1)
+        .contains("ENV.PYTHONUNBUFFERED 1 → 0")
+        .lacks("content changed");
+}

@@ -22,6 +22,7 @@
 
 use std::collections::BTreeMap;
 
+mod dockerfile;
 mod env;
 mod ini;
 mod json;
@@ -214,6 +215,14 @@ pub fn python_token_stream(text: &str) -> Option<Vec<String>> {
         return None;
     }
     python::token_stream(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()
+}
+
+/// A Dockerfile's settings and steps by key (see `dockerfile`).
+pub fn parse_dockerfile(text: &str) -> Result<KeyMap, ParseError> {
+    if text.len() > MAX_BYTES {
+        return Err(ParseError::nowhere("file too large to parse"));
+    }
+    dockerfile::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
 /// The settings of a designated security module written in Python: every
