@@ -177,21 +177,7 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
     }
     match ctx.mode {
         Mode::Scan => {}
-        Mode::StagedRecordsLater => {
-            // Only what needs no message: a change that must have a record
-            // file and has none. The rest is the commit-msg hook's to say.
-            let (findings, notices) = (outcome.findings.len(), outcome.notices.len());
-            check_records(plan, change, ctx, &mut outcome)?;
-            let mut index = 0;
-            outcome.findings.retain(|f| {
-                index += 1;
-                index <= findings || f.kind == Kind::MissingRecord
-            });
-            outcome.notices.truncate(notices);
-            if outcome.findings.len() == findings {
-                outcome.drafts.clear();
-            }
-        }
+        Mode::StagedRecordsLater => check_record_files(plan, change, ctx, &mut outcome)?,
         Mode::Staged | Mode::WithMessage(_) => {
             check_records(plan, change, ctx, &mut outcome)?;
             // Under StagedRecordsLater the commit-msg hook judges a policy
@@ -230,6 +216,29 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
     Ok(outcome)
 }
 
+/// Before the message exists, when the commit-msg hook judges records:
+/// only what needs no message, a change that must have a record file and
+/// has none. The rest is the commit-msg hook's to say.
+fn check_record_files(
+    plan: &Plan,
+    change: &ChangeSet,
+    ctx: &Context<'_>,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let (findings, notices) = (outcome.findings.len(), outcome.notices.len());
+    check_records(plan, change, ctx, outcome)?;
+    let mut index = 0;
+    outcome.findings.retain(|f| {
+        index += 1;
+        index <= findings || f.kind == Kind::MissingRecord
+    });
+    outcome.notices.truncate(notices);
+    if outcome.findings.len() == findings {
+        outcome.drafts.clear();
+    }
+    Ok(())
+}
+
 fn check_file(
     plan: &Plan,
     file: &FileChange,
@@ -238,29 +247,8 @@ fn check_file(
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let path = file.path.as_str();
-    let is_config = !matches!(ctx.mode, Mode::Scan)
-        && (plan.is_config(path)
-            || file
-                .old_path
-                .as_deref()
-                .is_some_and(|old| plan.is_config(old)));
-    if is_config {
-        let (mut config, invalid) = config_change(plan, file);
-        let policy_only = plan.is_policy_only(path);
-        if policy_only {
-            // Only `[tool.confgate]` of a pyproject.toml is configuration.
-            config.keys.retain(|k| is_policy_key(&k.key));
-        }
-        let unchanged = invalid.is_none() && nothing_runs_differently(plan, file, &config);
-        if unchanged && !policy_only {
-            out.notices.push(format!(
-                "{path}: no setting changed (comments, formatting or code only); no record needed"
-            ));
-        }
-        if !unchanged && (invalid.is_some() || !policy_only || !config.keys.is_empty()) {
-            out.config = Some(config);
-        }
-        out.findings.extend(invalid);
+    if !matches!(ctx.mode, Mode::Scan) {
+        judge_config_file(plan, file, &mut out);
     }
     if file.status == ChangeStatus::Deleted {
         return out;
@@ -317,6 +305,36 @@ fn check_file(
     out.suppressed = suppressed;
     apply_baseline(plan, file, text, found, ctx.baseline, &mut out);
     out
+}
+
+/// A config file's change (a path that is config before or after it): its
+/// keys, whether it parses, and whether it changes anything that runs.
+fn judge_config_file(plan: &Plan, file: &FileChange, out: &mut FileOutcome) {
+    let path = file.path.as_str();
+    let is_config = plan.is_config(path)
+        || file
+            .old_path
+            .as_deref()
+            .is_some_and(|old| plan.is_config(old));
+    if !is_config {
+        return;
+    }
+    let (mut config, invalid) = config_change(plan, file);
+    let policy_only = plan.is_policy_only(path);
+    if policy_only {
+        // Only `[tool.confgate]` of a pyproject.toml is configuration.
+        config.keys.retain(|k| is_policy_key(&k.key));
+    }
+    let unchanged = invalid.is_none() && nothing_runs_differently(plan, file, &config);
+    if unchanged && !policy_only {
+        out.notices.push(format!(
+            "{path}: no setting changed (comments, formatting or code only); no record needed"
+        ));
+    }
+    if !unchanged && (invalid.is_some() || !policy_only || !config.keys.is_empty()) {
+        out.config = Some(config);
+    }
+    out.findings.extend(invalid);
 }
 
 /// Whether a modified config file changes nothing a running service reads:
@@ -813,40 +831,50 @@ fn check_policy_change(
     ctx: &Context<'_>,
     outcome: &mut Outcome,
 ) {
-    let before = change.before;
     let after = match change.after {
         Ok(after) => after,
         Err(reason) => {
-            // The changed policy file the reason is about: the first one the
-            // change touches.
-            let file = POLICY_FILES
-                .iter()
-                .find(|name| outcome.config_changes.iter().any(|c| c.path == **name))
-                .copied()
-                .unwrap_or(DOTFILE);
-            let reported = outcome
-                .findings
-                .iter()
-                .any(|f| f.kind == Kind::InvalidConfig && f.path == file);
-            if reported {
-                return;
-            }
-            outcome.findings.push(
-                Finding::new(
-                    Kind::InvalidConfig,
-                    "invalid-config",
-                    Severity::Error,
-                    file,
-                    reason,
-                )
-                .message(format!(
-                    "the policy this change leaves cannot be read, so nothing after it could be checked: {reason}"
-                ))
-                .fix("fix the policy file; `confgate rules` in the working tree shows the error"),
-            );
+            unreadable_policy(reason, outcome);
             return;
         }
     };
+    for weakening in weakenings(change.before, after) {
+        judge_weakening(plan, ctx, weakening, outcome);
+    }
+}
+
+/// The policy this change leaves cannot be read: `invalid-config` on the
+/// first policy file the change touches, unless one is reported already.
+fn unreadable_policy(reason: &str, outcome: &mut Outcome) {
+    let file = POLICY_FILES
+        .iter()
+        .find(|name| outcome.config_changes.iter().any(|c| c.path == **name))
+        .copied()
+        .unwrap_or(DOTFILE);
+    let reported = outcome
+        .findings
+        .iter()
+        .any(|f| f.kind == Kind::InvalidConfig && f.path == file);
+    if reported {
+        return;
+    }
+    outcome.findings.push(
+        Finding::new(
+            Kind::InvalidConfig,
+            "invalid-config",
+            Severity::Error,
+            file,
+            reason,
+        )
+        .message(format!(
+            "the policy this change leaves cannot be read, so nothing after it could be checked: {reason}"
+        ))
+        .fix("fix the policy file; `confgate rules` in the working tree shows the error"),
+    );
+}
+
+/// How the policy files changed loosen the policy.
+fn weakenings(before: &Policy, after: &Policy) -> Vec<Weakening> {
     let changed = |index: usize| before.ids.0[index] != after.ids.0[index];
     let settings_file = if changed(0) { DOTFILE } else { PYPROJECT };
     let mut weakenings = Vec::new();
@@ -866,53 +894,60 @@ fn check_policy_change(
             POLICY_FILES[2],
         ));
     }
-    for Weakening { file, what } in weakenings {
-        let config = outcome.config_changes.iter().find(|c| c.path == file);
-        let record = config.and_then(|c| c.record.as_ref());
-        let owners = &plan.security_owners;
-        let signed = record.is_some_and(|r| {
-            owners.is_empty()
-                || owners
-                    .iter()
-                    .any(|o| o.eq_ignore_ascii_case(r.owner.trim()))
-        });
-        if signed {
-            continue;
-        }
-        let already_blocked = outcome.findings.iter().any(|f| {
-            f.path == file && matches!(f.kind, Kind::MissingRecord | Kind::IncompleteRecord)
-        });
-        if record.is_none() && matches!(ctx.mode, Mode::Staged) && !already_blocked {
-            // The message, not written yet, may carry the record.
-            outcome.notices.push(format!(
-                "{file}: this change weakens the policy ({what}): the commit message must carry a complete record{} (checked by the commit-msg hook)",
-                signer_hint(owners)
-            ));
-            continue;
-        }
-        let why = match record {
-            Some(r) => format!(
-                "; the record's owner {} is not one of security.owners ({})",
-                r.owner.trim(),
-                owners.join(", ")
-            ),
-            None => String::new(),
-        };
-        outcome.findings.push(
-            Finding::new(
-                Kind::PolicyWeakened,
-                "policy-weakened",
-                Severity::Error,
-                file,
-                &what,
-            )
-            .message(format!("policy weakened: {what}{why}"))
-            .fix(format!(
-                "a change that loosens the policy needs a complete change record in the same commit{}; or keep the policy as it was",
-                signer_hint(owners)
-            )),
-        );
+    weakenings
+}
+
+/// One loosening: accepted when a record signed as the policy asks covers
+/// its file; left to the commit-msg hook before the message exists;
+/// otherwise `policy-weakened`.
+fn judge_weakening(plan: &Plan, ctx: &Context<'_>, weakening: Weakening, outcome: &mut Outcome) {
+    let Weakening { file, what } = weakening;
+    let config = outcome.config_changes.iter().find(|c| c.path == file);
+    let record = config.and_then(|c| c.record.as_ref());
+    let owners = &plan.security_owners;
+    let signed = record.is_some_and(|r| {
+        owners.is_empty()
+            || owners
+                .iter()
+                .any(|o| o.eq_ignore_ascii_case(r.owner.trim()))
+    });
+    if signed {
+        return;
     }
+    let already_blocked = outcome
+        .findings
+        .iter()
+        .any(|f| f.path == file && matches!(f.kind, Kind::MissingRecord | Kind::IncompleteRecord));
+    if record.is_none() && matches!(ctx.mode, Mode::Staged) && !already_blocked {
+        // The message, not written yet, may carry the record.
+        outcome.notices.push(format!(
+            "{file}: this change weakens the policy ({what}): the commit message must carry a complete record{} (checked by the commit-msg hook)",
+            signer_hint(owners)
+        ));
+        return;
+    }
+    let why = match record {
+        Some(r) => format!(
+            "; the record's owner {} is not one of security.owners ({})",
+            r.owner.trim(),
+            owners.join(", ")
+        ),
+        None => String::new(),
+    };
+    outcome.findings.push(
+        Finding::new(
+            Kind::PolicyWeakened,
+            "policy-weakened",
+            Severity::Error,
+            file,
+            &what,
+        )
+        .message(format!("policy weakened: {what}{why}"))
+        .fix(format!(
+            "a change that loosens the policy needs a complete change record in the same commit{}; or keep the policy as it was",
+            signer_hint(owners)
+        )),
+    );
 }
 
 fn signer_hint(owners: &[String]) -> String {
