@@ -400,3 +400,33 @@ fn dockerfiles_have_a_key_diff() {
         .contains("ENV.PYTHONUNBUFFERED 1 → 0")
         .lacks("content changed");
 }
+
+/// Tooling config is not what a running service reads: no record for it;
+/// the service's own image and stack still need one.
+#[test]
+fn tooling_config_needs_no_record() {
+    let repo = TestRepo::new();
+    repo.seed("start");
+    repo.install();
+    for path in [
+        "copier.yml",
+        ".devcontainer/docker-compose.yml",
+        "frontend/Dockerfile.playwright",
+        "frontend/.eslintrc.yml",
+        "frontend/.prettierrc.yaml",
+        "mkdocs.yaml",
+        "docs-site/openapi.yaml",
+        "frontend/pnpm-lock.yaml",
+    ] {
+        repo.write(path, "name: x\nversion: 1\n");
+    }
+    let run = repo.commit_all("tooling");
+    run.ok().lacks("missing-record");
+    repo.write("backend/Dockerfile", "FROM python:3.12\n");
+    repo.write("compose.yml", "services:\n  web:\n    image: web:1\n");
+    repo.commit_all("service")
+        .code(1)
+        .contains("backend/Dockerfile")
+        .contains("compose.yml")
+        .contains("missing-record");
+}
