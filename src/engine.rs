@@ -21,6 +21,7 @@ use crate::outcome::{ConfigChange, KeyEntry, Outcome, RecordSummary, Skipped, Su
 use crate::records::codeowners::CodeOwners;
 use crate::records::policy;
 use crate::records::record::{self, Field, Record, RecordDraft, RecordSource};
+use crate::records::{dependency, reformat, template};
 use crate::redact::{redact_quoted, redact_value};
 
 /// Change sets with more files than this are checked on all cores.
@@ -224,34 +225,8 @@ fn check_file(
 ) -> FileOutcome {
     let mut out = FileOutcome::default();
     let path = file.path.as_str();
-    let is_config = !matches!(ctx.mode, Mode::Scan)
-        && (plan.is_config(path)
-            || file
-                .old_path
-                .as_deref()
-                .is_some_and(|old| plan.is_config(old)));
-    if is_config {
-        let (mut config, invalid) = config_change(plan, file);
-        let policy_only = plan.is_policy_only(path);
-        if policy_only {
-            // Only `[tool.confgate]` of a pyproject.toml is configuration.
-            config.keys.retain(|k| is_policy_key(&k.key));
-        }
-        // Both sides read key by key and no key differs: nothing a running
-        // service reads has changed, so there is nothing to record.
-        let unchanged = invalid.is_none()
-            && config.keyed
-            && config.keys.is_empty()
-            && file.status == ChangeStatus::Modified;
-        if unchanged && !policy_only {
-            out.notices.push(format!(
-                "{path}: no setting changed (comments, formatting or code only); no record needed"
-            ));
-        }
-        if !unchanged && (invalid.is_some() || !policy_only || !config.keys.is_empty()) {
-            out.config = Some(config);
-        }
-        out.findings.extend(invalid);
+    if !matches!(ctx.mode, Mode::Scan) {
+        judge_config_file(plan, file, &mut out);
     }
     if file.status == ChangeStatus::Deleted {
         return out;
@@ -308,6 +283,63 @@ fn check_file(
     out.suppressed = suppressed;
     apply_baseline(plan, file, text, found, ctx.baseline, &mut out);
     out
+}
+
+/// A config file's change (a path that is config before or after it): its
+/// keys, whether it parses, and whether it changes anything that runs.
+fn judge_config_file(plan: &Plan, file: &FileChange, out: &mut FileOutcome) {
+    let path = file.path.as_str();
+    let is_config = plan.is_config(path)
+        || file
+            .old_path
+            .as_deref()
+            .is_some_and(|old| plan.is_config(old));
+    if !is_config {
+        return;
+    }
+    let (mut config, invalid) = config_change(plan, file);
+    let policy_only = plan.is_policy_only(path);
+    if policy_only {
+        // Only `[tool.confgate]` of a pyproject.toml is configuration.
+        config.keys.retain(|k| is_policy_key(&k.key));
+    }
+    let unchanged = invalid.is_none() && nothing_runs_differently(plan, file, &config);
+    if unchanged && !policy_only {
+        out.notices.push(format!(
+            "{path}: no setting changed (comments, formatting or code only); no record needed"
+        ));
+    }
+    if !unchanged && (invalid.is_some() || !policy_only || !config.keys.is_empty()) {
+        out.config = Some(config);
+    }
+    out.findings.extend(invalid);
+}
+
+/// Whether a modified config file changes nothing a running service reads:
+/// read key by key, no key differs; read as tokens (migrations, nginx
+/// configs), the tokens are the same (a formatter run).
+fn nothing_runs_differently(plan: &Plan, file: &FileChange, config: &ConfigChange) -> bool {
+    if file.status != ChangeStatus::Modified {
+        return false;
+    }
+    let (Some(old), Some(new)) = (file.old_text(), file.new_text()) else {
+        return config.keyed && config.keys.is_empty();
+    };
+    if config.keyed {
+        // A designated file is not scanned for security settings: its
+        // record is the guard, so code in a Python one (a function body)
+        // needs one too; only its docstrings, comments and formatting do not.
+        let python = reformat::Syntax::of(&file.path) == reformat::Syntax::Python;
+        let code_counts = config.security_file && python;
+        return config.keys.is_empty()
+            && (!code_counts || reformat::only_reformatted(&file.path, old, new));
+    }
+    // A file read by key whose old side did not parse: spacing may be what
+    // made it parse (YAML), so it is a change; unless both sides are
+    // templates, compared as such.
+    let templates = template::holds_template_syntax(old) && template::holds_template_syntax(new);
+    (templates || KeyReader::for_file(plan, &file.path, new).is_none())
+        && reformat::only_reformatted(&file.path, old, new)
 }
 
 /// Every finding in `lines` of a file's new text, forbidden file included,
@@ -671,6 +703,40 @@ fn drop_repeated_values(plan: &Plan, found: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
+/// How a config file is read key by key.
+#[derive(Clone, Copy)]
+enum KeyReader {
+    Format(keydiff::Format),
+    /// A designated security file written in Python: its module-level
+    /// assignments and class fields are settings, function bodies code.
+    SecurityModule,
+    Dockerfile,
+}
+
+impl KeyReader {
+    fn for_file(plan: &Plan, path: &str, sample: &str) -> Option<KeyReader> {
+        if template::is_template_path(path) {
+            return None;
+        }
+        if let Some(format) = keydiff::format_for_text(path, sample) {
+            return Some(KeyReader::Format(format));
+        }
+        if reformat::is_dockerfile(path) {
+            return Some(KeyReader::Dockerfile);
+        }
+        let python = reformat::Syntax::of(path) == reformat::Syntax::Python;
+        (python && plan.is_security_file(path)).then_some(KeyReader::SecurityModule)
+    }
+
+    fn read(self, path: &str, text: &str) -> Result<keydiff::KeyMap, keydiff::ParseError> {
+        match self {
+            KeyReader::Format(format) => keydiff::parse_file(path, format, text),
+            KeyReader::SecurityModule => keydiff::parse_security_module(text),
+            KeyReader::Dockerfile => keydiff::parse_dockerfile(text),
+        }
+    }
+}
+
 /// The key-level change of a config file, and an `invalid-config` finding
 /// when its new text does not parse.
 fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Finding>) {
@@ -684,29 +750,29 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
         security_file: plan.is_security_file(&file.path),
         rollback_of: None,
         keyed: false,
+        dependency_update: false,
     };
     let sample = file
         .new_text()
         .or_else(|| file.old_text())
         .unwrap_or_default();
-    // A designated Python security file is read as settings: its function
-    // bodies are code, not configuration.
-    let designated_python = || {
-        (config.security_file && file.path.ends_with(".py"))
-            .then_some(keydiff::Format::PythonSettings)
-    };
-    let Some(format) = keydiff::format_for_text(&file.path, sample).or_else(designated_python)
-    else {
+    let Some(reader) = KeyReader::for_file(plan, &file.path, sample) else {
         return (config, None);
     };
     let old = file
         .old_text()
-        .and_then(|text| keydiff::parse_file(&file.path, format, text).ok());
+        .and_then(|text| reader.read(&file.path, text).ok());
     config.keyed = old.is_some();
     let old = old.unwrap_or_default();
     let new = match file.new_text() {
-        Some(text) => match keydiff::parse_file(&file.path, format, text) {
+        Some(text) => match reader.read(&file.path, text) {
             Ok(map) => map,
+            // A file that holds template syntax becomes config once
+            // rendered: unparsed, it is not broken.
+            Err(_) if template::holds_template_syntax(text) => {
+                config.keyed = false;
+                return (config, None);
+            }
             Err(err) => {
                 let position = match (err.line, err.column) {
                     (Some(line), Some(column)) => format!(" at line {line}, column {column}"),
@@ -728,7 +794,9 @@ fn config_change(plan: &Plan, file: &FileChange) -> (ConfigChange, Option<Findin
         },
         None => Default::default(),
     };
-    config.keys = keydiff::diff(&old, &new)
+    let changes = keydiff::diff(&old, &new);
+    config.dependency_update = dependency::only_moves_versions(&changes);
+    config.keys = changes
         .iter()
         .map(|change| KeyEntry {
             key: change.key().to_string(),
@@ -757,40 +825,50 @@ fn check_policy_change(
     ctx: &Context<'_>,
     outcome: &mut Outcome,
 ) {
-    let before = change.before;
     let after = match change.after {
         Ok(after) => after,
         Err(reason) => {
-            // The changed policy file the reason is about: the first one the
-            // change touches.
-            let file = POLICY_FILES
-                .iter()
-                .find(|name| outcome.config_changes.iter().any(|c| c.path == **name))
-                .copied()
-                .unwrap_or(DOTFILE);
-            let reported = outcome
-                .findings
-                .iter()
-                .any(|f| f.kind == Kind::InvalidConfig && f.path == file);
-            if reported {
-                return;
-            }
-            outcome.findings.push(
-                Finding::new(
-                    Kind::InvalidConfig,
-                    "invalid-config",
-                    Severity::Error,
-                    file,
-                    reason,
-                )
-                .message(format!(
-                    "the policy this change leaves cannot be read, so nothing after it could be checked: {reason}"
-                ))
-                .fix("fix the policy file; `confgate rules` in the working tree shows the error"),
-            );
+            unreadable_policy(reason, outcome);
             return;
         }
     };
+    for weakening in weakenings(change.before, after) {
+        judge_weakening(plan, ctx, weakening, outcome);
+    }
+}
+
+/// The policy this change leaves cannot be read: `invalid-config` on the
+/// first policy file the change touches, unless one is reported already.
+fn unreadable_policy(reason: &str, outcome: &mut Outcome) {
+    let file = POLICY_FILES
+        .iter()
+        .find(|name| outcome.config_changes.iter().any(|c| c.path == **name))
+        .copied()
+        .unwrap_or(DOTFILE);
+    let reported = outcome
+        .findings
+        .iter()
+        .any(|f| f.kind == Kind::InvalidConfig && f.path == file);
+    if reported {
+        return;
+    }
+    outcome.findings.push(
+        Finding::new(
+            Kind::InvalidConfig,
+            "invalid-config",
+            Severity::Error,
+            file,
+            reason,
+        )
+        .message(format!(
+            "the policy this change leaves cannot be read, so nothing after it could be checked: {reason}"
+        ))
+        .fix("fix the policy file; `confgate rules` in the working tree shows the error"),
+    );
+}
+
+/// How the policy files changed loosen the policy.
+fn weakenings(before: &Policy, after: &Policy) -> Vec<Weakening> {
     let changed = |index: usize| before.ids.0[index] != after.ids.0[index];
     let settings_file = if changed(0) { DOTFILE } else { PYPROJECT };
     let mut weakenings = Vec::new();
@@ -810,53 +888,60 @@ fn check_policy_change(
             POLICY_FILES[2],
         ));
     }
-    for Weakening { file, what } in weakenings {
-        let config = outcome.config_changes.iter().find(|c| c.path == file);
-        let record = config.and_then(|c| c.record.as_ref());
-        let owners = &plan.security_owners;
-        let signed = record.is_some_and(|r| {
-            owners.is_empty()
-                || owners
-                    .iter()
-                    .any(|o| o.eq_ignore_ascii_case(r.owner.trim()))
-        });
-        if signed {
-            continue;
-        }
-        let already_blocked = outcome.findings.iter().any(|f| {
-            f.path == file && matches!(f.kind, Kind::MissingRecord | Kind::IncompleteRecord)
-        });
-        if record.is_none() && matches!(ctx.mode, Mode::Staged) && !already_blocked {
-            // The message, not written yet, may carry the record.
-            outcome.notices.push(format!(
-                "{file}: this change weakens the policy ({what}): the commit message must carry a complete record{} (checked by the commit-msg hook)",
-                signer_hint(owners)
-            ));
-            continue;
-        }
-        let why = match record {
-            Some(r) => format!(
-                "; the record's owner {} is not one of security.owners ({})",
-                r.owner.trim(),
-                owners.join(", ")
-            ),
-            None => String::new(),
-        };
-        outcome.findings.push(
-            Finding::new(
-                Kind::PolicyWeakened,
-                "policy-weakened",
-                Severity::Error,
-                file,
-                &what,
-            )
-            .message(format!("policy weakened: {what}{why}"))
-            .fix(format!(
-                "a change that loosens the policy needs a complete change record in the same commit{}; or keep the policy as it was",
-                signer_hint(owners)
-            )),
-        );
+    weakenings
+}
+
+/// One loosening: accepted when a record signed as the policy asks covers
+/// its file; left to the commit-msg hook before the message exists;
+/// otherwise `policy-weakened`.
+fn judge_weakening(plan: &Plan, ctx: &Context<'_>, weakening: Weakening, outcome: &mut Outcome) {
+    let Weakening { file, what } = weakening;
+    let config = outcome.config_changes.iter().find(|c| c.path == file);
+    let record = config.and_then(|c| c.record.as_ref());
+    let owners = &plan.security_owners;
+    let signed = record.is_some_and(|r| {
+        owners.is_empty()
+            || owners
+                .iter()
+                .any(|o| o.eq_ignore_ascii_case(r.owner.trim()))
+    });
+    if signed {
+        return;
     }
+    let already_blocked = outcome
+        .findings
+        .iter()
+        .any(|f| f.path == file && matches!(f.kind, Kind::MissingRecord | Kind::IncompleteRecord));
+    if record.is_none() && matches!(ctx.mode, Mode::Staged) && !already_blocked {
+        // The message, not written yet, may carry the record.
+        outcome.notices.push(format!(
+            "{file}: this change weakens the policy ({what}): the commit message must carry a complete record{} (checked by the commit-msg hook)",
+            signer_hint(owners)
+        ));
+        return;
+    }
+    let why = match record {
+        Some(r) => format!(
+            "; the record's owner {} is not one of security.owners ({})",
+            r.owner.trim(),
+            owners.join(", ")
+        ),
+        None => String::new(),
+    };
+    outcome.findings.push(
+        Finding::new(
+            Kind::PolicyWeakened,
+            "policy-weakened",
+            Severity::Error,
+            file,
+            &what,
+        )
+        .message(format!("policy weakened: {what}{why}"))
+        .fix(format!(
+            "a change that loosens the policy needs a complete change record in the same commit{}; or keep the policy as it was",
+            signer_hint(owners)
+        )),
+    );
 }
 
 /// The pre-commit stage when commit-msg follows: only what needs no
@@ -954,7 +1039,26 @@ fn signer_hint(owners: &[String]) -> String {
     }
 }
 
-/// Every config change must be covered by a complete record.
+/// What a config change's records make of it.
+enum Verdict<'r> {
+    /// Undoes a recorded commit exactly: covered by that commit's record.
+    Rollback(String),
+    /// Only moves versions, and the policy asks no record for that.
+    DependencyUpdate,
+    Covered(&'r Record),
+    /// Records apply, none complete: the first one, and what each lacks.
+    Incomplete {
+        first: &'r Record,
+        problems: Vec<String>,
+        needs_file: bool,
+    },
+    Missing {
+        needs_file: bool,
+    },
+}
+
+/// Every config change must be covered by a complete record: a verdict per
+/// change, then the findings, notices and the draft record.
 fn check_records(
     plan: &Plan,
     change: &ChangeSet,
@@ -964,161 +1068,249 @@ fn check_records(
     if outcome.config_changes.is_empty() {
         return Ok(());
     }
+    let records = records_of(plan, change, ctx, &mut outcome.notices)?;
+    let staged_only = matches!(ctx.mode, Mode::Staged | Mode::StagedRecordsLater);
+    let mut pending_trailers = Vec::new();
+    let mut unrecorded = Vec::new();
+    for index in 0..outcome.config_changes.len() {
+        let config = &mut outcome.config_changes[index];
+        match verdict(plan, change, ctx, &records, config) {
+            Verdict::Rollback(note) => outcome.notices.push(note),
+            Verdict::DependencyUpdate => outcome.notices.push(format!(
+                "{}: {}; no record needed (record.dependency_updates = \"record\" asks for one)",
+                config.path,
+                config.summary(3)
+            )),
+            Verdict::Covered(record) => {
+                outcome.findings.extend(policy::check(plan, config, record));
+                config.record = Some(RecordSummary::from_record(record));
+            }
+            Verdict::Incomplete {
+                first,
+                problems,
+                needs_file,
+            } => {
+                unrecorded.push(index);
+                let finding = incomplete_record(plan, config, first, &problems, needs_file);
+                outcome.findings.push(finding);
+            }
+            Verdict::Missing { needs_file } if staged_only && !needs_file => {
+                pending_trailers.push(config.path.clone());
+            }
+            Verdict::Missing { needs_file } => {
+                unrecorded.push(index);
+                outcome
+                    .findings
+                    .push(missing_record(plan, config, needs_file));
+            }
+        }
+    }
+    finish_records(plan, outcome, &unrecorded, &pending_trailers);
+    Ok(())
+}
+
+/// The records this change carries: new or changed record files, and the
+/// message's trailers. An old record file touched without changing its
+/// fields is not one (a notice says so).
+fn records_of(
+    plan: &Plan,
+    change: &ChangeSet,
+    ctx: &Context<'_>,
+    notices: &mut Vec<String>,
+) -> Result<Vec<Record>> {
     let extra_fields = policy::extra_field_names(plan);
     let mut records = Vec::new();
     for file in &change.files {
         if file.status == ChangeStatus::Deleted || !plan.is_record_file(&file.path) {
             continue;
         }
-        if let Some(text) = file.new_text() {
-            let record = Record::parse_file(&file.path, text, &extra_fields)?;
-            if record_is_new(file, &record, &extra_fields) {
-                records.push(record);
-            } else {
-                outcome.notices.push(format!(
-                    "{} is an existing record whose fields did not change: it covers the commit that added it, not this one",
-                    file.path
-                ));
-            }
+        let Some(text) = file.new_text() else {
+            continue;
+        };
+        let record = Record::parse_file(&file.path, text, &extra_fields)?;
+        if record_is_new(file, &record, &extra_fields) {
+            records.push(record);
+        } else {
+            notices.push(format!(
+                "{} is an existing record whose fields did not change: it covers the commit that added it, not this one",
+                file.path
+            ));
         }
     }
     if let Mode::WithMessage(message) = ctx.mode {
         records.extend(Record::from_message(message, &extra_fields));
     }
-    let staged_only = matches!(ctx.mode, Mode::Staged | Mode::StagedRecordsLater);
-    let mut pending_trailers = Vec::new();
-    let mut unrecorded = Vec::new();
-    for index in 0..outcome.config_changes.len() {
-        if let Some(note) = rollback(change, ctx, &mut outcome.config_changes[index]) {
-            outcome.notices.push(note);
-            continue;
-        }
-        let config = &outcome.config_changes[index];
-        let applicable: Vec<&Record> = records.iter().filter(|r| covers(r, &config.path)).collect();
-        let needs_file = plan.require_file
-            || plan
-                .field_policies
-                .iter()
-                .any(|p| p.require_file && p.applies(&config.path, &config.key_names()));
-        let mut complete = None;
-        let mut problems: Vec<String> = Vec::new();
-        for record in &applicable {
-            let mut issues: Vec<String> = record
-                .problems(&plan.placeholders)
-                .iter()
-                .map(|p| p.describe(&record.source))
-                .collect();
-            if issues.is_empty() {
-                issues.extend(owner_problems(plan, ctx, config, record));
-            }
-            if needs_file && record.source == RecordSource::Trailers {
-                issues.push("these paths need a record file (record.require = \"file\"); trailers are not enough".to_string());
-            }
-            if issues.is_empty() {
-                complete = Some(*record);
-                break;
-            }
-            let where_ = match &record.source {
-                RecordSource::File(path) => path.clone(),
-                RecordSource::Trailers => "the commit message trailers".to_string(),
-            };
-            problems.push(format!("{where_}: {}", issues.join("; ")));
-        }
-        let path = config.path.clone();
-        let summary = config.summary(3);
-        if let Some(record) = complete {
-            outcome.findings.extend(policy::check(plan, config, record));
-            outcome.config_changes[index].record = Some(RecordSummary::from_record(record));
-            continue;
-        }
-        unrecorded.push(index);
-        if let Some(first) = applicable.first() {
-            // The example names the fields the user's record lacks, in the
-            // form the user wrote it in.
-            let as_trailer = first.source == RecordSource::Trailers && !needs_file;
-            let draft = RecordDraft::new(plan, &[config], None);
-            let mut fields: Vec<&str> = first
-                .problems(&plan.placeholders)
-                .iter()
-                .map(|p| p.field().names().0)
-                .collect();
-            if fields.is_empty() {
-                fields.push(Field::Owner.names().0);
-            }
-            let example = fields
-                .iter()
-                .map(|f| draft.example_line(f, as_trailer))
-                .collect::<Vec<_>>()
-                .join(" / ");
-            let fix = if needs_file && first.source == RecordSource::Trailers {
-                format!(
-                    "trailers are not enough here: put the record in a file under {} (`confgate record new` writes one)",
-                    plan.record_dir
-                )
-            } else {
-                format!("fill in the missing fields, e.g. {example}")
-            };
-            outcome.findings.push(
-                Finding::new(
-                    Kind::IncompleteRecord,
-                    "incomplete-record",
-                    Severity::Error,
-                    &path,
-                    &summary,
-                )
-                .message(format!(
-                    "change record incomplete ({summary}): {}",
-                    problems.join(" | ")
-                ))
-                .fix(fix),
-            );
-            continue;
-        }
-        if staged_only && !needs_file {
-            unrecorded.pop();
-            pending_trailers.push(path);
-            continue;
-        }
-        let extra: Vec<String> = RecordDraft::new(plan, &[config], None)
-            .fields
+    Ok(records)
+}
+
+/// The verdict on one config change (a rollback is covered here, on the
+/// change itself).
+fn verdict<'r>(
+    plan: &Plan,
+    change: &ChangeSet,
+    ctx: &Context<'_>,
+    records: &'r [Record],
+    config: &mut ConfigChange,
+) -> Verdict<'r> {
+    if let Some(note) = rollback(change, ctx, config) {
+        return Verdict::Rollback(note);
+    }
+    let needs_file = plan.require_file
+        || plan
+            .field_policies
             .iter()
-            .map(|f| f.name.clone())
-            .collect();
-        let fix = if needs_file {
-            let mut fields: Vec<String> = ["owner", "expected", "rollback"]
-                .iter()
-                .map(|f| format!("`{f}`"))
-                .collect();
-            fields.extend(extra.iter().map(|f| format!("`{f}`")));
-            format!(
-                "add a record file under {} with {} (`confgate record new` writes one)",
-                plan.record_dir,
-                record::and_list(&fields)
-            )
-        } else {
-            let mut trailers: Vec<String> = ["Config-Owner", "Expected-Result", "Rollback"]
-                .iter()
-                .map(|t| t.to_string())
-                .collect();
-            trailers.extend(extra.iter().map(|f| record::trailer_name(f)));
-            format!(
-                "add a record file under {} (`confgate record new`) or the {} trailers to the commit message",
-                plan.record_dir,
-                record::and_list(&trailers)
-            )
+            .any(|p| p.require_file && p.applies(&config.path, &config.key_names()));
+    let applicable: Vec<&Record> = records.iter().filter(|r| covers(r, &config.path)).collect();
+    let mut problems: Vec<String> = Vec::new();
+    for record in &applicable {
+        let issues = record_issues(plan, ctx, config, record, needs_file);
+        if issues.is_empty() {
+            return Verdict::Covered(record);
+        }
+        let where_ = match &record.source {
+            RecordSource::File(path) => path.clone(),
+            RecordSource::Trailers => "the commit message trailers".to_string(),
         };
-        outcome.findings.push(
-            Finding::new(
-                Kind::MissingRecord,
-                "missing-record",
-                Severity::Error,
-                &path,
-                &summary,
-            )
-            .message(format!("config change without a change record: {summary}"))
-            .fix(fix),
+        problems.push(format!("{where_}: {}", issues.join("; ")));
+    }
+    match applicable.first() {
+        Some(first) => Verdict::Incomplete {
+            first,
+            problems,
+            needs_file,
+        },
+        None if config.dependency_update && !plan.record_dependency_updates => {
+            Verdict::DependencyUpdate
+        }
+        None => Verdict::Missing { needs_file },
+    }
+}
+
+/// What keeps `record` from covering `config`: missing fields first, then
+/// owners, then the record's form.
+fn record_issues(
+    plan: &Plan,
+    ctx: &Context<'_>,
+    config: &ConfigChange,
+    record: &Record,
+    needs_file: bool,
+) -> Vec<String> {
+    let mut issues: Vec<String> = record
+        .problems(&plan.placeholders)
+        .iter()
+        .map(|p| p.describe(&record.source))
+        .collect();
+    if issues.is_empty() {
+        issues.extend(owner_problems(plan, ctx, config, record));
+    }
+    if needs_file && record.source == RecordSource::Trailers {
+        issues.push(
+            "these paths need a record file (record.require = \"file\"); trailers are not enough"
+                .to_string(),
         );
     }
+    issues
+}
+
+/// `incomplete-record`, with an example of the fields the user's record
+/// lacks, in the form the user wrote it in.
+fn incomplete_record(
+    plan: &Plan,
+    config: &ConfigChange,
+    first: &Record,
+    problems: &[String],
+    needs_file: bool,
+) -> Finding {
+    let summary = config.summary(3);
+    let as_trailer = first.source == RecordSource::Trailers && !needs_file;
+    let draft = RecordDraft::new(plan, &[config], None);
+    let mut fields: Vec<&str> = first
+        .problems(&plan.placeholders)
+        .iter()
+        .map(|p| p.field().names().0)
+        .collect();
+    if fields.is_empty() {
+        fields.push(Field::Owner.names().0);
+    }
+    let example = fields
+        .iter()
+        .map(|f| draft.example_line(f, as_trailer))
+        .collect::<Vec<_>>()
+        .join(" / ");
+    let fix = if needs_file && first.source == RecordSource::Trailers {
+        format!(
+            "trailers are not enough here: put the record in a file under {} (`confgate record new` writes one)",
+            plan.record_dir
+        )
+    } else {
+        format!("fill in the missing fields, e.g. {example}")
+    };
+    Finding::new(
+        Kind::IncompleteRecord,
+        "incomplete-record",
+        Severity::Error,
+        &config.path,
+        &summary,
+    )
+    .message(format!(
+        "change record incomplete ({summary}): {}",
+        problems.join(" | ")
+    ))
+    .fix(fix)
+}
+
+/// `missing-record`, naming the file or trailers to add and the extra fields
+/// the change's policies ask for.
+fn missing_record(plan: &Plan, config: &ConfigChange, needs_file: bool) -> Finding {
+    let summary = config.summary(3);
+    let extra: Vec<String> = RecordDraft::new(plan, &[config], None)
+        .fields
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    let fix = if needs_file {
+        let mut fields: Vec<String> = ["owner", "expected", "rollback"]
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect();
+        fields.extend(extra.iter().map(|f| format!("`{f}`")));
+        format!(
+            "add a record file under {} with {} (`confgate record new` writes one)",
+            plan.record_dir,
+            record::and_list(&fields)
+        )
+    } else {
+        let mut trailers: Vec<String> = ["Config-Owner", "Expected-Result", "Rollback"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        trailers.extend(extra.iter().map(|f| record::trailer_name(f)));
+        format!(
+            "add a record file under {} (`confgate record new`) or the {} trailers to the commit message",
+            plan.record_dir,
+            record::and_list(&trailers)
+        )
+    };
+    Finding::new(
+        Kind::MissingRecord,
+        "missing-record",
+        Severity::Error,
+        &config.path,
+        &summary,
+    )
+    .message(format!("config change without a change record: {summary}"))
+    .fix(fix)
+}
+
+/// After the verdicts: the draft record for what is unrecorded, the breadth
+/// policy over the changes that need records, one finding per message, and
+/// the notice that trailers are still to come.
+fn finish_records(
+    plan: &Plan,
+    outcome: &mut Outcome,
+    unrecorded: &[usize],
+    pending_trailers: &[String],
+) {
     if !unrecorded.is_empty() {
         let changes: Vec<&ConfigChange> = unrecorded
             .iter()
@@ -1127,9 +1319,13 @@ fn check_records(
         let draft = RecordDraft::new(plan, &changes, None);
         outcome.drafts.push(draft);
     }
-    outcome
-        .findings
-        .extend(policy::breadth(plan, &outcome.config_changes));
+    let recordable: Vec<ConfigChange> = outcome
+        .config_changes
+        .iter()
+        .filter(|c| !c.dependency_update || c.record.is_some())
+        .cloned()
+        .collect();
+    outcome.findings.extend(policy::breadth(plan, &recordable));
     let mut seen = HashSet::new();
     outcome
         .findings
@@ -1140,7 +1336,6 @@ fn check_records(
             pending_trailers.join(", ")
         ));
     }
-    Ok(())
 }
 
 /// Cover `config` with the record of the commit it reverts, when the file's

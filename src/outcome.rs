@@ -31,6 +31,10 @@ pub struct ConfigChange {
     /// setting changed (comments, formatting, code in a settings module).
     #[serde(skip)]
     pub keyed: bool,
+    /// The change only moves image tags, digests or pinned versions (see
+    /// `records::dependency`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dependency_update: bool,
 }
 
 impl ConfigChange {
@@ -53,7 +57,12 @@ impl ConfigChange {
         if parts.is_empty() {
             parts.push("content changed".to_string());
         }
-        parts.join("; ")
+        let parts = parts.join("; ");
+        if self.dependency_update {
+            format!("dependency update: {parts}")
+        } else {
+            parts
+        }
     }
 }
 

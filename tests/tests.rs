@@ -22,6 +22,7 @@ mod policies;
 mod precommit_framework;
 mod provider_tokens;
 mod push_release;
+mod record_noise;
 mod records;
 mod records_seem;
 mod robustness;

@@ -7,7 +7,8 @@ use anyhow::{Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::config::settings::{
-    ChecklistStep, FieldPolicy, Layers, RequireSetting, Settings, POLICY_FILES, PYPROJECT,
+    ChecklistStep, DependencyUpdates, FieldPolicy, Layers, RequireSetting, Settings, POLICY_FILES,
+    PYPROJECT,
 };
 use crate::detect::keywords::SharedKeywords;
 use crate::detect::secrets::{SecretRule, SecretScanner};
@@ -109,6 +110,9 @@ pub struct Plan {
     pub strict: bool,
     pub record_dir: String,
     pub require_file: bool,
+    /// `record.dependency_updates = "record"`: dependency updates need a
+    /// record too.
+    pub record_dependency_updates: bool,
     pub field_policies: Vec<CompiledFieldPolicy>,
     pub owners: Vec<String>,
     pub codeowners: bool,
@@ -157,6 +161,7 @@ struct Merged {
     security_ignore: Vec<String>,
     secrets_ignore: Vec<String>,
     require_file: bool,
+    record_dependency_updates: bool,
     policies: Vec<FieldPolicy>,
     placeholders: HashSet<String>,
     disabled: HashSet<String>,
@@ -193,6 +198,8 @@ impl Merged {
             security_ignore: layers.list(get!(security.ignore), get!(security.extend_ignore)),
             secrets_ignore: layers.list(get!(secrets.ignore), get!(secrets.extend_ignore)),
             require_file,
+            record_dependency_updates: layers.last(get!(record.dependency_updates))
+                == Some(DependencyUpdates::Record),
             policies,
             placeholders: placeholders
                 .iter()
@@ -326,6 +333,7 @@ impl Plan {
             security,
             record_dir: m.record_dir,
             require_file: m.require_file,
+            record_dependency_updates: m.record_dependency_updates,
             placeholders: m.placeholders,
             disabled: m.disabled,
             security_owners: m.security_owners,

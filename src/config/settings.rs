@@ -61,10 +61,35 @@ pub struct RecordSection {
     pub placeholders: Option<Vec<String>>,
     pub extend_placeholders: Option<Vec<String>>,
     pub max_keys: Option<usize>,
+    /// `"record"`: a change that only moves image tags, digests or pinned
+    /// versions needs a record like any other; `"skip"` (the default): it
+    /// is a dependency update, listed in the log, needing none.
+    pub dependency_updates: Option<DependencyUpdates>,
     /// The adoption point: this commit and its ancestors are history from
     /// before confgate, not re-judged by pre-push, `check --range` or
     /// `release-check`.
     pub adopted: Option<String>,
+}
+
+/// `record.dependency_updates`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DependencyUpdates {
+    Record,
+    Skip,
+}
+
+impl<'de> Deserialize<'de> for DependencyUpdates {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        match value.as_str() {
+            "record" => Ok(DependencyUpdates::Record),
+            "skip" => Ok(DependencyUpdates::Skip),
+            _ => Err(serde::de::Error::custom(format!(
+                "record.dependency_updates must be \"record\" or \"skip\", not {:?}",
+                crate::redact::redact_quoted(&value)
+            ))),
+        }
+    }
 }
 
 /// `record.require`: the string `"file"` / `"any"`, or field policies.

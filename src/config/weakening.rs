@@ -128,6 +128,9 @@ fn records(old: &Plan, new: &Plan, say: &mut impl FnMut(String)) {
     if old.require_file && !new.require_file {
         say("record.require no longer asks for a record file".to_string());
     }
+    if old.record_dependency_updates && !new.record_dependency_updates {
+        say("record.dependency_updates no longer asks dependency updates for a record".to_string());
+    }
     owners(say, "record.owners", &old.owners, &new.owners);
     owners(
         say,

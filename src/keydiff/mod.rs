@@ -22,6 +22,7 @@
 
 use std::collections::BTreeMap;
 
+mod dockerfile;
 mod env;
 mod ini;
 mod json;
@@ -204,6 +205,33 @@ pub fn parse_file(path: &str, format: Format, text: &str) -> Result<KeyMap, Pars
         compose_long_form(&mut map);
     }
     Ok(map)
+}
+
+/// A Python file's tokens as the interpreter reads them (see
+/// `python::token_stream`); `None` when it does not tokenize or is too
+/// large to read.
+pub fn python_token_stream(text: &str) -> Option<Vec<String>> {
+    if text.len() > MAX_BYTES {
+        return None;
+    }
+    python::token_stream(text.strip_prefix('\u{feff}').unwrap_or(text)).ok()
+}
+
+/// A Dockerfile's settings and steps by key (see `dockerfile`).
+pub fn parse_dockerfile(text: &str) -> Result<KeyMap, ParseError> {
+    if text.len() > MAX_BYTES {
+        return Err(ParseError::nowhere("file too large to parse"));
+    }
+    dockerfile::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// The settings of a designated security module written in Python: every
+/// public module-level assignment and the fields of its classes.
+pub fn parse_security_module(text: &str) -> Result<KeyMap, ParseError> {
+    if text.len() > MAX_BYTES {
+        return Err(ParseError::nowhere("file too large to parse"));
+    }
+    python::parse_security_module(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
 /// `docker-compose*.yml`, `compose*.yaml` and the like.

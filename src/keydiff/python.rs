@@ -45,6 +45,19 @@ const COMPOUND: &[&str] = &[
 ];
 
 pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
+    parse_names(text, is_setting_name)
+}
+
+/// A designated security module (`app/core/security.py`): every public
+/// module-level assignment is a setting (`pwd_context = CryptContext(…)`),
+/// whatever its case; function bodies are code.
+pub(super) fn parse_security_module(text: &str) -> Result<KeyMap, ParseError> {
+    parse_names(text, |name| !name.starts_with('_'))
+}
+
+/// The settings of a module whose module-level names `setting` accepts, and
+/// the fields of its classes.
+fn parse_names(text: &str, setting: fn(&str) -> bool) -> Result<KeyMap, ParseError> {
     let lines = tokenize(text)?;
     let mut sink = Sink::new();
     // The top-level class whose body the lines are in, and the column of
@@ -56,7 +69,7 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
         };
         if first.top_level {
             class = class_name(text, tokens).map(|name| (name.to_string(), None));
-            assignment(text, tokens, &mut sink)?;
+            assignment(text, tokens, setting, &mut sink)?;
             continue;
         }
         let Some((name, body)) = class.as_mut() else {
@@ -112,12 +125,22 @@ fn is_setting_name(name: &str) -> bool {
         && name.chars().any(|c| c.is_ascii_uppercase())
 }
 
-fn assignment(text: &str, tokens: &[Token], sink: &mut Sink) -> Result<(), ParseError> {
+fn assignment(
+    text: &str,
+    tokens: &[Token],
+    setting: fn(&str) -> bool,
+    sink: &mut Sink,
+) -> Result<(), ParseError> {
     let Some(first) = tokens.first() else {
         return Ok(());
     };
     let name = slice(text, first);
-    if !first.top_level || first.kind != Kind::Name || !is_setting_name(name) {
+    if !first.top_level
+        || first.kind != Kind::Name
+        || !setting(name)
+        || COMPOUND.contains(&name)
+        || KEYWORDS.contains(&name)
+    {
         return Ok(());
     }
     assign(text, "", tokens, sink)
@@ -315,6 +338,90 @@ fn render(text: &str, tokens: &[Token]) -> String {
         previous = Some(token);
     }
     out
+}
+
+/// Keywords after which `(` opens a tuple or a group, not a call.
+const KEYWORDS: &[&str] = &[
+    "and", "as", "assert", "await", "del", "elif", "else", "for", "from", "if", "import", "in",
+    "is", "lambda", "not", "or", "return", "while", "with", "yield",
+];
+
+/// The program's tokens as the interpreter sees them, for telling a
+/// formatter run from a change: comments, docstrings (a statement that is
+/// only a string), line wrapping inside brackets, spacing, quote style and
+/// trailing commas that change nothing are left out; indentation is kept as
+/// block structure (`>` opens a block, `<` closes one), each statement ends
+/// with `;`. Strings are their decoded content (`'a'` and `"a"` are one
+/// token); f- and b-strings are kept as written.
+pub(crate) fn token_stream(text: &str) -> Result<Vec<String>, ParseError> {
+    let mut out = Vec::new();
+    let mut indents: Vec<usize> = vec![0];
+    for tokens in tokenize(text)? {
+        if tokens.iter().all(|t| matches!(t.kind, Kind::Str(Some(_)))) {
+            continue;
+        }
+        let first = &tokens[0];
+        let line_start = text[..first.start].rfind('\n').map_or(0, |i| i + 1);
+        // A statement after `;` keeps the block it is in.
+        if text[line_start..first.start].trim().is_empty() {
+            let column = first.start - line_start;
+            while indents.len() > 1 && indents.last().is_some_and(|&c| column < c) {
+                indents.pop();
+                out.push("<".to_string());
+            }
+            if indents.last().is_some_and(|&c| column > c) {
+                indents.push(column);
+                out.push(">".to_string());
+            }
+        }
+        statement_tokens(text, &tokens, &mut out);
+        out.push(";".to_string());
+    }
+    Ok(out)
+}
+
+/// One statement's tokens for [`token_stream`]: strings by content, a
+/// trailing comma dropped where it cannot make a tuple or a subscript.
+fn statement_tokens(text: &str, tokens: &[Token], out: &mut Vec<String>) {
+    // For each open bracket: whether it can hold a trailing comma freely
+    // (a call, a list, a dict or set), and whether a comma was seen in it.
+    let mut groups: Vec<(bool, bool)> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let here = slice(text, token);
+        match &token.kind {
+            Kind::Open => {
+                let before = i.checked_sub(1).map(|j| &tokens[j]);
+                let follows_value = before.is_some_and(|b| {
+                    b.kind == Kind::Close
+                        || (b.kind == Kind::Name && !KEYWORDS.contains(&slice(text, b)))
+                });
+                let free = match here {
+                    "(" => follows_value,
+                    "[" => !follows_value,
+                    _ => true,
+                };
+                groups.push((free, false));
+            }
+            Kind::Close => {
+                groups.pop();
+            }
+            _ => {}
+        }
+        if here == "," && token.kind == Kind::Op {
+            let closes = tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Close);
+            if let Some((free, seen_comma)) = groups.last_mut() {
+                let drop = closes && (*free || *seen_comma);
+                *seen_comma = true;
+                if drop {
+                    continue;
+                }
+            }
+        }
+        out.push(match &token.kind {
+            Kind::Str(Some(content)) => format!("s{content}"),
+            _ => format!("t{here}"),
+        });
+    }
 }
 
 fn slice<'a>(text: &'a str, token: &Token) -> &'a str {

@@ -1,5 +1,8 @@
 //! Change records and what they must hold: record files and trailers, the
 //! record policies of the production checklist, and CODEOWNERS.
 pub mod codeowners;
+pub mod dependency;
 pub mod policy;
 pub mod record;
+pub mod reformat;
+pub mod template;

@@ -71,7 +71,11 @@ fn record_lines(change: &ConfigChange, lines: &mut Vec<String>) {
         lines.push(format!("    rollback of {of}, recorded by {}", r.owner));
     }
     let Some(r) = &change.record else {
-        lines.push("    (no complete record)".to_string());
+        lines.push(if change.dependency_update {
+            "    (dependency update: no record needed)".to_string()
+        } else {
+            "    (no complete record)".to_string()
+        });
         return;
     };
     lines.push(format!("    owner:    {}", r.owner));
