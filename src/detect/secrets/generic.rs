@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::random::{is_example_secret, looks_random};
+use crate::formats::FileType;
 
 /// A secret found on one line: byte span within the line and the value.
 pub struct Hit<'t> {
@@ -157,16 +158,6 @@ fn docker_env_regex() -> &'static Regex {
     })
 }
 
-/// Whether a bare (unquoted) value is a literal in this file type. In Python,
-/// JSON, TOML and JavaScript a bare value is code, a number or a boolean.
-fn bare_values_are_literals(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let code = [
-        ".py", ".pyi", ".json", ".toml", ".js", ".ts", ".rs", ".go", ".java", ".rb",
-    ];
-    !code.iter().any(|ext| name.ends_with(ext))
-}
-
 /// Whether values of `key` are secret: the one judgement used both to detect
 /// generic `key = literal` secrets and to redact values shown under a key
 /// (`database.password`, `DATABASES.default.PASSWORD`, `apiKey`,
@@ -249,7 +240,13 @@ fn strip_scheme(value: &str) -> &str {
 /// Generic secret assignments on one line.
 pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
     let mut hits = Vec::new();
-    let bare_ok = bare_values_are_literals(path);
+    let file_type = FileType::of(path);
+    // Lock files and bundles are generated: their `key: value` pairs are
+    // nobody's assignment (provider-format rules still read them).
+    if file_type.is_generated() {
+        return hits;
+    }
+    let bare_ok = file_type.bare_values_are_literals();
     let mut consider = |key: &str, val: regex::Match<'t>, quoted_required: bool| {
         let mut raw = val.as_str();
         let mut start = val.start();

@@ -363,7 +363,7 @@ impl SecurityScanner {
     /// Whether [`scan_with`](Self::scan_with) uses shared hits for `path`
     /// (Python files; config files are searched statement by statement).
     pub fn reads_as_python(path: &str) -> bool {
-        FileType::from_path(path) == Some(FileType::Python)
+        FileType::settings_file(path) == Some(FileType::Python)
     }
 
     /// `(span, rule)` for every rule a keyword wakes in a Python statement,
@@ -456,7 +456,7 @@ impl SecurityScanner {
         if lines.is_empty() {
             return Vec::new();
         }
-        let Some(file_type) = FileType::from_path(path) else {
+        let Some(file_type) = FileType::settings_file(path) else {
             return Vec::new();
         };
         let mut judge = Judge {

@@ -5,100 +5,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-/// The syntax a file is read with, decided from its path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileType {
-    Python,
-    Toml,
-    Yaml,
-    /// A docker-compose file: YAML, and compose rules apply too.
-    Compose,
-    Ini,
-    /// `*.conf`: INI-like `key = value` or nginx-like `key value;`.
-    Conf,
-    Json,
-    Env,
-    Dockerfile,
-}
-
-impl FileType {
-    pub fn from_path(path: &str) -> Option<FileType> {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let lower = name.to_ascii_lowercase();
-        if lower == "dockerfile"
-            || lower.starts_with("dockerfile.")
-            || lower.ends_with(".dockerfile")
-            || lower == "containerfile"
-        {
-            return Some(FileType::Dockerfile);
-        }
-        if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
-            // Templates hold placeholders and local defaults, not settings.
-            let template = [".example", ".sample", ".template", ".dist", ".tmpl"]
-                .iter()
-                .any(|t| lower.ends_with(t));
-            return if template { None } else { Some(FileType::Env) };
-        }
-        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-        match ext {
-            "py" => Some(FileType::Python),
-            "toml" => Some(FileType::Toml),
-            "yaml" | "yml" => {
-                if lower.starts_with("docker-compose") || lower.starts_with("compose.") {
-                    Some(FileType::Compose)
-                } else {
-                    Some(FileType::Yaml)
-                }
-            }
-            "ini" | "cfg" => Some(FileType::Ini),
-            "conf" => Some(FileType::Conf),
-            "json" => Some(FileType::Json),
-            _ => None,
-        }
-    }
-
-    /// Names a rule's `files` list may use for this type.
-    pub fn names(self) -> &'static [&'static str] {
-        match self {
-            FileType::Python => &["python"],
-            FileType::Toml => &["toml"],
-            FileType::Yaml => &["yaml"],
-            FileType::Compose => &["compose", "yaml"],
-            FileType::Ini => &["ini"],
-            FileType::Conf => &["conf", "ini"],
-            FileType::Json => &["json"],
-            FileType::Env => &["env"],
-            FileType::Dockerfile => &["dockerfile"],
-        }
-    }
-
-    /// A path of this type, for running a rule's examples.
-    pub fn example_path(name: &str) -> &'static str {
-        match name {
-            "toml" => "config/app.toml",
-            "yaml" => "config/app.yaml",
-            "compose" => "docker-compose.yml",
-            "ini" => "config/app.ini",
-            "conf" => "deploy/nginx.conf",
-            "json" => "config/app.json",
-            "env" => ".env.production",
-            "dockerfile" => "Dockerfile",
-            _ => "app/main.py",
-        }
-    }
-}
-
-pub const ALL_TYPES: &[&str] = &[
-    "python",
-    "toml",
-    "yaml",
-    "compose",
-    "ini",
-    "conf",
-    "json",
-    "env",
-    "dockerfile",
-];
+pub use crate::formats::types::SETTINGS_TYPE_NAMES as ALL_TYPES;
+pub use crate::formats::FileType;
 
 /// How a setting is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1269,7 +1177,7 @@ fn config_settings(
                 }
             }
         }
-        FileType::Python => {}
+        _ => {}
     }
     out
 }

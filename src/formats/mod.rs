@@ -1,0 +1,52 @@
+//! One reading of each file format: which format a path is in (the
+//! [`FileType`] table) and the readers every detector shares.
+
+pub mod types;
+
+pub use types::{is_python_settings, FileType};
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use crate::detect::secrets::SecretScanner;
+    use crate::detect::security::SecurityScanner;
+    use crate::model::Lines;
+
+    fn secrets(path: &str, text: &str) -> usize {
+        let scanner = SecretScanner::new(&[], &HashSet::new()).expect("pack loads");
+        scanner.scan(path, text, Lines::All).len()
+    }
+
+    fn settings(path: &str, text: &str) -> usize {
+        let scanner = SecurityScanner::new(&[], &HashSet::new()).expect("pack loads");
+        scanner.scan(path, text, Lines::All).len()
+    }
+
+    /// The table decides for every detector: the same text is read for
+    /// settings and generic secrets in configuration, not in a lock file.
+    #[test]
+    fn lock_files_are_not_read_for_settings_or_assignments() {
+        let json = "{\n  \"debug\": true,\n  \"auth_token\": \"Zt4rQ8wLmN2pXy6vKc3e\"\n}\n";
+        assert_eq!(settings("config/app.json", json), 1);
+        assert_eq!(secrets("config/app.json", json), 1);
+        assert_eq!(settings("frontend/package-lock.json", json), 0);
+        assert_eq!(secrets("frontend/package-lock.json", json), 0);
+        // A provider-format token is a secret wherever it is.
+        let token = "{\"x\": \"ghp_Zt4rQ8wLmN2pXy6vKc3eZt4rQ8wLmN2pXy6v\"}\n";
+        assert_eq!(secrets("frontend/package-lock.json", token), 1);
+    }
+
+    /// In TypeScript and Vue a bare word after `token =` is code.
+    #[test]
+    fn bare_words_in_code_are_not_literals() {
+        let line = "const apiToken = Zt4rQ8wLmN2pXy6vKc3e\n";
+        assert_eq!(secrets("config/app.yaml", line), 1);
+        assert_eq!(secrets("src/Login.tsx", line), 0);
+        assert_eq!(secrets("src/App.vue", line), 0);
+        assert_eq!(
+            secrets("src/App.vue", "const apiToken = \"Zt4rQ8wLmN2pXy6vKc3e\"\n"),
+            1
+        );
+    }
+}
