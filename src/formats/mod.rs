@@ -1,6 +1,7 @@
 //! One reading of each file format: which format a path is in (the
 //! [`FileType`] table) and the readers every detector shares.
 
+pub mod python;
 pub mod types;
 
 pub use types::{is_python_settings, FileType};

@@ -277,7 +277,7 @@ pub struct SecurityScanner {
 /// Python `text` with comments and docstrings blanked to spaces, and for
 /// each byte whether it is inside a string literal (the lexer the checks use).
 pub fn python_comments_and_strings(text: &str) -> (String, Vec<bool>) {
-    syntax::python_clean(text)
+    crate::formats::python::lexer::clean(text)
 }
 
 impl SecurityScanner {

@@ -141,7 +141,7 @@ pub struct PythonSource {
 
 impl PythonSource {
     pub fn new(text: &str, wanted: &dyn Fn(u32, u32) -> bool) -> PythonSource {
-        let (clean, mask) = python_clean(text);
+        let (clean, mask) = crate::formats::python::lexer::clean(text);
         let bytes = clean.as_bytes();
         let mut spans = Vec::new();
         let mut push = |start: usize, end: usize, first_line: u32, last_line: u32| {
@@ -220,84 +220,6 @@ fn is_blank(text: &str) -> bool {
         Some(b) if b.is_ascii() => false,
         Some(_) => text.trim().is_empty(),
     }
-}
-
-/// Comments and triple-quoted strings blanked to spaces (newlines kept, so
-/// offsets and lines stay), and a mask of bytes inside string literals.
-pub(crate) fn python_clean(text: &str) -> (String, Vec<bool>) {
-    let bytes = text.as_bytes();
-    let mut out: Vec<u8> = bytes.to_vec();
-    let mut mask = vec![false; bytes.len()];
-    let mut i = 0;
-    // Only comments and strings change anything: jump from one to the next.
-    while let Some(found) = bytes
-        .get(i..)
-        .and_then(|rest| memchr::memchr3(b'#', b'"', b'\'', rest))
-    {
-        i += found;
-        let b = bytes[i];
-        if b == b'#' {
-            let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
-            out[i..end].fill(b' ');
-            i = end;
-            continue;
-        }
-        let triple = bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b);
-        if triple {
-            let mut j = i + 3;
-            while j < bytes.len() {
-                if bytes[j] == b'\\' {
-                    j += 2;
-                    continue;
-                }
-                if bytes[j] == b && bytes.get(j + 1) == Some(&b) && bytes.get(j + 2) == Some(&b) {
-                    break;
-                }
-                j += 1;
-            }
-            let end = (j + 3).min(bytes.len());
-            for k in i..end {
-                if out[k] != b'\n' {
-                    out[k] = b' ';
-                }
-                mask[k] = true;
-            }
-            i = end;
-            continue;
-        }
-        // The closing quote, the end of the line, or past the end; an
-        // escaped byte never closes.
-        let mut j = i + 1;
-        while let Some(n) = bytes
-            .get(j..)
-            .and_then(|rest| memchr::memchr3(b, b'\n', b'\\', rest))
-        {
-            j += n;
-            if bytes[j] != b'\\' {
-                break;
-            }
-            j += 2;
-        }
-        if j < bytes.len() && bytes[j] != b && bytes[j] != b'\n' {
-            j = bytes.len();
-        }
-        for m in mask.iter_mut().take(j.min(bytes.len())).skip(i + 1) {
-            *m = true;
-        }
-        i = j + 1;
-    }
-    // Blanking replaced whole bytes of multi-byte characters only inside
-    // comments and docstrings; fall back to the original if that broke UTF-8.
-    let clean = String::from_utf8(out).unwrap_or_else(|e| {
-        String::from_utf8_lossy(e.as_bytes())
-            .chars()
-            .map(|c| if c == '\u{fffd}' { ' ' } else { c })
-            .collect()
-    });
-    if clean.len() != mask.len() {
-        return (text.to_string(), vec![false; text.len()]);
-    }
-    (clean, mask)
 }
 
 fn is_ident(b: u8) -> bool {
