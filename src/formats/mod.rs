@@ -50,4 +50,15 @@ mod tests {
             1
         );
     }
+
+    /// The security detector asks the same reader what an environment read
+    /// is: a project's own wrapper (`read_env_flag`) counts, and its
+    /// literal default is the value in force where the variable is unset.
+    #[test]
+    fn project_env_wrappers_are_environment_reads_for_security() {
+        let text = "DEBUG = read_env_flag(\"DEBUG\", \"True\")\n";
+        assert_eq!(settings("app/settings.py", text), 1);
+        let quiet = "DEBUG = read_env_flag(\"DEBUG\", \"False\")\n";
+        assert_eq!(settings("app/settings.py", quiet), 0);
+    }
 }

@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::formats::python::reader;
+
 pub use crate::formats::types::SETTINGS_TYPE_NAMES as ALL_TYPES;
 pub use crate::formats::FileType;
 
@@ -457,7 +459,6 @@ fn push_setting(
 /// `${X:-true}` in config files. `None` when there is no default or the
 /// expression is anything else.
 pub fn env_default(value: &str, python: bool) -> Option<String> {
-    static CALLEE: OnceLock<Regex> = OnceLock::new();
     static SHELL: OnceLock<Regex> = OnceLock::new();
     let value = value.trim();
     if !python {
@@ -468,37 +469,13 @@ pub fn env_default(value: &str, python: bool) -> Option<String> {
         .captures(value)?;
         return caps.get(1).map(|m| m.as_str().to_string());
     }
-    let open = value.find('(')?;
-    let callee = value[..open].trim();
-    if !re(
-        &CALLEE,
-        r"^(?:[A-Za-z_][\w.]*\.)?(?:getenv|environ\.get|env|env\.[a-z_]+|envbool|env_bool|env_[a-z_]+|get_env|get_env_[a-z_]+|config)$",
-    )
-    .is_match(callee)
-    {
-        return None;
-    }
-    let bytes = value.as_bytes();
-    let close = matching_paren(bytes, open)?;
-    let args = split_args(&value[open + 1..close]);
-    let name = args.first()?;
-    if !(name.starts_with('"') || name.starts_with('\'')) {
-        return None;
-    }
-    let default = args
-        .iter()
-        .skip(1)
-        .find_map(|a| {
-            a.strip_prefix("default")
-                .map(str::trim_start)
-                .and_then(|a| a.strip_prefix('='))
-        })
-        .or_else(|| args.get(1).filter(|a| !a.contains('=')).map(|a| a.as_str()))?
-        .trim();
+    // The one Python reader decides what is an environment read and its default.
+    let (default, end) = reader::environment_default(value)?;
+    let default = value[default].trim();
     if !python_literal(default) || default.is_empty() {
         return None;
     }
-    let mut rest = value[close + 1..].trim();
+    let mut rest = value[end..].trim();
     let mut text = default.to_string();
     loop {
         if let Some(r) = rest.strip_prefix(".lower()") {
@@ -543,34 +520,6 @@ pub fn env_default(value: &str, python: bool) -> Option<String> {
     }
     let hit = options.iter().any(|o| unquote(o) == inner);
     Some(if hit != negate { "True" } else { "False" }.to_string())
-}
-
-/// The index of the `)` closing the `(` at `open`, quotes respected.
-fn matching_paren(bytes: &[u8], open: usize) -> Option<usize> {
-    let mut depth = 0;
-    let mut quote: Option<u8> = None;
-    let mut i = open;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) if b == b'\\' => i += 1,
-            Some(_) => {}
-            None => match b {
-                b'"' | b'\'' => quote = Some(b),
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return (b == b')').then_some(i);
-                    }
-                }
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    None
 }
 
 /// Top-level comma-separated parts of an argument list, trimmed.

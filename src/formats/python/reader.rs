@@ -366,24 +366,6 @@ fn closes_at_end(tokens: &[Token]) -> bool {
     false
 }
 
-/// Whether the bracket opened by the first token is still open at the end.
-fn never_closes(tokens: &[Token]) -> bool {
-    let mut depth = 0usize;
-    for token in tokens {
-        match token.kind {
-            Kind::Open => depth += 1,
-            Kind::Close => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    true
-}
-
 /// The index of a top-level name token `word` (`or`, `and`).
 fn top_level_word(text: &str, tokens: &[Token], word: &str) -> Option<usize> {
     let mut depth = 0usize;
@@ -409,11 +391,42 @@ pub fn reads_environment(callee: &str) -> bool {
     last.contains("env") || before == "environ" || before == "env" || last == "config"
 }
 
-/// `callee(args)` as a whole expression: `Field(default=X)` is X;
-/// an environment read is a reference with the default's literal.
-fn call_value(text: &str, tokens: &[Token], depth: usize) -> Option<(ValueKind, Option<Literal>)> {
+/// A call at the start of an expression: `callee(args)`.
+struct Call<'a> {
+    callee: String,
+    args: Vec<&'a [Token]>,
+    /// Index of the first token after the call's `)` (the token count when
+    /// a fragment ends inside the call).
+    after: usize,
+}
+
+impl Call<'_> {
+    fn keyword(&self, text: &str, name: &str) -> Option<&[Token]> {
+        self.args.iter().find_map(|arg| {
+            (arg.len() > 2 && slice(text, &arg[0]) == name && slice(text, &arg[1]) == "=")
+                .then(|| &arg[2..])
+        })
+    }
+
+    fn positional(&self, text: &str, index: usize) -> Option<&[Token]> {
+        self.args
+            .iter()
+            .filter(|arg| !(arg.len() > 1 && slice(text, &arg[1]) == "="))
+            .nth(index)
+            .copied()
+    }
+
+    /// The default an environment read falls back to: `default=` or the
+    /// second positional argument.
+    fn default(&self, text: &str) -> Option<&[Token]> {
+        self.keyword(text, "default")
+            .or_else(|| self.positional(text, 1))
+    }
+}
+
+/// The call `tokens` start with: a dotted name, then `(`.
+fn call_at<'a>(text: &str, tokens: &'a [Token]) -> Option<Call<'a>> {
     let open = tokens.iter().position(|t| t.kind == Kind::Open)?;
-    let callee: String = tokens[..open].iter().map(|t| slice(text, t)).collect();
     let dotted = open > 0
         && tokens[..open]
             .iter()
@@ -421,38 +434,81 @@ fn call_value(text: &str, tokens: &[Token], depth: usize) -> Option<(ValueKind, 
     if !dotted || slice(text, &tokens[open]) != "(" {
         return None;
     }
+    let mut depth = 0usize;
+    let mut close = None;
+    for (i, token) in tokens.iter().enumerate().skip(open) {
+        match token.kind {
+            Kind::Open => depth += 1,
+            Kind::Close => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
     // A fragment may end inside the call: its arguments run to the end.
-    let inside = if closes_at_end(&tokens[open..]) {
-        &tokens[open + 1..tokens.len() - 1]
-    } else if never_closes(&tokens[open..]) {
-        &tokens[open + 1..]
-    } else {
+    let (inside, after) = match close {
+        Some(close) => (&tokens[open + 1..close], close + 1),
+        None => (&tokens[open + 1..], tokens.len()),
+    };
+    Some(Call {
+        callee: tokens[..open].iter().map(|t| slice(text, t)).collect(),
+        args: arguments(text, inside),
+        after,
+    })
+}
+
+/// `callee(args)` as a whole expression: `Field(default=X)` is X;
+/// an environment read is a reference with the default's literal.
+fn call_value(text: &str, tokens: &[Token], depth: usize) -> Option<(ValueKind, Option<Literal>)> {
+    let call = call_at(text, tokens)?;
+    if call.after != tokens.len() {
         return None;
-    };
-    let args = arguments(text, inside);
-    let keyword = |name: &str| {
-        args.iter().find_map(|arg| {
-            (arg.len() > 2 && slice(text, &arg[0]) == name && slice(text, &arg[1]) == "=")
-                .then(|| &arg[2..])
-        })
-    };
-    let positional = |index: usize| {
-        args.iter()
-            .filter(|arg| !(arg.len() > 1 && slice(text, &arg[1]) == "="))
-            .nth(index)
-            .copied()
-    };
-    let last = callee.rsplit('.').next().unwrap_or_default();
+    }
+    let last = call.callee.rsplit('.').next().unwrap_or_default();
     if last == "Field" || last == "field" {
-        let default = keyword("default").or_else(|| positional(0))?;
+        let default = call
+            .keyword(text, "default")
+            .or_else(|| call.positional(text, 0))?;
         return Some(value_of(text, default, depth + 1));
     }
-    if !reads_environment(&callee) {
+    if !reads_environment(&call.callee) {
         return None;
     }
-    let default = keyword("default").or_else(|| positional(1));
-    let literal = default.and_then(|d| value_of(text, d, depth + 1).1);
+    let literal = call
+        .default(text)
+        .and_then(|d| value_of(text, d, depth + 1).1);
     Some((ValueKind::Reference, literal))
+}
+
+/// For an expression that starts with an environment read
+/// (`os.getenv("X", "1").lower() == "true"`): the byte span of the read's
+/// default as written, and the offset where the read ends. `None` when the
+/// expression does not start with an environment read of a named variable
+/// with a default.
+pub fn environment_default(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
+    let lines = tokenize_lenient(text);
+    let tokens = lines.first()?;
+    let call = call_at(text, tokens)?;
+    let named = call.positional(text, 0).is_some_and(|name| {
+        matches!(
+            name,
+            [Token {
+                kind: Kind::Str(_),
+                ..
+            }]
+        )
+    });
+    if !reads_environment(&call.callee) || !named {
+        return None;
+    }
+    let default = call.default(text)?;
+    let (first, last) = (default.first()?, default.last()?);
+    let end = tokens.get(call.after - 1).map_or(text.len(), |t| t.end);
+    Some((first.start..last.end, end))
 }
 
 /// The top-level comma-separated arguments of a call's inside.
