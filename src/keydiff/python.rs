@@ -361,6 +361,44 @@ TOP = 1
         assert_eq!(changes, ["Settings.PORT 8000 → 8080"]);
     }
 
+    /// Settings classes of each kind: (old, new, the key diff).
+    #[test]
+    fn settings_class_changes_by_key() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "class Settings(BaseSettings):\n    PORT: int = 8000\n",
+                "class Settings(BaseSettings):\n    PORT: int = 8080\n",
+                &["Settings.PORT 8000 → 8080"],
+            ),
+            (
+                "class Base(Configuration):\n    DEBUG = False\n    MIDDLEWARE = [\n        'a.A',\n        'b.B',\n    ]\n",
+                "class Base(Configuration):\n    DEBUG = True\n    MIDDLEWARE = [\n        'a.A',\n        'b.B',\n        'c.C',\n    ]\n",
+                &[
+                    "Base.DEBUG False → True",
+                    "Base.MIDDLEWARE [\"a.A\", \"b.B\"] → [\"a.A\", \"b.B\", \"c.C\"]",
+                ],
+            ),
+            (
+                "@dataclass\nclass Config:\n    timeout: float = 1.5\n    name: str = 'a' 'b'\n",
+                "@dataclass\nclass Config:\n    timeout: float = 2.5\n    name: str = 'ab'\n",
+                &["Config.timeout 1.5 → 2.5"],
+            ),
+            (
+                "class Config:\n    SECRET_KEY = os.getenv('SECRET_KEY', 'dev')\n",
+                "class Config:\n    SECRET_KEY = os.getenv('SECRET_KEY', 'prod')\n",
+                // A secret key's values are redacted whatever they hold.
+                &["Config.SECRET_KEY os.g… → os.g…"],
+            ),
+        ];
+        for (old, new, expected) in cases {
+            let changes: Vec<String> = diff(&map(old), &map(new))
+                .iter()
+                .map(super::super::describe)
+                .collect();
+            assert_eq!(&changes, expected, "{old}");
+        }
+    }
+
     #[test]
     fn semicolons_separate_statements() {
         let m = map("A = 1; B = 2\nif X: C = 3; D = 4\n");
