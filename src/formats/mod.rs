@@ -1,6 +1,7 @@
 //! One reading of each file format: which format a path is in (the
 //! [`FileType`] table) and the readers every detector shares.
 
+pub mod markup;
 pub mod python;
 pub mod types;
 
@@ -60,5 +61,28 @@ mod tests {
         assert_eq!(settings("app/settings.py", text), 1);
         let quiet = "DEBUG = read_env_flag(\"DEBUG\", \"False\")\n";
         assert_eq!(settings("app/settings.py", quiet), 0);
+    }
+
+    /// Code read in its own language, in documents and frontend files: the
+    /// lookalikes from real projects stay quiet, quoted literals do not.
+    #[test]
+    fn code_blocks_and_frontend_code_are_read_as_code() {
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/secrets");
+        for name in [
+            "docs_code_blocks.md",
+            "docs_code_blocks.rst",
+            "frontend_code.vue",
+            "frontend_forms.ts",
+            "search_expressions.sql",
+        ] {
+            let path = format!("{corpus}/negatives/{name}");
+            let text = std::fs::read_to_string(&path).expect("corpus file");
+            assert_eq!(secrets(&path, &text), 0, "{name}");
+        }
+        for (name, count) in [("docs_literals.md", 3), ("frontend_literals.ts", 2)] {
+            let path = format!("{corpus}/positives/{name}");
+            let text = std::fs::read_to_string(&path).expect("corpus file");
+            assert_eq!(secrets(&path, &text), count, "{name}");
+        }
     }
 }

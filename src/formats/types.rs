@@ -294,8 +294,9 @@ impl FileType {
 
     /// Whether an unquoted value after `key =` / `key:` is a literal string.
     /// In code (Python, JavaScript, …) and in JSON and TOML a bare value is a
-    /// name, a call, a number or a boolean; in YAML, INI, dotenv files and
-    /// prose it is the text itself.
+    /// name, a call, a number or a boolean (SQL, HTML and CSS quote their
+    /// strings too); in YAML, INI, dotenv files and prose it is the text
+    /// itself.
     pub fn bare_values_are_literals(self) -> bool {
         !matches!(
             self,
@@ -305,6 +306,9 @@ impl FileType {
                 | FileType::JavaScript
                 | FileType::TypeScript
                 | FileType::Vue
+                | FileType::Sql
+                | FileType::Html
+                | FileType::Css
                 | FileType::OtherCode
                 | FileType::LockFile
                 | FileType::Bundle

@@ -238,10 +238,10 @@ fn strip_scheme(value: &str) -> &str {
     value
 }
 
-/// Generic secret assignments on one line.
-pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
+/// Generic secret assignments on one line, read as `file_type` (the
+/// file's, or its code block's in a document).
+pub fn assignments<'t>(file_type: FileType, line: &'t str) -> Vec<Hit<'t>> {
     let mut hits = Vec::new();
-    let file_type = FileType::of(path);
     // Lock files and bundles are generated: their `key: value` pairs are
     // nobody's assignment (provider-format rules still read them).
     if file_type.is_generated() {
@@ -302,7 +302,10 @@ fn judged<'t>(key: &str, value: &'t str, mut start: usize) -> Option<Hit<'t>> {
     let stripped = strip_scheme(value);
     start += value.len() - stripped.len();
     let value = stripped.trim();
-    if !is_secret_key(key) || value.contains("://") || !looks_random(value) {
+    // `hashed_password=hashed_password` (inline code in prose): a name
+    // passed on under its own name is code.
+    let same_name = value.trim_end_matches('`').eq_ignore_ascii_case(key);
+    if !is_secret_key(key) || same_name || value.contains("://") || !looks_random(value) {
         return None;
     }
     Some(Hit {
@@ -527,7 +530,7 @@ mod tests {
     use super::*;
 
     fn secrets(path: &str, line: &str) -> Vec<String> {
-        assignments(path, line)
+        assignments(FileType::of(path), line)
             .into_iter()
             .map(|h| h.secret.to_string())
             .collect()

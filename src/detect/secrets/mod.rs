@@ -16,6 +16,8 @@ use serde::Deserialize;
 
 use crate::detect::keywords::{Hit, KeywordMatcher};
 use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
+use crate::formats::markup::CodeBlocks;
+use crate::formats::FileType;
 use crate::model::Lines;
 use crate::redact::hide_spans;
 use crate::ruleinfo::RuleInfo;
@@ -479,6 +481,9 @@ impl SecretScanner {
         candidates.sort_unstable();
         candidates.dedup();
 
+        // A document's code blocks are read in their own language.
+        let file_type = FileType::of(path);
+        let blocks = CodeBlocks::of(file_type, text);
         // Findings whose snippet is their line with every secret on it
         // hidden, once all secrets of the line are known.
         let mut findings: Vec<(Finding, Option<usize>)> = Vec::new();
@@ -636,7 +641,8 @@ impl SecretScanner {
                     if !lines.contains(number) {
                         continue;
                     }
-                    for hit in generic::assignments(path, line) {
+                    let line_type = blocks.type_of(line_index, file_type);
+                    for hit in generic::assignments(line_type, line) {
                         if overlaps(&covered, line_index, hit.start, hit.end) {
                             continue;
                         }
