@@ -261,93 +261,120 @@ pub fn tokenize_lenient(text: &str) -> Vec<Vec<Token>> {
 }
 
 fn lines(text: &str, strict: bool) -> Result<Vec<Vec<Token>>, LexError> {
-    let bytes = text.as_bytes();
-    let mut lines: Vec<Vec<Token>> = Vec::new();
-    let mut current: Vec<Token> = Vec::new();
-    // Open brackets: (line, column) of each.
-    let mut brackets: Vec<(u32, u32)> = Vec::new();
-    let mut cursor = Cursor {
-        text,
-        pos: 0,
-        line: 1,
-        line_start: 0,
-        strict,
+    let mut state = Grouping {
+        cursor: Cursor {
+            text,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+            strict,
+        },
+        lines: Vec::new(),
+        current: Vec::new(),
+        brackets: Vec::new(),
+        space: false,
+        continue_top: false,
     };
-    let mut space = false;
-    // After a top-level `;`: the next statement is top-level too.
-    let mut continue_top = false;
-    while cursor.pos < bytes.len() {
-        let b = bytes[cursor.pos];
-        match b {
-            b' ' | b'\t' | b'\x0c' | b'\r' => {
-                space = true;
-                cursor.pos += 1;
-            }
-            b'\n' => {
-                cursor.line = cursor.line.saturating_add(1);
-                cursor.pos += 1;
-                cursor.line_start = cursor.pos;
-                space = true;
-                continue_top = false;
-                if brackets.is_empty() && !current.is_empty() {
-                    lines.push(std::mem::take(&mut current));
-                }
-            }
-            b'\\'
-                if bytes.get(cursor.pos + 1) == Some(&b'\n')
-                    || (bytes.get(cursor.pos + 1) == Some(&b'\r')
-                        && bytes.get(cursor.pos + 2) == Some(&b'\n')) =>
-            {
-                cursor.pos += if bytes[cursor.pos + 1] == b'\r' { 3 } else { 2 };
-                cursor.line = cursor.line.saturating_add(1);
-                cursor.line_start = cursor.pos;
-                space = true;
-            }
-            b';' if brackets.is_empty() => {
-                cursor.pos += 1;
-                space = true;
-                // `if X: A = 1; B = 2` keeps B inside the `if`.
-                continue_top = current
-                    .first()
-                    .is_some_and(|t| t.top_level && !COMPOUND.contains(&slice(text, t)));
-                if !current.is_empty() {
-                    lines.push(std::mem::take(&mut current));
-                }
-            }
-            b'#' => {
-                cursor.pos = memchr::memchr(b'\n', &bytes[cursor.pos..])
-                    .map_or(bytes.len(), |n| cursor.pos + n);
-            }
-            _ => {
-                let start = cursor.pos;
-                let line = cursor.line;
-                let top_level = current.is_empty() && (start == cursor.line_start || continue_top);
-                let kind = token(&mut cursor, &mut brackets)?;
-                current.push(Token {
-                    kind,
-                    start,
-                    end: cursor.pos,
-                    line,
-                    space_before: space,
-                    top_level,
-                });
-                space = false;
-            }
-        }
+    while state.cursor.pos < text.len() {
+        state.step()?;
     }
-    if let Some((open_line, open_column)) = brackets.first() {
+    if let Some(&(line, column)) = state.brackets.first() {
         if strict {
             return Err(LexError {
-                line: *open_line,
-                column: *open_column,
+                line,
+                column,
                 message: "bracket never closed before end of file",
             });
         }
     }
-    if !current.is_empty() {
-        lines.push(current);
+    if !state.current.is_empty() {
+        state.lines.push(state.current);
     }
-    Ok(lines)
+    Ok(state.lines)
+}
+
+/// Tokens being grouped into logical lines.
+struct Grouping<'t> {
+    cursor: Cursor<'t>,
+    lines: Vec<Vec<Token>>,
+    current: Vec<Token>,
+    /// Open brackets: (line, column) of each.
+    brackets: Vec<(u32, u32)>,
+    space: bool,
+    /// After a top-level `;`: the next statement is top-level too.
+    continue_top: bool,
+}
+
+impl Grouping<'_> {
+    /// Reads what is at the cursor: blank, line break, comment or token.
+    fn step(&mut self) -> Result<(), LexError> {
+        let bytes = self.cursor.text.as_bytes();
+        let pos = self.cursor.pos;
+        let continuation = bytes[pos] == b'\\'
+            && (bytes.get(pos + 1) == Some(&b'\n')
+                || (bytes.get(pos + 1) == Some(&b'\r') && bytes.get(pos + 2) == Some(&b'\n')));
+        match bytes[pos] {
+            b' ' | b'\t' | b'\x0c' | b'\r' => {
+                self.space = true;
+                self.cursor.pos += 1;
+            }
+            b'\n' => {
+                self.new_line(pos + 1);
+                self.continue_top = false;
+                if self.brackets.is_empty() && !self.current.is_empty() {
+                    self.lines.push(std::mem::take(&mut self.current));
+                }
+            }
+            b'\\' if continuation => {
+                self.new_line(pos + if bytes[pos + 1] == b'\r' { 3 } else { 2 });
+            }
+            b';' if self.brackets.is_empty() => {
+                self.cursor.pos += 1;
+                self.space = true;
+                // `if X: A = 1; B = 2` keeps B inside the `if`.
+                let text = self.cursor.text;
+                self.continue_top = self
+                    .current
+                    .first()
+                    .is_some_and(|t| t.top_level && !COMPOUND.contains(&slice(text, t)));
+                if !self.current.is_empty() {
+                    self.lines.push(std::mem::take(&mut self.current));
+                }
+            }
+            b'#' => {
+                self.cursor.pos =
+                    memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |n| pos + n);
+            }
+            _ => self.token()?,
+        }
+        Ok(())
+    }
+
+    /// A physical line starts at `at`.
+    fn new_line(&mut self, at: usize) {
+        self.cursor.line = self.cursor.line.saturating_add(1);
+        self.cursor.pos = at;
+        self.cursor.line_start = at;
+        self.space = true;
+    }
+
+    fn token(&mut self) -> Result<(), LexError> {
+        let start = self.cursor.pos;
+        let line = self.cursor.line;
+        let top_level =
+            self.current.is_empty() && (start == self.cursor.line_start || self.continue_top);
+        let kind = token(&mut self.cursor, &mut self.brackets)?;
+        self.current.push(Token {
+            kind,
+            start,
+            end: self.cursor.pos,
+            line,
+            space_before: self.space,
+            top_level,
+        });
+        self.space = false;
+        Ok(())
+    }
 }
 
 /// The token starting at the cursor, which it moves past.
