@@ -7,6 +7,27 @@ pub mod types;
 
 pub use types::{is_python_settings, FileType};
 
+/// A written value without its quotes: trimmed, then one pair of matching
+/// `"` or `'` removed, after a Python string prefix (`r`, `b`, `u`, `rb`)
+/// if any. Anything else is returned trimmed.
+pub fn unquote(value: &str) -> &str {
+    let trimmed = value.trim();
+    let prefix = trimmed
+        .bytes()
+        .take(2)
+        .take_while(|b| b"rbuRBU".contains(b))
+        .count();
+    for skip in [prefix, 0] {
+        let body = &trimmed[skip..];
+        for quote in ['"', '\''] {
+            if body.len() >= 2 && body.starts_with(quote) && body.ends_with(quote) {
+                return &body[1..body.len() - 1];
+            }
+        }
+    }
+    trimmed
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -50,6 +71,22 @@ mod tests {
             secrets("src/App.vue", "const apiToken = \"Zt4rQ8wLmN2pXy6vKc3e\"\n"),
             1
         );
+    }
+
+    #[test]
+    fn one_unquote() {
+        for (written, value) in [
+            ("\"x\"", "x"),
+            (" 'y' ", "y"),
+            ("rb'z'", "z"),
+            ("u\"w\"", "w"),
+            ("rubber", "rubber"),
+            ("\"", "\""),
+            ("'mixed\"", "'mixed\""),
+            ("\"\"", ""),
+        ] {
+            assert_eq!(super::unquote(written), value, "{written}");
+        }
     }
 
     /// The security detector asks the same reader what an environment read

@@ -18,7 +18,8 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::detect::keywords::{self, KeywordMatcher};
-use crate::finding::{redact, shorten, Finding, Kind, Severity};
+use crate::finding::{redact, shorten, shorten_to, Finding, Kind, Severity};
+use crate::formats::unquote;
 use crate::model::Lines;
 use crate::redact::redact_text;
 use crate::ruleinfo::RuleInfo;
@@ -1039,27 +1040,6 @@ fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {
 
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn shorten_to(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut out: String = text.chars().take(max).collect();
-        out.push('…');
-        out
-    }
-}
-
-fn unquote(value: &str) -> &str {
-    let v = value.trim();
-    let v = v.trim_start_matches(['r', 'b', 'u', 'R', 'B', 'U']);
-    for q in ['"', '\''] {
-        if let Some(inner) = v.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
-            return inner;
-        }
-    }
-    value.trim()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::formats::python::reader;
+use crate::formats::unquote;
 
 pub use crate::formats::types::SETTINGS_TYPE_NAMES as ALL_TYPES;
 pub use crate::formats::FileType;
@@ -874,16 +875,6 @@ fn strip_comment(file_type: FileType, line: &str) -> String {
         prev = c;
     }
     line.to_string()
-}
-
-fn unquote(s: &str) -> &str {
-    let s = s.trim();
-    for q in ['"', '\''] {
-        if let Some(inner) = s.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
-            return inner;
-        }
-    }
-    s
 }
 
 /// A config value is literal unless it interpolates something.
