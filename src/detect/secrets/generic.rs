@@ -330,7 +330,12 @@ fn python_literals<'t>(line: &'t str, hits: &mut Vec<Hit<'t>>) {
         let Some(value) = line.get(literal.start..literal.end) else {
             continue;
         };
-        hits.extend(judged(&assignment.name, value, literal.start));
+        let seen = hits
+            .iter()
+            .any(|hit| hit.start < literal.end && literal.start < hit.end);
+        if !seen {
+            hits.extend(judged(&assignment.name, value, literal.start));
+        }
     }
 }
 
