@@ -191,11 +191,16 @@ pub fn redact_line(line: &str, secret: &str) -> String {
 
 /// Cut a snippet to 160 characters on a character boundary.
 pub fn shorten(text: &str) -> String {
-    const MAX: usize = 160;
-    if text.chars().count() <= MAX {
+    shorten_to(text, 160)
+}
+
+/// Cut `text` to `max` characters on a character boundary, marking the cut
+/// with `…`.
+pub fn shorten_to(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
         text.to_string()
     } else {
-        let mut out: String = text.chars().take(MAX).collect();
+        let mut out: String = text.chars().take(max).collect();
         out.push('…');
         out
     }

@@ -8,6 +8,7 @@ pub mod decode;
 pub mod detect;
 pub mod engine;
 pub mod finding;
+pub mod formats;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod git;

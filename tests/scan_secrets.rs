@@ -67,6 +67,33 @@ fn env_file_is_a_forbidden_file_but_the_example_is_not() {
     assert_eq!(json["findings"][0]["kind"], "forbidden-file");
 }
 
+/// Literals the Python reader sees in a pydantic settings class and client
+/// code block the commit, each on its own line, redacted.
+#[test]
+fn python_defaults_and_auth_pairs_are_secrets() {
+    let repo = repo();
+    let secret = "Qw7vLp2Zr9xKm4TbN8cY";
+    let text = format!(
+        "import os\n\n\nclass Settings(BaseSettings):\n    api_key: str = Field(default=\"{secret}\")\n    DB_PASSWORD: str = os.getenv(\"DB_PASSWORD\", \"{secret}\")\n\n\nr = requests.get(URL, auth=(\"svc\", \"{secret}\"))\nos.environ[\"API_TOKEN\"] = \"{secret}\"\n"
+    );
+    repo.write("app/client.py", text);
+    let run = repo.commit_all("client");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    assert_redacted(&run.stdout, secret);
+    assert_redacted(&run.stderr, secret);
+    let json = repo
+        .confgate(&["--format", "json", "check", "--staged"])
+        .json();
+    let lines: Vec<i64> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == "generic-secret-assignment")
+        .filter_map(|f| f["line"].as_i64())
+        .collect();
+    assert_eq!(lines, [5, 6, 9, 10], "{json}");
+}
+
 #[test]
 fn environment_lookups_are_not_secrets() {
     let repo = repo();

@@ -22,13 +22,14 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// A line that is a sample: not blank, not a comment, not a bare YAML/INI
-/// section header or bracket.
+/// section header or bracket, not a Markdown fence.
 fn is_sample(line: &str) -> bool {
     let t = line.trim();
     !(t.is_empty()
         || t.starts_with('#')
         || t.ends_with(':')
         || (t.starts_with('[') && t.ends_with(']') && !t.contains('='))
+        || t.starts_with("```")
         || t.chars().all(|c| matches!(c, '{' | '}' | '[' | ']' | ',')))
 }
 

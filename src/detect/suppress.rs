@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::formats::FileType;
+
 /// What an allow comment near a finding says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Allow {
@@ -154,18 +156,9 @@ enum Syntax {
 
 /// How comments are written in the file at `path`.
 fn comment_syntax(path: &str) -> Syntax {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    match ext {
-        "py" | "pyi" | "pyw" => Syntax::Python,
-        "js" | "mjs" | "cjs" | "ts" | "tsx" | "jsx" | "rs" | "go" | "java" | "kt" | "c" | "h"
-        | "cc" | "cpp" | "hpp" | "cs" | "swift" | "scala" | "json" | "jsonc" | "json5" => {
-            Syntax::Openers(&["//", "/*"])
-        }
-        "html" | "htm" | "xml" | "md" | "markdown" | "vue" | "svelte" => Syntax::Openers(&["<!--"]),
-        "sql" => Syntax::Openers(&["--"]),
-        "ini" | "cfg" | "conf" | "properties" => Syntax::Openers(&["#", ";"]),
-        _ => Syntax::Openers(&["#"]),
+    match FileType::of(path) {
+        FileType::Python => Syntax::Python,
+        other => Syntax::Openers(other.comment_openers()),
     }
 }
 

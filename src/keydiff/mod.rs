@@ -23,6 +23,8 @@
 use std::collections::BTreeMap;
 
 mod dockerfile;
+use crate::formats::{is_python_settings, FileType};
+
 mod env;
 mod ini;
 mod json;
@@ -62,37 +64,20 @@ impl Format {
     ];
 }
 
-/// The format to parse `path` as, from its name; `None` when not key-based.
+/// The format to parse `path` as, from the file-type table; `None` when
+/// not key-based (Python modules other than settings modules, Dockerfiles,
+/// lock files, documentation, …).
 ///
 /// `*.conf` gives `None` here, because most such files (nginx, Apache,
 /// rsyslog) are not INI; use [`format_for_text`] to accept INI-like ones.
 pub fn format_for(path: &str) -> Option<Format> {
-    let path = path.replace('\\', "/");
-    let name = path.rsplit('/').next().unwrap_or(&path);
-    let lower = name.to_ascii_lowercase();
-    let parent = path
-        .rsplit('/')
-        .nth(1)
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if lower.ends_with(".py") {
-        let python = matches!(
-            lower.as_str(),
-            "settings.py" | "config.py" | "gunicorn.conf.py" | "local_settings.py"
-        ) || lower.ends_with("_settings.py")
-            || parent == "settings";
-        return python.then_some(Format::PythonSettings);
-    }
-    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
-        return Some(Format::Env);
-    }
-    let ext = lower.rsplit_once('.').map(|(_, ext)| ext)?;
-    match ext {
-        "toml" => Some(Format::Toml),
-        "yaml" | "yml" => Some(Format::Yaml),
-        "json" => Some(Format::Json),
-        "ini" | "cfg" => Some(Format::Ini),
-        "properties" => Some(Format::Env),
+    match FileType::of(path) {
+        FileType::Python => is_python_settings(path).then_some(Format::PythonSettings),
+        FileType::Env | FileType::EnvTemplate | FileType::Properties => Some(Format::Env),
+        FileType::Toml => Some(Format::Toml),
+        FileType::Yaml | FileType::Compose => Some(Format::Yaml),
+        FileType::Json => Some(Format::Json),
+        FileType::Ini => Some(Format::Ini),
         _ => None,
     }
 }
@@ -105,8 +90,7 @@ pub fn format_for_text(path: &str, text: &str) -> Option<Format> {
     if let Some(format) = format_for(path) {
         return Some(format);
     }
-    let lower = path.to_ascii_lowercase();
-    (lower.ends_with(".conf") && ini::looks_like_ini(text)).then_some(Format::Ini)
+    (FileType::of(path) == FileType::Conf && ini::looks_like_ini(text)).then_some(Format::Ini)
 }
 
 /// One leaf value, rendered canonically, with the line it is on (1-based).
@@ -201,7 +185,7 @@ pub fn parse(format: Format, text: &str) -> Result<KeyMap, ParseError> {
 /// changes no key.
 pub fn parse_file(path: &str, format: Format, text: &str) -> Result<KeyMap, ParseError> {
     let mut map = parse(format, text)?;
-    if format == Format::Yaml && is_compose_file(path) {
+    if format == Format::Yaml && FileType::of(path) == FileType::Compose {
         compose_long_form(&mut map);
     }
     Ok(map)
@@ -232,13 +216,6 @@ pub fn parse_security_module(text: &str) -> Result<KeyMap, ParseError> {
         return Err(ParseError::nowhere("file too large to parse"));
     }
     python::parse_security_module(text.strip_prefix('\u{feff}').unwrap_or(text))
-}
-
-/// `docker-compose*.yml`, `compose*.yaml` and the like.
-fn is_compose_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    (name.starts_with("docker-compose") || name.starts_with("compose"))
-        && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
 /// Rewrites `services.S.depends_on = ["db"]` as

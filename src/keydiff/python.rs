@@ -2,47 +2,16 @@
 //! (and `UPPER: type = expr`) assignments, and of the fields of top-level
 //! classes (pydantic `BaseSettings`, dataclasses, Django/Flask config
 //! classes) as `Settings.PORT`: every `name = expr` / `name: type = expr`
-//! statement of the class body itself, not of its methods. A small tokenizer joins logical
-//! lines across brackets, strings and backslashes; values are the
+//! statement of the class body itself, not of its methods. Statements come
+//! from the shared Python reader (`formats::python`); values are the
 //! expression's tokens re-joined with canonical spacing and quoting, and
 //! literal dicts with string keys are flattened (`DATABASES.default.HOST`).
 //! Python is code, so anything else is ignored; only unterminated strings
 //! and brackets are errors.
 
 use super::{child_key, quote_string, KeyMap, ParseError, Sink, MAX_DEPTH};
-
-#[derive(Debug, Clone, PartialEq)]
-enum Kind {
-    Name,
-    Number,
-    /// `Some(content)` for plain and raw strings, `None` for f/b strings.
-    Str(Option<String>),
-    Op,
-    Open,
-    Close,
-}
-
-#[derive(Debug, Clone)]
-struct Token {
-    kind: Kind,
-    start: usize,
-    end: usize,
-    line: u32,
-    space_before: bool,
-    /// First token of a logical line starting at column 0.
-    top_level: bool,
-}
-
-const OPERATORS: &[&str] = &[
-    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=",
-    "%=", "&=", "|=", "^=", "@=", "**", "//", "<<", ">>",
-];
-
-/// Keywords that open a compound statement.
-const COMPOUND: &[&str] = &[
-    "if", "elif", "else", "for", "while", "with", "try", "except", "finally", "def", "class",
-    "async", "match", "case",
-];
+use crate::formats::python::lexer::{slice, tokenize, Kind, LexError, Token, COMPOUND};
+use crate::formats::python::reader::{self, Scope};
 
 pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
     parse_names(text, is_setting_name)
@@ -58,36 +27,26 @@ pub(super) fn parse_security_module(text: &str) -> Result<KeyMap, ParseError> {
 /// The settings of a module whose module-level names `setting` accepts, and
 /// the fields of its classes.
 fn parse_names(text: &str, setting: fn(&str) -> bool) -> Result<KeyMap, ParseError> {
-    let lines = tokenize(text)?;
+    let statements = reader::statements(text).map_err(lex_error)?;
     let mut sink = Sink::new();
-    // The top-level class whose body the lines are in, and the column of
-    // that body's statements (set by its first statement).
-    let mut class: Option<(String, Option<usize>)> = None;
-    for tokens in &lines {
-        let Some(first) = tokens.first() else {
-            continue;
-        };
-        if first.top_level {
-            class = class_name(text, tokens).map(|name| (name.to_string(), None));
-            assignment(text, tokens, setting, &mut sink)?;
-            continue;
-        }
-        let Some((name, body)) = class.as_mut() else {
-            continue;
-        };
-        let column = first.start - text[..first.start].rfind('\n').map_or(0, |i| i + 1);
-        if *body.get_or_insert(column) == column {
-            let name = name.clone();
-            field(text, &name, tokens, &mut sink)?;
+    for statement in &statements {
+        match &statement.scope {
+            Scope::Module => assignment(text, &statement.tokens, setting, &mut sink)?,
+            Scope::Class(name) => field(text, name, &statement.tokens, &mut sink)?,
+            Scope::Nested => {}
         }
     }
     Ok(sink.map)
 }
 
-/// `Name` of a `class Name(...):` line.
-fn class_name<'t>(text: &'t str, tokens: &[Token]) -> Option<&'t str> {
-    let (keyword, name) = (tokens.first()?, tokens.get(1)?);
-    (slice(text, keyword) == "class" && name.kind == Kind::Name).then(|| slice(text, name))
+fn lex_error(
+    LexError {
+        line,
+        column,
+        message,
+    }: LexError,
+) -> ParseError {
+    ParseError::at(line, column, message)
 }
 
 /// A statement of a class body: `name = expr` or `name: type = expr` is the
@@ -146,44 +105,22 @@ fn assignment(
     assign(text, "", tokens, sink)
 }
 
-/// `NAME = expr`, `NAME: type = expr` or `NAME += expr` at `tokens`, stored
-/// under `parent.NAME`.
 fn assign(text: &str, parent: &str, tokens: &[Token], sink: &mut Sink) -> Result<(), ParseError> {
-    let Some(first) = tokens.first() else {
+    let Some((at, value_start)) = reader::target(text, tokens) else {
         return Ok(());
     };
-    let name = slice(text, first);
-    let Some(second) = tokens.get(1) else {
-        return Ok(());
-    };
-    let second_text = slice(text, second);
-    if second.kind == Kind::Op && second_text.len() >= 2 && second_text.ends_with('=') {
-        let key = child_key(parent, name);
-        return augmented(text, &key, second_text, &tokens[2..], first.line, sink);
-    }
-    if second_text != "=" && second_text != ":" {
-        return Ok(());
-    }
-    // The value follows the last top-level `=` (`A = B = 1`, `A: int = 1`).
-    let mut depth = 0usize;
-    let mut value_start = None;
-    for (i, token) in tokens.iter().enumerate().skip(1) {
-        match token.kind {
-            Kind::Open => depth += 1,
-            Kind::Close => depth = depth.saturating_sub(1),
-            Kind::Op if depth == 0 && slice(text, token) == "=" => value_start = Some(i + 1),
-            _ => {}
+    let first = &tokens[0];
+    let key = child_key(parent, slice(text, first));
+    match value_start {
+        None => {
+            let operator = slice(text, &tokens[at]);
+            augmented(text, &key, operator, &tokens[at + 1..], first.line, sink)
         }
+        Some(start) if start < tokens.len() => {
+            flatten(text, &tokens[start..], &key, first.line, 0, sink)
+        }
+        Some(_) => Ok(()),
     }
-    let Some(start) = value_start else {
-        return Ok(());
-    };
-    let value = &tokens[start..];
-    if value.is_empty() {
-        return Ok(());
-    }
-    let key = child_key(parent, name);
-    flatten(text, value, &key, first.line, 0, sink)
 }
 
 /// `NAME += expr` (and other augmented operators) extends the key's value,
@@ -356,7 +293,7 @@ const KEYWORDS: &[&str] = &[
 pub(crate) fn token_stream(text: &str) -> Result<Vec<String>, ParseError> {
     let mut out = Vec::new();
     let mut indents: Vec<usize> = vec![0];
-    for tokens in tokenize(text)? {
+    for tokens in tokenize(text).map_err(lex_error)? {
         if tokens.iter().all(|t| matches!(t.kind, Kind::Str(Some(_)))) {
             continue;
         }
@@ -422,256 +359,6 @@ fn statement_tokens(text: &str, tokens: &[Token], out: &mut Vec<String>) {
             _ => format!("t{here}"),
         });
     }
-}
-
-fn slice<'a>(text: &'a str, token: &Token) -> &'a str {
-    text.get(token.start..token.end).unwrap_or("")
-}
-
-fn column(text: &str, line_start: usize, pos: usize) -> u32 {
-    let chars = text
-        .get(line_start..pos)
-        .map_or(pos.saturating_sub(line_start), |s| s.chars().count());
-    u32::try_from(chars + 1).unwrap_or(u32::MAX)
-}
-
-/// Tokens grouped by logical line.
-fn tokenize(text: &str) -> Result<Vec<Vec<Token>>, ParseError> {
-    let bytes = text.as_bytes();
-    let mut lines: Vec<Vec<Token>> = Vec::new();
-    let mut current: Vec<Token> = Vec::new();
-    // Open brackets: (line, column) of each.
-    let mut brackets: Vec<(u32, u32)> = Vec::new();
-    let mut line: u32 = 1;
-    let mut line_start = 0usize;
-    let mut space = false;
-    // After a top-level `;`: the next statement is top-level too.
-    let mut continue_top = false;
-    let mut pos = 0usize;
-    while pos < bytes.len() {
-        let b = bytes[pos];
-        match b {
-            b' ' | b'\t' | b'\x0c' | b'\r' => {
-                space = true;
-                pos += 1;
-            }
-            b'\n' => {
-                line = line.saturating_add(1);
-                pos += 1;
-                line_start = pos;
-                space = true;
-                continue_top = false;
-                if brackets.is_empty() && !current.is_empty() {
-                    lines.push(std::mem::take(&mut current));
-                }
-            }
-            b'\\'
-                if matches!(bytes.get(pos + 1), Some(b'\n'))
-                    || (bytes.get(pos + 1) == Some(&b'\r')
-                        && bytes.get(pos + 2) == Some(&b'\n')) =>
-            {
-                pos += if bytes[pos + 1] == b'\r' { 3 } else { 2 };
-                line = line.saturating_add(1);
-                line_start = pos;
-                space = true;
-            }
-            b';' if brackets.is_empty() => {
-                pos += 1;
-                space = true;
-                // `if X: A = 1; B = 2` keeps B inside the `if`.
-                continue_top = current.first().is_some_and(|t| {
-                    t.top_level && !COMPOUND.contains(&text.get(t.start..t.end).unwrap_or(""))
-                });
-                if !current.is_empty() {
-                    lines.push(std::mem::take(&mut current));
-                }
-            }
-            b'#' => {
-                while pos < bytes.len() && bytes[pos] != b'\n' {
-                    pos += 1;
-                }
-            }
-            _ => {
-                let start = pos;
-                let token_line = line;
-                let top_level = current.is_empty() && (start == line_start || continue_top);
-                let kind;
-                if b == b'"' || b == b'\'' {
-                    let (end, content) = string(text, pos, "", &mut line, &mut line_start)?;
-                    pos = end;
-                    kind = Kind::Str(content);
-                } else if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
-                    while pos < bytes.len()
-                        && (bytes[pos].is_ascii_alphanumeric()
-                            || bytes[pos] == b'_'
-                            || bytes[pos] >= 0x80)
-                    {
-                        pos += 1;
-                    }
-                    let word = text.get(start..pos).unwrap_or("");
-                    let is_prefix = word.len() <= 2
-                        && word.chars().all(|c| "rbufRBUF".contains(c))
-                        && matches!(bytes.get(pos), Some(b'"' | b'\''));
-                    if is_prefix {
-                        let (end, content) = string(text, pos, word, &mut line, &mut line_start)?;
-                        pos = end;
-                        kind = Kind::Str(content);
-                    } else {
-                        kind = Kind::Name;
-                    }
-                } else if b.is_ascii_digit()
-                    || (b == b'.' && bytes.get(pos + 1).is_some_and(u8::is_ascii_digit))
-                {
-                    while pos < bytes.len() {
-                        let c = bytes[pos];
-                        let sign_after_exponent = matches!(c, b'+' | b'-')
-                            && pos > start
-                            && matches!(bytes[pos - 1], b'e' | b'E')
-                            && !text.get(start..pos).unwrap_or("").starts_with("0x");
-                        if c.is_ascii_alphanumeric()
-                            || c == b'_'
-                            || c == b'.'
-                            || sign_after_exponent
-                        {
-                            pos += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                    kind = Kind::Number;
-                } else if matches!(b, b'(' | b'[' | b'{') {
-                    brackets.push((line, column(text, line_start, pos)));
-                    pos += 1;
-                    kind = Kind::Open;
-                } else if matches!(b, b')' | b']' | b'}') {
-                    // An unmatched closer is someone else's syntax error; stay lenient.
-                    brackets.pop();
-                    pos += 1;
-                    kind = Kind::Close;
-                } else {
-                    let rest = text.get(pos..).unwrap_or("");
-                    let len = OPERATORS
-                        .iter()
-                        .find(|op| rest.starts_with(**op))
-                        .map_or(1, |op| op.len());
-                    pos += len;
-                    kind = Kind::Op;
-                }
-                current.push(Token {
-                    kind,
-                    start,
-                    end: pos,
-                    line: token_line,
-                    space_before: space,
-                    top_level,
-                });
-                space = false;
-            }
-        }
-    }
-    if let Some((open_line, open_column)) = brackets.first() {
-        return Err(ParseError::at(
-            *open_line,
-            *open_column,
-            "bracket never closed before end of file",
-        ));
-    }
-    if !current.is_empty() {
-        lines.push(current);
-    }
-    Ok(lines)
-}
-
-/// Scan a string literal whose quote is at `pos` (after any `prefix`).
-/// Returns the end offset and the decoded content for plain/raw strings.
-fn string(
-    text: &str,
-    pos: usize,
-    prefix: &str,
-    line: &mut u32,
-    line_start: &mut usize,
-) -> Result<(usize, Option<String>), ParseError> {
-    let bytes = text.as_bytes();
-    let quote = bytes[pos];
-    let triple = bytes.get(pos + 1) == Some(&quote) && bytes.get(pos + 2) == Some(&quote);
-    let open_line = *line;
-    let open_column = column(text, *line_start, pos - prefix.len());
-    let lower = prefix.to_ascii_lowercase();
-    let raw = lower.contains('r');
-    let decodable = !lower.contains('f') && !lower.contains('b');
-    let mut i = pos + if triple { 3 } else { 1 };
-    let content_start = i;
-    loop {
-        let Some(&c) = bytes.get(i) else {
-            return Err(ParseError::at(
-                open_line,
-                open_column,
-                "string never closed before end of file",
-            ));
-        };
-        match c {
-            b'\\' => {
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    *line = line.saturating_add(1);
-                    *line_start = i + 2;
-                }
-                i += 2;
-            }
-            b'\n' => {
-                if !triple {
-                    return Err(ParseError::at(
-                        open_line,
-                        open_column,
-                        "string not closed on its line",
-                    ));
-                }
-                *line = line.saturating_add(1);
-                i += 1;
-                *line_start = i;
-            }
-            c if c == quote => {
-                if !triple {
-                    let content = text.get(content_start..i).unwrap_or("");
-                    let decoded = decodable.then(|| decode(content, raw));
-                    return Ok((i + 1, decoded));
-                }
-                if bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote) {
-                    let content = text.get(content_start..i).unwrap_or("");
-                    let decoded = decodable.then(|| decode(content, raw));
-                    return Ok((i + 3, decoded));
-                }
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-}
-
-fn decode(content: &str, raw: bool) -> String {
-    if raw || !content.contains('\\') {
-        return content.to_string();
-    }
-    let mut out = String::with_capacity(content.len());
-    let mut chars = content.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some('\n') => {}
-            Some(q @ ('\\' | '\'' | '"')) => out.push(q),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -781,6 +468,44 @@ TOP = 1
             .map(super::super::describe)
             .collect();
         assert_eq!(changes, ["Settings.PORT 8000 → 8080"]);
+    }
+
+    /// Settings classes of each kind: (old, new, the key diff).
+    #[test]
+    fn settings_class_changes_by_key() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "class Settings(BaseSettings):\n    PORT: int = 8000\n",
+                "class Settings(BaseSettings):\n    PORT: int = 8080\n",
+                &["Settings.PORT 8000 → 8080"],
+            ),
+            (
+                "class Base(Configuration):\n    DEBUG = False\n    MIDDLEWARE = [\n        'a.A',\n        'b.B',\n    ]\n",
+                "class Base(Configuration):\n    DEBUG = True\n    MIDDLEWARE = [\n        'a.A',\n        'b.B',\n        'c.C',\n    ]\n",
+                &[
+                    "Base.DEBUG False → True",
+                    "Base.MIDDLEWARE [\"a.A\", \"b.B\"] → [\"a.A\", \"b.B\", \"c.C\"]",
+                ],
+            ),
+            (
+                "@dataclass\nclass Config:\n    timeout: float = 1.5\n    name: str = 'a' 'b'\n",
+                "@dataclass\nclass Config:\n    timeout: float = 2.5\n    name: str = 'ab'\n",
+                &["Config.timeout 1.5 → 2.5"],
+            ),
+            (
+                "class Config:\n    SECRET_KEY = os.getenv('SECRET_KEY', 'dev')\n",
+                "class Config:\n    SECRET_KEY = os.getenv('SECRET_KEY', 'prod')\n",
+                // A secret key's values are redacted whatever they hold.
+                &["Config.SECRET_KEY os.g… → os.g…"],
+            ),
+        ];
+        for (old, new, expected) in cases {
+            let changes: Vec<String> = diff(&map(old), &map(new))
+                .iter()
+                .map(super::super::describe)
+                .collect();
+            assert_eq!(&changes, expected, "{old}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! credential files), judged by name and, where the name is not enough, content.
 
 use crate::finding::{Finding, Kind, Severity};
+use crate::formats::FileType;
 
 /// One forbidden-file rule, for `confgate rules` and the finding itself.
 pub struct FileRule {
@@ -88,20 +89,9 @@ fn rule(id: &str) -> Option<&'static FileRule> {
 pub fn classify(path: &str, text: Option<&str>) -> Option<&'static str> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
-    if lower == ".env" || lower.starts_with(".env.") {
-        let suffix = &lower[4..];
-        let template = [
-            ".example",
-            ".sample",
-            ".template",
-            ".dist",
-            ".tmpl",
-            ".tpl",
-            ".defaults",
-        ];
-        if template.iter().any(|t| suffix.ends_with(t)) {
-            return None;
-        }
+    // Templates (`.env.example`) are another type in the table; `prod.env`
+    // is read as dotenv but named like any other file.
+    if FileType::of(path) == FileType::Env && (lower == ".env" || lower.starts_with(".env.")) {
         return Some("env-file");
     }
     if lower.ends_with(".pub") {

@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::random::{is_example_secret, looks_random};
+use crate::formats::python::reader;
+use crate::formats::FileType;
 
 /// A secret found on one line: byte span within the line and the value.
 pub struct Hit<'t> {
@@ -157,16 +159,6 @@ fn docker_env_regex() -> &'static Regex {
     })
 }
 
-/// Whether a bare (unquoted) value is a literal in this file type. In Python,
-/// JSON, TOML and JavaScript a bare value is code, a number or a boolean.
-fn bare_values_are_literals(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let code = [
-        ".py", ".pyi", ".json", ".toml", ".js", ".ts", ".rs", ".go", ".java", ".rb",
-    ];
-    !code.iter().any(|ext| name.ends_with(ext))
-}
-
 /// Whether values of `key` are secret: the one judgement used both to detect
 /// generic `key = literal` secrets and to redact values shown under a key
 /// (`database.password`, `DATABASES.default.PASSWORD`, `apiKey`,
@@ -246,10 +238,16 @@ fn strip_scheme(value: &str) -> &str {
     value
 }
 
-/// Generic secret assignments on one line.
-pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
+/// Generic secret assignments on one line, read as `file_type` (the
+/// file's, or its code block's in a document).
+pub fn assignments<'t>(file_type: FileType, line: &'t str) -> Vec<Hit<'t>> {
     let mut hits = Vec::new();
-    let bare_ok = bare_values_are_literals(path);
+    // Lock files and bundles are generated: their `key: value` pairs are
+    // nobody's assignment (provider-format rules still read them).
+    if file_type.is_generated() {
+        return hits;
+    }
+    let bare_ok = file_type.bare_values_are_literals();
     let mut consider = |key: &str, val: regex::Match<'t>, quoted_required: bool| {
         let mut raw = val.as_str();
         let mut start = val.start();
@@ -273,18 +271,7 @@ pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
         } else if quoted_required {
             return;
         }
-        let stripped = strip_scheme(value);
-        start += value.len() - stripped.len();
-        let value = stripped.trim();
-        if !is_secret_key(key) || value.contains("://") || !looks_random(value) {
-            return;
-        }
-        hits.push(Hit {
-            start,
-            end: start + value.len(),
-            secret: value,
-            label: format!("secret assigned to `{key}`"),
-        });
+        hits.extend(judged(key, value, start));
     };
     // `?api_key=…&` in a URL: a value up to the next parameter, in any file.
     if line.contains('?') || line.contains('&') {
@@ -304,7 +291,52 @@ pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
             consider(key.as_str(), val, false);
         }
     }
+    if file_type == FileType::Python {
+        python_literals(line, &mut hits);
+    }
     hits
+}
+
+/// A hit when `value` (at byte `start` of its line) is a secret under `key`.
+fn judged<'t>(key: &str, value: &'t str, mut start: usize) -> Option<Hit<'t>> {
+    let stripped = strip_scheme(value);
+    start += value.len() - stripped.len();
+    let value = stripped.trim();
+    // `hashed_password=hashed_password` (inline code in prose): a name
+    // passed on under its own name is code.
+    let same_name = value.trim_end_matches('`').eq_ignore_ascii_case(key);
+    if !is_secret_key(key) || same_name || value.contains("://") || !looks_random(value) {
+        return None;
+    }
+    Some(Hit {
+        start,
+        end: start + value.len(),
+        secret: value,
+        label: format!("secret assigned to `{key}`"),
+    })
+}
+
+/// Literals the Python reader finds where the assignment pattern sees code:
+/// `Field(default="…")`, an environment read's default
+/// (`os.getenv("X", "…")`, `getenv("X") or "…"`), `os.environ["X"] = "…"`,
+/// and the password of an `auth=("user", "…")` pair.
+fn python_literals<'t>(line: &'t str, hits: &mut Vec<Hit<'t>>) {
+    for assignment in reader::read_fragment(line) {
+        let literal = match (&assignment.literal, assignment.items.as_slice()) {
+            (Some(literal), _) => literal,
+            (None, [_, password]) => password,
+            _ => continue,
+        };
+        let Some(value) = line.get(literal.start..literal.end) else {
+            continue;
+        };
+        let seen = hits
+            .iter()
+            .any(|hit| hit.start < literal.end && literal.start < hit.end);
+        if !seen {
+            hits.extend(judged(&assignment.name, value, literal.start));
+        }
+    }
 }
 
 fn url_regex() -> &'static Regex {
@@ -503,7 +535,7 @@ mod tests {
     use super::*;
 
     fn secrets(path: &str, line: &str) -> Vec<String> {
-        assignments(path, line)
+        assignments(FileType::of(path), line)
             .into_iter()
             .map(|h| h.secret.to_string())
             .collect()
@@ -582,6 +614,40 @@ mod tests {
         ];
         for (path, line) in cases {
             assert!(secrets(path, line).is_empty(), "{path}: {line}");
+        }
+    }
+
+    /// Forms only the Python reader sees: the literal is an argument, a
+    /// default or a tuple item, not the right-hand side of `key =`.
+    #[test]
+    fn python_reader_forms() {
+        let caught = [
+            format!("    api_key: str = Field(default=\"{V}\", description=\"k\")"),
+            format!("    client_secret: SecretStr = Field(\"{V}\")"),
+            format!("DB_PASSWORD = os.getenv(\"DB_PASSWORD\", \"{V}\")"),
+            format!("API_TOKEN = os.environ.get(\"API_TOKEN\", default='{V}')"),
+            format!("SECRET_KEY = os.getenv(\"SECRET_KEY\") or \"{V}\""),
+            format!("STRIPE_SECRET = envsecret(\"STRIPE_SECRET\", \"{V}\")"),
+            format!("os.environ[\"AWS_SECRET_ACCESS_KEY\"] = \"{V}\""),
+            format!("r = requests.get(url, auth=(\"svc\", \"{V}\"))"),
+        ];
+        for line in &caught {
+            assert_eq!(
+                secrets("app/config.py", line),
+                vec![V.to_string()],
+                "{line}"
+            );
+        }
+        let quiet = [
+            "    api_key: str = Field(..., min_length=32)",
+            "DB_PASSWORD = os.getenv(\"DB_PASSWORD\", \"changethis\")",
+            "SECRET_KEY = os.getenv(\"SECRET_KEY\") or secrets.token_urlsafe(32)",
+            "os.environ[\"AWS_SECRET_ACCESS_KEY\"] = aws_secret",
+            "r = requests.get(url, auth=(username, password))",
+            "r = requests.get(url, auth=(\"svc\", token))",
+        ];
+        for line in quiet {
+            assert!(secrets("app/config.py", line).is_empty(), "{line}");
         }
     }
 

@@ -17,6 +17,8 @@ use serde::Deserialize;
 
 use crate::detect::keywords::{Hit, KeywordMatcher};
 use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
+use crate::formats::markup::CodeBlocks;
+use crate::formats::FileType;
 use crate::model::Lines;
 use crate::redact::hide_spans;
 use crate::ruleinfo::RuleInfo;
@@ -315,6 +317,10 @@ struct Pass<'a> {
     spans: Vec<(usize, usize)>,
     /// Whether provider checksums are verified (not for redaction).
     verify: bool,
+    /// The file's type, and a document's code blocks, each read in its own
+    /// language.
+    file_type: FileType,
+    blocks: CodeBlocks,
 }
 
 impl<'a> Pass<'a> {
@@ -324,6 +330,8 @@ impl<'a> Pass<'a> {
             text,
             lines,
             verify,
+            file_type: FileType::of(path),
+            blocks: CodeBlocks::of(FileType::of(path), text),
             starts: line_starts(text),
             findings: Vec::new(),
             covered: Vec::new(),
@@ -394,7 +402,8 @@ fn on_generic(pass: &mut Pass<'_>, line_index: usize) {
     if !pass.lines.contains(number) {
         return;
     }
-    for hit in generic::assignments(pass.path, pass.line(line_index)) {
+    let line_type = pass.blocks.type_of(line_index, pass.file_type);
+    for hit in generic::assignments(line_type, pass.line(line_index)) {
         if pass.overlaps(line_index, hit.start, hit.end) {
             continue;
         }

@@ -19,7 +19,8 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::detect::keywords::{self, KeywordMatcher};
-use crate::finding::{redact, shorten, Finding, Kind, Severity};
+use crate::finding::{redact, shorten, shorten_to, Finding, Kind, Severity};
+use crate::formats::unquote;
 use crate::model::Lines;
 use crate::redact::redact_text;
 use crate::ruleinfo::RuleInfo;
@@ -316,7 +317,7 @@ pub struct SecurityScanner {
 /// Python `text` with comments and docstrings blanked to spaces, and for
 /// each byte whether it is inside a string literal (the lexer the checks use).
 pub fn python_comments_and_strings(text: &str) -> (String, Vec<bool>) {
-    syntax::python_clean(text)
+    crate::formats::python::lexer::clean(text)
 }
 
 impl SecurityScanner {
@@ -402,7 +403,7 @@ impl SecurityScanner {
     /// Whether [`scan_with`](Self::scan_with) uses shared hits for `path`
     /// (Python files; config files are searched statement by statement).
     pub fn reads_as_python(path: &str) -> bool {
-        FileType::from_path(path) == Some(FileType::Python)
+        FileType::settings_file(path) == Some(FileType::Python)
     }
 
     /// `(span, rule)` for every rule a keyword wakes in a Python statement,
@@ -530,7 +531,7 @@ impl SecurityScanner {
     /// (`needs_signed_record`). A function body is code, not
     /// configuration: judged as code anywhere else is.
     pub fn scan_designated(&self, path: &str, text: &str, lines: Lines<'_>) -> Vec<Finding> {
-        let python = FileType::from_path(path) == Some(FileType::Python);
+        let python = FileType::of(path) == FileType::Python;
         let raw_lines: Vec<&str> = if python {
             text.split('\n').collect()
         } else {
@@ -564,7 +565,7 @@ impl SecurityScanner {
         if lines.is_empty() {
             return Vec::new();
         }
-        let Some(file_type) = FileType::from_path(path) else {
+        let Some(file_type) = FileType::settings_file(path) else {
             return Vec::new();
         };
         let mut judge = Judge {
@@ -1327,27 +1328,6 @@ fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {
 
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn shorten_to(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut out: String = text.chars().take(max).collect();
-        out.push('…');
-        out
-    }
-}
-
-fn unquote(value: &str) -> &str {
-    let v = value.trim();
-    let v = v.trim_start_matches(['r', 'b', 'u', 'R', 'B', 'U']);
-    for q in ['"', '\''] {
-        if let Some(inner) = v.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
-            return inner;
-        }
-    }
-    value.trim()
 }
 
 #[cfg(test)]

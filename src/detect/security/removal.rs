@@ -62,7 +62,7 @@ impl SecurityScanner {
     /// What the change from `old` to `new` of the file at `path` deletes
     /// that kept it safe. Empty unless a removal rule's keyword is in `old`.
     pub fn removals(&self, path: &str, old: &str, new: &str) -> Vec<Removal> {
-        let Some(file_type) = FileType::from_path(path) else {
+        let Some(file_type) = FileType::settings_file(path) else {
             return Vec::new();
         };
         let candidates = self.removal_candidates(file_type, path, changed_part(old, new));
@@ -111,7 +111,7 @@ impl SecurityScanner {
     /// Whether `text` (another file of the same change, at `path`) writes
     /// what `removal` says was removed: the setting moved, not removed.
     pub fn still_written(&self, removal: &Removal, path: &str, text: &str) -> bool {
-        let Some(file_type) = FileType::from_path(path) else {
+        let Some(file_type) = FileType::settings_file(path) else {
             return false;
         };
         let Some(rule) = self.rules.get(removal.rule) else {
@@ -278,11 +278,12 @@ impl SecurityScanner {
         let r = &rule.rule;
         let value = collapse(value);
         // As the file writes it: `USER app` in a Dockerfile.
-        let written = if FileType::from_path(path) == Some(FileType::Dockerfile) && name == "USER" {
-            format!("{name} {value}")
-        } else {
-            format!("{name} = {value}")
-        };
+        let written =
+            if FileType::settings_file(path) == Some(FileType::Dockerfile) && name == "USER" {
+                format!("{name} {value}")
+            } else {
+                format!("{name} = {value}")
+            };
         let what = match mode {
             Mode::Setting => format!("{written} removed"),
             Mode::Entries => format!("{value} removed from {name}"),

@@ -5,100 +5,11 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-/// The syntax a file is read with, decided from its path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileType {
-    Python,
-    Toml,
-    Yaml,
-    /// A docker-compose file: YAML, and compose rules apply too.
-    Compose,
-    Ini,
-    /// `*.conf`: INI-like `key = value` or nginx-like `key value;`.
-    Conf,
-    Json,
-    Env,
-    Dockerfile,
-}
+use crate::formats::python::reader;
+use crate::formats::unquote;
 
-impl FileType {
-    pub fn from_path(path: &str) -> Option<FileType> {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let lower = name.to_ascii_lowercase();
-        if lower == "dockerfile"
-            || lower.starts_with("dockerfile.")
-            || lower.ends_with(".dockerfile")
-            || lower == "containerfile"
-        {
-            return Some(FileType::Dockerfile);
-        }
-        if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
-            // Templates hold placeholders and local defaults, not settings.
-            let template = [".example", ".sample", ".template", ".dist", ".tmpl"]
-                .iter()
-                .any(|t| lower.ends_with(t));
-            return if template { None } else { Some(FileType::Env) };
-        }
-        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-        match ext {
-            "py" => Some(FileType::Python),
-            "toml" => Some(FileType::Toml),
-            "yaml" | "yml" => {
-                if lower.starts_with("docker-compose") || lower.starts_with("compose.") {
-                    Some(FileType::Compose)
-                } else {
-                    Some(FileType::Yaml)
-                }
-            }
-            "ini" | "cfg" => Some(FileType::Ini),
-            "conf" => Some(FileType::Conf),
-            "json" => Some(FileType::Json),
-            _ => None,
-        }
-    }
-
-    /// Names a rule's `files` list may use for this type.
-    pub fn names(self) -> &'static [&'static str] {
-        match self {
-            FileType::Python => &["python"],
-            FileType::Toml => &["toml"],
-            FileType::Yaml => &["yaml"],
-            FileType::Compose => &["compose", "yaml"],
-            FileType::Ini => &["ini"],
-            FileType::Conf => &["conf", "ini"],
-            FileType::Json => &["json"],
-            FileType::Env => &["env"],
-            FileType::Dockerfile => &["dockerfile"],
-        }
-    }
-
-    /// A path of this type, for running a rule's examples.
-    pub fn example_path(name: &str) -> &'static str {
-        match name {
-            "toml" => "config/app.toml",
-            "yaml" => "config/app.yaml",
-            "compose" => "docker-compose.yml",
-            "ini" => "config/app.ini",
-            "conf" => "deploy/nginx.conf",
-            "json" => "config/app.json",
-            "env" => ".env.production",
-            "dockerfile" => "Dockerfile",
-            _ => "app/main.py",
-        }
-    }
-}
-
-pub const ALL_TYPES: &[&str] = &[
-    "python",
-    "toml",
-    "yaml",
-    "compose",
-    "ini",
-    "conf",
-    "json",
-    "env",
-    "dockerfile",
-];
+pub use crate::formats::types::SETTINGS_TYPE_NAMES as ALL_TYPES;
+pub use crate::formats::FileType;
 
 /// How a setting is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,7 +142,7 @@ pub struct PythonSource {
 
 impl PythonSource {
     pub fn new(text: &str, wanted: &dyn Fn(u32, u32) -> bool) -> PythonSource {
-        let (clean, mask) = python_clean(text);
+        let (clean, mask) = crate::formats::python::lexer::clean(text);
         let bytes = clean.as_bytes();
         let mut spans = Vec::new();
         let mut push = |start: usize, end: usize, first_line: u32, last_line: u32| {
@@ -310,84 +221,6 @@ fn is_blank(text: &str) -> bool {
         Some(b) if b.is_ascii() => false,
         Some(_) => text.trim().is_empty(),
     }
-}
-
-/// Comments and triple-quoted strings blanked to spaces (newlines kept, so
-/// offsets and lines stay), and a mask of bytes inside string literals.
-pub(crate) fn python_clean(text: &str) -> (String, Vec<bool>) {
-    let bytes = text.as_bytes();
-    let mut out: Vec<u8> = bytes.to_vec();
-    let mut mask = vec![false; bytes.len()];
-    let mut i = 0;
-    // Only comments and strings change anything: jump from one to the next.
-    while let Some(found) = bytes
-        .get(i..)
-        .and_then(|rest| memchr::memchr3(b'#', b'"', b'\'', rest))
-    {
-        i += found;
-        let b = bytes[i];
-        if b == b'#' {
-            let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
-            out[i..end].fill(b' ');
-            i = end;
-            continue;
-        }
-        let triple = bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b);
-        if triple {
-            let mut j = i + 3;
-            while j < bytes.len() {
-                if bytes[j] == b'\\' {
-                    j += 2;
-                    continue;
-                }
-                if bytes[j] == b && bytes.get(j + 1) == Some(&b) && bytes.get(j + 2) == Some(&b) {
-                    break;
-                }
-                j += 1;
-            }
-            let end = (j + 3).min(bytes.len());
-            for k in i..end {
-                if out[k] != b'\n' {
-                    out[k] = b' ';
-                }
-                mask[k] = true;
-            }
-            i = end;
-            continue;
-        }
-        // The closing quote, the end of the line, or past the end; an
-        // escaped byte never closes.
-        let mut j = i + 1;
-        while let Some(n) = bytes
-            .get(j..)
-            .and_then(|rest| memchr::memchr3(b, b'\n', b'\\', rest))
-        {
-            j += n;
-            if bytes[j] != b'\\' {
-                break;
-            }
-            j += 2;
-        }
-        if j < bytes.len() && bytes[j] != b && bytes[j] != b'\n' {
-            j = bytes.len();
-        }
-        for m in mask.iter_mut().take(j.min(bytes.len())).skip(i + 1) {
-            *m = true;
-        }
-        i = j + 1;
-    }
-    // Blanking replaced whole bytes of multi-byte characters only inside
-    // comments and docstrings; fall back to the original if that broke UTF-8.
-    let clean = String::from_utf8(out).unwrap_or_else(|e| {
-        String::from_utf8_lossy(e.as_bytes())
-            .chars()
-            .map(|c| if c == '\u{fffd}' { ' ' } else { c })
-            .collect()
-    });
-    if clean.len() != mask.len() {
-        return (text.to_string(), vec![false; text.len()]);
-    }
-    (clean, mask)
 }
 
 fn is_ident(b: u8) -> bool {
@@ -625,7 +458,6 @@ fn push_setting(
 /// `${X:-true}` in config files. `None` when there is no default or the
 /// expression is anything else.
 pub fn env_default(value: &str, python: bool) -> Option<String> {
-    static CALLEE: OnceLock<Regex> = OnceLock::new();
     static SHELL: OnceLock<Regex> = OnceLock::new();
     let value = value.trim();
     if !python {
@@ -636,37 +468,13 @@ pub fn env_default(value: &str, python: bool) -> Option<String> {
         .captures(value)?;
         return caps.get(1).map(|m| m.as_str().to_string());
     }
-    let open = value.find('(')?;
-    let callee = value[..open].trim();
-    if !re(
-        &CALLEE,
-        r"^(?:[A-Za-z_][\w.]*\.)?(?:getenv|environ\.get|env|env\.[a-z_]+|envbool|env_bool|env_[a-z_]+|get_env|get_env_[a-z_]+|config)$",
-    )
-    .is_match(callee)
-    {
-        return None;
-    }
-    let bytes = value.as_bytes();
-    let close = matching_paren(bytes, open)?;
-    let args = split_args(&value[open + 1..close]);
-    let name = args.first()?;
-    if !(name.starts_with('"') || name.starts_with('\'')) {
-        return None;
-    }
-    let default = args
-        .iter()
-        .skip(1)
-        .find_map(|a| {
-            a.strip_prefix("default")
-                .map(str::trim_start)
-                .and_then(|a| a.strip_prefix('='))
-        })
-        .or_else(|| args.get(1).filter(|a| !a.contains('=')).map(|a| a.as_str()))?
-        .trim();
+    // The one Python reader decides what is an environment read and its default.
+    let (default, end) = reader::environment_default(value)?;
+    let default = value[default].trim();
     if !python_literal(default) || default.is_empty() {
         return None;
     }
-    let mut rest = value[close + 1..].trim();
+    let mut rest = value[end..].trim();
     let mut text = default.to_string();
     loop {
         if let Some(r) = rest.strip_prefix(".lower()") {
@@ -711,34 +519,6 @@ pub fn env_default(value: &str, python: bool) -> Option<String> {
     }
     let hit = options.iter().any(|o| unquote(o) == inner);
     Some(if hit != negate { "True" } else { "False" }.to_string())
-}
-
-/// The index of the `)` closing the `(` at `open`, quotes respected.
-fn matching_paren(bytes: &[u8], open: usize) -> Option<usize> {
-    let mut depth = 0;
-    let mut quote: Option<u8> = None;
-    let mut i = open;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) if b == b'\\' => i += 1,
-            Some(_) => {}
-            None => match b {
-                b'"' | b'\'' => quote = Some(b),
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return (b == b')').then_some(i);
-                    }
-                }
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    None
 }
 
 /// Top-level comma-separated parts of an argument list, trimmed.
@@ -1114,16 +894,6 @@ fn strip_comment(file_type: FileType, line: &str) -> String {
     line.to_string()
 }
 
-fn unquote(s: &str) -> &str {
-    let s = s.trim();
-    for q in ['"', '\''] {
-        if let Some(inner) = s.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
-            return inner;
-        }
-    }
-    s
-}
-
 /// A config value is literal unless it interpolates something.
 fn config_literal(value: &str) -> bool {
     !(value.contains("${")
@@ -1286,7 +1056,7 @@ fn config_settings(
                 }
             }
         }
-        FileType::Python => {}
+        _ => {}
     }
     out
 }

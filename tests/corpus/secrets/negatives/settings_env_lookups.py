@@ -43,3 +43,10 @@ self.secret = secret
 return {"token": token, "expires_in": ttl}
 logger.info("rotated api key for %s", tenant)
 PASSWORD_MIN_LENGTH = 12
+    SMTP_PASSWORD: str = Field(default=None, description="read from the environment")
+    api_key: str = Field(..., min_length=32)
+DB_PASSWORD = os.getenv("DB_PASSWORD", "changethis")
+SECRET_KEY = os.getenv("SECRET_KEY") or secrets.token_urlsafe(32)
+os.environ["AWS_SECRET_ACCESS_KEY"] = aws_secret
+response = requests.get(url, auth=(username, password))
+response = requests.get(url, auth=("svc-reporting", token))
