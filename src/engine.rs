@@ -200,6 +200,10 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
             }
         }
     }
+    // Commit allowlists and `.gitleaksignore` fingerprints need the commit.
+    outcome
+        .findings
+        .retain(|f| plan.gitleaks.keep(f, commit.as_deref()));
     for finding in &mut outcome.findings {
         finding.commit.clone_from(&commit);
     }
@@ -335,7 +339,9 @@ fn detect(
     let mut found = Vec::new();
     let secrets_ignored = plan.secrets_ignore.is_match(path);
     if !secrets_ignored && (file.status != ChangeStatus::TypeChange || text.is_some()) {
-        found.extend(plan.secrets.forbidden_file(path, text));
+        let forbidden = plan.secrets.forbidden_file(path, text);
+        found.extend(forbidden.and_then(|f| plan.gitleaks.allow_file(f)));
+        found.extend(plan.gitleaks.scan_file(path));
     }
     let Some(text) = text else {
         return (found, Vec::new());
@@ -361,7 +367,9 @@ fn detect(
         None => (None, None),
     };
     if !secrets_ignored {
-        found.extend(plan.secrets.scan_with(path, text, lines, secret_hits));
+        let (secrets, spans) = plan.secrets.scan_spans(path, text, lines, secret_hits);
+        found.extend(plan.gitleaks.allow(path, text, secrets, &spans));
+        found.extend(plan.gitleaks.scan(path, text, lines));
     }
     if security_checked {
         let hint = plan.security_file_hint();
@@ -753,60 +761,11 @@ fn check_policy_change(
     ctx: &Context<'_>,
     outcome: &mut Outcome,
 ) {
-    let before = change.before;
     let after = match change.after {
         Ok(after) => after,
-        Err(reason) => {
-            // The changed policy file the reason is about: the first one the
-            // change touches.
-            let file = POLICY_FILES
-                .iter()
-                .find(|name| outcome.config_changes.iter().any(|c| c.path == **name))
-                .copied()
-                .unwrap_or(DOTFILE);
-            let reported = outcome
-                .findings
-                .iter()
-                .any(|f| f.kind == Kind::InvalidConfig && f.path == file);
-            if reported {
-                return;
-            }
-            outcome.findings.push(
-                Finding::new(
-                    Kind::InvalidConfig,
-                    "invalid-config",
-                    Severity::Error,
-                    file,
-                    reason,
-                )
-                .message(format!(
-                    "the policy this change leaves cannot be read, so nothing after it could be checked: {reason}"
-                ))
-                .fix("fix the policy file; `confgate rules` in the working tree shows the error"),
-            );
-            return;
-        }
+        Err(reason) => return unreadable_policy(reason, outcome),
     };
-    let changed = |index: usize| before.ids.0[index] != after.ids.0[index];
-    let settings_file = if changed(0) { DOTFILE } else { PYPROJECT };
-    let mut weakenings = Vec::new();
-    if (changed(0) || changed(1))
-        && !std::sync::Arc::ptr_eq(&before.committed_plan, &after.committed_plan)
-    {
-        weakenings.extend(weakening::plans(
-            &before.committed_plan,
-            &after.committed_plan,
-            settings_file,
-        ));
-    }
-    if changed(2) {
-        weakenings.extend(weakening::baselines(
-            before.baseline.as_deref(),
-            after.baseline.as_deref(),
-            POLICY_FILES[2],
-        ));
-    }
-    for Weakening { file, what } in weakenings {
+    for Weakening { file, what } in weakenings(change.before, after) {
         let config = outcome.config_changes.iter().find(|c| c.path == file);
         let record = config.and_then(|c| c.record.as_ref());
         let owners = &plan.security_owners;
@@ -843,7 +802,7 @@ fn check_policy_change(
                 Kind::PolicyWeakened,
                 "policy-weakened",
                 Severity::Error,
-                file,
+                &file,
                 &what,
             )
             .message(format!("policy weakened: {what}{why}"))
@@ -853,6 +812,66 @@ fn check_policy_change(
             )),
         );
     }
+}
+
+/// The policy a change leaves cannot be read: an `invalid-config` finding
+/// on the first policy file the change touches, unless one is reported.
+fn unreadable_policy(reason: &str, outcome: &mut Outcome) {
+    let file = POLICY_FILES
+        .iter()
+        .find(|name| outcome.config_changes.iter().any(|c| c.path == **name))
+        .copied()
+        .unwrap_or(DOTFILE);
+    let reported = outcome
+        .findings
+        .iter()
+        .any(|f| f.kind == Kind::InvalidConfig && f.path == file);
+    if reported {
+        return;
+    }
+    outcome.findings.push(
+        Finding::new(
+            Kind::InvalidConfig,
+            "invalid-config",
+            Severity::Error,
+            file,
+            reason,
+        )
+        .message(format!(
+            "the policy this change leaves cannot be read, so nothing after it could be checked: {reason}"
+        ))
+        .fix("fix the policy file; `confgate rules` in the working tree shows the error"),
+    );
+}
+
+/// Every loosening from `before` to `after`, file by file.
+fn weakenings(before: &Policy, after: &Policy) -> Vec<Weakening> {
+    let changed = |index: usize| before.ids.0[index] != after.ids.0[index];
+    let settings_file = if changed(0) { DOTFILE } else { PYPROJECT };
+    let mut out = Vec::new();
+    if (changed(0) || changed(1))
+        && !std::sync::Arc::ptr_eq(&before.committed_plan, &after.committed_plan)
+    {
+        out.extend(weakening::plans(
+            &before.committed_plan,
+            &after.committed_plan,
+            settings_file,
+        ));
+    }
+    if changed(2) {
+        out.extend(weakening::baselines(
+            before.baseline.as_deref(),
+            after.baseline.as_deref(),
+            POLICY_FILES[2],
+        ));
+    }
+    if changed(3) || changed(4) {
+        out.extend(weakening::gitleaks(
+            &before.committed_plan.gitleaks.policy,
+            &after.committed_plan.gitleaks.policy,
+        ));
+    }
+    out
 }
 
 fn signer_hint(owners: &[String]) -> String {

@@ -95,6 +95,10 @@ pub struct Finding {
     /// Security-setting category, or the secret provider.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// Gitleaks allowlists (by index) that allow this finding when its
+    /// commit is one of theirs: known only once the commit is.
+    #[serde(skip)]
+    pub allowed_in_commits: Vec<usize>,
 }
 
 impl Finding {
@@ -113,6 +117,7 @@ impl Finding {
             fingerprint: fingerprint(rule, path, key),
             fix: None,
             category: None,
+            allowed_in_commits: Vec::new(),
         }
     }
 

@@ -289,10 +289,86 @@ fn load_pack() -> anyhow::Result<Vec<SecretRule>> {
     Ok(pack.rule)
 }
 
+/// The keyword prefilter: rules without keywords, the targets of each
+/// keyword (in the matcher's pattern numbers), and the matcher.
+type KeywordIndex = (Vec<usize>, Vec<Vec<Target>>, Option<KeywordMatcher>);
+
+fn keyword_index(
+    rules: &[CompiledRule],
+    disabled: &HashSet<String>,
+) -> anyhow::Result<KeywordIndex> {
+    let mut by_keyword: HashMap<String, Vec<Target>> = HashMap::new();
+    let mut always = Vec::new();
+    for (index, compiled) in rules.iter().enumerate() {
+        if compiled.rule.keywords.is_empty() {
+            always.push(index);
+        }
+        for keyword in &compiled.rule.keywords {
+            by_keyword
+                .entry(keyword.to_ascii_lowercase())
+                .or_default()
+                .push(Target::Rule(index));
+        }
+    }
+    if !disabled.contains("generic-secret-assignment") {
+        for keyword in generic::GENERIC_KEYWORDS {
+            by_keyword
+                .entry(keyword.to_string())
+                .or_default()
+                .push(Target::Generic);
+        }
+    }
+    if !disabled.contains("url-password") {
+        by_keyword
+            .entry("://".into())
+            .or_default()
+            .push(Target::Url);
+    }
+    if generic::KEY_RULES
+        .iter()
+        .any(|(id, _)| !disabled.contains(*id))
+    {
+        by_keyword
+            .entry("-----begin ".into())
+            .or_default()
+            .push(Target::Key);
+    }
+    let (patterns, keywords): (Vec<String>, Vec<Vec<Target>>) = by_keyword
+        .into_iter()
+        .filter(|(k, _)| !k.is_empty())
+        .unzip();
+    let matcher = if patterns.is_empty() {
+        None
+    } else {
+        Some(KeywordMatcher::new(patterns).context("building the secret keyword matcher")?)
+    };
+    Ok((always, keywords, matcher))
+}
+
 impl SecretScanner {
     pub fn new(extra: &[SecretRule], disabled: &HashSet<String>) -> anyhow::Result<SecretScanner> {
+        SecretScanner::with_pack(load_pack()?, extra, disabled)
+    }
+
+    /// A scanner of `rules` alone: no built-in rule, no generic, URL or
+    /// private-key detector (a gitleaks rule runs this way, on its own).
+    pub fn only(rules: &[SecretRule]) -> anyhow::Result<SecretScanner> {
+        let mut disabled: HashSet<String> = generic::KEY_RULES
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .collect();
+        disabled.insert("generic-secret-assignment".into());
+        disabled.insert("url-password".into());
+        SecretScanner::with_pack(Vec::new(), rules, &disabled)
+    }
+
+    fn with_pack(
+        pack: Vec<SecretRule>,
+        extra: &[SecretRule],
+        disabled: &HashSet<String>,
+    ) -> anyhow::Result<SecretScanner> {
         let mut rules = Vec::new();
-        for rule in load_pack()? {
+        for rule in pack {
             if !disabled.contains(&rule.id) {
                 rules.push(CompiledRule {
                     rule,
@@ -314,55 +390,10 @@ impl SecretScanner {
                 regex: compiled,
             });
         }
-
-        let mut by_keyword: HashMap<String, Vec<Target>> = HashMap::new();
-        let mut always = Vec::new();
-        for (index, compiled) in rules.iter().enumerate() {
-            if compiled.rule.keywords.is_empty() {
-                always.push(index);
-            }
-            for keyword in &compiled.rule.keywords {
-                by_keyword
-                    .entry(keyword.to_ascii_lowercase())
-                    .or_default()
-                    .push(Target::Rule(index));
-            }
-        }
-        if !disabled.contains("generic-secret-assignment") {
-            for keyword in generic::GENERIC_KEYWORDS {
-                by_keyword
-                    .entry(keyword.to_string())
-                    .or_default()
-                    .push(Target::Generic);
-            }
-        }
-        if !disabled.contains("url-password") {
-            by_keyword
-                .entry("://".into())
-                .or_default()
-                .push(Target::Url);
-        }
-        if generic::KEY_RULES
-            .iter()
-            .any(|(id, _)| !disabled.contains(*id))
-        {
-            by_keyword
-                .entry("-----begin ".into())
-                .or_default()
-                .push(Target::Key);
-        }
-        let (patterns, keywords): (Vec<String>, Vec<Vec<Target>>) = by_keyword
-            .into_iter()
-            .filter(|(k, _)| !k.is_empty())
-            .unzip();
+        let (always, keywords, matcher) = keyword_index(&rules, disabled)?;
         let keys_enabled = generic::KEY_RULES
             .iter()
             .any(|(id, _)| !disabled.contains(*id));
-        let matcher = if patterns.is_empty() {
-            None
-        } else {
-            Some(KeywordMatcher::new(patterns).context("building the secret keyword matcher")?)
-        };
         Ok(SecretScanner {
             rules,
             always,
@@ -393,6 +424,18 @@ impl SecretScanner {
         found: Option<&[Hit]>,
     ) -> Vec<Finding> {
         self.detect(path, text, lines, found).0
+    }
+
+    /// [`scan_with`](Self::scan_with), with the byte ranges (in `text`) of
+    /// every secret found, for filters that judge the secret itself.
+    pub fn scan_spans(
+        &self,
+        path: &str,
+        text: &str,
+        lines: Lines<'_>,
+        found: Option<&[Hit]>,
+    ) -> (Vec<Finding>, Vec<(usize, usize)>) {
+        self.detect(path, text, lines, found)
     }
 
     /// Byte ranges of `text` that hold a secret by any detector (provider
