@@ -274,4 +274,9 @@ pub struct BaselineArgs {
     /// Where to write the baseline (default: .confgate-baseline.json at the root).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Convert a detect-secrets baseline: today's findings it accepts (audited
+    /// false positives and unaudited entries) are added to confgate's baseline;
+    /// those audited as real secrets stay reported.
+    #[arg(long, value_name = "FILE")]
+    pub import: Option<PathBuf>,
 }

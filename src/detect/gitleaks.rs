@@ -8,8 +8,8 @@ use anyhow::Result;
 use regex::Regex;
 
 use crate::config::gitleaks::{Found, Gitleaks, ImportedRule, Verdict};
-use crate::detect::secrets::SecretScanner;
-use crate::finding::{fingerprint, Finding, Kind, Severity};
+use crate::detect::secrets::{secrets_by_fingerprint, SecretScanner};
+use crate::finding::{Finding, Kind, Severity};
 use crate::model::Lines;
 use crate::ruleinfo::RuleInfo;
 
@@ -214,29 +214,6 @@ fn rule_info(imported: &ImportedRule) -> RuleInfo {
     }
 }
 
-/// The secret of each finding, by its fingerprint, from the spans its
-/// scanner reported (a finding's fingerprint is its rule, path and secret).
-fn secrets_by_fingerprint<'t>(
-    path: &str,
-    text: &'t str,
-    found: &[Finding],
-    spans: &[(usize, usize)],
-) -> HashMap<String, &'t str> {
-    let mut rules: Vec<&str> = found.iter().map(|f| f.rule.as_str()).collect();
-    rules.sort_unstable();
-    rules.dedup();
-    let mut out = HashMap::new();
-    for &(from, to) in spans {
-        let Some(secret) = text.get(from..to) else {
-            continue;
-        };
-        for rule in &rules {
-            out.insert(fingerprint(rule, path, secret), secret);
-        }
-    }
-    out
-}
-
 /// The whole match of `regex` on `line` whose `secret` group is `secret`.
 fn full_match<'l>(regex: &Regex, line: &'l str, secret: &str) -> Option<&'l str> {
     regex.captures_iter(line).find_map(|caps| {
@@ -249,6 +226,7 @@ fn full_match<'l>(regex: &Regex, line: &'l str, secret: &str) -> Option<&'l str>
 mod tests {
     use super::*;
     use crate::config::gitleaks::GitleaksTexts;
+    use crate::finding::fingerprint;
 
     fn scanner(config: &str, ignore: Option<&str>) -> GitleaksScanner {
         let texts = GitleaksTexts {

@@ -15,7 +15,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::detect::keywords::{Hit, KeywordMatcher};
-use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
+use crate::finding::{fingerprint, redact, redact_line, shorten, Finding, Kind, Severity};
 use crate::model::Lines;
 use crate::redact::hide_spans;
 use crate::ruleinfo::RuleInfo;
@@ -948,6 +948,29 @@ impl SecretScanner {
 }
 
 /// Rule examples are synthetic, but show them redacted like any finding.
+/// The secret of each finding, by its fingerprint, from the spans its
+/// scanner reported (a finding's fingerprint is its rule, path and secret).
+pub fn secrets_by_fingerprint<'t>(
+    path: &str,
+    text: &'t str,
+    found: &[Finding],
+    spans: &[(usize, usize)],
+) -> HashMap<String, &'t str> {
+    let mut rules: Vec<&str> = found.iter().map(|f| f.rule.as_str()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let mut out = HashMap::new();
+    for &(from, to) in spans {
+        let Some(secret) = text.get(from..to) else {
+            continue;
+        };
+        for rule in &rules {
+            out.insert(fingerprint(rule, path, secret), secret);
+        }
+    }
+    out
+}
+
 fn redact_example(example: &str) -> String {
     let token = example
         .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '='))
