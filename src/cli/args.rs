@@ -118,7 +118,7 @@ pub enum Command {
     },
     /// Record today's findings of `scan`, so that only new ones are reported.
     #[command(
-        after_help = "Examples:\n  confgate baseline           # writes .confgate-baseline.json\n  confgate baseline legacy/"
+        after_help = "Examples:\n  confgate baseline           # writes .confgate-baseline.json\n  confgate baseline legacy/\n  confgate baseline --import .secrets.baseline   # from detect-secrets"
     )]
     Baseline(BaselineArgs),
     /// Print shell completions.
