@@ -3,9 +3,7 @@
 //! The baseline is written from detect-secrets' documented format (results
 //! by file, SHA-1 `hashed_secret`, `line_number`, `is_secret`).
 
-mod common;
-
-use common::TestRepo;
+use crate::common::TestRepo;
 use confgate::detect::detect_secrets::sha1_hex;
 
 const PASSWORD: &str = "Zt4rQ9vLm2Xw8Kp3Nc7B";

@@ -3,9 +3,7 @@
 //! committed, so a commit cannot allow its own secret. Files written from
 //! gitleaks' documented format; real `git commit` with the hooks installed.
 
-mod common;
-
-use common::{TestRepo, TRAILERS};
+use crate::common::{TestRepo, TRAILERS};
 
 /// A team's gitleaks config: a custom rule with its own allowlist, and a
 /// global allowlist of fixture paths and a placeholder regex.
