@@ -200,19 +200,7 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
             }
         }
     }
-    // Commit allowlists and `.gitleaksignore` fingerprints need the commit.
-    outcome
-        .findings
-        .retain(|f| plan.gitleaks.keep(f, commit.as_deref()));
-    for finding in &mut outcome.findings {
-        finding.commit.clone_from(&commit);
-    }
-    for config in &mut outcome.config_changes {
-        config.commit.clone_from(&commit);
-    }
-    for skipped in &mut outcome.skipped {
-        skipped.commit.clone_from(&commit);
-    }
+    stamp_commit(plan, commit.as_deref(), &mut outcome);
     // A snippet quotes the user's text: besides the secrets found on its
     // line, hide whatever on it looks generated (a token no rule knows).
     for finding in &mut outcome.findings {
@@ -231,6 +219,23 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
         }
     }
     Ok(outcome)
+}
+
+/// Every finding, config change and skipped file gets the change's commit;
+/// commit allowlists and `.gitleaksignore` fingerprints, which need it,
+/// are applied.
+fn stamp_commit(plan: &Plan, commit: Option<&str>, outcome: &mut Outcome) {
+    outcome.findings.retain(|f| plan.gitleaks.keep(f, commit));
+    let commit = commit.map(str::to_string);
+    for finding in &mut outcome.findings {
+        finding.commit.clone_from(&commit);
+    }
+    for config in &mut outcome.config_changes {
+        config.commit.clone_from(&commit);
+    }
+    for skipped in &mut outcome.skipped {
+        skipped.commit.clone_from(&commit);
+    }
 }
 
 fn check_file(
