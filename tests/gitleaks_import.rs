@@ -115,7 +115,7 @@ fn a_commit_that_allowlists_its_own_secret_is_blocked_and_reported_as_weakening(
         "'''^tests/fixtures/'''",
         "'''^tests/fixtures/''', '''^app/'''",
     );
-    repo.write(".gitleaks.toml", widened);
+    repo.write(".gitleaks.toml", &widened);
     repo.write(
         "app/deploy.py",
         format!("ACME_DEPLOY_TOKEN = \"{TOKEN}\"\n"),
@@ -134,6 +134,17 @@ fn a_commit_that_allowlists_its_own_secret_is_blocked_and_reported_as_weakening(
         .contains("policy-weakened")
         .contains("global allowlist path \"^app/\"")
         .lacks(&TOKEN[4..]);
+    // An allowlist entry that spells out a secret is shown redacted.
+    let spelled = widened.replace("'''^AKIAQ3NB7'''", &format!("'''{AWS}'''"));
+    repo.write(".gitleaks.toml", spelled);
+    repo.git(&["add", "-A"]).ok();
+    repo.git(&["commit", "-q", "--no-verify", "-m", "spell"])
+        .ok();
+    repo.confgate(&["check", "--range", "HEAD~1..HEAD"])
+        .code(1)
+        .contains("policy-weakened")
+        .contains("global allowlist regex \"AKIA…\"")
+        .lacks(&AWS[4..]);
     // Once committed, the allowlist is the policy: the next commit passes.
     repo.write(
         "app/deploy2.py",
@@ -267,4 +278,13 @@ fn gitleaks_config_at_another_path_is_read_from_the_settings() {
     repo.confgate(&["check", "--staged"])
         .code(2)
         .contains("ci/missing.toml");
+    // `--config` cannot point confgate at another gitleaks config.
+    repo.write(
+        "other.toml",
+        "[secrets]\ngitleaks_config = \"ci/gitleaks.toml\"\n",
+    );
+    repo.confgate(&["--config", "other.toml", "scan", "app"])
+        .code(2)
+        .contains("other.toml")
+        .contains("secrets.gitleaks_config");
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::bounded;
 use crate::config::settings::POLICY_FILES;
 use crate::detect::secrets::SecretRule;
+use crate::finding::redact;
 
 /// gitleaks' own default lookup at the repository root.
 pub const CONFIG_FILE: &str = ".gitleaks.toml";
@@ -187,8 +188,14 @@ impl Allowlist {
             RegexTarget::Match => "regex (match)",
             RegexTarget::Line => "regex (line)",
         };
-        self.regexes.iter().for_each(|r| add(target, r.as_str()));
-        self.stopwords.iter().for_each(|w| add("stopword", w));
+        // A regex or stopword may spell out the secret it lets through:
+        // shown redacted, like every secret.
+        self.regexes
+            .iter()
+            .for_each(|r| add(target, &redact(r.as_str())));
+        self.stopwords
+            .iter()
+            .for_each(|w| add("stopword", &redact(w)));
         out
     }
 }

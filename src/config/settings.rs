@@ -268,7 +268,21 @@ pub fn pyproject_layer(text: &str) -> Result<Option<Layer>> {
 pub fn file_layer(path: &Path) -> Result<Layer> {
     let text = bounded::read_text(path, bounded::POLICY_LIMIT, "config file")?
         .with_context(|| format!("cannot read config file {}: no such file", path.display()))?;
-    parse_layer(&path.display().to_string(), &text)
+    let layer = parse_layer(&path.display().to_string(), &text)?;
+    if let Some(gitleaks) = layer
+        .settings
+        .secrets
+        .as_ref()
+        .and_then(|s| s.gitleaks_config.as_ref())
+    {
+        // The gitleaks config is part of the committed policy: a flag
+        // cannot swap it for another file.
+        bail!(
+            "{}: secrets.gitleaks_config = {gitleaks:?} is read from the repository's own settings (.confgate.toml or [tool.confgate]), not from --config",
+            layer.source
+        );
+    }
+    Ok(layer)
 }
 
 /// Checks serde cannot express: enumerated strings and non-empty names.
