@@ -188,15 +188,7 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
             }
         }
     }
-    for finding in &mut outcome.findings {
-        finding.commit.clone_from(&commit);
-    }
-    for config in &mut outcome.config_changes {
-        config.commit.clone_from(&commit);
-    }
-    for skipped in &mut outcome.skipped {
-        skipped.commit.clone_from(&commit);
-    }
+    stamp_commit(plan, commit.as_deref(), &mut outcome);
     // A snippet quotes the user's text: besides the secrets found on its
     // line, hide whatever on it looks generated (a token no rule knows).
     for finding in &mut outcome.findings {
@@ -215,6 +207,23 @@ pub fn check(plan: &Plan, change: &ChangeSet, ctx: &Context<'_>) -> Result<Outco
         }
     }
     Ok(outcome)
+}
+
+/// Every finding, config change and skipped file gets the change's commit;
+/// commit allowlists and `.gitleaksignore` fingerprints, which need it,
+/// are applied.
+fn stamp_commit(plan: &Plan, commit: Option<&str>, outcome: &mut Outcome) {
+    outcome.findings.retain(|f| plan.gitleaks.keep(f, commit));
+    let commit = commit.map(str::to_string);
+    for finding in &mut outcome.findings {
+        finding.commit.clone_from(&commit);
+    }
+    for config in &mut outcome.config_changes {
+        config.commit.clone_from(&commit);
+    }
+    for skipped in &mut outcome.skipped {
+        skipped.commit.clone_from(&commit);
+    }
 }
 
 fn check_file(
@@ -354,7 +363,9 @@ fn detect(
     let mut found = Vec::new();
     let secrets_ignored = plan.secrets_ignore.is_match(path);
     if !secrets_ignored && (file.status != ChangeStatus::TypeChange || text.is_some()) {
-        found.extend(plan.secrets.forbidden_file(path, text));
+        let forbidden = plan.secrets.forbidden_file(path, text);
+        found.extend(forbidden.and_then(|f| plan.gitleaks.allow_file(f)));
+        found.extend(plan.gitleaks.scan_file(path));
     }
     let Some(text) = text else {
         return (found, Vec::new());
@@ -380,7 +391,9 @@ fn detect(
         None => (None, None),
     };
     if !secrets_ignored {
-        found.extend(plan.secrets.scan_with(path, text, lines, secret_hits));
+        let (secrets, spans) = plan.secrets.scan_spans(path, text, lines, secret_hits);
+        found.extend(plan.gitleaks.allow(path, text, secrets, &spans));
+        found.extend(plan.gitleaks.scan(path, text, lines));
     }
     if security_checked {
         let hint = plan.security_file_hint();
@@ -888,6 +901,12 @@ fn weakenings(before: &Policy, after: &Policy) -> Vec<Weakening> {
             POLICY_FILES[2],
         ));
     }
+    if changed(3) || changed(4) {
+        weakenings.extend(weakening::gitleaks(
+            &before.committed_plan.gitleaks.policy,
+            &after.committed_plan.gitleaks.policy,
+        ));
+    }
     weakenings
 }
 
@@ -933,7 +952,7 @@ fn judge_weakening(plan: &Plan, ctx: &Context<'_>, weakening: Weakening, outcome
             Kind::PolicyWeakened,
             "policy-weakened",
             Severity::Error,
-            file,
+            &file,
             &what,
         )
         .message(format!("policy weakened: {what}{why}"))

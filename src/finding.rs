@@ -99,6 +99,10 @@ pub struct Finding {
     /// complete record (signed by a security owner) accepts.
     #[serde(skip)]
     pub needs_signed_record: bool,
+    /// Gitleaks allowlists (by index) that allow this finding when its
+    /// commit is one of theirs: known only once the commit is.
+    #[serde(skip)]
+    pub allowed_in_commits: Vec<usize>,
 }
 
 impl Finding {
@@ -118,6 +122,7 @@ impl Finding {
             fix: None,
             category: None,
             needs_signed_record: false,
+            allowed_in_commits: Vec::new(),
         }
     }
 

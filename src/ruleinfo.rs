@@ -157,6 +157,7 @@ fn builtin_in_force(plan: &Plan) -> Result<Vec<RuleInfo>> {
 pub fn all_rules(plan: &Plan) -> Result<Vec<RuleInfo>> {
     let mut rules = builtin_in_force(plan)?;
     rules.extend(plan.secrets.rules());
+    rules.extend(plan.gitleaks.rules());
     rules.extend(plan.security.rules());
     // [rules.severity] applies to every rule: show what is in force.
     for rule in &mut rules {

@@ -118,7 +118,7 @@ pub enum Command {
     },
     /// Record today's findings of `scan`, so that only new ones are reported.
     #[command(
-        after_help = "Examples:\n  confgate baseline           # writes .confgate-baseline.json\n  confgate baseline legacy/"
+        after_help = "Examples:\n  confgate baseline           # writes .confgate-baseline.json\n  confgate baseline legacy/\n  confgate baseline --import .secrets.baseline   # from detect-secrets"
     )]
     Baseline(BaselineArgs),
     /// Print shell completions.
@@ -274,4 +274,9 @@ pub struct BaselineArgs {
     /// Where to write the baseline (default: .confgate-baseline.json at the root).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Convert a detect-secrets baseline: today's findings it accepts (audited
+    /// false positives and unaudited entries) are added to confgate's baseline;
+    /// those audited as real secrets stay reported.
+    #[arg(long, value_name = "FILE")]
+    pub import: Option<PathBuf>,
 }

@@ -15,6 +15,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use clap::CommandFactory;
+use confgate::config::gitleaks::Gitleaks;
 use confgate::config::plan::Plan;
 use confgate::config::settings::{self, Layers};
 use confgate::model::CommitInfo;
@@ -169,7 +170,8 @@ impl App {
     }
 
     pub fn plan(&self, root: &Path) -> Result<Plan> {
-        Plan::build(&self.layers(root)?)
+        let layers = self.layers(root)?;
+        Plan::build_with(&layers, Gitleaks::from_dir(root)?)
     }
 
     /// Write a report and say whether it blocks. A reader that went away

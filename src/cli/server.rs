@@ -7,6 +7,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use confgate::config::gitleaks::{self, Gitleaks, GitleaksTexts};
 use confgate::config::plan::Plan;
 use confgate::config::settings::{self, Layers};
 use confgate::detect::baseline::{self, Baseline};
@@ -180,12 +181,32 @@ fn serve(app: &App, mode: Mode, updates: Vec<RefUpdate>) -> Result<Status> {
     }
 }
 
+/// The default branch's gitleaks policy.
+fn server_gitleaks(repo: &Repo) -> Result<Gitleaks> {
+    let configured = gitleaks::configured_path(
+        repo.default_branch_file(".confgate.toml")?.as_deref(),
+        repo.default_branch_file("pyproject.toml")?.as_deref(),
+    );
+    let path = configured
+        .clone()
+        .unwrap_or_else(|| gitleaks::CONFIG_FILE.to_string());
+    let config = repo.default_branch_file(&path)?;
+    if configured.is_some() && config.is_none() {
+        bail!("secrets.gitleaks_config names {path}, which is not on the default branch{ORIGIN}");
+    }
+    Gitleaks::load(&GitleaksTexts {
+        config: config.map(|text| (path, text)),
+        ignore: repo.default_branch_file(gitleaks::IGNORE_FILE)?,
+        origin: ORIGIN.to_string(),
+    })
+}
+
 /// The server repository with the default branch's plan, budget and
 /// baseline.
 fn server_policy(app: &App) -> Result<(Repo, Plan, Budget, Option<Baseline>)> {
     let mut repo = Repo::open_env(true)?;
     let layers = server_layers(app, &repo)?;
-    let plan = Plan::build(&layers)?;
+    let plan = Plan::build_with(&layers, server_gitleaks(&repo)?)?;
     let budget = Budget::from_layers(&layers);
     repo.set_max_file_size(plan.max_file_size);
     let baseline = match repo.default_branch_file(baseline::FILE_NAME)? {

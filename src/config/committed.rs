@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
+use crate::config::gitleaks::{self, Gitleaks, GitleaksTexts};
 use crate::config::plan::Plan;
 use crate::config::settings::{self, Layer, Layers};
 use crate::detect::baseline::Baseline;
@@ -32,10 +33,14 @@ pub struct PolicyLoader {
     by_ids: HashMap<PolicyIds, Arc<Policy>>,
     /// Plans by the project layer's canonical text (`None`: no layer), so a
     /// `pyproject.toml` edited outside `[tool.confgate]` reuses its plan.
-    plans: HashMap<Option<String>, (Arc<Plan>, Arc<Plan>)>,
+    plans: HashMap<PlanKey, (Arc<Plan>, Arc<Plan>)>,
     /// Baselines by their blob id (the other two ids `None`).
     baselines: HashMap<PolicyIds, Arc<Baseline>>,
 }
+
+/// What a plan is built from: the project layer's canonical text, the
+/// gitleaks config (path and text) and `.gitleaksignore`.
+type PlanKey = (Option<String>, Option<(String, String)>, Option<String>);
 
 /// Where a tree's policy files come from, for messages: ` (HEAD)`.
 pub fn origin(side: Side) -> String {
@@ -73,10 +78,28 @@ impl PolicyLoader {
         if let Some(policy) = self.by_ids.get(&ids) {
             return Ok(policy.clone());
         }
-        let [dotfile, pyproject, baseline_id] = ids.0;
-        let texts = repo.policy_texts(&PolicyIds([dotfile, pyproject, None]))?;
-        let PolicyTexts([dotfile_text, pyproject_text, _]) = texts;
-        let key = project_key(dotfile_text.as_deref(), pyproject_text.as_deref(), &origin)?;
+        let [dotfile, pyproject, baseline_id, gitleaks_id, ignore_id] = ids.0;
+        let texts = repo.policy_texts(&PolicyIds([
+            dotfile,
+            pyproject,
+            None,
+            gitleaks_id,
+            ignore_id,
+        ]))?;
+        let PolicyTexts([dotfile_text, pyproject_text, _, gitleaks_text, ignore_text]) = texts;
+        let gitleaks_path =
+            gitleaks::configured_path(dotfile_text.as_deref(), pyproject_text.as_deref())
+                .unwrap_or_else(|| gitleaks::CONFIG_FILE.to_string());
+        let gitleaks_texts = GitleaksTexts {
+            config: gitleaks_text.map(|text| (gitleaks_path, text)),
+            ignore: ignore_text,
+            origin: origin.clone(),
+        };
+        let key = (
+            project_key(dotfile_text.as_deref(), pyproject_text.as_deref(), &origin)?,
+            gitleaks_texts.config.clone(),
+            gitleaks_texts.ignore.clone(),
+        );
         let (plan, committed_plan) = match self.plans.get(&key) {
             Some(plans) => plans.clone(),
             None => {
@@ -85,24 +108,12 @@ impl PolicyLoader {
                     pyproject_text.as_deref(),
                     &origin,
                 )?;
-                let plans = self.build(project)?;
+                let plans = self.build(project, Gitleaks::load(&gitleaks_texts)?)?;
                 self.plans.insert(key, plans.clone());
                 plans
             }
         };
-        let baseline_key = PolicyIds([None, None, baseline_id]);
-        let baseline = match (baseline_id, self.baselines.get(&baseline_key)) {
-            (None, _) => None,
-            (Some(_), Some(baseline)) => Some(baseline.clone()),
-            (Some(_), None) => {
-                let texts = repo.policy_texts(&baseline_key)?;
-                let text = texts.0[2].clone().unwrap_or_default();
-                let name = format!("{}{origin}", POLICY_FILES[2]);
-                let baseline = Arc::new(Baseline::parse(&name, &text)?);
-                self.baselines.insert(baseline_key, baseline.clone());
-                Some(baseline)
-            }
-        };
+        let baseline = self.baseline(repo, baseline_id, &origin)?;
         let policy = Arc::new(Policy {
             ids,
             plan,
@@ -113,15 +124,43 @@ impl PolicyLoader {
         Ok(policy)
     }
 
-    fn build(&self, project: Option<Layer>) -> Result<(Arc<Plan>, Arc<Plan>)> {
+    /// The baseline of blob `id`, parsed once.
+    fn baseline(
+        &mut self,
+        repo: &Repo,
+        id: Option<git2::Oid>,
+        origin: &str,
+    ) -> Result<Option<Arc<Baseline>>> {
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        let key = PolicyIds([None, None, Some(id), None, None]);
+        if let Some(baseline) = self.baselines.get(&key) {
+            return Ok(Some(baseline.clone()));
+        }
+        let texts = repo.policy_texts(&key)?;
+        let text = texts.0[2].clone().unwrap_or_default();
+        let name = format!("{}{origin}", POLICY_FILES[2]);
+        let baseline = Arc::new(Baseline::parse(&name, &text)?);
+        self.baselines.insert(key, baseline.clone());
+        Ok(Some(baseline))
+    }
+
+    fn build(&self, project: Option<Layer>, gitleaks: Gitleaks) -> Result<(Arc<Plan>, Arc<Plan>)> {
         let mut layers = vec![self.defaults.clone()];
         layers.extend(project);
-        let committed = Arc::new(Plan::build(&Layers::new(layers.clone()))?);
+        let committed = Arc::new(Plan::build_with(
+            &Layers::new(layers.clone()),
+            gitleaks.clone(),
+        )?);
         let Some(extra) = &self.extra else {
             return Ok((committed.clone(), committed));
         };
         layers.push(extra.clone());
-        Ok((Arc::new(Plan::build(&Layers::new(layers))?), committed))
+        Ok((
+            Arc::new(Plan::build_with(&Layers::new(layers), gitleaks)?),
+            committed,
+        ))
     }
 }
 
@@ -164,7 +203,10 @@ pub fn worktree_notice(
         }
         if index == 1 {
             let ours = repo.read_worktree_policy(name)?;
-            let committed = repo.policy_texts(&PolicyIds([None, theirs, None]))?.0[1].clone();
+            let committed = repo
+                .policy_texts(&PolicyIds([None, theirs, None, None, None]))?
+                .0[1]
+                .clone();
             let section = |text: Option<&str>| {
                 text.map(|text| settings::pyproject_section(text, "").ok().flatten())
                     .unwrap_or_default()

@@ -6,10 +6,12 @@ use std::collections::{BTreeMap, HashSet};
 use anyhow::{Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+use crate::config::gitleaks::{self, Gitleaks};
 use crate::config::settings::{
     ChecklistStep, DependencyUpdates, FieldPolicy, Layers, RequireSetting, Settings, POLICY_FILES,
     PYPROJECT,
 };
+use crate::detect::gitleaks::GitleaksScanner;
 use crate::detect::keywords::SharedKeywords;
 use crate::detect::secrets::{SecretRule, SecretScanner};
 use crate::detect::security::{SecurityRule, SecurityScanner};
@@ -121,6 +123,8 @@ pub struct Plan {
     pub disabled: HashSet<String>,
     pub severity: BTreeMap<String, Severity>,
     pub secrets: SecretScanner,
+    /// The repository's gitleaks rules, allowlists and ignored fingerprints.
+    pub gitleaks: GitleaksScanner,
     pub security: SecurityScanner,
     /// Both detectors' keywords, for one pass over a whole Python file.
     pub shared_keywords: Option<SharedKeywords>,
@@ -303,6 +307,13 @@ fn compile_field_policy(index: usize, policy: &FieldPolicy) -> Result<CompiledFi
 }
 
 impl Plan {
+    /// [`build`](Self::build), with the repository's gitleaks policy.
+    pub fn build_with(layers: &Layers, gitleaks: Gitleaks) -> Result<Plan> {
+        let mut plan = Plan::build(layers)?;
+        plan.gitleaks = GitleaksScanner::new(gitleaks)?;
+        Ok(plan)
+    }
+
     /// Merge the layers, then compile what was merged: globs, rule packs
     /// with the project's rules, record policies.
     pub fn build(layers: &Layers) -> Result<Plan> {
@@ -330,6 +341,7 @@ impl Plan {
             skip_paths: PathSet::new("limits.skip_paths", &m.skip_paths)?,
             field_policies,
             secrets,
+            gitleaks: GitleaksScanner::default(),
             security,
             record_dir: m.record_dir,
             require_file: m.require_file,
@@ -356,7 +368,10 @@ impl Plan {
     /// The policy's own files are too (`pyproject.toml` only for its
     /// `[tool.confgate]` table: see `is_policy_only`).
     pub fn is_config(&self, path: &str) -> bool {
-        self.is_service_config(path) || POLICY_FILES.contains(&path)
+        self.is_service_config(path)
+            || POLICY_FILES.contains(&path)
+            || self.gitleaks.policy.path.as_deref() == Some(path)
+            || path == gitleaks::CONFIG_FILE
     }
 
     fn is_service_config(&self, path: &str) -> bool {

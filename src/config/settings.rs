@@ -15,12 +15,15 @@ use crate::finding::Severity;
 pub const DEFAULTS: &str = include_str!("../../rules/config.toml");
 
 /// The files that make up a project's policy, at the root of the repository:
-/// its settings (`.confgate.toml`, else `[tool.confgate]` of `pyproject.toml`)
-/// and its baseline.
-pub const POLICY_FILES: [&str; 3] = [
+/// its settings (`.confgate.toml`, else `[tool.confgate]` of `pyproject.toml`),
+/// its baseline, its gitleaks config (at `secrets.gitleaks_config` when set)
+/// and `.gitleaksignore`.
+pub const POLICY_FILES: [&str; 5] = [
     ".confgate.toml",
     "pyproject.toml",
     ".confgate-baseline.json",
+    crate::config::gitleaks::CONFIG_FILE,
+    crate::config::gitleaks::IGNORE_FILE,
 ];
 pub const DOTFILE: &str = POLICY_FILES[0];
 pub const PYPROJECT: &str = POLICY_FILES[1];
@@ -140,6 +143,8 @@ pub struct SecretsSection {
     /// Paths never scanned for secrets (fixtures of fake keys, …).
     pub ignore: Option<Vec<String>>,
     pub extend_ignore: Option<Vec<String>>,
+    /// The repository's gitleaks config, when not `.gitleaks.toml` at the root.
+    pub gitleaks_config: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -288,7 +293,21 @@ pub fn pyproject_layer(text: &str) -> Result<Option<Layer>> {
 pub fn file_layer(path: &Path) -> Result<Layer> {
     let text = bounded::read_text(path, bounded::POLICY_LIMIT, "config file")?
         .with_context(|| format!("cannot read config file {}: no such file", path.display()))?;
-    parse_layer(&path.display().to_string(), &text)
+    let layer = parse_layer(&path.display().to_string(), &text)?;
+    if let Some(gitleaks) = layer
+        .settings
+        .secrets
+        .as_ref()
+        .and_then(|s| s.gitleaks_config.as_ref())
+    {
+        // The gitleaks config is part of the committed policy: a flag
+        // cannot swap it for another file.
+        bail!(
+            "{}: secrets.gitleaks_config = {gitleaks:?} is read from the repository's own settings (.confgate.toml or [tool.confgate]), not from --config",
+            layer.source
+        );
+    }
+    Ok(layer)
 }
 
 /// Checks serde cannot express: enumerated strings and non-empty names.
@@ -335,6 +354,15 @@ fn validate(source: &str, settings: &Settings) -> Result<()> {
             if !bounded::stays_inside(dir) {
                 bail!("{source}: record.dir {dir:?} leaves the repository: give a path relative to its root, without `..`");
             }
+        }
+    }
+    if let Some(path) = settings
+        .secrets
+        .as_ref()
+        .and_then(|s| s.gitleaks_config.as_ref())
+    {
+        if path.trim().is_empty() || !bounded::stays_inside(path) {
+            bail!("{source}: secrets.gitleaks_config must be a path inside the repository, relative to its root, not {path:?}");
         }
     }
     if let Some(server) = &settings.server {

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use crate::config::gitleaks::{self, Gitleaks, IgnoreEntry, ImportedRule};
 use crate::config::plan::{PathSet, Plan};
 use crate::detect::baseline::Baseline;
 use crate::finding::Severity;
@@ -13,7 +14,7 @@ use crate::ruleinfo::RuleInfo;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Weakening {
     /// The policy file the loosening is reported on.
-    pub file: &'static str,
+    pub file: String,
     pub what: String,
 }
 
@@ -24,7 +25,12 @@ pub type SettingsFile = &'static str;
 /// told (a custom rule redefined) counts as a loosening.
 pub fn plans(old: &Plan, new: &Plan, file: SettingsFile) -> Vec<Weakening> {
     let mut out = Vec::new();
-    let mut say = |what: String| out.push(Weakening { file, what });
+    let mut say = |what: String| {
+        out.push(Weakening {
+            file: file.to_string(),
+            what,
+        })
+    };
     rules(old, new, &mut say);
     paths(old, new, &mut say);
     records(old, new, &mut say);
@@ -280,7 +286,7 @@ pub fn baselines(
         String::new()
     };
     vec![Weakening {
-        file,
+        file: file.to_string(),
         what: format!(
             "{} baseline entr{} added or raised (findings accepted without review: {}{more})",
             added.len(),
@@ -288,6 +294,97 @@ pub fn baselines(
             shown.join(", ")
         ),
     }]
+}
+
+/// What the new gitleaks policy lets through that the old one did not: a
+/// rule removed or redefined, an allowlist entry or an ignored fingerprint
+/// added.
+pub fn gitleaks(old: &Gitleaks, new: &Gitleaks) -> Vec<Weakening> {
+    let config_file = new
+        .path
+        .as_deref()
+        .or(old.path.as_deref())
+        .unwrap_or(gitleaks::CONFIG_FILE)
+        .to_string();
+    let mut out = Vec::new();
+    let shape = |rule: &ImportedRule| {
+        format!(
+            "{:?}",
+            (
+                &rule.rule.regex,
+                rule.path.as_ref().map(|p| p.as_str()),
+                rule.rule.entropy,
+                &rule.rule.keywords
+            )
+        )
+    };
+    let now: HashMap<&str, String> = new
+        .rules
+        .iter()
+        .map(|r| (r.rule.id.as_str(), shape(r)))
+        .collect();
+    let mut rules = Vec::new();
+    for rule in &old.rules {
+        match now.get(rule.rule.id.as_str()) {
+            None => rules.push(format!("gitleaks rule {} removed", rule.rule.id)),
+            Some(shape_now) if *shape_now != shape(rule) => {
+                rules.push(format!("gitleaks rule {} redefined", rule.rule.id))
+            }
+            _ => {}
+        }
+    }
+    out.extend(rules.into_iter().map(|what| Weakening {
+        file: config_file.clone(),
+        what,
+    }));
+    let before: HashSet<String> = old.allowlists.iter().flat_map(|a| a.entries()).collect();
+    let added: Vec<String> = new
+        .allowlists
+        .iter()
+        .flat_map(|a| a.entries())
+        .filter(|entry| !before.contains(entry))
+        .collect();
+    out.extend(summary(&added, "gitleaks allowlist entr", &config_file));
+    let before: HashSet<&IgnoreEntry> = old.ignore.iter().collect();
+    let added: Vec<String> = new
+        .ignore
+        .iter()
+        .filter(|entry| !before.contains(entry))
+        .map(|entry| entry.to_string())
+        .collect();
+    out.extend(summary(
+        &added,
+        "ignored fingerprint",
+        gitleaks::IGNORE_FILE,
+    ));
+    out
+}
+
+/// One weakening listing `added` things (the first five shown).
+fn summary(added: &[String], noun: &str, file: &str) -> Option<Weakening> {
+    if added.is_empty() {
+        return None;
+    }
+    let plural = match (added.len(), noun.ends_with("entr")) {
+        (1, true) => "y",
+        (_, true) => "ies",
+        (1, false) => "",
+        (_, false) => "s",
+    };
+    let shown: Vec<&str> = added.iter().take(5).map(String::as_str).collect();
+    let more = if added.len() > shown.len() {
+        format!(", … {} more", added.len() - shown.len())
+    } else {
+        String::new()
+    };
+    Some(Weakening {
+        file: file.to_string(),
+        what: format!(
+            "{} {noun}{plural} added (findings let through without review: {}{more})",
+            added.len(),
+            shown.join(", ")
+        ),
+    })
 }
 
 fn rule_table(plan: &Plan) -> BTreeMap<String, RuleInfo> {

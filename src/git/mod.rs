@@ -9,7 +9,8 @@ mod push;
 mod receive;
 mod staged;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -25,6 +26,9 @@ pub(crate) use push::hook_input_lines;
 pub use push::{parse_push_lines, without_userinfo, PushLine, PushedCommits};
 pub use receive::{parse_receive_lines, update_args, Received, RefUpdate};
 
+/// The blob ids of a tree's `.confgate.toml` and `pyproject.toml`.
+type SettingsIds = (Option<Oid>, Option<Oid>);
+
 /// A tree entry's mode for a directory.
 const TREE_MODE: i32 = 0o040000;
 
@@ -33,6 +37,8 @@ pub struct Repo {
     max_file_size: u64,
     /// The index as read by `index_file`, when it could read it.
     fast_index: OnceCell<Option<IndexFile>>,
+    /// `secrets.gitleaks_config` by the settings files' blob ids.
+    gitleaks_paths: RefCell<HashMap<SettingsIds, Option<String>>>,
 }
 
 /// Which side of a change a caller wants file contents from.
@@ -51,11 +57,11 @@ pub const POLICY_MAX_SIZE: u64 = 8 * 1024 * 1024;
 /// the order of `POLICY_FILES`. Two trees with the same ids have the same
 /// policy, so it keys the parsed policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct PolicyIds(pub [Option<Oid>; 3]);
+pub struct PolicyIds(pub [Option<Oid>; 5]);
 
 /// The policy files' texts in one tree, in the order of `POLICY_FILES`.
 #[derive(Debug, Clone, Default)]
-pub struct PolicyTexts(pub [Option<String>; 3]);
+pub struct PolicyTexts(pub [Option<String>; 5]);
 
 impl Repo {
     /// The repository around the current directory, as git finds it
@@ -96,6 +102,7 @@ impl Repo {
             repo,
             max_file_size: 1024 * 1024,
             fast_index: OnceCell::new(),
+            gitleaks_paths: RefCell::new(HashMap::new()),
         })
     }
 
@@ -169,8 +176,19 @@ impl Repo {
     /// submodule) is refused: its target is not what was reviewed.
     pub fn policy_ids(&self, side: Side) -> Result<PolicyIds> {
         let mut ids = PolicyIds::default();
-        for (slot, path) in ids.0.iter_mut().zip(POLICY_FILES) {
+        for (index, name) in POLICY_FILES.iter().enumerate() {
+            let configured = match index {
+                3 => self.gitleaks_config_path(&ids)?,
+                _ => None,
+            };
+            let path = configured.as_deref().unwrap_or(name);
             let Some((oid, mode)) = self.entry(side, path)? else {
+                if configured.is_some() {
+                    bail!(
+                        "secrets.gitleaks_config names {path}, which is not in {}: commit the file or fix the key",
+                        side_name(side)
+                    );
+                }
                 continue;
             };
             if mode != i32::from(FileMode::Blob) && mode != i32::from(FileMode::BlobExecutable) {
@@ -179,9 +197,26 @@ impl Repo {
                     side_name(side)
                 );
             }
-            *slot = Some(oid);
+            ids.0[index] = Some(oid);
         }
         Ok(ids)
+    }
+
+    /// `secrets.gitleaks_config` in the settings files of `ids` (slots 0
+    /// and 1), when set.
+    fn gitleaks_config_path(&self, ids: &PolicyIds) -> Result<Option<String>> {
+        let key = (ids.0[0], ids.0[1]);
+        if key == (None, None) {
+            return Ok(None);
+        }
+        if let Some(known) = self.gitleaks_paths.borrow().get(&key) {
+            return Ok(known.clone());
+        }
+        let texts = self.policy_texts(&PolicyIds([key.0, key.1, None, None, None]))?;
+        let path =
+            crate::config::gitleaks::configured_path(texts.0[0].as_deref(), texts.0[1].as_deref());
+        self.gitleaks_paths.borrow_mut().insert(key, path.clone());
+        Ok(path)
     }
 
     /// The policy files' texts for `ids`, each read with a size bound.
@@ -220,7 +255,15 @@ impl Repo {
     /// bound gets the zero id: it differs from every committed one.
     pub fn worktree_policy_ids(&self) -> Result<PolicyIds> {
         let mut ids = PolicyIds::default();
-        for (slot, name) in ids.0.iter_mut().zip(POLICY_FILES) {
+        let configured = crate::config::gitleaks::configured_path(
+            self.read_worktree_policy(POLICY_FILES[0])?.as_deref(),
+            self.read_worktree_policy(POLICY_FILES[1])?.as_deref(),
+        );
+        for (index, slot) in ids.0.iter_mut().enumerate() {
+            let name = match (index, &configured) {
+                (3, Some(path)) => path.as_str(),
+                _ => POLICY_FILES[index],
+            };
             let path = self.root().join(name);
             let Ok(meta) = std::fs::symlink_metadata(&path) else {
                 continue;

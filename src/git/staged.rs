@@ -353,6 +353,7 @@ mod tests {
             repo: Repository::open(dir).unwrap(),
             max_file_size: 1024 * 1024,
             fast_index: OnceCell::new(),
+            gitleaks_paths: Default::default(),
         }
     }
 

@@ -180,6 +180,11 @@ pub fn is_secret_key(key: &str) -> bool {
     if NOT_SECRET_SUFFIXES.contains(&last.as_str()) {
         return false;
     }
+    // `hashed_secret` (a detect-secrets baseline), `hashed_password`: a
+    // one-way digest of a secret, not the secret.
+    if words.first().is_some_and(|w| w == "hashed") {
+        return false;
+    }
     // `pass` only counts as a whole word or within password-like words.
     let pass_word = words
         .iter()
@@ -695,6 +700,8 @@ mod tests {
             "authTokenUrl",
             "tokenizer",
             "compass",
+            "hashed_secret",
+            "hashedPassword",
         ] {
             assert!(!is_secret_key(key), "{key}");
         }

@@ -16,7 +16,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::detect::keywords::{Hit, KeywordMatcher};
-use crate::finding::{redact, redact_line, shorten, Finding, Kind, Severity};
+use crate::finding::{fingerprint, redact, redact_line, shorten, Finding, Kind, Severity};
 use crate::formats::markup::CodeBlocks;
 use crate::formats::FileType;
 use crate::model::Lines;
@@ -422,10 +422,86 @@ fn on_generic(pass: &mut Pass<'_>, line_index: usize) {
     }
 }
 
+/// The keyword prefilter: rules without keywords, the targets of each
+/// keyword (in the matcher's pattern numbers), and the matcher.
+type KeywordIndex = (Vec<usize>, Vec<Vec<Target>>, Option<KeywordMatcher>);
+
+fn keyword_index(
+    rules: &[CompiledRule],
+    disabled: &HashSet<String>,
+) -> anyhow::Result<KeywordIndex> {
+    let mut by_keyword: HashMap<String, Vec<Target>> = HashMap::new();
+    let mut always = Vec::new();
+    for (index, compiled) in rules.iter().enumerate() {
+        if compiled.rule.keywords.is_empty() {
+            always.push(index);
+        }
+        for keyword in &compiled.rule.keywords {
+            by_keyword
+                .entry(keyword.to_ascii_lowercase())
+                .or_default()
+                .push(Target::Rule(index));
+        }
+    }
+    if !disabled.contains("generic-secret-assignment") {
+        for keyword in generic::GENERIC_KEYWORDS {
+            by_keyword
+                .entry(keyword.to_string())
+                .or_default()
+                .push(Target::Generic);
+        }
+    }
+    if !disabled.contains("url-password") {
+        by_keyword
+            .entry("://".into())
+            .or_default()
+            .push(Target::Url);
+    }
+    if generic::KEY_RULES
+        .iter()
+        .any(|(id, _)| !disabled.contains(*id))
+    {
+        by_keyword
+            .entry("-----begin ".into())
+            .or_default()
+            .push(Target::Key);
+    }
+    let (patterns, keywords): (Vec<String>, Vec<Vec<Target>>) = by_keyword
+        .into_iter()
+        .filter(|(k, _)| !k.is_empty())
+        .unzip();
+    let matcher = if patterns.is_empty() {
+        None
+    } else {
+        Some(KeywordMatcher::new(patterns).context("building the secret keyword matcher")?)
+    };
+    Ok((always, keywords, matcher))
+}
+
 impl SecretScanner {
     pub fn new(extra: &[SecretRule], disabled: &HashSet<String>) -> anyhow::Result<SecretScanner> {
+        SecretScanner::with_pack(load_pack()?, extra, disabled)
+    }
+
+    /// A scanner of `rules` alone: no built-in rule, no generic, URL or
+    /// private-key detector (a gitleaks rule runs this way, on its own).
+    pub fn only(rules: &[SecretRule]) -> anyhow::Result<SecretScanner> {
+        let mut disabled: HashSet<String> = generic::KEY_RULES
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .collect();
+        disabled.insert("generic-secret-assignment".into());
+        disabled.insert("url-password".into());
+        SecretScanner::with_pack(Vec::new(), rules, &disabled)
+    }
+
+    fn with_pack(
+        pack: Vec<SecretRule>,
+        extra: &[SecretRule],
+        disabled: &HashSet<String>,
+    ) -> anyhow::Result<SecretScanner> {
         let mut rules = Vec::new();
-        for rule in load_pack()? {
+        for rule in pack {
             if !disabled.contains(&rule.id) {
                 rules.push(CompiledRule {
                     rule,
@@ -448,54 +524,10 @@ impl SecretScanner {
             });
         }
 
-        let mut by_keyword: HashMap<String, Vec<Target>> = HashMap::new();
-        let mut always = Vec::new();
-        for (index, compiled) in rules.iter().enumerate() {
-            if compiled.rule.keywords.is_empty() {
-                always.push(index);
-            }
-            for keyword in &compiled.rule.keywords {
-                by_keyword
-                    .entry(keyword.to_ascii_lowercase())
-                    .or_default()
-                    .push(Target::Rule(index));
-            }
-        }
-        if !disabled.contains("generic-secret-assignment") {
-            for keyword in generic::GENERIC_KEYWORDS {
-                by_keyword
-                    .entry(keyword.to_string())
-                    .or_default()
-                    .push(Target::Generic);
-            }
-        }
-        if !disabled.contains("url-password") {
-            by_keyword
-                .entry("://".into())
-                .or_default()
-                .push(Target::Url);
-        }
-        if generic::KEY_RULES
-            .iter()
-            .any(|(id, _)| !disabled.contains(*id))
-        {
-            by_keyword
-                .entry("-----begin ".into())
-                .or_default()
-                .push(Target::Key);
-        }
-        let (patterns, keywords): (Vec<String>, Vec<Vec<Target>>) = by_keyword
-            .into_iter()
-            .filter(|(k, _)| !k.is_empty())
-            .unzip();
+        let (always, keywords, matcher) = keyword_index(&rules, disabled)?;
         let keys_enabled = generic::KEY_RULES
             .iter()
             .any(|(id, _)| !disabled.contains(*id));
-        let matcher = if patterns.is_empty() {
-            None
-        } else {
-            Some(KeywordMatcher::new(patterns).context("building the secret keyword matcher")?)
-        };
         Ok(SecretScanner {
             rules,
             always,
@@ -526,6 +558,18 @@ impl SecretScanner {
         found: Option<&[Hit]>,
     ) -> Vec<Finding> {
         self.detect(path, text, lines, found, true).0
+    }
+
+    /// [`scan_with`](Self::scan_with), with the byte ranges (in `text`) of
+    /// every secret found, for filters that judge the secret itself.
+    pub fn scan_spans(
+        &self,
+        path: &str,
+        text: &str,
+        lines: Lines<'_>,
+        found: Option<&[Hit]>,
+    ) -> (Vec<Finding>, Vec<(usize, usize)>) {
+        self.detect(path, text, lines, found, true)
     }
 
     /// Byte ranges of `text` that hold a secret by any detector (provider
@@ -978,6 +1022,29 @@ impl SecretScanner {
         }
         out
     }
+}
+
+/// The secret of each finding, by its fingerprint, from the spans its
+/// scanner reported (a finding's fingerprint is its rule, path and secret).
+pub fn secrets_by_fingerprint<'t>(
+    path: &str,
+    text: &'t str,
+    found: &[Finding],
+    spans: &[(usize, usize)],
+) -> HashMap<String, &'t str> {
+    let mut rules: Vec<&str> = found.iter().map(|f| f.rule.as_str()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let mut out = HashMap::new();
+    for &(from, to) in spans {
+        let Some(secret) = text.get(from..to) else {
+            continue;
+        };
+        for rule in &rules {
+            out.insert(fingerprint(rule, path, secret), secret);
+        }
+    }
+    out
 }
 
 /// Rule examples are synthetic, but show them redacted like any finding.
