@@ -178,10 +178,16 @@ def materialize(dest, shas, root):
             if blob.returncode or int(blob.stdout.strip() or 0) > MAX_BLOB:
                 continue
             data = subprocess.run(["git", "cat-file", "blob", f"{sha}:{path}"], cwd=dest, capture_output=True).stdout
+            # Only the added lines, at their line numbers (the rest blanked),
+            # as gitleaks reads a patch: the peers judge what the commit adds.
+            kept = [
+                line if number in files[path] else b""
+                for number, line in enumerate(data.split(b"\n"), start=1)
+            ]
             target = os.path.join(root, sha, path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as fh:
-                fh.write(data)
+                fh.write(b"\n".join(kept))
     return changes
 
 

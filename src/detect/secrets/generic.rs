@@ -184,8 +184,9 @@ pub fn is_secret_key(key: &str) -> bool {
         return false;
     };
     // `token_ttl`, `PASSWORD_HASHERS`, `AUTH_USER_MODEL` name something about
-    // a secret, not the secret.
-    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) {
+    // a secret, not the secret; `hashed_password` holds a one-way hash.
+    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) || words.first().is_some_and(|w| w == "hashed")
+    {
         return false;
     }
     // `pass` only counts as a whole word or within password-like words.
@@ -246,6 +247,24 @@ fn strip_scheme(value: &str) -> &str {
     value
 }
 
+/// Whether the key at `key_start` is the name inside an interpolation:
+/// `${POSTGRES_PASSWORD:?not set}`, `${X:-default}`, `{{ token }}`. What
+/// follows it is a message or a default, not an assigned value.
+fn interpolated(line: &str, key_start: usize) -> bool {
+    let before = line[..key_start].trim_end_matches([' ', '\t']);
+    before.ends_with("${") || before.ends_with("{{") || before.ends_with("{{-")
+}
+
+/// The default of `${KEY:-default}` / `${KEY-default}` whose key ends at
+/// `key_end`, as a match of its own.
+fn interpolation_default(line: &str, key_end: usize) -> Option<regex::Match<'_>> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r":?-(?P<val>[^}\s]+)\}").expect("constant regex"));
+    re.captures_at(line, key_end)
+        .filter(|caps| caps.get(0).is_some_and(|m| m.start() == key_end))
+        .and_then(|caps| caps.name("val"))
+}
+
 /// Generic secret assignments on one line.
 pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
     let mut hits = Vec::new();
@@ -296,6 +315,13 @@ pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
     }
     for caps in assignment_regex().captures_iter(line) {
         if let (Some(key), Some(val)) = (caps.name("key"), caps.name("val")) {
+            if interpolated(line, key.start()) {
+                // `${KEY:-<default>}`: the default is a literal, judged as one.
+                if let Some(default) = interpolation_default(line, key.end()) {
+                    consider(key.as_str(), default, false);
+                }
+                continue;
+            }
             consider(key.as_str(), val, !bare_ok);
         }
     }
@@ -629,9 +655,31 @@ mod tests {
             "authTokenUrl",
             "tokenizer",
             "compass",
+            "hashed_password",
+            "hashed_secret",
         ] {
             assert!(!is_secret_key(key), "{key}");
         }
+    }
+
+    #[test]
+    fn compose_interpolation_names_are_not_values() {
+        for line in [
+            "DATABASE_URL: postgresql://app:${POSTGRES_PASSWORD:?Variable not set}@db:5432/app",
+            "REDIS_URL: redis://:${REDIS_PASSWORD:-}@redis:6379/0",
+            "POSTGRES_PASSWORD: ${DB_PASSWORD:-postgres}",
+            "SECRET_KEY: ${SECRET_KEY?SECRET_KEY must be set}",
+        ] {
+            assert!(secrets("compose.yml", line).is_empty(), "{line}");
+        }
+        // A default is a literal: a generated one is still a secret.
+        assert_eq!(
+            secrets(
+                "compose.yml",
+                "SECRET_KEY: ${SECRET_KEY:-kT9vQ2mX7pL4wR8zN3bH6cJ1}"
+            ),
+            ["kT9vQ2mX7pL4wR8zN3bH6cJ1"]
+        );
     }
 
     #[test]

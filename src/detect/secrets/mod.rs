@@ -3,6 +3,9 @@
 
 mod files;
 mod generic;
+mod jwt;
+mod lookalike;
+mod place;
 pub mod random;
 
 pub use generic::is_secret_key;
@@ -392,7 +395,10 @@ impl SecretScanner {
         lines: Lines<'_>,
         found: Option<&[Hit]>,
     ) -> Vec<Finding> {
-        self.detect(path, text, lines, found).0
+        let mut findings = self.detect(path, text, lines, found).0;
+        place::judge(path, &mut findings);
+        jwt::judge(text, &mut findings);
+        findings
     }
 
     /// Byte ranges of `text` that hold a secret by any detector (provider
@@ -809,7 +815,18 @@ impl SecretScanner {
         if self.disabled.contains(id) {
             return None;
         }
-        files::finding(id, path)
+        let finding = files::finding(id, path)?;
+        match text.map(files::env_values) {
+            Some(files::EnvValues::PublicBuild) if id == "env-file" => None,
+            Some(files::EnvValues::Placeholders) if id == "env-file" => {
+                let mut finding = finding.message(format!(
+                    "dotenv file with only placeholders and local defaults committed: {path} (no real value in it; keep it that way)"
+                ));
+                finding.severity = Severity::Warning;
+                Some(finding)
+            }
+            _ => Some(finding),
+        }
     }
 
     pub fn rules(&self) -> Vec<RuleInfo> {
