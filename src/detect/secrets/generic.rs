@@ -255,14 +255,12 @@ fn interpolated(line: &str, key_start: usize) -> bool {
     before.ends_with("${") || before.ends_with("{{") || before.ends_with("{{-")
 }
 
-/// The default of `${KEY:-default}` / `${KEY-default}` whose key ends at
-/// `key_end`, as a match of its own.
-fn interpolation_default(line: &str, key_end: usize) -> Option<regex::Match<'_>> {
+/// `${KEY:-default}` / `${KEY-default}`: the default is a literal.
+fn interpolation_default_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r":?-(?P<val>[^}\s]+)\}").expect("constant regex"));
-    re.captures_at(line, key_end)
-        .filter(|caps| caps.get(0).is_some_and(|m| m.start() == key_end))
-        .and_then(|caps| caps.name("val"))
+    RE.get_or_init(|| {
+        Regex::new(r"\$\{(?P<key>[A-Za-z0-9_]+):?-(?P<val>[^}\s]+)\}").expect("constant regex")
+    })
 }
 
 /// Generic secret assignments on one line.
@@ -316,13 +314,16 @@ pub fn assignments<'t>(path: &str, line: &'t str) -> Vec<Hit<'t>> {
     for caps in assignment_regex().captures_iter(line) {
         if let (Some(key), Some(val)) = (caps.name("key"), caps.name("val")) {
             if interpolated(line, key.start()) {
-                // `${KEY:-<default>}`: the default is a literal, judged as one.
-                if let Some(default) = interpolation_default(line, key.end()) {
-                    consider(key.as_str(), default, false);
-                }
                 continue;
             }
             consider(key.as_str(), val, !bare_ok);
+        }
+    }
+    if line.contains("${") {
+        for caps in interpolation_default_regex().captures_iter(line) {
+            if let (Some(key), Some(val)) = (caps.name("key"), caps.name("val")) {
+                consider(key.as_str(), val, false);
+            }
         }
     }
     if let Some(caps) = docker_env_regex().captures(line) {

@@ -74,9 +74,8 @@ fn not_live(payload: &str, now: u64) -> Option<String> {
             SAMPLE_VALUES.contains(&s)
         })
     };
-    let subject = claims.get("sub").or_else(|| claims.get("name"));
-    subject
-        .is_some_and(sample)
+    let mut strings = claims.values().filter(|v| v.is_string()).peekable();
+    (strings.peek().is_some() && strings.all(sample))
         .then(|| "its payload is a documentation sample".to_string())
 }
 
@@ -136,6 +135,8 @@ mod tests {
         )
         .is_some());
         assert!(not_live(&encode(r#"{"sub":"username:bob"}"#), now).is_some());
+        assert!(not_live(&encode(r#"{"data":"foo"}"#), now).is_some());
+        assert!(not_live(&encode(r#"{"sub":"foo","role":"billing-admin-7f3c"}"#), now).is_none());
         // Live: a future exp, or a real-looking subject without exp.
         assert!(not_live(&encode(r#"{"sub":"johndoe","exp":4102444800}"#), now).is_none());
         assert!(not_live(

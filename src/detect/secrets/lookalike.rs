@@ -68,9 +68,21 @@ pub fn is_self_describing(value: &str) -> bool {
         && WORDS.iter().any(|w| value.contains(w))
 }
 
+/// `dispatch:dispatch`, `postgres:postgres`: a login whose password is its
+/// user name, the local default of a development database.
+pub fn is_user_as_password(value: &str) -> bool {
+    value
+        .split_once(':')
+        .is_some_and(|(user, password)| !user.is_empty() && user == password)
+}
+
 /// Any of the above.
 pub fn says_what_it_is(value: &str) -> bool {
-    is_entry_point(value) || is_version(value) || is_url_path(value) || is_self_describing(value)
+    is_entry_point(value)
+        || is_version(value)
+        || is_url_path(value)
+        || is_self_describing(value)
+        || is_user_as_password(value)
 }
 
 #[cfg(test)]
@@ -89,6 +101,7 @@ mod tests {
             "v1/login/access-token",
             "notabase64token",
             "super_secret_test_pw",
+            "dispatch:dispatch",
         ] {
             assert!(says_what_it_is(value), "{value}");
         }
