@@ -233,11 +233,12 @@ def main():
     parser.add_argument("--commits", type=int, default=300)
     parser.add_argument("--confgate", default="confgate")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-peers", action="store_true", help="confgate only")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     out_dir = args.out or os.path.join(args.work, "findings")
     os.makedirs(out_dir, exist_ok=True)
-    peers = {name: tool(name) for name in ("gitleaks", "ripsecrets", "detect-secrets")}
+    peers = {name: None if args.no_peers else tool(name) for name in ("gitleaks", "ripsecrets", "detect-secrets")}
     rows = []
     for source in args.repos:
         name, dest = clone(source, args.work)
@@ -265,6 +266,9 @@ def main():
         row["detect_secrets_history"] = peers["detect-secrets"] and history_detect_secrets(
             peers["detect-secrets"], root, changes
         )
+        if args.no_peers:
+            for key in [k for k in row if k.startswith(("gitleaks", "ripsecrets", "detect_secrets"))]:
+                row[key] = "not run"
         rows.append(row)
     report(rows, out_dir)
 

@@ -8,7 +8,8 @@
 # Environment: CONFGATE (binary, default target/release/confgate),
 # NOISE_WORK (clones and scratch, default /tmp/confgate-noise),
 # NOISE_OUT (finding lists, default $NOISE_WORK/findings),
-# NOISE_COMMITS (default 300), NOISE_JOBS (parallel checks, default 2).
+# NOISE_COMMITS (default 300), NOISE_JOBS (parallel checks, default 2),
+# NOISE_PEERS=no (confgate only).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 confgate=${CONFGATE:-$here/../target/release/confgate}
@@ -25,4 +26,5 @@ fi
 work=${NOISE_WORK:-/tmp/confgate-noise}
 exec python3 "$here/noise.py" --confgate "$(cd "$(dirname "$confgate")" && pwd)/$(basename "$confgate")" \
     --work "$work" --out "${NOISE_OUT:-$work/findings}" \
-    --commits "${NOISE_COMMITS:-300}" --jobs "${NOISE_JOBS:-2}" "$@"
+    --commits "${NOISE_COMMITS:-300}" --jobs "${NOISE_JOBS:-2}" \
+    ${NOISE_PEERS:+$( [ "$NOISE_PEERS" = no ] && echo --no-peers )} "$@"

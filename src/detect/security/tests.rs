@@ -1429,3 +1429,29 @@ fn removals_look_for_keywords_only_where_the_change_is() {
         vec![("secure-setting-removed".to_string(), 2001)]
     );
 }
+
+#[test]
+fn a_secret_setting_set_to_nothing_writes_no_key() {
+    for (path, text) in [
+        (
+            "app/defaults.py",
+            "DEFAULTS = {\"SECRET_KEY\": None, \"TESTING\": False}\n",
+        ),
+        ("app/factory.py", "app.config.update(SECRET_KEY=None)\n"),
+        ("config/app.yaml", "SECRET_KEY: null\n"),
+        ("config/app.yaml", "SECRET_KEY: ~\n"),
+    ] {
+        let found = scan(path, text);
+        assert!(
+            !found.iter().any(|f| f.rule == "hardcoded-secret-key"),
+            "{path}: {text} -> {:?}",
+            errors(&found)
+        );
+    }
+    // A value is still a hardcoded key.
+    let found = scan(
+        "app/defaults.py",
+        "DEFAULTS = {\"SECRET_KEY\": \"kT9vQ2mX7pL4wR8zN3bH6cJ1\"}\n",
+    );
+    assert!(found.iter().any(|f| f.rule == "hardcoded-secret-key"));
+}
