@@ -336,7 +336,7 @@ fn a_baselined_forbidden_file_can_be_edited() {
     let run = repo.git(&["commit", "-q", "-m", &format!("port\n\n{TRAILERS}")]);
     run.ok().lacks("env-file");
     // Another file of the kind is not in the baseline.
-    repo.write(".env.production", "PORT=80\n");
+    repo.write(".env.production", "PORT=80\nAPI_TOKEN=Zq8vT2pLk9mWx4Rb\n");
     repo.git(&["add", "-A"]).ok();
     let run = repo.git(&["commit", "-q", "-m", &format!("prod env\n\n{TRAILERS}")]);
     assert_eq!(run.code, 1, "{}", run.dump());

@@ -58,7 +58,7 @@ fn env_file_is_a_forbidden_file_but_the_example_is_not() {
     );
     repo.write("config-changes/env.toml", RECORD);
     repo.commit_all("example env").ok();
-    repo.write(".env", "DEBUG_TOOLBAR=0\n");
+    repo.write(".env", "DEBUG_TOOLBAR=0\nAPI_TOKEN=Zq8vT2pLk9mWx4Rb\n");
     repo.write("config-changes/env2.toml", RECORD);
     let run = repo.commit_all("real env");
     assert_ne!(run.code, 0, "{}", run.dump());
@@ -305,4 +305,117 @@ fn a_hard_coded_secret_key_is_reported_once() {
     let findings = json["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0]["kind"], "secret");
+}
+
+const JWT_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+const JWT_SIGNATURE: &str = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+
+#[test]
+fn test_data_warns_in_tests_but_provider_tokens_still_block() {
+    let repo = repo();
+    repo.write(
+        "tests/test_login.py",
+        "def test_wrong_password(client):\n    r = client.post(\"/login\", data={\"username\": \"a@b.c\", \"password\": \"Wr0ngPassw0rd!x7Q\"})\n",
+    );
+    let run = repo.commit_all("login test");
+    run.ok().contains("test data");
+    // The same line outside a test path blocks.
+    repo.write(
+        "app/login.py",
+        "LOGIN = {\"username\": \"a@b.c\", \"password\": \"Wr0ngPassw0rd!x7Q\"}\n",
+    );
+    let run = repo.commit_all("login default");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    repo.git(&["reset", "-q", "HEAD"]).ok();
+    std::fs::remove_file(repo.path().join("app/login.py")).expect("remove");
+    repo.write("tests/fixtures/keys.py", format!("KEY = \"{AWS}\"\n"));
+    let run = repo.commit_all("fixture key");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("aws");
+}
+
+#[test]
+fn dotenv_with_public_build_vars_is_quiet_and_placeholders_only_warn() {
+    let repo = repo();
+    repo.write("frontend/.env", "VITE_API_URL=http://localhost:8000\n");
+    repo.write("config-changes/frontend.toml", RECORD);
+    repo.commit_all("frontend env").ok().lacks("env-file");
+    repo.write(
+        ".env",
+        "DOMAIN=localhost\nFIRST_SUPERUSER_PASSWORD=changethis\nPOSTGRES_PASSWORD=changethis\nSMTP_PASSWORD=\n",
+    );
+    repo.write("config-changes/env.toml", RECORD);
+    repo.commit_all("template env")
+        .ok()
+        .contains("env-file")
+        .contains("only placeholders and local defaults");
+    // A real value in it: blocked again.
+    repo.write(
+        ".env",
+        "DOMAIN=localhost\nPOSTGRES_PASSWORD=Zq8vT2pLk9mWx4Rb\n",
+    );
+    repo.write("config-changes/env2.toml", RECORD);
+    let run = repo.commit_all("real env");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("env-file");
+}
+
+#[test]
+fn lock_files_and_bundles_are_read_with_provider_rules_only() {
+    let repo = repo();
+    let lock = "{\n  \"packages\": {\n    \"node_modules/x\": {\"token\": \"kT9vQ2mX7pL4wR8zN3bH6cJ1\"}\n  }\n}\n";
+    repo.write("package-lock.json", lock);
+    repo.write(
+        "static/dist/app.min.js",
+        "var a={apiKey:\"kT9vQ2mX7pL4wR8zN3bH6cJ1\"};\n",
+    );
+    repo.commit_all("lock and bundle").ok();
+    repo.write(
+        "static/dist/app.min.js",
+        format!("var a={{k:\"{STRIPE}\"}};\n"),
+    );
+    let run = repo.commit_all("bundle with a live key");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    assert_redacted(&run.stderr, STRIPE);
+}
+
+#[test]
+fn expired_or_sample_jwt_is_a_note_and_a_live_one_blocks() {
+    let repo = repo();
+    // jwt.io's sample payload (sub 1234567890, John Doe), as in fastapi's docs.
+    let sample = format!("{JWT_HEADER}.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.{JWT_SIGNATURE}");
+    // exp 2018-01-18.
+    let expired = format!("{JWT_HEADER}.eyJzdWIiOiI3ZjNjMmE5MS01YjFlIiwiaXNzIjoiYXV0aC5hY21lLmludGVybmFsIiwiZXhwIjoxNTE2MjM5MDIyfQ.{JWT_SIGNATURE}");
+    repo.write(
+        "docs/auth.md",
+        format!("Send `Authorization: Bearer {sample}`.\n\nAn old one: {expired}\n"),
+    );
+    repo.commit_all("auth docs")
+        .ok()
+        .contains("not a live credential");
+    // exp 2100-01-01.
+    let live = format!("{JWT_HEADER}.eyJzdWIiOiI3ZjNjMmE5MS01YjFlIiwiaXNzIjoiYXV0aC5hY21lLmludGVybmFsIiwiZXhwIjo0MTAyNDQ0ODAwfQ.{JWT_SIGNATURE}");
+    repo.write("app/client.py", format!("TOKEN = \"{live}\"\n"));
+    let run = repo.commit_all("client token");
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("jwt");
+}
+
+#[test]
+fn entry_points_versions_and_compose_interpolation_pass() {
+    let repo = repo();
+    repo.write(
+        "pyproject.toml",
+        "[project.entry-points.\"dispatch.plugins\"]\ndispatch_basic_auth = \"dispatch.plugins.dispatch_core.plugin:BasicAuthProvider\"\n",
+    );
+    repo.write(
+        "frontend/package.json",
+        "{\"dependencies\": {\"@nuxtjs/auth-next\": \"5.0.0-1648802546.c9880dc\"}}\n",
+    );
+    repo.write(
+        "compose.yml",
+        "services:\n  backend:\n    environment:\n      DATABASE_URL: postgresql://app:${POSTGRES_PASSWORD:?Variable not set}@db:5432/app\n      REDIS_PASSWORD: ${REDIS_PASSWORD:-}\n",
+    );
+    repo.write("config-changes/compose.toml", RECORD);
+    repo.commit_all("plugins, auth module, compose").ok();
 }

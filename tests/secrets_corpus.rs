@@ -12,6 +12,15 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/secrets")
 }
 
+/// The path a repository would give the file: relative to the corpus root,
+/// so that where the corpus lives (under `tests/`) does not count as test data.
+fn repo_path(path: &Path) -> String {
+    path.strip_prefix(corpus())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = fs::read_dir(dir)
         .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).collect())
@@ -66,7 +75,7 @@ fn recall_and_false_positive_rate() {
     let mut missed = Vec::new();
     for path in files(&root.join("positives")) {
         let text = fs::read_to_string(&path).unwrap_or_default();
-        let name = path.display().to_string();
+        let name = repo_path(&path);
         let findings = scanner.scan(&name, &text, Lines::All);
         assert_redacted(&findings, &text);
         for (index, line) in text.lines().enumerate() {
@@ -84,7 +93,7 @@ fn recall_and_false_positive_rate() {
     }
     for path in files(&root.join("positives/blocks")) {
         let text = fs::read_to_string(&path).unwrap_or_default();
-        let name = path.display().to_string();
+        let name = repo_path(&path);
         let findings = scanner.scan(&name, &text, Lines::All);
         assert_redacted(&findings, &text);
         positives += 1;
@@ -98,7 +107,7 @@ fn recall_and_false_positive_rate() {
     let mut false_positives = Vec::new();
     for path in files(&root.join("negatives")) {
         let text = fs::read_to_string(&path).unwrap_or_default();
-        let name = path.display().to_string();
+        let name = repo_path(&path);
         let findings = scanner.scan(&name, &text, Lines::All);
         for (index, line) in text.lines().enumerate() {
             if !is_sample(line) {
@@ -172,4 +181,39 @@ fn forbidden_files() {
             Some("//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n")
         )
         .is_none());
+}
+
+/// `negatives/warn/**`: test data in test paths. The generic rule may warn
+/// there, but nothing may block.
+#[test]
+fn test_data_warns_but_never_blocks() {
+    let scanner = scanner();
+    let mut pending = vec![corpus().join("negatives/warn")];
+    let mut samples = 0;
+    while let Some(dir) = pending.pop() {
+        for path in fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+        {
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            let name = repo_path(&path);
+            samples += text.lines().filter(|l| is_sample(l)).count();
+            for f in scanner.scan(&name, &text, Lines::All) {
+                assert!(
+                    f.severity != confgate::finding::Severity::Error,
+                    "{name}:{:?} blocks: {} {}",
+                    f.line,
+                    f.rule,
+                    f.message
+                );
+            }
+        }
+    }
+    assert!(samples >= 5, "only {samples} test-data samples");
 }

@@ -149,6 +149,61 @@ fn npmrc_has_literal_token(text: &str) -> bool {
     })
 }
 
+/// What the values of a dotenv file are, judged entry by entry.
+#[derive(Debug, PartialEq, Eq)]
+pub enum EnvValues {
+    /// Only variables a frontend build bundles into the page by design
+    /// (`VITE_`, `NEXT_PUBLIC_`, `REACT_APP_`, …): public, not secrets.
+    PublicBuild,
+    /// Secret-named values are all empty, placeholders or references, and no
+    /// URL carries a password: the local defaults of a template.
+    Placeholders,
+    /// Anything else, fail closed: real values.
+    Real,
+}
+
+const PUBLIC_BUILD_PREFIXES: &[&str] = &[
+    "VITE_",
+    "NEXT_PUBLIC_",
+    "REACT_APP_",
+    "NUXT_PUBLIC_",
+    "EXPO_PUBLIC_",
+    "PUBLIC_",
+    "GATSBY_",
+];
+
+/// Judges a dotenv file's entries (`KEY=value`, `export KEY=value`).
+pub fn env_values(text: &str) -> EnvValues {
+    let (mut public, mut entries, mut real) = (0, 0, false);
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let (key, value) = (key.trim(), value.trim().trim_matches(['"', '\'']));
+        entries += 1;
+        if PUBLIC_BUILD_PREFIXES.iter().any(|p| key.starts_with(p)) {
+            public += 1;
+            continue;
+        }
+        let secret_value = super::generic::is_secret_key(key)
+            && !value.is_empty()
+            && !super::random::is_example_secret(value);
+        if secret_value || !super::generic::url_passwords(line).is_empty() {
+            real = true;
+        }
+    }
+    match (real, entries) {
+        (true, _) => EnvValues::Real,
+        (false, n) if n > 0 && n == public => EnvValues::PublicBuild,
+        _ => EnvValues::Placeholders,
+    }
+}
+
 /// The finding for `path` under rule `id`.
 pub fn finding(id: &str, path: &str) -> Option<Finding> {
     let rule = rule(id)?;
@@ -163,6 +218,24 @@ pub fn finding(id: &str, path: &str) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn env_values_public_placeholders_real() {
+        let frontend = "VITE_API_URL=http://localhost:8000\nNODE_ENV=production\n";
+        assert_eq!(env_values(frontend), EnvValues::Placeholders);
+        assert_eq!(
+            env_values("VITE_API_URL=http://localhost:8000\n# comment\nNEXT_PUBLIC_SITE=x\n"),
+            EnvValues::PublicBuild
+        );
+        let template = "DOMAIN=localhost\nSECRET_KEY=changethis\nPOSTGRES_PASSWORD=changethis\nSMTP_PASSWORD=\nPOSTGRES_USER=postgres\nFIRST_SUPERUSER=admin@example.com\n";
+        assert_eq!(env_values(template), EnvValues::Placeholders);
+        let real = "DOMAIN=localhost\nSECRET_KEY=kT9vQ2mX7pL4wR8zN3bH6cJ1\n";
+        assert_eq!(env_values(real), EnvValues::Real);
+        let weak = "DB_PASSWORD=hunter2024\n";
+        assert_eq!(env_values(weak), EnvValues::Real);
+        let url = "DATABASE_URL=postgresql://app:Zq8vT2pLk9mW@db.internal:5432/app\n";
+        assert_eq!(env_values(url), EnvValues::Real);
+    }
 
     #[test]
     fn env_files_but_not_templates() {

@@ -176,8 +176,9 @@ pub fn is_secret_key(key: &str) -> bool {
         return false;
     };
     // `token_ttl`, `PASSWORD_HASHERS`, `AUTH_USER_MODEL` name something about
-    // a secret, not the secret.
-    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) {
+    // a secret, not the secret; `hashed_password` holds a one-way hash.
+    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) || words.first().is_some_and(|w| w == "hashed")
+    {
         return false;
     }
     // `hashed_secret` (a detect-secrets baseline), `hashed_password`: a
@@ -243,6 +244,22 @@ fn strip_scheme(value: &str) -> &str {
     value
 }
 
+/// Whether the key at `key_start` is the name inside an interpolation:
+/// `${POSTGRES_PASSWORD:?not set}`, `${X:-default}`, `{{ token }}`. What
+/// follows it is a message or a default, not an assigned value.
+fn interpolated(line: &str, key_start: usize) -> bool {
+    let before = line[..key_start].trim_end_matches([' ', '\t']);
+    before.ends_with("${") || before.ends_with("{{") || before.ends_with("{{-")
+}
+
+/// `${KEY:-default}` / `${KEY-default}`: the default is a literal.
+fn interpolation_default_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\$\{(?P<key>[A-Za-z0-9_]+):?-(?P<val>[^}\s]+)\}").expect("constant regex")
+    })
+}
+
 /// Generic secret assignments on one line, read as `file_type` (the
 /// file's, or its code block's in a document).
 pub fn assignments<'t>(file_type: FileType, line: &'t str) -> Vec<Hit<'t>> {
@@ -288,7 +305,17 @@ pub fn assignments<'t>(file_type: FileType, line: &'t str) -> Vec<Hit<'t>> {
     }
     for caps in assignment_regex().captures_iter(line) {
         if let (Some(key), Some(val)) = (caps.name("key"), caps.name("val")) {
+            if interpolated(line, key.start()) {
+                continue;
+            }
             consider(key.as_str(), val, !bare_ok);
+        }
+    }
+    if line.contains("${") {
+        for caps in interpolation_default_regex().captures_iter(line) {
+            if let (Some(key), Some(val)) = (caps.name("key"), caps.name("val")) {
+                consider(key.as_str(), val, false);
+            }
         }
     }
     if let Some(caps) = docker_env_regex().captures(line) {
@@ -700,11 +727,32 @@ mod tests {
             "authTokenUrl",
             "tokenizer",
             "compass",
+            "hashed_password",
             "hashed_secret",
             "hashedPassword",
         ] {
             assert!(!is_secret_key(key), "{key}");
         }
+    }
+
+    #[test]
+    fn compose_interpolation_names_are_not_values() {
+        for line in [
+            "DATABASE_URL: postgresql://app:${POSTGRES_PASSWORD:?Variable not set}@db:5432/app",
+            "REDIS_URL: redis://:${REDIS_PASSWORD:-}@redis:6379/0",
+            "POSTGRES_PASSWORD: ${DB_PASSWORD:-postgres}",
+            "SECRET_KEY: ${SECRET_KEY?SECRET_KEY must be set}",
+        ] {
+            assert!(secrets("compose.yml", line).is_empty(), "{line}");
+        }
+        // A default is a literal: a generated one is still a secret.
+        assert_eq!(
+            secrets(
+                "compose.yml",
+                "SECRET_KEY: ${SECRET_KEY:-kT9vQ2mX7pL4wR8zN3bH6cJ1}"
+            ),
+            ["kT9vQ2mX7pL4wR8zN3bH6cJ1"]
+        );
     }
 
     #[test]

@@ -4,6 +4,9 @@
 pub mod checksum;
 mod files;
 mod generic;
+mod jwt;
+mod lookalike;
+mod place;
 pub mod random;
 
 pub use generic::is_secret_key;
@@ -557,7 +560,7 @@ impl SecretScanner {
         lines: Lines<'_>,
         found: Option<&[Hit]>,
     ) -> Vec<Finding> {
-        self.detect(path, text, lines, found, true).0
+        self.scan_spans(path, text, lines, found).0
     }
 
     /// [`scan_with`](Self::scan_with), with the byte ranges (in `text`) of
@@ -569,7 +572,10 @@ impl SecretScanner {
         lines: Lines<'_>,
         found: Option<&[Hit]>,
     ) -> (Vec<Finding>, Vec<(usize, usize)>) {
-        self.detect(path, text, lines, found, true)
+        let (mut findings, spans) = self.detect(path, text, lines, found, true);
+        place::judge(path, &mut findings);
+        jwt::judge(text, &mut findings);
+        (findings, spans)
     }
 
     /// Byte ranges of `text` that hold a secret by any detector (provider
@@ -917,7 +923,18 @@ impl SecretScanner {
         if self.disabled.contains(id) {
             return None;
         }
-        files::finding(id, path)
+        let finding = files::finding(id, path)?;
+        match text.map(files::env_values) {
+            Some(files::EnvValues::PublicBuild) if id == "env-file" => None,
+            Some(files::EnvValues::Placeholders) if id == "env-file" => {
+                let mut finding = finding.message(format!(
+                    "dotenv file with only placeholders and local defaults committed: {path} (no real value in it; keep it that way)"
+                ));
+                finding.severity = Severity::Warning;
+                Some(finding)
+            }
+            _ => Some(finding),
+        }
     }
 
     pub fn rules(&self) -> Vec<RuleInfo> {

@@ -243,6 +243,9 @@ pub fn looks_random(value: &str) -> bool {
     if value.starts_with('/') || value.starts_with("./") || value.contains("://") {
         return false;
     }
+    if super::lookalike::says_what_it_is(value) {
+        return false;
+    }
     if is_wordish(value) {
         return false;
     }

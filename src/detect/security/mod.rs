@@ -1135,6 +1135,11 @@ impl Judge<'_> {
                 if !self.lines.contains(hit.line) || !self.seen.insert((index, hit.line)) {
                     continue;
                 }
+                // A secret-valued setting set to nothing (`"SECRET_KEY": None`)
+                // writes no key at all.
+                if rule.rule.redact && is_unset_value(&hit.value) {
+                    continue;
+                }
                 let text = self.text;
                 let raw_lines = self
                     .raw_lines
@@ -1185,6 +1190,12 @@ impl Judge<'_> {
             }
         }
     }
+}
+
+/// `None`, `null`, `nil`, `~` or an empty string: no value.
+fn is_unset_value(value: &str) -> bool {
+    let value = value.trim();
+    matches!(value, "None" | "null" | "nil" | "~" | "\"\"" | "''")
 }
 
 /// Whether `path` names development or test settings (`settings/dev.py`,

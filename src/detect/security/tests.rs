@@ -1656,3 +1656,29 @@ fn fixes_fit_where_they_fire() {
     let debug = fix_of("app/config.py", "DEBUG = True\n", "debug-mode");
     assert!(debug.ends_with(MOVE_ADVICE), "{debug}");
 }
+
+#[test]
+fn a_secret_setting_set_to_nothing_writes_no_key() {
+    for (path, text) in [
+        (
+            "app/defaults.py",
+            "DEFAULTS = {\"SECRET_KEY\": None, \"TESTING\": False}\n",
+        ),
+        ("app/factory.py", "app.config.update(SECRET_KEY=None)\n"),
+        ("config/app.yaml", "SECRET_KEY: null\n"),
+        ("config/app.yaml", "SECRET_KEY: ~\n"),
+    ] {
+        let found = scan(path, text);
+        assert!(
+            !found.iter().any(|f| f.rule == "hardcoded-secret-key"),
+            "{path}: {text} -> {:?}",
+            errors(&found)
+        );
+    }
+    // A value is still a hardcoded key.
+    let found = scan(
+        "app/defaults.py",
+        "DEFAULTS = {\"SECRET_KEY\": \"kT9vQ2mX7pL4wR8zN3bH6cJ1\"}\n",
+    );
+    assert!(found.iter().any(|f| f.rule == "hardcoded-secret-key"));
+}

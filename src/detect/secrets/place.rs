@@ -1,0 +1,140 @@
+//! Where a file sits changes what a secret-shaped value in it means: test
+//! data in `tests/`, generated bundles and lock files, vendored code.
+
+use crate::finding::{Finding, Severity};
+
+/// The rule whose judgement depends on context (a key name and a value that
+/// looks chosen); provider formats, private keys and URL passwords do not.
+const CONTEXT_RULE: &str = "generic-secret-assignment";
+
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "testing",
+    "__tests__",
+    "spec",
+    "specs",
+    "fixtures",
+    "fixture",
+    "testdata",
+    "test_data",
+    "e2e",
+];
+
+const GENERATED_DIRS: &[&str] = &[
+    "dist",
+    "node_modules",
+    "vendor",
+    "vendored",
+    "_vendor",
+    "third_party",
+    "site-packages",
+];
+
+const LOCK_FILES: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lock",
+    "poetry.lock",
+    "uv.lock",
+    "pdm.lock",
+    "pipfile.lock",
+    "cargo.lock",
+    "composer.lock",
+    "gemfile.lock",
+    "go.sum",
+];
+
+fn dirs(path: &str) -> impl Iterator<Item = String> + '_ {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    parts.pop();
+    parts.into_iter().map(str::to_ascii_lowercase)
+}
+
+fn file_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase()
+}
+
+/// Test code and fixtures: a `tests/`-like folder, or a test module name
+/// (`test_x.py`, `x_test.py`, `conftest.py`, `x.test.ts`, `x.spec.js`).
+pub fn is_test_data(path: &str) -> bool {
+    let name = file_name(path);
+    let stem = name.split('.').next().unwrap_or("");
+    dirs(path).any(|d| TEST_DIRS.contains(&d.as_str()))
+        || name.ends_with(".py")
+            && (stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+}
+
+/// Generated or third-party text: lock files, bundles (`dist/`, `*.min.js`,
+/// source maps) and vendored code. Nobody types a secret into it by hand.
+pub fn is_generated(path: &str) -> bool {
+    let name = file_name(path);
+    LOCK_FILES.contains(&name.as_str())
+        || name.ends_with(".min.js")
+        || name.ends_with(".min.css")
+        || name.ends_with(".map")
+        || name.contains(".bundle.")
+        || dirs(path).any(|d| GENERATED_DIRS.contains(&d.as_str()))
+}
+
+/// Applies the place of `path` to a file's secret findings: in generated
+/// files only provider rules, private keys and URL passwords count; in test
+/// data the generic rule warns instead of blocking.
+pub fn judge(path: &str, findings: &mut Vec<Finding>) {
+    if is_generated(path) {
+        findings.retain(|f| f.rule != CONTEXT_RULE);
+    } else if is_test_data(path) {
+        for finding in findings.iter_mut().filter(|f| f.rule == CONTEXT_RULE) {
+            finding.severity = Severity::Warning;
+            finding.message = format!(
+                "{} (test data: a warning in test and fixture paths)",
+                finding.message
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_paths() {
+        for path in [
+            "tests/test_login.py",
+            "backend/app/tests/api/routes/test_users.py",
+            "src/app/conftest.py",
+            "app/users/test_views.py",
+            "frontend/src/login.test.ts",
+            "tests/fixtures/page.html",
+            "e2e/login.spec.ts",
+        ] {
+            assert!(is_test_data(path), "{path}");
+        }
+        for path in ["app/settings.py", "app/contest.py", "testimonials/views.py"] {
+            assert!(!is_test_data(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn generated_paths() {
+        for path in [
+            "package-lock.json",
+            "frontend/pnpm-lock.yaml",
+            "static/dist/app.js",
+            "static/js/app.min.js",
+            "static/js/app.js.map",
+            "vendor/lib/client.py",
+            "uv.lock",
+        ] {
+            assert!(is_generated(path), "{path}");
+        }
+        for path in ["package.json", "app/distance.py", "src/vendors.py"] {
+            assert!(!is_generated(path), "{path}");
+        }
+    }
+}
