@@ -55,9 +55,13 @@ mod tests {
         assert_eq!(secrets("config/app.json", json), 1);
         assert_eq!(settings("frontend/package-lock.json", json), 0);
         assert_eq!(secrets("frontend/package-lock.json", json), 0);
-        // A provider-format token is a secret wherever it is.
-        let token = "{\"x\": \"ghp_Zt4rQ8wLmN2pXy6vKc3eZt4rQ8wLmN2pXy6v\"}\n";
-        assert_eq!(secrets("frontend/package-lock.json", token), 1);
+        // A provider-format token (checksum valid) is a secret wherever it is.
+        let ghp = crate::detect::secrets::checksum::sample::github_style(
+            "ghp_",
+            "Zt4rQ8wLmN2pXy6vKc3eZt4rQ8wLmN",
+        );
+        let token = format!("{{\"x\": \"{ghp}\"}}\n");
+        assert_eq!(secrets("frontend/package-lock.json", &token), 1);
     }
 
     /// In TypeScript and Vue a bare word after `token =` is code.
