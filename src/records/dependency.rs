@@ -109,16 +109,23 @@ fn is_version(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_'))
 }
 
-/// The same text once every run of digits is one placeholder:
-/// `3.12.1-slim` and `3.12.10-slim` have one shape, `3.12-slim` another.
+/// The same text once every version number is one placeholder: a run of
+/// digits and dots (`3.12.1`, `18`), so that `3.12.1-slim`, `3.12-slim` and
+/// `3.13.0-slim` have one shape (a version pinned more or less precisely:
+/// Renovate's "pin" commits) and `3.12-alpine` another (another variant).
 fn same_shape(a: &str, b: &str) -> bool {
     fn shape(text: &str) -> String {
         let mut out = String::new();
-        for c in text.chars() {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
             if c.is_ascii_digit() {
-                if !out.ends_with('#') {
-                    out.push('#');
+                while chars.next_if(|n| n.is_ascii_digit()).is_some()
+                    || chars
+                        .next_if(|&n| n == '.')
+                        .is_some_and(|_| chars.peek().is_some_and(char::is_ascii_digit))
+                {
                 }
+                out.push('#');
             } else {
                 out.push(c);
             }
@@ -153,6 +160,9 @@ mod tests {
             modified("FROM", "python:3.12.1-slim", "python:3.12.2-slim"),
             modified("stage.build.FROM", "node:20 AS build", "node:22 AS build"),
             modified("services.db.image", "postgres:16.1", "postgres:16.2"),
+            // Pinned more precisely, or less: the same version family.
+            modified("services.db.image", "postgres:18", "postgres:18.9"),
+            modified("FROM", "python:3.12-slim", "python:3.12.2-slim"),
             modified(
                 "FROM",
                 &format!("python:3.12@{digest_a}"),
@@ -190,6 +200,9 @@ mod tests {
             modified("FROM", &format!("python:3.12@{digest}"), "python:3.12"),
             modified("services.web.image", "app:1.2", "app:latest"),
             modified("services.web.image", "app:prod", "app:debug"),
+            // Another variant of the image.
+            modified("FROM", "python:3.12-slim", "python:3.12-alpine"),
+            modified("FROM", "python:3.12-slim", "python:3.12"),
             modified("FROM", "python:3.12-slim", "python:3.12-slim AS build"),
             // Numbers that are settings, not versions.
             modified("ENV.WORKERS", "4", "8"),

@@ -252,6 +252,18 @@ fn interpolated(line: &str, key_start: usize) -> bool {
     before.ends_with("${") || before.ends_with("{{") || before.ends_with("{{-")
 }
 
+/// Whether an unquoted value in prose names code rather than holding a
+/// literal: a dotted path (`form.password`, `settings.SECRET_KEY`) or a call
+/// (`get_token()`), as documentation writes `password=form.password`.
+fn names_code(value: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.[A-Za-z_][A-Za-z0-9_]*|\([^)]*\))$")
+            .expect("constant regex")
+    })
+    .is_match(value.trim_end_matches(['`', ',', '.', ';']))
+}
+
 /// `${KEY:-default}` / `${KEY-default}`: the default is a literal.
 fn interpolation_default_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -270,6 +282,7 @@ pub fn assignments<'t>(file_type: FileType, line: &'t str) -> Vec<Hit<'t>> {
         return hits;
     }
     let bare_ok = file_type.bare_values_are_literals();
+    let prose = matches!(file_type, FileType::Markdown | FileType::Rst);
     let mut consider = |key: &str, val: regex::Match<'t>, quoted_required: bool| {
         let mut raw = val.as_str();
         let mut start = val.start();
@@ -290,7 +303,7 @@ pub fn assignments<'t>(file_type: FileType, line: &'t str) -> Vec<Hit<'t>> {
         if quoted {
             value = &raw[1..raw.len() - 1];
             start += 1;
-        } else if quoted_required {
+        } else if quoted_required || (prose && names_code(value)) {
             return;
         }
         hits.extend(judged(key, value, start));
@@ -732,6 +745,31 @@ mod tests {
             "hashedPassword",
         ] {
             assert!(!is_secret_key(key), "{key}");
+        }
+    }
+
+    /// Documentation names code in prose (`password=form.password`); a
+    /// literal there is still a literal.
+    #[test]
+    fn prose_that_names_code_is_not_a_literal() {
+        for (file_type, line) in [
+            (
+                FileType::Markdown,
+                "a request sends `password=form.password`.",
+            ),
+            (
+                FileType::Markdown,
+                "set `api_key=settings.API_KEY` in the client",
+            ),
+            (FileType::Rst, "call it with ``token=get_token()``"),
+        ] {
+            assert!(assignments(file_type, line).is_empty(), "{line}");
+        }
+        for (file_type, line) in [
+            (FileType::Markdown, "`password=Xk29vQm7pLw3Zr8T`"),
+            (FileType::Rst, "export API_KEY=Zt4rQ8wLmN2pXy6vKc3e"),
+        ] {
+            assert_eq!(assignments(file_type, line).len(), 1, "{line}");
         }
     }
 
