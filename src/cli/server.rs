@@ -22,8 +22,6 @@ use crate::report::{Mode, Palette};
 
 /// git writes one line per ref; a mirror push of many tags stays far below.
 const MAX_STDIN: u64 = 64 * 1024 * 1024;
-const DEFAULT_TIMEOUT_SECS: f64 = 10.0;
-const DEFAULT_MAX_COMMITS: usize = 2000;
 /// `git push -o confgate.skip=<reason>`.
 const SKIP_OPTION: &str = "confgate.skip";
 /// Where `[server]` policy text names the default branch in messages.
@@ -45,7 +43,7 @@ pub fn update(app: &App, name: &str, old: &str, new: &str) -> Result<Status> {
     serve(app, Mode::Update, vec![git::update_args(name, old, new)?])
 }
 
-/// `[server]`, with its defaults.
+/// `[server]`, as the layers set it (the defaults in `rules/config.toml`).
 struct Budget {
     timeout: Duration,
     timeout_secs: f64,
@@ -55,23 +53,29 @@ struct Budget {
 }
 
 impl Budget {
-    fn from_layers(layers: &Layers) -> Budget {
+    fn from_layers(layers: &Layers) -> Result<Budget> {
+        let missing = |key: &str| {
+            anyhow::anyhow!(
+                "no value for server.{key}: the embedded defaults (rules/config.toml) must set it"
+            )
+        };
         let timeout_secs = layers
             .last(|s| s.server.as_ref()?.timeout.as_ref())
-            .unwrap_or(DEFAULT_TIMEOUT_SECS);
-        Budget {
+            .ok_or_else(|| missing("timeout"))?;
+        Ok(Budget {
             timeout: Duration::from_secs_f64(timeout_secs),
             timeout_secs,
             max_commits: layers
                 .last(|s| s.server.as_ref()?.max_commits.as_ref())
-                .unwrap_or(DEFAULT_MAX_COMMITS),
+                .ok_or_else(|| missing("max_commits"))?,
             accept_over_budget: layers
                 .last(|s| s.server.as_ref()?.on_budget.as_ref())
-                .is_some_and(|v| v == "accept"),
+                .ok_or_else(|| missing("on_budget"))?
+                == "accept",
             allow_skip: layers
                 .last(|s| s.server.as_ref()?.allow_skip.as_ref())
-                .unwrap_or(false),
-        }
+                .ok_or_else(|| missing("allow_skip"))?,
+        })
     }
 }
 
@@ -207,7 +211,7 @@ fn server_policy(app: &App) -> Result<(Repo, Plan, Budget, Option<Baseline>)> {
     let mut repo = Repo::open_env(true)?;
     let layers = server_layers(app, &repo)?;
     let plan = Plan::build_with(&layers, server_gitleaks(&repo)?)?;
-    let budget = Budget::from_layers(&layers);
+    let budget = Budget::from_layers(&layers)?;
     repo.set_max_file_size(plan.max_file_size);
     let baseline = match repo.default_branch_file(baseline::FILE_NAME)? {
         Some(text) => Some(Baseline::parse(

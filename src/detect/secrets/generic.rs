@@ -264,6 +264,12 @@ fn names_code(value: &str) -> bool {
     .is_match(value.trim_end_matches(['`', ',', '.', ';']))
 }
 
+/// Whether an unquoted value in prose is markup: a backtick inside it
+/// (rst's `:data:`~flask.current_app``, after "never pass"), not around it.
+fn is_markup(value: &str) -> bool {
+    value.trim_matches('`').contains('`')
+}
+
 /// `${KEY:-default}` / `${KEY-default}`: the default is a literal.
 fn interpolation_default_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -303,7 +309,7 @@ pub fn assignments<'t>(file_type: FileType, line: &'t str) -> Vec<Hit<'t>> {
         if quoted {
             value = &raw[1..raw.len() - 1];
             start += 1;
-        } else if quoted_required || (prose && names_code(value)) {
+        } else if quoted_required || (prose && (names_code(value) || is_markup(value))) {
             return;
         }
         hits.extend(judged(key, value, start));
@@ -762,11 +768,16 @@ mod tests {
                 "set `api_key=settings.API_KEY` in the client",
             ),
             (FileType::Rst, "call it with ``token=get_token()``"),
+            (
+                FileType::Rst,
+                "   Never pass :data:`~flask.current_app` as sender to a signal.",
+            ),
         ] {
             assert!(assignments(file_type, line).is_empty(), "{line}");
         }
         for (file_type, line) in [
             (FileType::Markdown, "`password=Xk29vQm7pLw3Zr8T`"),
+            (FileType::Markdown, "password: `Xk29vQm7pLw3Zr8T`"),
             (FileType::Rst, "export API_KEY=Zt4rQ8wLmN2pXy6vKc3e"),
         ] {
             assert_eq!(assignments(file_type, line).len(), 1, "{line}");
