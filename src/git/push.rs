@@ -18,6 +18,51 @@ impl Repo {
         stdin: &str,
         adopted: Option<Oid>,
     ) -> Result<PushedCommits> {
+        let (tips, mut destination) = self.pushed_tips(stdin)?;
+        let mut pushed = PushedCommits {
+            destination: remote.to_string(),
+            ..PushedCommits::default()
+        };
+        if tips.is_empty() || self.walk_count(&tips, &destination)? == 0 {
+            return Ok(pushed);
+        }
+        let mut asked = ask_remotes(
+            std::iter::once(remote.to_string())
+                .chain(self.other_remotes(remote)?)
+                .collect(),
+        );
+        let (_, heads) = asked.remove(0);
+        match heads {
+            Ok(heads) => destination.extend(self.local_commits(&heads)),
+            Err(reason) => pushed.unreachable.push((remote.to_string(), reason)),
+        }
+        let mut elsewhere = Vec::new();
+        for (name, heads) in asked {
+            match heads {
+                Ok(heads) => {
+                    let known = self.local_commits(&heads);
+                    if !known.is_empty() {
+                        pushed.other_remotes.push(name);
+                    }
+                    elsewhere.extend(known);
+                }
+                Err(reason) => pushed.unreachable.push((name, reason)),
+            }
+        }
+        let new_to_destination = self.walk_count(&tips, &destination)?;
+        let mut hide = destination;
+        hide.extend(elsewhere);
+        let not_elsewhere = self.walk_count(&tips, &hide)?;
+        hide.extend(adopted);
+        pushed.check = self.walk_new(&tips, &hide)?;
+        pushed.on_other_remotes = new_to_destination.saturating_sub(not_elsewhere);
+        pushed.before_adoption = not_elsewhere.saturating_sub(pushed.check.len());
+        Ok(pushed)
+    }
+
+    /// The commits pushed (deletions left out) and what the destination had
+    /// on the pushed refs, as git's pre-push input says.
+    fn pushed_tips(&self, stdin: &str) -> Result<(Vec<Oid>, Vec<Oid>)> {
         let mut tips = Vec::new();
         let mut destination = Vec::new();
         for PushLine {
@@ -45,14 +90,12 @@ impl Repo {
             // have gives no boundary.
             destination.extend(self.local_commit(remote_oid));
         }
-        let mut pushed = PushedCommits {
-            destination: remote.to_string(),
-            ..PushedCommits::default()
-        };
-        if tips.is_empty() || self.walk_count(&tips, &destination)? == 0 {
-            return Ok(pushed);
-        }
-        let others: Vec<String> = self
+        Ok((tips, destination))
+    }
+
+    /// The repository's remotes other than `remote`.
+    fn other_remotes(&self, remote: &str) -> Result<Vec<String>> {
+        Ok(self
             .repo
             .remotes()
             .context("cannot list the remotes")?
@@ -60,51 +103,21 @@ impl Repo {
             .flatten()
             .filter(|name| *name != remote)
             .map(str::to_string)
-            .collect();
-        let mut asked = ask_remotes(
-            std::iter::once(remote.to_string())
-                .chain(others.iter().cloned())
-                .collect(),
-        );
-        let (_, heads) = asked.remove(0);
-        match heads {
-            Ok(heads) => destination.extend(self.local_commits(&heads)),
-            Err(reason) => pushed.unreachable.push((remote.to_string(), reason)),
-        }
-        let mut elsewhere = Vec::new();
-        for (name, heads) in asked {
-            match heads {
-                Ok(heads) => {
-                    let known = self.local_commits(&heads);
-                    if !known.is_empty() {
-                        pushed.other_remotes.push(name);
-                    }
-                    elsewhere.extend(known);
-                }
-                Err(reason) => pushed.unreachable.push((name, reason)),
-            }
-        }
-        let new_to_destination = self.walk_count(&tips, &destination)?;
-        let mut hide = destination;
-        hide.extend(elsewhere);
-        let not_elsewhere = self.walk_count(&tips, &hide)?;
-        if let Some(adopted) = adopted {
-            hide.push(adopted);
-        }
+            .collect())
+    }
+
+    /// The commits reachable from `tips` but not from `hide`, oldest first.
+    fn walk_new(&self, tips: &[Oid], hide: &[Oid]) -> Result<Vec<Oid>> {
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-        for tip in &tips {
+        for tip in tips {
             walk.push(*tip)?;
         }
-        for oid in &hide {
+        for oid in hide {
             walk.hide(*oid)?;
         }
-        pushed.check = walk
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .context("cannot walk the pushed commits (shallow clone? fetch more history)")?;
-        pushed.on_other_remotes = new_to_destination.saturating_sub(not_elsewhere);
-        pushed.before_adoption = not_elsewhere.saturating_sub(pushed.check.len());
-        Ok(pushed)
+        walk.collect::<std::result::Result<Vec<_>, _>>()
+            .context("cannot walk the pushed commits (shallow clone? fetch more history)")
     }
 }
 
@@ -186,97 +199,114 @@ pub struct PushedCommits {
 /// unreachable (and its commits as unknown).
 const LS_REMOTE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// A running `git ls-remote` with the threads draining its stdout and
+/// stderr.
+type Running = (
+    std::process::Child,
+    std::thread::JoinHandle<Vec<u8>>,
+    std::thread::JoinHandle<Vec<u8>>,
+);
+
+/// A running `git ls-remote`, or why it could not be started.
+type Asking = std::result::Result<Running, String>;
+
 /// `git ls-remote` of each remote, all at once: the ids each advertises,
 /// or why it could not be asked.
 fn ask_remotes(remotes: Vec<String>) -> Vec<(String, std::result::Result<Vec<Oid>, String>)> {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
     let deadline = std::time::Instant::now() + LS_REMOTE_TIMEOUT;
-    let running: Vec<_> = remotes
+    let running: Vec<(String, Asking)> = remotes
         .into_iter()
         .map(|remote| {
-            let child = if remote.starts_with('-') {
-                Err(format!("{remote:?} is not a remote name or URL"))
-            } else {
-                Command::new("git")
-                    .args(["ls-remote", &remote])
-                    .env("GIT_TERMINAL_PROMPT", "0")
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .map_err(|err| format!("cannot run git ls-remote: {err}"))
-            };
-            // Pipes are drained on threads so a long ref list cannot stall
-            // the child while it is waited for.
-            let child = child.map(|mut child| {
-                let drain = |pipe: Option<Box<dyn Read + Send>>| {
-                    std::thread::spawn(move || {
-                        let mut bytes = Vec::new();
-                        if let Some(mut pipe) = pipe {
-                            let _ = pipe.read_to_end(&mut bytes);
-                        }
-                        bytes
-                    })
-                };
-                let out = drain(
-                    child
-                        .stdout
-                        .take()
-                        .map(|p| Box::new(p) as Box<dyn Read + Send>),
-                );
-                let err = drain(
-                    child
-                        .stderr
-                        .take()
-                        .map(|p| Box::new(p) as Box<dyn Read + Send>),
-                );
-                (child, out, err)
-            });
-            (remote, child)
+            let asking = start_ls_remote(&remote);
+            (remote, asking)
         })
         .collect();
     running
         .into_iter()
-        .map(|(remote, child)| {
-            let result = child.and_then(|(mut child, out, err)| {
-                let status = loop {
-                    match child.try_wait() {
-                        Ok(Some(status)) => break Ok(status),
-                        Ok(None) if std::time::Instant::now() < deadline => {
-                            std::thread::sleep(std::time::Duration::from_millis(2));
-                        }
-                        Ok(None) => {
-                            let _ = child.kill();
-                            let _ = child.wait();
-                            break Err(format!(
-                                "no answer within {} s",
-                                LS_REMOTE_TIMEOUT.as_secs()
-                            ));
-                        }
-                        Err(e) => break Err(format!("cannot wait for git ls-remote: {e}")),
-                    }
-                }?;
-                let stdout = out.join().unwrap_or_default();
-                let stderr = err.join().unwrap_or_default();
-                if !status.success() {
-                    let reason = String::from_utf8_lossy(&stderr);
-                    let reason = reason
-                        .lines()
-                        .map(str::trim)
-                        .find(|l| !l.is_empty())
-                        .unwrap_or("git ls-remote failed");
-                    return Err(crate::finding::shorten(&without_userinfo(reason)));
-                }
-                Ok(String::from_utf8_lossy(&stdout)
-                    .lines()
-                    .filter_map(|line| line.split_whitespace().next())
-                    .filter_map(|id| Oid::from_str(id).ok())
-                    .collect())
-            });
-            (remote, result)
-        })
+        .map(|(remote, asking)| (remote, asking.and_then(|a| ls_remote_ids(a, deadline))))
         .collect()
+}
+
+/// Start `git ls-remote REMOTE`, its pipes drained on threads so a long ref
+/// list cannot stall the child while it is waited for.
+fn start_ls_remote(remote: &str) -> Asking {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    if remote.starts_with('-') {
+        return Err(format!("{remote:?} is not a remote name or URL"));
+    }
+    let mut child = Command::new("git")
+        .args(["ls-remote", remote])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("cannot run git ls-remote: {err}"))?;
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    Ok((child, out, err))
+}
+
+/// The ids a started `git ls-remote` lists, waiting for it until
+/// `deadline`; or why it gave none (its first stderr line, credentials in
+/// URLs hidden).
+fn ls_remote_ids(
+    (mut child, out, err): Running,
+    deadline: std::time::Instant,
+) -> std::result::Result<Vec<Oid>, String> {
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "no answer within {} s",
+                    LS_REMOTE_TIMEOUT.as_secs()
+                ));
+            }
+            Err(e) => return Err(format!("cannot wait for git ls-remote: {e}")),
+        }
+    };
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if !status.success() {
+        let reason = String::from_utf8_lossy(&stderr);
+        let reason = reason
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("git ls-remote failed");
+        return Err(crate::finding::shorten(&without_userinfo(reason)));
+    }
+    Ok(String::from_utf8_lossy(&stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter_map(|id| Oid::from_str(id).ok())
+        .collect())
 }
 
 /// `text` with the user part of every URL (`https://user:token@host`)
