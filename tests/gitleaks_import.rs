@@ -222,7 +222,7 @@ fn gitleaksignore_fingerprints_are_honoured_and_cannot_ignore_their_own_commit()
 fn what_cannot_be_honoured_is_an_error_naming_file_and_rule() {
     for (config, wanted) in [
         (
-            "[extend]\npath = \"../shared/gitleaks.toml\"\n",
+            "[extend]\npath = \"../base/gitleaks.toml\"\n",
             "[extend] path",
         ),
         (

@@ -1,6 +1,7 @@
 //! A JSON Web Token judged offline: one whose `exp` has passed, or whose
 //! payload is a documentation sample, is not a live credential.
 
+use super::checksum::base64_bytes;
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -36,33 +37,9 @@ fn token_regex() -> &'static Regex {
     })
 }
 
-fn base64url(encoded: &str) -> Option<Vec<u8>> {
-    let mut bits: u32 = 0;
-    let mut count = 0;
-    let mut out = Vec::with_capacity(encoded.len() * 3 / 4);
-    for b in encoded.trim_end_matches('=').bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(v);
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    Some(out)
-}
-
 /// Why the token with this payload (the middle part) is not live, if it is not.
 fn not_live(payload: &str, now: u64) -> Option<String> {
-    let claims: serde_json::Value = serde_json::from_slice(&base64url(payload)?).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&base64_bytes(payload)?).ok()?;
     let claims = claims.as_object()?;
     if let Some(exp) = claims.get("exp").and_then(serde_json::Value::as_u64) {
         return (exp < now).then(|| format!("its exp ({exp}) has passed"));
