@@ -21,4 +21,5 @@ pub mod redact;
 pub mod release;
 pub mod ruleinfo;
 pub mod scan;
+pub mod server;
 pub mod session;
