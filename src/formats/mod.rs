@@ -1,11 +1,56 @@
 //! One reading of each file format: which format a path is in (the
 //! [`FileType`] table) and the readers every detector shares.
 
+pub mod config;
 pub mod markup;
 pub mod python;
 pub mod types;
 
 pub use types::{is_python_settings, FileType};
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// The regex of `pattern` (ASCII classes, see [`ascii_classes`]), compiled
+/// once into `cell`.
+pub fn regex_once(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(&ascii_classes(pattern)).unwrap_or_else(|_| unreachable_regex()))
+}
+
+/// `\s`, `\w` and `\d` as ASCII classes. The Unicode classes they mean by
+/// default make each regex cost milliseconds to compile at a hook's first
+/// scan; configuration syntax is ASCII. Escaped backslashes are left alone.
+pub fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('s') => out.push_str(r"[\t\n\x0B\x0C\r ]"),
+            Some('S') => out.push_str(r"[^\t\n\x0B\x0C\r ]"),
+            Some('w') => out.push_str("[0-9A-Za-z_]"),
+            Some('W') => out.push_str("[^0-9A-Za-z_]"),
+            Some('d') => out.push_str("[0-9]"),
+            Some('D') => out.push_str("[^0-9]"),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Every built-in pattern is a constant tested by the unit tests; this
+/// fallback only keeps a typo from panicking.
+fn unreachable_regex() -> Regex {
+    Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable_regex())
+}
 
 /// A written value without its quotes: trimmed, then one pair of matching
 /// `"` or `'` removed, after a Python string prefix (`r`, `b`, `u`, `rb`)

@@ -5,11 +5,12 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::formats::config;
 use crate::formats::python::reader;
 use crate::formats::unquote;
 
 pub use crate::formats::types::SETTINGS_TYPE_NAMES as ALL_TYPES;
-pub use crate::formats::FileType;
+pub use crate::formats::{ascii_classes, FileType};
 
 /// How a setting is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,47 +66,14 @@ impl Statement {
                 .count() as u32
     }
 
+    #[cfg(test)]
     pub fn last_line(&self) -> u32 {
         self.line_of(self.text.len())
     }
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(&ascii_classes(pattern)).unwrap_or_else(|_| unreachable_regex()))
-}
-
-/// `\s`, `\w` and `\d` as ASCII classes. The Unicode classes they mean by
-/// default make each regex cost milliseconds to compile at a hook's first
-/// scan; configuration syntax is ASCII. Escaped backslashes are left alone.
-pub fn ascii_classes(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('s') => out.push_str(r"[\t\n\x0B\x0C\r ]"),
-            Some('S') => out.push_str(r"[^\t\n\x0B\x0C\r ]"),
-            Some('w') => out.push_str("[0-9A-Za-z_]"),
-            Some('W') => out.push_str("[^0-9A-Za-z_]"),
-            Some('d') => out.push_str("[0-9]"),
-            Some('D') => out.push_str("[^0-9]"),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-/// Every built-in pattern here is a constant tested by the unit tests; this
-/// fallback only keeps a typo from panicking.
-fn unreachable_regex() -> Regex {
-    Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable_regex())
+    crate::formats::regex_once(cell, pattern)
 }
 
 /// The config-file statements of `text` that `wanted(first_line,
@@ -661,438 +629,31 @@ pub fn python_literal(value: &str) -> bool {
 
 // ---------------------------------------------------------------- config
 
+/// The statements of the one config reader (`formats::config`), as
+/// statements with settings.
 fn config_statements(
     file_type: FileType,
     text: &str,
     wanted: &dyn Fn(u32, u32) -> bool,
 ) -> Vec<Statement> {
-    // Where no section or parent key carries over from line to line, a
-    // statement nobody wants is not parsed for settings: a lock file's
-    // few changed lines do not cost a parse of all of it.
-    let stateless = matches!(
-        file_type,
-        FileType::Json | FileType::Env | FileType::Dockerfile
-    );
-    let lines: Vec<&str> = text.split('\n').collect();
-    let mut out = Vec::new();
-    let mut section = String::new();
-    // YAML parents: (indent, key) of keys whose value is a nested block.
-    let mut parents: Vec<(usize, String)> = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let first = i;
-        let mut cleaned = strip_comment(file_type, lines[i]);
-        // Lists may span lines: join until balanced. Objects are not joined,
-        // so the keys inside them stay visible one per line.
-        let mut balance = bracket_balance(&cleaned);
-        while balance > 0 && i + 1 < lines.len() && i - first < 200 {
-            i += 1;
-            cleaned.push('\n');
-            let next = strip_comment(file_type, lines[i]);
-            balance += bracket_balance(&next);
-            cleaned.push_str(&next);
-        }
-        i += 1;
-        if cleaned.trim().is_empty() {
-            continue;
-        }
-        // The statement's lines: those it joined (`i` is one past the last).
-        let (first_line, last_line) = (first as u32 + 1, i as u32);
-        if stateless && !wanted(first_line, last_line) {
-            continue;
-        }
-        let mut settings = config_settings(file_type, &cleaned, &mut section, &mut parents);
-        flow_settings(file_type, &cleaned, &mut settings);
-        let statement = Statement {
-            in_string: vec![false; cleaned.len()],
-            text: cleaned,
-            first_line,
-            settings,
-        };
-        if wanted(statement.first_line, statement.last_line()) {
-            out.push(statement);
-        }
-    }
-    out
+    config::statements(file_type, text, wanted)
+        .into_iter()
+        .map(|statement| Statement {
+            in_string: vec![false; statement.text.len()],
+            first_line: statement.first_line,
+            settings: statement.assignments.into_iter().map(setting).collect(),
+            text: statement.text,
+        })
+        .collect()
 }
 
-/// The keys of inline maps, as settings of their own: a one-line JSON object
-/// (`{"debug": true}`), a YAML flow map (`app: {debug: true}`), a TOML
-/// inline table (`app = { debug = true }`), nested ones included.
-fn flow_settings(file_type: FileType, text: &str, settings: &mut Vec<Setting>) {
-    let separator = match file_type {
-        FileType::Json | FileType::Yaml | FileType::Compose => b':',
-        FileType::Toml => b'=',
-        _ => return,
-    };
-    let mut found = Vec::new();
-    let trimmed = text.trim();
-    if settings.is_empty() && trimmed.starts_with('{') {
-        let at = text.len() - text.trim_start().len();
-        let body = trimmed.trim_end_matches(',');
-        flow_pairs(body, at, separator, "", &mut found, 0);
-    }
-    for setting in settings.iter() {
-        if !setting.value.starts_with('{') {
-            continue;
-        }
-        if let Some(at) = text[setting.at..].find(setting.value.as_str()) {
-            let value = setting.value.trim_end_matches(',');
-            flow_pairs(
-                value,
-                setting.at + at,
-                separator,
-                &setting.name,
-                &mut found,
-                0,
-            );
-        }
-    }
-    settings.extend(found);
-}
-
-/// The `key<separator>value` pairs of the map `text` (from `{` to its `}`),
-/// found at byte `base` of the statement.
-fn flow_pairs(
-    text: &str,
-    base: usize,
-    separator: u8,
-    context: &str,
-    out: &mut Vec<Setting>,
-    depth: usize,
-) {
-    let bytes = text.as_bytes();
-    if depth > 8 || bytes.first() != Some(&b'{') || bytes.last() != Some(&b'}') {
-        return;
-    }
-    // Top-level parts between `{`, `,` and `}`.
-    let mut parts: Vec<(usize, usize)> = Vec::new();
-    let (mut level, mut quote, mut start) = (0i32, None::<u8>, 1usize);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) if b == b'\\' => i += 1,
-            Some(_) => {}
-            None => match b {
-                b'"' | b'\'' => quote = Some(b),
-                b'{' | b'[' => level += 1,
-                b'}' | b']' => {
-                    level -= 1;
-                    if level == 0 {
-                        parts.push((start, i));
-                        break;
-                    }
-                }
-                b',' if level == 1 => {
-                    parts.push((start, i));
-                    start = i + 1;
-                }
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    for (from, to) in parts {
-        let part = &text[from..to];
-        // The separator outside quotes; a YAML key ends at `: ` or `:` + end.
-        let (mut quote, mut split) = (None::<u8>, None);
-        for (j, &b) in part.as_bytes().iter().enumerate() {
-            match quote {
-                Some(q) if b == q => quote = None,
-                Some(_) => {}
-                None if b == b'"' || b == b'\'' => quote = Some(b),
-                None if b == separator => {
-                    split = Some(j);
-                    break;
-                }
-                None => {}
-            }
-        }
-        let Some(split) = split else {
-            continue;
-        };
-        let key = part[..split].trim();
-        let value = part[split + 1..].trim();
-        let name = unquote(key);
-        if name.is_empty()
-            || value.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
-        {
-            continue;
-        }
-        let key_at = base + from + (part.len() - part.trim_start().len());
-        out.push(config_setting(key, key_at, value, context));
-        if value.starts_with('{') {
-            if let Some(at) = part[split + 1..].find(value) {
-                flow_pairs(
-                    value,
-                    base + from + split + 1 + at,
-                    separator,
-                    name,
-                    out,
-                    depth + 1,
-                );
-            }
-        }
-    }
-}
-
-fn bracket_balance(line: &str) -> i32 {
-    let mut n = 0;
-    let mut quote: Option<char> = None;
-    for c in line.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '"' | '\'' => quote = Some(c),
-                '[' => n += 1,
-                ']' => n -= 1,
-                _ => {}
-            },
-        }
-    }
-    n
-}
-
-/// The line without its comment (kept the same length up to the comment).
-fn strip_comment(file_type: FileType, line: &str) -> String {
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    let trimmed = line.trim_start();
-    let full_line = match file_type {
-        FileType::Ini | FileType::Conf => trimmed.starts_with('#') || trimmed.starts_with(';'),
-        FileType::Json => trimmed.starts_with("//"),
-        _ => trimmed.starts_with('#'),
-    };
-    if full_line {
-        return String::new();
-    }
-    if file_type == FileType::Json {
-        return line.to_string();
-    }
-    // An inline comment starts at ` #` outside quotes.
-    let mut quote: Option<char> = None;
-    let mut prev = ' ';
-    for (i, c) in line.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => {
-                if c == '"' || c == '\'' {
-                    quote = Some(c);
-                } else if c == '#' && prev.is_whitespace() {
-                    return line[..i].to_string();
-                }
-            }
-        }
-        prev = c;
-    }
-    line.to_string()
-}
-
-/// A config value is literal unless it interpolates something.
-fn config_literal(value: &str) -> bool {
-    !(value.contains("${")
-        || value.contains("{{")
-        || value.contains("%(")
-        || value.starts_with('$')
-        || value.contains("!env")
-        || value.contains("os.environ"))
-}
-
-fn config_setting(name: &str, at: usize, value: &str, context: &str) -> Setting {
-    let value = value.trim();
+fn setting(assignment: config::Assignment) -> Setting {
     Setting {
-        name: unquote(name).rsplit('.').next().unwrap_or(name).to_string(),
-        at,
-        value: value.to_string(),
+        literal: assignment.is_literal(),
+        name: assignment.name,
+        at: assignment.at,
+        value: assignment.value,
         form: Form::Config,
-        context: context.to_string(),
-        literal: config_literal(value),
+        context: assignment.parent,
     }
-}
-
-fn config_settings(
-    file_type: FileType,
-    line: &str,
-    section: &mut String,
-    parents: &mut Vec<(usize, String)>,
-) -> Vec<Setting> {
-    static SECTION: OnceLock<Regex> = OnceLock::new();
-    static KEY_EQ: OnceLock<Regex> = OnceLock::new();
-    static INI_KEY: OnceLock<Regex> = OnceLock::new();
-    static NGINX: OnceLock<Regex> = OnceLock::new();
-    static NGINX_HEADER: OnceLock<Regex> = OnceLock::new();
-    static ENV_KEY: OnceLock<Regex> = OnceLock::new();
-    static YAML_KEY: OnceLock<Regex> = OnceLock::new();
-    static YAML_ITEM: OnceLock<Regex> = OnceLock::new();
-    static JSON_KEY: OnceLock<Regex> = OnceLock::new();
-    static DOCKER_ENV: OnceLock<Regex> = OnceLock::new();
-    static DOCKER_USER: OnceLock<Regex> = OnceLock::new();
-    static PAIR: OnceLock<Regex> = OnceLock::new();
-    let mut out = Vec::new();
-    match file_type {
-        FileType::Toml | FileType::Ini | FileType::Conf => {
-            if let Some(c) = re(&SECTION, r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*$").captures(line) {
-                *section = c.get(1).map_or("", |m| m.as_str()).to_string();
-                return out;
-            }
-            let key_re = if file_type == FileType::Toml {
-                re(&KEY_EQ, r#"(?s)^\s*([A-Za-z0-9_."'-]+)\s*=\s*(.*)$"#)
-            } else {
-                re(&INI_KEY, r"(?s)^\s*([A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$")
-            };
-            if let Some(c) = key_re.captures(line) {
-                if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
-                    out.push(config_setting(k.as_str(), k.start(), v.as_str(), section));
-                }
-            } else if file_type == FileType::Conf {
-                if let Some(c) = re(&NGINX, r"^\s*([a-z_]+)\s+([^;{]+);").captures(line) {
-                    if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
-                        out.push(config_setting(k.as_str(), k.start(), v.as_str(), section));
-                    }
-                }
-                // `add_header Name value [always];`: the response header is a setting.
-                if let Some(c) = re(
-                    &NGINX_HEADER,
-                    r#"^\s*add_header\s+["']?([A-Za-z][A-Za-z0-9-]*)["']?\s+(.+?)(?:\s+always)?\s*;"#,
-                )
-                .captures(line)
-                {
-                    if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
-                        out.push(config_setting(k.as_str(), k.start(), v.as_str(), section));
-                    }
-                }
-            }
-        }
-        FileType::Env => {
-            if let Some(c) = re(
-                &ENV_KEY,
-                r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$",
-            )
-            .captures(line)
-            {
-                if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
-                    out.push(config_setting(k.as_str(), k.start(), v.as_str(), ""));
-                }
-            }
-        }
-        FileType::Json => {
-            if let Some(c) = re(&JSON_KEY, r#"(?s)^\s*"([^"]+)"\s*:\s*(.*?),?\s*$"#).captures(line)
-            {
-                if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
-                    out.push(config_setting(k.as_str(), k.start(), v.as_str(), ""));
-                }
-            }
-        }
-        FileType::Yaml | FileType::Compose => {
-            let indent = line.len() - line.trim_start().len();
-            let item = re(&YAML_ITEM, r"^(\s*)-\s+(.*)$").captures(line);
-            let key = re(
-                &YAML_KEY,
-                r#"(?s)^\s*(?:-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*:(?:\s+(.*))?$"#,
-            )
-            .captures(line);
-            let is_item = item.is_some();
-            while parents
-                .last()
-                .is_some_and(|(i, _)| *i > indent || (*i == indent && !is_item))
-            {
-                parents.pop();
-            }
-            let parent = parents.last().map(|(_, k)| k.clone()).unwrap_or_default();
-            if let Some(c) = key {
-                if let Some(k) = c.get(1) {
-                    let v = c.get(2).map_or("", |m| m.as_str()).trim();
-                    if v.is_empty() || v == "|" || v == ">" {
-                        parents.push((indent, k.as_str().to_string()));
-                    } else {
-                        out.push(config_setting(k.as_str(), k.start(), v, &parent));
-                    }
-                }
-            } else if let Some(c) = item {
-                if let Some(v) = c.get(2) {
-                    let raw = unquote(v.as_str());
-                    let pair = re(&PAIR, r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$").captures(raw);
-                    match pair {
-                        Some(p) => {
-                            let k = p.get(1).map_or("", |m| m.as_str());
-                            let val = p.get(2).map_or("", |m| m.as_str());
-                            out.push(config_setting(k, v.start(), val, &parent));
-                        }
-                        None if !parent.is_empty() => {
-                            out.push(config_setting(&parent, v.start(), v.as_str(), &parent));
-                        }
-                        None => {}
-                    }
-                }
-            }
-        }
-        FileType::Dockerfile => {
-            // `USER app`: the user the container runs as, keyed `USER`
-            // under the context `USER` (an `ENV USER=x` is another thing).
-            if let Some(c) = re(&DOCKER_USER, r"^\s*(?i:USER)\s+(\S+)\s*$").captures(line) {
-                if let Some(user) = c.get(1) {
-                    let mut setting = config_setting("USER", user.start(), user.as_str(), "USER");
-                    setting.at = line.len() - line.trim_start().len();
-                    out.push(setting);
-                }
-            }
-            if let Some(c) = re(&DOCKER_ENV, r"^\s*(?i:ENV|ARG)\s+(.*)$").captures(line) {
-                if let Some(rest) = c.get(1) {
-                    let body = rest.as_str();
-                    if body.contains('=') {
-                        for pair in docker_pairs(body) {
-                            let (k, v) = pair;
-                            out.push(config_setting(k, rest.start(), v, ""));
-                        }
-                    } else if let Some((k, v)) = body.trim().split_once(char::is_whitespace) {
-                        out.push(config_setting(k, rest.start(), v, ""));
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-    out
-}
-
-/// `K=V K2="v 2"` pairs of a Dockerfile `ENV` line.
-fn docker_pairs(body: &str) -> Vec<(&str, &str)> {
-    let mut out = Vec::new();
-    let bytes = body.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let key_start = i;
-        while i < bytes.len() && bytes[i] != b'=' && !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= bytes.len() || bytes[i] != b'=' {
-            break;
-        }
-        let key = &body[key_start..i];
-        i += 1;
-        let value_start = i;
-        if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
-            let q = bytes[i];
-            i += 1;
-            while i < bytes.len() && bytes[i] != q {
-                i += 1;
-            }
-            i = (i + 1).min(bytes.len());
-        } else {
-            while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-        }
-        out.push((key, &body[value_start..i]));
-    }
-    out
 }
