@@ -9,6 +9,7 @@ mod bad_input;
 mod ci_script;
 mod cli_manners;
 mod committed_policy;
+mod config_readings;
 mod detect_secrets_import;
 mod engine_cases;
 mod foundation;

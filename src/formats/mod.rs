@@ -64,13 +64,24 @@ pub fn unquote(value: &str) -> &str {
         .count();
     for skip in [prefix, 0] {
         let body = &trimmed[skip..];
-        for quote in ['"', '\''] {
-            if body.len() >= 2 && body.starts_with(quote) && body.ends_with(quote) {
-                return &body[1..body.len() - 1];
-            }
+        let inner = strip_quotes(body);
+        if inner.len() != body.len() {
+            return inner;
         }
     }
     trimmed
+}
+
+/// `value` without one pair of matching surrounding `"` or `'`, as a
+/// config format quotes a value (INI, Dockerfile words): no trimming, no
+/// string prefixes.
+pub fn strip_quotes(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if value.len() >= 2 && value.starts_with(quote) && value.ends_with(quote) {
+            return &value[1..value.len() - 1];
+        }
+    }
+    value
 }
 
 #[cfg(test)]

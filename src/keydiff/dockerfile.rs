@@ -7,6 +7,8 @@
 //! changes no key. Comments and parser directives are not keys.
 
 use super::{child_key, index_key, KeyMap, ParseError, Sink};
+use crate::formats::config::dockerfile;
+use crate::formats::strip_quotes;
 use crate::records::reformat::{words, Syntax};
 
 /// Instructions that are settings: the last one of a stage wins.
@@ -57,7 +59,7 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
         let line = instruction.line;
         match name.as_str() {
             "ENV" | "ARG" | "LABEL" => {
-                for (key, value) in pairs(&name, rest) {
+                for (key, value) in pairs(&instruction.text) {
                     let key = child_key(&child_key(&stage, &name), &key);
                     sink.insert(key, value, line)?;
                 }
@@ -104,32 +106,24 @@ fn value_of(name: &str, rest: &[String]) -> String {
     words.join(" ")
 }
 
-/// `K=V K2="V 2"` pairs, or the legacy `ENV K V…` form; an `ARG` without a
-/// default is `(no default)`.
-fn pairs(name: &str, rest: &[String]) -> Vec<(String, String)> {
-    let legacy = name == "ENV" && rest.first().is_some_and(|w| !w.contains('='));
-    if legacy {
-        let key = rest[0].clone();
-        return vec![(key, rest[1..].join(" "))];
-    }
-    rest.iter()
-        .map(|word| match word.split_once('=') {
-            Some((key, value)) => (key.to_string(), unquote(value)),
-            None => (word.clone(), "(no default)".to_string()),
+/// `K=V K2="V 2"` pairs, or the legacy `ENV K V…` form, read by the one
+/// Dockerfile reader (`formats::config::dockerfile`); values unquoted and
+/// with canonical spacing; an `ARG` without a default is `(no default)`.
+fn pairs(text: &str) -> Vec<(String, String)> {
+    let Some((keyword, body, _)) = dockerfile::instruction(text) else {
+        return Vec::new();
+    };
+    dockerfile::pairs(&keyword, body)
+        .into_iter()
+        .map(|pair| {
+            let value = match pair.value {
+                Some(value) if pair.legacy => words(value, Syntax::Plain).join(" "),
+                Some(value) => strip_quotes(value).to_string(),
+                None => "(no default)".to_string(),
+            };
+            (pair.key.to_string(), value)
         })
         .collect()
-}
-
-fn unquote(value: &str) -> String {
-    for quote in ['"', '\''] {
-        if let Some(inner) = value
-            .strip_prefix(quote)
-            .and_then(|v| v.strip_suffix(quote))
-        {
-            return inner.to_string();
-        }
-    }
-    value.to_string()
 }
 
 /// The instructions, continuation lines joined, comment lines left out, a
@@ -247,5 +241,21 @@ mod tests {
             a == b
         };
         assert!(same(text, reformatted));
+    }
+
+    /// The Dockerfile reference: quotes and backslashes keep spaces inside
+    /// a value; a quoted value keeps its spacing. (Words split at every
+    /// space once made `Rex\ The\ Dog` three keys.)
+    #[test]
+    fn escaped_and_quoted_spaces_stay_in_the_value() {
+        let got = keys("FROM x\nENV MY_DOG=Rex\\ The\\ Dog MODE=\"a  b\"\n");
+        assert_eq!(
+            got,
+            [
+                ("ENV.MODE".to_string(), "a  b".to_string()),
+                ("ENV.MY_DOG".to_string(), "Rex\\ The\\ Dog".to_string()),
+                ("FROM".to_string(), "x".to_string()),
+            ]
+        );
     }
 }

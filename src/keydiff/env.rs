@@ -3,6 +3,7 @@
 //! comments and trailing-backslash continuations.
 
 use super::{KeyMap, ParseError, Sink};
+use crate::formats::config::{self, KeyLine};
 
 pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
     let mut sink = Sink::new();
@@ -19,25 +20,8 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('!') {
             continue;
         }
-        let indent = line.len() - trimmed.len();
-        let body = match trimmed.strip_prefix("export") {
-            Some(rest) if rest.starts_with([' ', '\t']) => rest.trim_start(),
-            _ => trimmed,
-        };
-        let key_len = body
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-            .unwrap_or(body.len());
-        let key = &body[..key_len];
-        let after_key = body[key_len..].trim_start();
-        let starts_well = key
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-        let Some(rest) = after_key
-            .strip_prefix('=')
-            .or_else(|| after_key.strip_prefix(':'))
-            .filter(|_| starts_well)
-        else {
+        let Some(KeyLine { key, rest, .. }) = config::env::key_line(line) else {
+            let indent = line.len() - trimmed.len();
             let column = u32::try_from(indent + 1).unwrap_or(u32::MAX);
             return Err(ParseError::at(
                 number,
@@ -45,7 +29,6 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
                 "expected `KEY=value` (or `export KEY=value`)",
             ));
         };
-        let rest = rest.trim_start();
         let value = match rest.chars().next() {
             Some(quote @ ('"' | '\'' | '`')) => quoted_value(&rest[1..], quote, &lines, &mut index)
                 .ok_or_else(|| {

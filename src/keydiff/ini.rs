@@ -2,6 +2,8 @@
 //! `;`/`#` comment lines, indented continuation lines (configparser style).
 
 use super::{child_key, KeyMap, ParseError, Sink};
+use crate::formats::config::ini::key_line;
+use crate::formats::strip_quotes;
 
 pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
     let mut sink = Sink::new();
@@ -46,8 +48,8 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
             section = rest[..close].trim().to_string();
             continue;
         }
-        let (key, value) = match trimmed.find(['=', ':']) {
-            Some(pos) => (trimmed[..pos].trim(), unquote(trimmed[pos + 1..].trim())),
+        let (key, value) = match key_line(trimmed) {
+            Some(k) => (k.key, strip_quotes(k.rest.trim_end())),
             None => (trimmed, ""),
         };
         if key.is_empty() {
@@ -76,16 +78,6 @@ fn flush(sink: &mut Sink, current: &mut Option<(String, String, u32)>) -> Result
 fn column_of(line: &str, offset: usize) -> u32 {
     let chars = line.get(..offset).map_or(offset, |s| s.chars().count());
     u32::try_from(chars + 1).unwrap_or(u32::MAX)
-}
-
-/// One pair of matching surrounding quotes is quoting style, not value.
-fn unquote(value: &str) -> &str {
-    for quote in ['"', '\''] {
-        if value.len() >= 2 && value.starts_with(quote) && value.ends_with(quote) {
-            return &value[1..value.len() - 1];
-        }
-    }
-    value
 }
 
 /// Whether a `.conf` file reads as INI: the first meaningful line is a

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{child_key, index_key, leaf_key, quote_string, KeyMap, ParseError, Sink, MAX_DEPTH};
+use super::{
+    child_key, index_key, leaf_key, quote_string, unquote_string, KeyMap, ParseError, Sink,
+    MAX_DEPTH,
+};
 
 pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
     let value: Value = serde_json::from_str(text).map_err(|error| {
@@ -152,11 +155,7 @@ fn key_lines(text: &str) -> HashMap<String, u32> {
                 let is_key = matches!(stack.last(), Some(Frame::Object { pending: None, .. }))
                     && next_significant(bytes, i + 1) == Some(b':');
                 if is_key {
-                    let name = if raw.contains('\\') {
-                        serde_json::from_str::<String>(raw).unwrap_or_default()
-                    } else {
-                        raw.trim_matches('"').to_string()
-                    };
+                    let name = unquote_string(raw);
                     if let Some(Frame::Object { key, pending }) = stack.last_mut() {
                         let flat = child_key(key, &name);
                         lines.insert(flat.clone(), line);

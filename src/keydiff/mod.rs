@@ -488,6 +488,18 @@ pub(crate) fn quote_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// Undo [`quote_string`] (and JSON's string quoting): the text of a quoted
+/// scalar. Anything that does not start with `"` is returned as it is.
+pub(crate) fn unquote_string(quoted: &str) -> String {
+    if !quoted.starts_with('"') {
+        return quoted.to_string();
+    }
+    if !quoted.contains('\\') {
+        return quoted.trim_matches('"').to_string();
+    }
+    serde_json::from_str::<String>(quoted).unwrap_or_else(|_| quoted.trim_matches('"').into())
+}
+
 /// One canonical spelling for floats in every format.
 pub(crate) fn render_float(value: f64) -> String {
     if value.is_nan() {

@@ -6,8 +6,8 @@ use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::{
-    child_key, index_key, leaf_key, quote_string, KeyMap, KeyValue, LineIndex, ParseError, Sink,
-    MAX_DEPTH, MAX_KEYS,
+    child_key, index_key, leaf_key, quote_string, unquote_string, KeyMap, KeyValue, LineIndex,
+    ParseError, Sink, MAX_DEPTH, MAX_KEYS,
 };
 
 enum Frame {
@@ -237,7 +237,7 @@ fn open(
             // The first non-scalar element: earlier scalars become indexed leaves.
             if let Some(list) = scalars.take() {
                 for (index, (quoted, item_line)) in list.into_iter().enumerate() {
-                    let value = unquote(&quoted);
+                    let value = unquote_string(&quoted);
                     push_entry(entries, document, index_key(key, index), value, item_line)?;
                 }
             }
@@ -380,15 +380,6 @@ fn quoted_form(value: &str, style: TScalarStyle, rendered: &str) -> String {
         let mut out = String::new();
         quote_string(&mut out, rendered);
         out
-    }
-}
-
-/// Undo `quoted_form` for an element that becomes a leaf of its own.
-fn unquote(quoted: &str) -> String {
-    if quoted.starts_with('"') {
-        serde_json::from_str::<String>(quoted).unwrap_or_else(|_| quoted.trim_matches('"').into())
-    } else {
-        quoted.to_string()
     }
 }
 

@@ -6,18 +6,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{assignment, Assignment};
+use super::{assignment, Assignment, KeyLine};
 use crate::formats::regex_once;
-
-/// A `key<delimiter>value` line, as byte spans of the line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyLine<'a> {
-    /// The key, trimmed.
-    pub key: &'a str,
-    pub key_at: usize,
-    /// Everything after the delimiter, leading space removed.
-    pub rest: &'a str,
-}
 
 /// The name of a `[section]` / `[[table]]` header line, trimmed.
 pub fn section_header(line: &str) -> Option<&str> {
@@ -27,13 +17,11 @@ pub fn section_header(line: &str) -> Option<&str> {
 }
 
 /// The key and value of an INI line: split at the first `=` or `:`
-/// (configparser's default delimiters); `None` without a delimiter or key.
+/// (configparser's default delimiters); `None` without a delimiter. The key
+/// is empty when the line starts with the delimiter.
 pub fn key_line(line: &str) -> Option<KeyLine<'_>> {
     let pos = line.find(['=', ':'])?;
     let key = line[..pos].trim();
-    if key.is_empty() {
-        return None;
-    }
     let key_at = line[..pos].find(key).unwrap_or(0);
     Some(KeyLine {
         key,
@@ -45,8 +33,10 @@ pub fn key_line(line: &str) -> Option<KeyLine<'_>> {
 /// Whether a key is a setting name a rule can match: letters, digits and
 /// `_.-` (not a sentence with a colon in it, nor nginx's `listen 0.0.0.0:80`).
 pub fn is_name(key: &str) -> bool {
-    key.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
 }
 
 /// The assignments of one INI or `*.conf` statement; a header sets the

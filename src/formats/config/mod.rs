@@ -46,6 +46,18 @@ impl Assignment {
     }
 }
 
+/// A `key<delimiter>value` line of a format, as slices of the line: what
+/// the lenient reader and the strict parse (`keydiff/`) both split on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyLine<'a> {
+    /// The key, trimmed.
+    pub key: &'a str,
+    /// Byte offset of the key in the line.
+    pub key_at: usize,
+    /// Everything after the delimiter, leading space removed.
+    pub rest: &'a str,
+}
+
 /// A statement: one line, or several when a list spans lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
@@ -115,14 +127,17 @@ fn newlines(text: &str) -> u32 {
 }
 
 /// The statement starting at line `*i`, comments removed; lists may span
-/// lines, so lines are joined until brackets balance. Objects are not
-/// joined, so the keys inside them stay visible one per line. Leaves `*i`
-/// one past the statement's last line.
+/// lines, so lines are joined until brackets balance, and a Dockerfile
+/// instruction goes on after a line ending in `\`. Objects are not joined,
+/// so the keys inside them stay visible one per line. Leaves `*i` one past
+/// the statement's last line.
 fn joined(file_type: FileType, lines: &[&str], i: &mut usize) -> String {
     let first = *i;
     let mut cleaned = strip_comment(file_type, lines[*i]);
     let mut balance = bracket_balance(&cleaned);
-    while balance > 0 && *i + 1 < lines.len() && *i - first < 200 {
+    let continued =
+        |text: &str| file_type == FileType::Dockerfile && text.trim_end().ends_with('\\');
+    while (balance > 0 || continued(&cleaned)) && *i + 1 < lines.len() && *i - first < 200 {
         *i += 1;
         cleaned.push('\n');
         let next = strip_comment(file_type, lines[*i]);

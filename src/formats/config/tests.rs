@@ -94,3 +94,89 @@ fn each_format_yields_assignments_with_parent_value_kind_and_line() {
         assert_eq!(read(file_type, text), want, "{file_type:?}");
     }
 }
+
+#[test]
+fn dotenv_key_lines() {
+    let key = |line: &'static str| env::key_line(line).map(|k| (k.key, k.key_at, k.rest));
+    assert_eq!(key("export  DB_URL = x"), Some(("DB_URL", 8, "x")));
+    assert_eq!(key("APP-NAME=demo"), Some(("APP-NAME", 0, "demo")));
+    assert_eq!(key("app.name: demo"), Some(("app.name", 0, "demo")));
+    assert_eq!(key("export=1"), Some(("export", 0, "1")));
+    assert_eq!(key("1ABC=x"), None);
+    assert_eq!(key("not an assignment"), None);
+}
+
+#[test]
+fn ini_key_lines() {
+    let key = |line: &'static str| ini::key_line(line).map(|k| (k.key, k.key_at, k.rest));
+    assert_eq!(
+        key("  sqlalchemy.url: a=b"),
+        Some(("sqlalchemy.url", 2, "a=b"))
+    );
+    assert_eq!(key("x = 1"), Some(("x", 0, "1")));
+    assert_eq!(key(" = 1"), Some(("", 0, "1")));
+    assert_eq!(key("bare"), None);
+    // A key with spaces is read, but is no setting name (nginx's
+    // `listen 0.0.0.0:80;` is a directive).
+    assert!(!ini::is_name("listen 0.0.0.0"));
+    assert!(!ini::is_name(""));
+    assert!(ini::is_name("sqlalchemy.url"));
+}
+
+#[test]
+fn dockerfile_pairs_follow_the_reference() {
+    let pairs = |keyword: &str, body: &str| -> Vec<(String, Option<String>, bool)> {
+        dockerfile::pairs(keyword, body)
+            .into_iter()
+            .map(|p| (p.key.to_string(), p.value.map(str::to_string), p.legacy))
+            .collect()
+    };
+    let pair =
+        |k: &str, v: Option<&str>, legacy: bool| (k.to_string(), v.map(str::to_string), legacy);
+    assert_eq!(
+        pairs(
+            "ENV",
+            r#"MY_NAME="John Doe" MY_DOG=Rex\ The\ Dog MY_CAT=fluffy"#
+        ),
+        vec![
+            pair("MY_NAME", Some("\"John Doe\""), false),
+            pair("MY_DOG", Some(r"Rex\ The\ Dog"), false),
+            pair("MY_CAT", Some("fluffy"), false),
+        ]
+    );
+    assert_eq!(
+        pairs("ENV", "OPTS a=1  b=2"),
+        vec![pair("OPTS", Some("a=1  b=2"), true)]
+    );
+    assert_eq!(
+        pairs("ARG", "DEBUG True"),
+        vec![pair("DEBUG", None, false), pair("True", None, false)]
+    );
+    assert_eq!(
+        pairs("ENV", "A=1 \\\n    B=\"x \\\" y\""),
+        vec![
+            pair("A", Some("1"), false),
+            pair("B", Some("\"x \\\" y\""), false)
+        ]
+    );
+    assert_eq!(
+        dockerfile::instruction("  env A=1"),
+        Some(("ENV".to_string(), "A=1", 6))
+    );
+    assert_eq!(dockerfile::instruction("# comment"), None);
+}
+
+#[test]
+fn dockerfile_continuation_lines_are_one_statement() {
+    use ValueKind::*;
+    assert_eq!(
+        read(
+            FileType::Dockerfile,
+            "FROM x\nENV A=1 \\\n  # note\n  DEBUG=True\nARG TOKEN\n"
+        ),
+        vec![
+            row("", "A", "1", 2, Number),
+            row("", "DEBUG", "True", 4, Bool)
+        ]
+    );
+}
