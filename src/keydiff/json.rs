@@ -116,83 +116,102 @@ enum Frame {
 /// valid JSON (serde_json accepted it), so the scan can be forgiving.
 fn key_lines(text: &str) -> HashMap<String, u32> {
     let bytes = text.as_bytes();
-    let mut lines = HashMap::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut line: u32 = 1;
+    let mut scan = KeyScan {
+        lines: HashMap::new(),
+        stack: Vec::new(),
+        line: 1,
+    };
     let mut i = 0;
-    // When a value starts: the flat key it belongs to. Lines are recorded
-    // only for container elements of arrays, so that a huge array of
-    // numbers does not cost a map entry per number.
-    let value_key =
-        |stack: &mut Vec<Frame>, lines: &mut HashMap<String, u32>, line: u32, container: bool| {
-            match stack.last_mut() {
-                Some(Frame::Object { pending, .. }) => pending.take(),
-                Some(Frame::Array { key, next }) => {
-                    *next += 1;
-                    if !container {
-                        return None;
-                    }
-                    let element = index_key(key, *next - 1);
-                    lines.entry(element.clone()).or_insert(line);
-                    Some(element)
-                }
-                None => Some(String::new()),
-            }
-        };
     while i < bytes.len() {
         match bytes[i] {
-            b'\n' => line += 1,
-            b'"' => {
-                let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                let raw = text.get(start..(i + 1).min(text.len())).unwrap_or("");
-                let is_key = matches!(stack.last(), Some(Frame::Object { pending: None, .. }))
-                    && next_significant(bytes, i + 1) == Some(b':');
-                if is_key {
-                    let name = unquote_string(raw);
-                    if let Some(Frame::Object { key, pending }) = stack.last_mut() {
-                        let flat = child_key(key, &name);
-                        lines.insert(flat.clone(), line);
-                        *pending = Some(flat);
-                    }
-                } else {
-                    value_key(&mut stack, &mut lines, line, false);
-                }
-            }
-            b'{' | b'[' => {
-                let key = value_key(&mut stack, &mut lines, line, true).unwrap_or_default();
-                stack.push(if bytes[i] == b'{' {
-                    Frame::Object { key, pending: None }
-                } else {
-                    Frame::Array { key, next: 0 }
-                });
-            }
+            b'\n' => scan.line += 1,
+            b'"' => i = scan.string(text, i),
+            b'{' | b'[' => scan.open(bytes[i] == b'{'),
             b'}' | b']' => {
-                stack.pop();
+                scan.stack.pop();
             }
             b',' | b':' | b' ' | b'\t' | b'\r' => {}
-            _ => {
-                // A number or literal: consume it whole.
-                value_key(&mut stack, &mut lines, line, false);
-                while i + 1 < bytes.len()
-                    && !matches!(
-                        bytes[i + 1],
-                        b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'
-                    )
-                {
-                    i += 1;
-                }
-            }
+            _ => i = scan.literal(bytes, i),
         }
         i += 1;
     }
-    lines
+    scan.lines
+}
+
+/// The state of [`key_lines`]' scan.
+struct KeyScan {
+    lines: HashMap<String, u32>,
+    stack: Vec<Frame>,
+    line: u32,
+}
+
+impl KeyScan {
+    /// A value starts: the flat key it belongs to. Lines are recorded only
+    /// for container elements of arrays, so that a huge array of numbers
+    /// does not cost a map entry per number.
+    fn value_key(&mut self, container: bool) -> Option<String> {
+        match self.stack.last_mut() {
+            Some(Frame::Object { pending, .. }) => pending.take(),
+            Some(Frame::Array { key, next }) => {
+                *next += 1;
+                if !container {
+                    return None;
+                }
+                let element = index_key(key, *next - 1);
+                self.lines.entry(element.clone()).or_insert(self.line);
+                Some(element)
+            }
+            None => Some(String::new()),
+        }
+    }
+
+    /// The string starting at `start`: a key (its line recorded) or a
+    /// value. Returns the offset of its closing quote.
+    fn string(&mut self, text: &str, start: usize) -> usize {
+        let bytes = text.as_bytes();
+        let mut i = start + 1;
+        while i < bytes.len() && bytes[i] != b'"' {
+            if bytes[i] == b'\\' {
+                i += 1;
+            }
+            i += 1;
+        }
+        let raw = text.get(start..(i + 1).min(text.len())).unwrap_or("");
+        let is_key = matches!(self.stack.last(), Some(Frame::Object { pending: None, .. }))
+            && next_significant(bytes, i + 1) == Some(b':');
+        if !is_key {
+            self.value_key(false);
+        } else if let Some(Frame::Object { key, pending }) = self.stack.last_mut() {
+            let flat = child_key(key, &unquote_string(raw));
+            self.lines.insert(flat.clone(), self.line);
+            *pending = Some(flat);
+        }
+        i
+    }
+
+    fn open(&mut self, object: bool) {
+        let key = self.value_key(true).unwrap_or_default();
+        self.stack.push(if object {
+            Frame::Object { key, pending: None }
+        } else {
+            Frame::Array { key, next: 0 }
+        });
+    }
+
+    /// A number or literal starting at `i`, consumed whole; returns the
+    /// offset of its last byte.
+    fn literal(&mut self, bytes: &[u8], mut i: usize) -> usize {
+        self.value_key(false);
+        while i + 1 < bytes.len()
+            && !matches!(
+                bytes[i + 1],
+                b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'
+            )
+        {
+            i += 1;
+        }
+        i
+    }
 }
 
 fn next_significant(bytes: &[u8], from: usize) -> Option<u8> {

@@ -29,23 +29,43 @@ enum Frame {
     Skip { depth: usize },
 }
 
+/// The flat entries of every document, in order: (document number, key,
+/// value).
+type Entries = Vec<(usize, String, KeyValue)>;
+
+/// Parse in three stages: refuse NUL, read the event stream into entries,
+/// then key the entries (by document when there are several).
 pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
     let lines = LineIndex::new(text);
-    // The scanner takes NUL for end of input and would silently ignore the
-    // rest of the file; YAML does not allow it anyway.
-    if let Some(pos) = text.find('\0') {
-        let (line, column) = lines.line_col(pos);
-        return Err(ParseError::at(
-            line,
-            column,
-            "NUL character is not allowed in YAML",
-        ));
+    refuse_nul(text, &lines)?;
+    let entries = read_events(text, &lines)?;
+    key_map(entries)
+}
+
+/// The scanner takes NUL for end of input and would silently ignore the
+/// rest of the file; YAML does not allow it anyway.
+fn refuse_nul(text: &str, lines: &LineIndex) -> Result<(), ParseError> {
+    match text.find('\0') {
+        Some(pos) => {
+            let (line, column) = lines.line_col(pos);
+            Err(ParseError::at(
+                line,
+                column,
+                "NUL character is not allowed in YAML",
+            ))
+        }
+        None => Ok(()),
     }
+}
+
+/// The entries of the event stream.
+fn read_events(text: &str, lines: &LineIndex) -> Result<Entries, ParseError> {
     let mut parser = Parser::new_from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
-    // (document index, key, value) for every document.
-    let mut entries: Vec<(usize, String, KeyValue)> = Vec::new();
-    let mut documents = 0usize;
+    let mut reader = EventReader {
+        stack: Vec::new(),
+        entries: Vec::new(),
+        documents: 0,
+    };
     loop {
         let (event, mark) = parser.next_token().map_err(|error| {
             let marker = error.marker();
@@ -55,14 +75,31 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
                 error.info(),
             )
         })?;
+        if matches!(event, Event::StreamEnd) {
+            return Ok(reader.entries);
+        }
+        reader.event(event, &mark, lines)?;
+    }
+}
+
+/// The open mappings and sequences, and what has been read so far.
+struct EventReader {
+    stack: Vec<Frame>,
+    entries: Entries,
+    documents: usize,
+}
+
+impl EventReader {
+    fn event(&mut self, event: Event, mark: &Marker, lines: &LineIndex) -> Result<(), ParseError> {
         let line = to_u32(mark.line());
+        let (stack, entries, documents) = (&mut self.stack, &mut self.entries, self.documents);
         match event {
-            Event::StreamEnd => break,
             Event::DocumentStart => {
-                documents += 1;
+                self.documents += 1;
                 stack.clear();
+                Ok(())
             }
-            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => Ok(()),
             Event::Scalar(value, style, anchor, tag) => {
                 // An empty document (a stray `---`) is no document.
                 let empty_root = stack.is_empty()
@@ -71,22 +108,15 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
                     && anchor == 0
                     && tag.is_none();
                 if empty_root {
-                    continue;
+                    return Ok(());
                 }
                 let rendered = render_scalar(&value, style, tag.as_ref());
                 let quoted = quoted_form(&value, style, &rendered);
-                place(&mut stack, rendered, quoted, line, documents, &mut entries)?;
+                place(stack, rendered, quoted, line, documents, entries)
             }
             Event::Alias(_) => {
-                let name = alias_name(&lines, &mark);
-                place(
-                    &mut stack,
-                    name.clone(),
-                    name,
-                    line,
-                    documents,
-                    &mut entries,
-                )?;
+                let name = alias_name(lines, mark);
+                place(stack, name.clone(), name, line, documents, entries)
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 if stack.len() >= MAX_DEPTH {
@@ -97,14 +127,18 @@ pub(super) fn parse(text: &str) -> Result<KeyMap, ParseError> {
                     ));
                 }
                 let is_map = matches!(event, Event::MappingStart(..));
-                let frame = open(&mut stack, is_map, line, documents, &mut entries)?;
+                let frame = open(stack, is_map, line, documents, entries)?;
                 stack.push(frame);
+                Ok(())
             }
-            Event::MappingEnd | Event::SequenceEnd => {
-                close(&mut stack, documents, &mut entries)?;
-            }
+            Event::MappingEnd | Event::SequenceEnd => close(stack, documents, entries),
         }
     }
+}
+
+/// The key map of the entries; with several documents, each key starts
+/// with its document's index (`[1].app.debug`).
+fn key_map(entries: Entries) -> Result<KeyMap, ParseError> {
     let mut sink = Sink::new();
     let several = entries
         .first()
@@ -129,7 +163,7 @@ fn to_u32(n: usize) -> u32 {
 }
 
 fn push_entry(
-    entries: &mut Vec<(usize, String, KeyValue)>,
+    entries: &mut Entries,
     document: usize,
     key: String,
     value: String,
@@ -152,7 +186,7 @@ fn place(
     quoted: String,
     line: u32,
     document: usize,
-    entries: &mut Vec<(usize, String, KeyValue)>,
+    entries: &mut Entries,
 ) -> Result<(), ParseError> {
     match stack.last_mut() {
         None => push_entry(entries, document, String::new(), rendered, line),
@@ -195,7 +229,7 @@ fn open(
     is_map: bool,
     line: u32,
     document: usize,
-    entries: &mut Vec<(usize, String, KeyValue)>,
+    entries: &mut Entries,
 ) -> Result<Frame, ParseError> {
     let new = |key: String, line: u32| {
         if is_map {
@@ -248,11 +282,7 @@ fn open(
     }
 }
 
-fn close(
-    stack: &mut Vec<Frame>,
-    document: usize,
-    entries: &mut Vec<(usize, String, KeyValue)>,
-) -> Result<(), ParseError> {
+fn close(stack: &mut Vec<Frame>, document: usize, entries: &mut Entries) -> Result<(), ParseError> {
     match stack.pop() {
         Some(Frame::Skip { depth }) if depth > 1 => {
             stack.push(Frame::Skip { depth: depth - 1 });
