@@ -228,12 +228,19 @@ pub fn value_kind(value: &str) -> ValueKind {
     if reference {
         return ValueKind::Reference;
     }
-    match value.to_ascii_lowercase().as_str() {
-        "true" | "false" | "yes" | "no" | "on" | "off" => ValueKind::Bool,
-        "null" | "~" | "none" => ValueKind::None,
-        v if v.starts_with('[') => ValueKind::List,
-        v if !v.is_empty() && v.parse::<f64>().is_ok() => ValueKind::Number,
-        _ => ValueKind::Str,
+    let is = |words: &[&str]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
+    if is(&["true", "false", "yes", "no", "on", "off"]) {
+        ValueKind::Bool
+    } else if is(&["null", "~", "none"]) {
+        ValueKind::None
+    } else if value.starts_with('[') {
+        ValueKind::List
+    } else if value.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
+        && value.parse::<f64>().is_ok()
+    {
+        ValueKind::Number
+    } else {
+        ValueKind::Str
     }
 }
 

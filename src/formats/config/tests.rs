@@ -180,3 +180,16 @@ fn dockerfile_continuation_lines_are_one_statement() {
         ]
     );
 }
+
+/// A dotenv value whose brackets span lines is read whole (the old line
+/// regex stopped at the line break and read nothing).
+#[test]
+fn dotenv_bracketed_value_over_lines_is_one_assignment() {
+    assert_eq!(
+        read(FileType::Env, "ALLOWED_HOSTS=[\"a\",\n  \"*\"]\nX=1\n"),
+        vec![
+            row("", "ALLOWED_HOSTS", "[\"a\",\n  \"*\"]", 1, ValueKind::List),
+            row("", "X", "1", 3, ValueKind::Number),
+        ]
+    );
+}
