@@ -137,3 +137,39 @@ fn checks_never_write_to_the_repository() {
     assert_eq!(repo.git_state(), before, "a check changed .git");
     assert_eq!(repo.read("config/app.toml"), worktree);
 }
+
+/// A `[[rules.security]]` rule reads a setting (`key`) or a statement
+/// (`pattern`): both, neither, or `call` on a pattern rule is exit 2 naming
+/// the rule.
+#[test]
+fn security_rule_with_both_or_neither_target_names_the_rule() {
+    let head = "[[rules.security]]\nid = \"acme-audit\"\ncategory = \"logging\"\ndescription = \"d\"\ninsecure = \"x\"\n";
+    let cases = [
+        ("key = \"AUDIT\"\npattern = \"audit\"\n", "not both"),
+        ("", "set `key`"),
+        (
+            "pattern = \"audit\"\ncall = \"Audit\"\n",
+            "`call` needs `key`",
+        ),
+    ];
+    for (target, why) in cases {
+        let repo = TestRepo::new();
+        repo.write(".confgate.toml", format!("{head}{target}"));
+        repo.seed("policy");
+        repo.confgate(&["check"])
+            .code(2)
+            .contains("acme-audit")
+            .contains(why);
+        repo.confgate(&["scan"]).code(2).contains("acme-audit");
+    }
+    let repo = TestRepo::new();
+    repo.write(
+        ".confgate.toml",
+        format!("{head}pattern = 'audit\\s*=\\s*(?P<value>x)'\n"),
+    );
+    repo.write("app.py", "audit = x\n");
+    repo.seed("policy");
+    repo.confgate(&["scan", "app.py"])
+        .code(1)
+        .contains("[acme-audit]");
+}

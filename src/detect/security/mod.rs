@@ -161,9 +161,9 @@ struct LazyRegex {
 }
 
 impl LazyRegex {
-    fn new(source: &Option<String>, anchored: bool) -> LazyRegex {
+    fn new(source: Option<&String>, anchored: bool) -> LazyRegex {
         LazyRegex {
-            source: source.clone(),
+            source: source.cloned(),
             anchored,
             cell: OnceLock::new(),
         }
@@ -198,14 +198,80 @@ impl LazyRegex {
     fn is_set(&self) -> bool {
         self.source.is_some()
     }
+
+    /// The regex as the rule wrote it (empty when unset).
+    fn source(&self) -> &str {
+        self.source.as_deref().unwrap_or("")
+    }
+}
+
+/// What a rule reads: a setting by its name, or the text of a statement.
+/// The TOML keeps them as two optional fields (`key`, `pattern`); exactly
+/// one of them is set, checked once when the rule is compiled.
+#[derive(Debug)]
+enum Target {
+    /// Each setting whose whole name `key` matches, its value judged; in
+    /// Python, with `call` set, only as an argument of a matching call.
+    Key { key: LazyRegex, call: LazyRegex },
+    /// Each match of `pattern` in a statement, outside strings; a `value`
+    /// group is judged like a key's value.
+    Pattern { pattern: LazyRegex },
+}
+
+impl Target {
+    /// The target `rule` names, or why it names none (or both).
+    fn of(rule: &SecurityRule) -> anyhow::Result<Target> {
+        match (&rule.key, &rule.pattern) {
+            (Some(_), Some(_)) => bail!("set `key` or `pattern`, not both"),
+            (None, None) => bail!("set `key` (a setting name) or `pattern`"),
+            (Some(key), None) => {
+                if rule.insecure.is_none() && rule.removal.is_none() {
+                    bail!("a `key` rule needs `insecure` (the values that are unsafe)")
+                }
+                Ok(Target::Key {
+                    key: LazyRegex::new(Some(key), true),
+                    call: LazyRegex::new(rule.call.as_ref(), false),
+                })
+            }
+            (None, Some(pattern)) => {
+                // Ignoring it would match more than the author asked for.
+                if rule.call.is_some() {
+                    bail!("`call` needs `key`: a `pattern` rule has no setting to be a call's argument")
+                }
+                Ok(Target::Pattern {
+                    pattern: LazyRegex::new(Some(pattern), false),
+                })
+            }
+        }
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        match self {
+            Target::Key { key, call } => {
+                key.validate("key")?;
+                call.validate("call")
+            }
+            Target::Pattern { pattern } => pattern.validate("pattern"),
+        }
+    }
+
+    fn is_key(&self) -> bool {
+        matches!(self, Target::Key { .. })
+    }
+
+    /// A key rule's name regex and `call` condition.
+    fn key(&self) -> Option<(&Regex, Option<&Regex>)> {
+        match self {
+            Target::Key { key, call } => Some((key.get()?, call.get())),
+            Target::Pattern { .. } => None,
+        }
+    }
 }
 
 #[derive(Debug)]
 struct CompiledRule {
     rule: SecurityRule,
-    key: LazyRegex,
-    call: LazyRegex,
-    pattern: LazyRegex,
+    target: Target,
     insecure: LazyRegex,
     requires: LazyRegex,
     path: LazyRegex,
@@ -225,19 +291,12 @@ impl CompiledRule {
         if rule.category.trim().is_empty() {
             bail!("`category` is empty");
         }
-        match (&rule.key, &rule.pattern) {
-            (Some(_), Some(_)) => bail!("set `key` or `pattern`, not both"),
-            (None, None) => bail!("set `key` (a setting name) or `pattern`"),
-            (Some(_), None) if rule.insecure.is_none() && rule.removal.is_none() => {
-                bail!("a `key` rule needs `insecure` (the values that are unsafe)")
-            }
-            _ => {}
-        }
+        let target = Target::of(&rule)?;
         if let Some(mode) = &rule.removal {
             if removal::Mode::parse(mode).is_none() {
                 bail!("unknown `removal` {mode:?} (one of: setting, entries, any)");
             }
-            if rule.key.is_none() || rule.removed.is_none() {
+            if !target.is_key() || rule.removed.is_none() {
                 bail!("a `removal` rule needs `key` and `removed` (the old values that were safe)");
             }
         } else if rule.removed.is_some() {
@@ -257,15 +316,13 @@ impl CompiledRule {
             }
         }
         Ok(CompiledRule {
-            key: LazyRegex::new(&rule.key, true),
-            call: LazyRegex::new(&rule.call, false),
-            pattern: LazyRegex::new(&rule.pattern, false),
-            insecure: LazyRegex::new(&rule.insecure, false),
-            requires: LazyRegex::new(&rule.requires, false),
-            path: LazyRegex::new(&rule.path, false),
-            removed: LazyRegex::new(&rule.removed, false),
-            unless_near: LazyRegex::new(&rule.unless_near, false),
-            only_values: LazyRegex::new(&rule.only_values, false),
+            target,
+            insecure: LazyRegex::new(rule.insecure.as_ref(), false),
+            requires: LazyRegex::new(rule.requires.as_ref(), false),
+            path: LazyRegex::new(rule.path.as_ref(), false),
+            removed: LazyRegex::new(rule.removed.as_ref(), false),
+            unless_near: LazyRegex::new(rule.unless_near.as_ref(), false),
+            only_values: LazyRegex::new(rule.only_values.as_ref(), false),
             better: rule
                 .better
                 .as_deref()
@@ -276,9 +333,7 @@ impl CompiledRule {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
-        self.key.validate("key")?;
-        self.call.validate("call")?;
-        self.pattern.validate("pattern")?;
+        self.target.validate()?;
         self.insecure.validate("insecure")?;
         self.requires.validate("requires")?;
         self.removed.validate("removed")?;
@@ -623,9 +678,9 @@ impl SecurityScanner {
             }
             // Key rules judge settings, and a Python setting is written
             // with `=` or `:`; pattern rules read the text alone.
-            let key_rules = candidates.iter().any(|&i| self.rules[i].key.is_set());
+            let key_rules = candidates.iter().any(|&i| self.rules[i].target.is_key());
             let settings = key_rules && source.may_set(span);
-            if !settings && candidates.iter().all(|&i| self.rules[i].key.is_set()) {
+            if !settings && candidates.iter().all(|&i| self.rules[i].target.is_key()) {
                 continue;
             }
             let mut statement = source.statement(span);
@@ -673,12 +728,15 @@ impl SecurityScanner {
         if rule.requires.is_set() && !rule.requires.get().is_some_and(|r| r.is_match(required_in)) {
             return Vec::new();
         }
-        if let Some(key) = rule.key.get() {
-            key_hits(rule, key, file_type, statement, file_text)
-        } else if let Some(pattern) = rule.pattern.get() {
-            pattern_hits(rule, pattern, file_type, statement)
-        } else {
-            Vec::new()
+        match &rule.target {
+            Target::Key { key, call } => match key.get() {
+                Some(key) => key_hits(rule, key, call.get(), file_type, statement, file_text),
+                None => Vec::new(),
+            },
+            Target::Pattern { pattern } => match pattern.get() {
+                Some(pattern) => pattern_hits(rule, pattern, file_type, statement),
+                None => Vec::new(),
+            },
         }
     }
 
@@ -692,7 +750,7 @@ impl SecurityScanner {
         } else {
             shorten_to(&value, 60)
         };
-        let setting = if rule.key.is_set() {
+        let setting = if rule.target.is_key() {
             format!("{} = {}", hit.name, shown_value)
         } else {
             shorten_to(&hit.name, 80)
@@ -727,7 +785,7 @@ impl SecurityScanner {
             Cow::Borrowed(raw)
         };
         let snippet = shorten(redact_text(&own_hidden).trim());
-        let key = if rule.key.is_set() {
+        let key = if rule.target.is_key() {
             format!("{}={}", hit.name, collapse(&hit.value).replace(' ', ""))
         } else {
             hit.name.replace(' ', "")
@@ -806,12 +864,15 @@ impl SecurityScanner {
 
     /// Every rule, built-in and the project's, disabled ones included.
     pub fn rules(&self) -> Vec<RuleInfo> {
-        let mut out: Vec<RuleInfo> = self.rules.iter().map(|r| info(&r.rule, true)).collect();
+        let mut out: Vec<RuleInfo> = self.rules.iter().map(|r| info(r, true)).collect();
         out.push(inline_info(!self.disabled.contains(INLINE_RULE)));
         if let Ok(pack) = pack() {
             for rule in &pack.rule {
                 if self.disabled.contains(&rule.id) && !out.iter().any(|r| r.id == rule.id) {
-                    out.push(info(rule, false));
+                    // Built-in rules compiled once already, in `new`.
+                    if let Ok(compiled) = CompiledRule::new(rule.clone()) {
+                        out.push(info(&compiled, false));
+                    }
                 }
             }
         }
@@ -861,6 +922,7 @@ fn judged_value<'v>(rule: &SecurityRule, file_type: FileType, value: &'v str) ->
 fn key_hits(
     rule: &CompiledRule,
     key: &Regex,
+    call: Option<&Regex>,
     file_type: FileType,
     statement: &Statement,
     file_text: &str,
@@ -875,7 +937,7 @@ fn key_hits(
             return out;
         };
         if file_type == FileType::Python
-            && !called_as_rule_wants(rule, statement, setting, file_text)
+            && !called_as_rule_wants(call, statement, setting, file_text)
         {
             continue;
         }
@@ -889,12 +951,12 @@ fn key_hits(
 /// The `call` condition of a Python key rule: the setting is an argument
 /// of a matching call, or a dict passed to one.
 fn called_as_rule_wants(
-    rule: &CompiledRule,
+    call: Option<&Regex>,
     statement: &Statement,
     setting: &syntax::Setting,
     file_text: &str,
 ) -> bool {
-    let Some(call) = rule.call.get() else {
+    let Some(call) = call else {
         return true;
     };
     let in_call = matches!(setting.form, Form::Kwarg | Form::DictKey);
@@ -1290,33 +1352,35 @@ fn inline_info(enabled: bool) -> RuleInfo {
     }
 }
 
-fn info(rule: &SecurityRule, enabled: bool) -> RuleInfo {
+fn info(compiled: &CompiledRule, enabled: bool) -> RuleInfo {
+    let rule = &compiled.rule;
     let files = if rule.files.is_empty() {
         "any file type".to_string()
     } else {
         rule.files.join(", ")
     };
-    let matches = match (&rule.key, &rule.pattern) {
-        (Some(key), _) if rule.removal.is_some() => {
+    let matches = match &compiled.target {
+        Target::Key { key, .. } if rule.removal.is_some() => {
             let removed = rule.removed.as_deref().unwrap_or("");
             format!(
-                "a change that deletes what setting `{key}` held ({files}; {} mode, values matching `{removed}`); examples are the old text, `---`, the new text",
+                "a change that deletes what setting `{}` held ({files}; {} mode, values matching `{removed}`); examples are the old text, `---`, the new text",
+                key.source(),
                 rule.removal.as_deref().unwrap_or("")
             )
         }
-        (Some(key), _) => {
-            let call = rule
-                .call
+        Target::Key { key, call } => {
+            let call = call
+                .source
                 .as_ref()
                 .map(|c| format!(" as an argument of a call matching `{c}`"))
                 .unwrap_or_default();
             let insecure = rule.insecure.as_deref().unwrap_or("");
             format!(
-                "setting `{key}`{call} ({files}); error when the value matches `{insecure}`, warning for other written-out values"
+                "setting `{}`{call} ({files}); error when the value matches `{insecure}`, warning for other written-out values",
+                key.source()
             )
         }
-        (None, Some(pattern)) => format!("`{pattern}` ({files})"),
-        (None, None) => String::new(),
+        Target::Pattern { pattern } => format!("`{}` ({files})", pattern.source()),
     };
     RuleInfo {
         id: rule.id.clone(),

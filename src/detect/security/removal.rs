@@ -6,6 +6,8 @@
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
+use regex::Regex;
+
 use crate::finding::{shorten, Finding, Kind, Severity};
 
 use super::syntax::{self, FileType, Form, PythonSource};
@@ -185,11 +187,11 @@ impl SecurityScanner {
     ) {
         for &index in rules {
             let rule = &self.rules[index];
-            let Some(key) = rule.key.get() else {
+            let Some((key, call)) = rule.target.key() else {
                 continue;
             };
             for setting in &statement.settings {
-                if !key.is_match(&setting.name) || !in_call(rule, file_type, setting) {
+                if !key.is_match(&setting.name) || !in_call(call, file_type, setting) {
                     continue;
                 }
                 let value_at = statement.text[setting.at..]
@@ -442,11 +444,11 @@ fn insecure(rule: &CompiledRule, value: &str) -> bool {
 }
 
 /// The `call` condition of a Python key rule (see `SecurityScanner::hits`).
-fn in_call(rule: &CompiledRule, file_type: FileType, setting: &syntax::Setting) -> bool {
+fn in_call(call: Option<&Regex>, file_type: FileType, setting: &syntax::Setting) -> bool {
     if file_type != FileType::Python {
         return true;
     }
-    match rule.call.get() {
+    match call {
         Some(call) => {
             matches!(setting.form, Form::Kwarg | Form::DictKey) && call.is_match(&setting.context)
         }

@@ -1055,7 +1055,7 @@ fn every_key_name_wakes_its_rule_through_the_keywords() {
             .iter()
             .position(|r| r.rule.id == rule.id)
             .expect("rule loaded");
-        let matcher = s.rules[index].key.get().expect("key compiles");
+        let (matcher, _) = s.rules[index].target.key().expect("key compiles");
         for sample in key_samples(key) {
             let Some(name) = sample else {
                 panic!("{}: cannot read a name out of `{key}`", rule.id);
