@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 
+use crate::git::CommitId;
 use anyhow::{bail, Result};
-use git2::Oid;
 use serde::Serialize;
 
 use crate::config::plan::Plan;
@@ -61,7 +61,7 @@ pub fn range_since(
     session: &Session,
     since: Option<&str>,
     observer: &dyn Observer,
-) -> Result<(String, Vec<Oid>)> {
+) -> Result<(String, Vec<CommitId>)> {
     if session.repo.head().is_none() {
         bail!("no commits yet: nothing to check");
     }

@@ -6,7 +6,6 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use git2::Oid;
 use rayon::prelude::*;
 
 use crate::config::committed::{self, Policy, PolicyLoader};
@@ -14,7 +13,7 @@ use crate::config::plan::Plan;
 use crate::config::settings::Layer;
 use crate::detect::baseline::Baseline;
 use crate::engine::{self, Mode, PolicyChange, Reverted};
-use crate::git::{PolicyIds, Repo, Side};
+use crate::git::{CommitId, PolicyIds, Repo, Side};
 use crate::model::CommitInfo;
 use crate::outcome::Outcome;
 use crate::records::codeowners::{self, CodeOwners};
@@ -65,7 +64,7 @@ pub struct Session {
 /// A commit to check, with the policy of its (first) parent that judges it,
 /// and the policy it leaves when it changes the policy files.
 struct Judged {
-    oid: Oid,
+    oid: CommitId,
     /// The policy the commit is checked by.
     judge: Arc<Policy>,
     /// Its parent's policy, which a change to the policy is compared with.
@@ -122,7 +121,7 @@ impl Session {
     /// The adoption point (`record.adopted`) as a commit of this repository.
     /// A rev that does not resolve is an error naming the key and the file:
     /// guessing would either re-judge all history or skip what is new.
-    pub fn adopted(&self) -> Result<Option<Oid>> {
+    pub fn adopted(&self) -> Result<Option<CommitId>> {
         let Some(point) = &self.plan.adopted else {
             return Ok(None);
         };
@@ -138,7 +137,7 @@ impl Session {
 
     /// The commits of a range to check, minus those before the adoption
     /// point; says how many were left out and why.
-    pub fn range_to_check(&self, observer: &dyn Observer, spec: &str) -> Result<Vec<Oid>> {
+    pub fn range_to_check(&self, observer: &dyn Observer, spec: &str) -> Result<Vec<CommitId>> {
         let adopted = self.adopted()?;
         let (oids, before) = self.repo.range_after(spec, adopted)?;
         if before > 0 {
@@ -161,7 +160,7 @@ impl Session {
         |path: &str| self.plan.wants_old_text(path)
     }
 
-    fn codeowners(&self, side: Option<Oid>) -> Result<Option<CodeOwners>> {
+    fn codeowners(&self, side: Option<CommitId>) -> Result<Option<CodeOwners>> {
         codeowners_at(&self.plan, &self.repo, side)
     }
 
@@ -229,7 +228,7 @@ impl Session {
 
     /// Each commit's judging policy (its parent's), read in order so that a
     /// range that never changes the policy parses it once.
-    fn judge_policies(&self, oids: &[Oid]) -> Result<Vec<Judged>> {
+    fn judge_policies(&self, oids: &[CommitId]) -> Result<Vec<Judged>> {
         let mut out = Vec::with_capacity(oids.len());
         for oid in oids {
             let parents = self.repo.parents(*oid)?;
@@ -297,7 +296,11 @@ impl Session {
 
     /// Check each commit on its own, with its own message and its parent's
     /// policy, on all cores.
-    pub fn check_commits(&self, oids: &[Oid], observer: &dyn Observer) -> Result<CommitsChecked> {
+    pub fn check_commits(
+        &self,
+        oids: &[CommitId],
+        observer: &dyn Observer,
+    ) -> Result<CommitsChecked> {
         let judged = self.judge_policies(oids)?;
         let bare = self.repo.is_bare();
         // Runs of consecutive commits, each run on one repository: commits
@@ -408,7 +411,7 @@ fn policy_change<'a>(
 /// for the staged change (`None`), the first parent's for a commit (a root
 /// commit's own: nothing came before it). Like the policy, it is never read
 /// from the change it judges, which could otherwise name its own signer.
-fn codeowners_at(plan: &Plan, repo: &Repo, side: Option<Oid>) -> Result<Option<CodeOwners>> {
+fn codeowners_at(plan: &Plan, repo: &Repo, side: Option<CommitId>) -> Result<Option<CodeOwners>> {
     if !plan.codeowners {
         return Ok(None);
     }

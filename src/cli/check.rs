@@ -7,10 +7,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use confgate::bounded;
 use confgate::engine;
-use confgate::git::{without_userinfo, PushedCommits, Repo};
+use confgate::git::{without_userinfo, CommitId, PushedCommits, Repo};
 use confgate::install;
 use confgate::session::{CommitsChecked, Observer, Session};
-use git2::Oid;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::args::CheckArgs;
@@ -36,7 +35,11 @@ impl Observer for CommitProgress<'_> {
 }
 
 /// The library's commit check, with a progress bar for people.
-pub(super) fn check_commits(app: &App, session: &Session, oids: &[Oid]) -> Result<CommitsChecked> {
+pub(super) fn check_commits(
+    app: &App,
+    session: &Session,
+    oids: &[CommitId],
+) -> Result<CommitsChecked> {
     let bar = (oids.len() > 20
         && app.human()
         && !app.global.quiet
@@ -259,7 +262,7 @@ fn say_pushed(app: &App, pushed: &PushedCommits) {
     app.say(&line);
 }
 
-fn framework_push(app: &App, session: &Session) -> Result<Vec<Oid>> {
+fn framework_push(app: &App, session: &Session) -> Result<Vec<CommitId>> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let remote = var("PRE_COMMIT_REMOTE_NAME").unwrap_or_else(|| "origin".to_string());
     if let (Some(from), Some(to)) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF")) {

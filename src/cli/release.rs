@@ -126,10 +126,10 @@ fn make_tag(
         return Ok(Some(format!("would create tag {tag}")));
     }
     let message = report::tag_message(tag, release);
-    let oid = session.repo.create_tag(tag, &redact_text(&message))?;
+    let id = session.repo.create_tag(tag, &redact_text(&message))?;
     Ok(Some(format!(
         "created annotated tag {tag} ({})",
-        &oid.to_string()[..7]
+        id.short()
     )))
 }
 

@@ -150,7 +150,7 @@ pub fn init(app: &App, args: &InitArgs) -> Result<Status> {
         Some(head) => app.say(&format!(
             "confgate: wrote {} (adoption point: HEAD, {})",
             path.display(),
-            short(head)
+            head.short()
         )),
         None => app.say(&format!("confgate: wrote {}", path.display())),
     }
@@ -161,7 +161,7 @@ pub fn init(app: &App, args: &InitArgs) -> Result<Status> {
 /// file, keeping its comments and layout.
 pub fn adopt(app: &App, args: &AdoptArgs) -> Result<Status> {
     let repo = Repo::open()?;
-    let oid = repo.resolve(&args.rev)?;
+    let commit = repo.resolve(&args.rev)?;
     let root = repo.root().to_path_buf();
     let dotfile = root.join(".confgate.toml");
     let pyproject = root.join("pyproject.toml");
@@ -176,7 +176,7 @@ pub fn adopt(app: &App, args: &AdoptArgs) -> Result<Status> {
         );
     };
     let text = read_policy_text(&path)?;
-    let updated = with_adopted(&text, name, in_pyproject, &oid.to_string())?;
+    let updated = with_adopted(&text, name, in_pyproject, &commit.to_string())?;
     // The edit must leave a policy confgate accepts.
     if in_pyproject {
         settings::pyproject_layer(&updated)?;
@@ -188,14 +188,10 @@ pub fn adopt(app: &App, args: &AdoptArgs) -> Result<Status> {
     std::fs::rename(&temp, &path).with_context(|| format!("cannot write {}", path.display()))?;
     app.say(&format!(
         "confgate: adoption point set to {} ({}) in {name}: it and its history are not re-judged; commit {name}",
-        short(oid),
+        commit.short(),
         args.rev
     ));
     Ok(Status::Pass)
-}
-
-fn short(oid: git2::Oid) -> String {
-    oid.to_string().chars().take(7).collect()
 }
 
 fn read_policy_text(path: &std::path::Path) -> Result<String> {

@@ -11,7 +11,7 @@ use crate::config::gitleaks::{self, Gitleaks, GitleaksTexts};
 use crate::config::plan::Plan;
 use crate::config::settings::{self, Layer, Layers};
 use crate::detect::baseline::Baseline;
-use crate::git::{PolicyIds, PolicyTexts, Repo, Side, POLICY_FILES};
+use crate::git::{BlobId, PolicyIds, PolicyTexts, Repo, Side, POLICY_FILES};
 
 /// The policy of one tree: the plan that judges a change, and the parts a
 /// change to the policy is compared on.
@@ -47,7 +47,7 @@ pub fn origin(side: Side) -> String {
     match side {
         Side::Head => " (HEAD)".to_string(),
         Side::Index => " (staged)".to_string(),
-        Side::Commit(oid) => format!(" (at {})", &oid.to_string()[..10]),
+        Side::Commit(id) => format!(" (at {})", &id.to_string()[..10]),
     }
 }
 
@@ -128,7 +128,7 @@ impl PolicyLoader {
     fn baseline(
         &mut self,
         repo: &Repo,
-        id: Option<git2::Oid>,
+        id: Option<BlobId>,
         origin: &str,
     ) -> Result<Option<Arc<Baseline>>> {
         let Some(id) = id else {

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use anyhow::{anyhow, bail, Context, Result};
 use git2::{Delta, FileMode, ObjectType, Oid, Sort};
 
-use super::Repo;
+use super::{CommitId, Repo};
 use crate::decode;
 use crate::model::{ChangeSet, ChangeStatus, CommitInfo, Content, FileChange};
 
@@ -14,7 +14,12 @@ use super::lines::{added_lines, diff_options, find_renames, line_count, path_str
 impl Repo {
     /// One commit's change against its first parent; for a merge, only what
     /// the merge itself introduced (changed against every parent).
-    pub fn commit_change(&self, oid: Oid, want_old: &dyn Fn(&str) -> bool) -> Result<ChangeSet> {
+    pub fn commit_change(
+        &self,
+        id: CommitId,
+        want_old: &dyn Fn(&str) -> bool,
+    ) -> Result<ChangeSet> {
+        let oid = id.0;
         let commit = self
             .repo
             .find_commit(oid)
@@ -175,13 +180,17 @@ impl Repo {
 
     /// Commits in a range as `git log` takes it (`A..B`, `A...B`, `B`),
     /// oldest first.
-    pub fn range(&self, spec: &str) -> Result<Vec<Oid>> {
+    pub fn range(&self, spec: &str) -> Result<Vec<CommitId>> {
         self.range_hiding(spec, &[])
     }
 
     /// A range split at the adoption point: the commits to check (oldest
     /// first), and how many of the range are `adopted` or its ancestors.
-    pub fn range_after(&self, spec: &str, adopted: Option<Oid>) -> Result<(Vec<Oid>, usize)> {
+    pub fn range_after(
+        &self,
+        spec: &str,
+        adopted: Option<CommitId>,
+    ) -> Result<(Vec<CommitId>, usize)> {
         let Some(adopted) = adopted else {
             return Ok((self.range(spec)?, 0));
         };
@@ -193,7 +202,7 @@ impl Repo {
         Ok((checked, before))
     }
 
-    fn range_hiding(&self, spec: &str, hide: &[Oid]) -> Result<Vec<Oid>> {
+    fn range_hiding(&self, spec: &str, hide: &[CommitId]) -> Result<Vec<CommitId>> {
         let revspec = self.repo.revparse(spec).map_err(|err| {
             anyhow!(
                 "cannot resolve range {spec:?}: {} (in a shallow clone, fetch more history: git fetch --unshallow)",
@@ -237,10 +246,11 @@ impl Repo {
             walk.push(b)?;
             walk.hide(a)?;
         }
-        for oid in hide {
-            walk.hide(*oid)?;
+        for id in hide {
+            walk.hide(id.0)?;
         }
-        walk.collect::<std::result::Result<Vec<_>, _>>()
+        walk.map(|oid| oid.map(CommitId))
+            .collect::<std::result::Result<Vec<_>, _>>()
             .with_context(|| format!("cannot walk {spec:?} (shallow clone? fetch more history)"))
     }
 
@@ -284,11 +294,11 @@ impl Repo {
             .collect()
     }
 
-    pub fn commit_info(&self, oid: Oid) -> Result<CommitInfo> {
+    pub fn commit_info(&self, id: CommitId) -> Result<CommitInfo> {
         let commit = self
             .repo
-            .find_commit(oid)
-            .with_context(|| format!("cannot read commit {oid}"))?;
+            .find_commit(id.0)
+            .with_context(|| format!("cannot read commit {id}"))?;
         Ok(commit_info(&commit))
     }
 }

@@ -3,6 +3,7 @@
 //! commands ask of a repository.
 
 mod history;
+mod id;
 mod index_file;
 mod lines;
 mod push;
@@ -20,6 +21,7 @@ pub use crate::config::settings::POLICY_FILES;
 use crate::model::Content;
 
 use history::tune_libgit2;
+pub use id::{BlobId, CommitId, TagId};
 use index_file::IndexFile;
 pub use lines::added_lines;
 pub(crate) use push::hook_input_lines;
@@ -27,7 +29,7 @@ pub use push::{parse_push_lines, without_userinfo, PushLine, PushedCommits};
 pub use receive::{parse_receive_lines, update_args, Received, RefUpdate};
 
 /// The blob ids of a tree's `.confgate.toml` and `pyproject.toml`.
-type SettingsIds = (Option<Oid>, Option<Oid>);
+type SettingsIds = (Option<BlobId>, Option<BlobId>);
 
 /// A tree entry's mode for a directory.
 const TREE_MODE: i32 = 0o040000;
@@ -47,7 +49,7 @@ pub enum Side {
     Index,
     Head,
     /// A commit's tree.
-    Commit(Oid),
+    Commit(CommitId),
 }
 
 /// A policy file larger than this is refused: it is read whole into memory.
@@ -57,7 +59,7 @@ pub const POLICY_MAX_SIZE: u64 = 8 * 1024 * 1024;
 /// the order of `POLICY_FILES`. Two trees with the same ids have the same
 /// policy, so it keys the parsed policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct PolicyIds(pub [Option<Oid>; 5]);
+pub struct PolicyIds(pub [Option<BlobId>; 5]);
 
 /// The policy files' texts in one tree, in the order of `POLICY_FILES`.
 #[derive(Debug, Clone, Default)]
@@ -160,7 +162,7 @@ impl Repo {
                 Some(tree) => in_tree(&tree),
                 None => None,
             },
-            Side::Commit(oid) => {
+            Side::Commit(CommitId(oid)) => {
                 let tree = self
                     .repo
                     .find_commit(oid)
@@ -197,7 +199,7 @@ impl Repo {
                     side_name(side)
                 );
             }
-            ids.0[index] = Some(oid);
+            ids.0[index] = Some(BlobId(oid));
         }
         Ok(ids)
     }
@@ -223,7 +225,7 @@ impl Repo {
     pub fn policy_texts(&self, ids: &PolicyIds) -> Result<PolicyTexts> {
         let mut texts = PolicyTexts::default();
         for ((slot, id), path) in texts.0.iter_mut().zip(ids.0).zip(POLICY_FILES) {
-            if let Some(oid) = id {
+            if let Some(BlobId(oid)) = id {
                 *slot = Some(self.read_policy_blob(oid, path)?);
             }
         }
@@ -268,11 +270,11 @@ impl Repo {
             let Ok(meta) = std::fs::symlink_metadata(&path) else {
                 continue;
             };
-            *slot = Some(if !meta.is_file() || meta.len() > POLICY_MAX_SIZE {
+            *slot = Some(BlobId(if !meta.is_file() || meta.len() > POLICY_MAX_SIZE {
                 Oid::zero()
             } else {
                 Oid::hash_file(ObjectType::Blob, &path).unwrap_or_else(|_| Oid::zero())
-            });
+            }));
         }
         Ok(ids)
     }
@@ -296,29 +298,29 @@ impl Repo {
     }
 
     /// A commit's parents, first parent first (none for a root commit).
-    pub fn parents(&self, oid: Oid) -> Result<Vec<Oid>> {
+    pub fn parents(&self, id: CommitId) -> Result<Vec<CommitId>> {
         let commit = self
             .repo
-            .find_commit(oid)
-            .with_context(|| format!("cannot read commit {oid}"))?;
-        Ok(commit.parent_ids().collect())
+            .find_commit(id.0)
+            .with_context(|| format!("cannot read commit {id}"))?;
+        Ok(commit.parent_ids().map(CommitId).collect())
     }
 
     /// A file's text in a commit's tree.
-    pub fn read_file_at(&self, oid: Oid, path: &str) -> Result<Option<String>> {
-        self.read_file(Side::Commit(oid), path)
+    pub fn read_file_at(&self, id: CommitId, path: &str) -> Result<Option<String>> {
+        self.read_file(Side::Commit(id), path)
     }
 
-    pub fn resolve(&self, rev: &str) -> Result<Oid> {
+    pub fn resolve(&self, rev: &str) -> Result<CommitId> {
         self.repo
             .revparse_single(rev)
             .and_then(|o| o.peel_to_commit())
-            .map(|c| c.id())
+            .map(|c| CommitId(c.id()))
             .map_err(|err| anyhow!("cannot resolve {rev:?}: {}", err.message()))
     }
 
-    pub fn head(&self) -> Option<Oid> {
-        self.repo.head().ok().and_then(|h| h.target())
+    pub fn head(&self) -> Option<CommitId> {
+        self.repo.head().ok().and_then(|h| h.target()).map(CommitId)
     }
 
     /// The newest tag reachable from HEAD, if any.
@@ -352,7 +354,7 @@ impl Repo {
     }
 
     /// Create an annotated tag on HEAD.
-    pub fn create_tag(&self, name: &str, message: &str) -> Result<Oid> {
+    pub fn create_tag(&self, name: &str, message: &str) -> Result<TagId> {
         let head = self
             .repo
             .head()
@@ -364,6 +366,7 @@ impl Repo {
             .context("cannot tag: set user.name and user.email in git config")?;
         self.repo
             .tag(name, &head, &signature, message, false)
+            .map(TagId)
             .with_context(|| format!("cannot create tag {name}"))
     }
 

@@ -4,7 +4,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use git2::{Oid, Sort};
 
-use super::Repo;
+use super::{CommitId, Repo};
 
 impl Repo {
     /// Commits a push would add to `remote`, from git's pre-push stdin,
@@ -16,7 +16,7 @@ impl Repo {
         &self,
         remote: &str,
         stdin: &str,
-        adopted: Option<Oid>,
+        adopted: Option<CommitId>,
     ) -> Result<PushedCommits> {
         let (tips, mut destination) = self.pushed_tips(stdin)?;
         let mut pushed = PushedCommits {
@@ -53,8 +53,12 @@ impl Repo {
         let mut hide = destination;
         hide.extend(elsewhere);
         let not_elsewhere = self.walk_count(&tips, &hide)?;
-        hide.extend(adopted);
-        pushed.check = self.walk_new(&tips, &hide)?;
+        hide.extend(adopted.map(|id| id.0));
+        pushed.check = self
+            .walk_new(&tips, &hide)?
+            .into_iter()
+            .map(CommitId)
+            .collect();
         pushed.on_other_remotes = new_to_destination.saturating_sub(not_elsewhere);
         pushed.before_adoption = not_elsewhere.saturating_sub(pushed.check.len());
         Ok(pushed)
@@ -184,7 +188,7 @@ pub struct PushedCommits {
     /// The remote pushed to (a name, or the URL git was given).
     pub destination: String,
     /// The commits to check, oldest first.
-    pub check: Vec<Oid>,
+    pub check: Vec<CommitId>,
     /// New to the destination but already on another remote.
     pub on_other_remotes: usize,
     /// The other remotes that have some of the pushed history.

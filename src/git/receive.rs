@@ -5,7 +5,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use git2::{Oid, Sort};
 
 use super::push::parse_oid;
-use super::{Repo, Side};
+use super::{CommitId, Repo, Side};
 
 /// One ref a push updates: `<old> <new> <ref>`; a zero id is "none" (a new
 /// ref when old, a deletion when new).
@@ -47,7 +47,7 @@ pub fn update_args(name: &str, old: &str, new: &str) -> Result<RefUpdate> {
 #[derive(Debug, Default)]
 pub struct Received {
     /// Oldest first, as `git rev-list --reverse <new>... --not --all`.
-    pub commits: Vec<Oid>,
+    pub commits: Vec<CommitId>,
     /// Refs whose new value is not a commit (a tag of a tree or blob): no
     /// commit of theirs to check.
     pub not_commits: Vec<String>,
@@ -99,11 +99,12 @@ impl Repo {
         }
         // A detached HEAD is part of `--all` too.
         if let Some(head) = self.head() {
-            if let Ok(commit) = self.repo.find_commit(head) {
+            if let Ok(commit) = self.repo.find_commit(head.0) {
                 walk.hide(commit.id())?;
             }
         }
         received.commits = walk
+            .map(|oid| oid.map(CommitId))
             .collect::<std::result::Result<Vec<_>, _>>()
             .context("cannot walk the pushed commits")?;
         Ok(received)
