@@ -152,6 +152,24 @@ fn builtin_in_force(plan: &Plan) -> Result<Vec<RuleInfo>> {
     Ok(rules)
 }
 
+/// Every rule `plan` defines, at its default severity, for comparing two
+/// policies (`config::weakening`): the built-in rules, and the detectors'
+/// packs with the project's own `[[rules.secret]]` and `[[rules.security]]`.
+/// Rules imported from a gitleaks config are left out: a change to them is
+/// judged against that file (`weakening::gitleaks`).
+pub fn defined_rules(plan: &Plan) -> Vec<RuleInfo> {
+    // The embedded pack is checked by the tests below and `all_rules`
+    // reports a broken one; without it, every built-in default counts as
+    // blocking, so a lowered severity is still said.
+    let mut rules = builtin_rules().unwrap_or_default();
+    for rule in &mut rules {
+        rule.enabled = !plan.is_disabled(&rule.id);
+    }
+    rules.extend(plan.secrets.rules());
+    rules.extend(plan.security.rules());
+    rules
+}
+
 /// Every rule `plan` knows, built in and from the packs, with the
 /// severities in force.
 pub fn all_rules(plan: &Plan) -> Result<Vec<RuleInfo>> {

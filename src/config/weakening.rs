@@ -8,7 +8,7 @@ use crate::config::gitleaks::{self, Gitleaks, IgnoreEntry, ImportedRule};
 use crate::config::plan::{PathSet, Plan};
 use crate::detect::baseline::Baseline;
 use crate::finding::Severity;
-use crate::ruleinfo::RuleInfo;
+use crate::ruleinfo::{self, RuleInfo};
 
 /// One way a change loosens the policy, said in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -387,11 +387,10 @@ fn summary(added: &[String], noun: &str, file: &str) -> Option<Weakening> {
     })
 }
 
+/// The rules in force by id, from the registry.
 fn rule_table(plan: &Plan) -> BTreeMap<String, RuleInfo> {
-    plan.secrets
-        .rules()
+    ruleinfo::defined_rules(plan)
         .into_iter()
-        .chain(plan.security.rules())
         .filter(|rule| rule.enabled)
         .map(|rule| (rule.id.clone(), rule))
         .collect()
@@ -493,6 +492,18 @@ mod tests {
                 "",
                 "[rules.severity]\ngithub-pat = \"warning\"\n",
                 "rule github-pat severity lowered from error to warning",
+            ),
+            // A built-in rule's default comes from the registry: removing
+            // an override falls back to it (a warning here).
+            (
+                "[rules.severity]\none-change-at-a-time = \"error\"\n",
+                "",
+                "rule one-change-at-a-time severity lowered from error to warning",
+            ),
+            (
+                "",
+                "[rules.severity]\nmissing-record = \"warning\"\n",
+                "rule missing-record severity lowered from error to warning",
             ),
             (
                 "[security]\nstrict = true\n",
@@ -611,6 +622,8 @@ mod tests {
             ("[secrets]\nignore = [\"app/\"]\n", ""),
             ("[rules]\ndisable = [\"github-pat\"]\n", ""),
             ("", "[rules.severity]\none-change-at-a-time = \"error\"\n"),
+            // Its default written out (a built-in rule's default is a warning).
+            ("", "[rules.severity]\none-change-at-a-time = \"warning\"\n"),
             ("", "[record]\nrequire = \"file\"\n"),
             ("", "[security]\nowners = [\"@sec\"]\n"),
             (
