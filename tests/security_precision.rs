@@ -213,3 +213,72 @@ fn generated_and_vendored_files_are_not_read_for_settings() {
         .contains("config/app.json:2")
         .contains("debug-mode-config");
 }
+
+/// The paths the secrets detector once called generated and the file-type
+/// table did not (vendored directories, any source map, `*.bundle.*`) are
+/// one kind now, read alike by every detector: no generic secret
+/// assignment, no inline security setting, provider tokens still found.
+/// `security.ignore` is emptied so that only the file type decides.
+#[test]
+fn formerly_disputed_generated_paths_are_read_alike_by_every_detector() {
+    let repo = TestRepo::new();
+    repo.write(".confgate.toml", "[security]\nignore = []\n");
+    repo.seed("policy");
+    let token = crate::common::github_token("ghp_", "Vb3Kq9Zt2Wm8Xr4Np7Lc1Hd6Jf5Gs0Ya");
+    let python =
+        format!("DEBUG = True\nDB_PASSWORD = \"kT9vQ2mX7pL4wR8zN3bH6cJ1\"\nGH = \"{token}\"\n");
+    let json = format!(
+        "{{\n  \"debug\": true,\n  \"password\": \"kT9vQ2mX7pL4wR8zN3bH6cJ1\",\n  \"gh\": \"{token}\"\n}}\n"
+    );
+    let generated = [
+        ("web/node_modules/pkg/settings.py", &python),
+        ("vendor/lib/settings.py", &python),
+        ("pkg/vendored/settings.py", &python),
+        ("pkg/_vendor/settings.py", &python),
+        ("third_party/lib/settings.py", &python),
+        ("venv/lib/site-packages/pkg/settings.py", &python),
+        ("static/app.bundle.json", &json),
+        ("static/settings.map", &json),
+    ];
+    let control = [("app/settings.py", &python), ("config/app.json", &json)];
+    for (path, text) in generated.iter().chain(&control) {
+        repo.write(path, text.as_str());
+    }
+    let run = repo.confgate(&["scan", "--format", "json"]);
+    let report = run.code(1).json();
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let rules_at = |path: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f["path"] == path)
+            .map(|f| f["rule"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    for (path, _) in control {
+        let rules = rules_at(path);
+        assert!(
+            rules.iter().any(|r| r == "generic-secret-assignment"),
+            "{path}: {rules:?}"
+        );
+        assert!(
+            rules.iter().any(|r| r.starts_with("debug-mode")),
+            "{path}: {rules:?}"
+        );
+        assert!(
+            rules.iter().any(|r| r.starts_with("github")),
+            "{path}: {rules:?}"
+        );
+    }
+    for (path, _) in generated {
+        let rules = rules_at(path);
+        assert!(
+            rules.iter().all(|r| r.starts_with("github")),
+            "{path}: only the provider token, got {rules:?}\n{}",
+            run.dump()
+        );
+        assert!(
+            !rules.is_empty(),
+            "{path}: the provider token is still found"
+        );
+    }
+}

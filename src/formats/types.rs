@@ -39,7 +39,10 @@ pub enum FileType {
     OtherCode,
     /// A dependency lock file: generated, not configuration.
     LockFile,
-    /// A generated bundle (`*.min.js`, source maps, `dist/` output).
+    /// Generated or third-party text: bundles (`*.min.js`, `*.bundle.*`,
+    /// source maps, `dist/` output) and vendored code (`vendor/`,
+    /// `node_modules/`, `site-packages/`, …). Nobody configures a service
+    /// or types a secret there by hand.
     Bundle,
     /// Anything else: read as plain text.
     Text,
@@ -47,7 +50,8 @@ pub enum FileType {
 
 /// One row of the table: a type, its name in rule `files` lists, and the
 /// file-name patterns that select it (lower case; `*` matches any run of
-/// characters; a pattern with a `/` matches a directory in the path).
+/// characters, `*word*` a name holding `word`; a pattern ending in `/`
+/// matches a directory in the path).
 struct Row {
     file_type: FileType,
     name: &'static str,
@@ -79,7 +83,19 @@ const TABLE: &[Row] = &[
     Row {
         file_type: FileType::Bundle,
         name: "bundle",
-        patterns: &["*.min.js", "*.min.css", "*.js.map", "*.css.map", "dist/"],
+        patterns: &[
+            "*.min.js",
+            "*.min.css",
+            "*.map",
+            "*.bundle.*",
+            "dist/",
+            "node_modules/",
+            "vendor/",
+            "vendored/",
+            "_vendor/",
+            "third_party/",
+            "site-packages/",
+        ],
     },
     Row {
         file_type: FileType::Dockerfile,
@@ -344,6 +360,9 @@ fn matches(pattern: &str, name: &str, path: &str) -> bool {
     if let Some(dir) = pattern.strip_suffix('/') {
         return path.split('/').rev().skip(1).any(|segment| segment == dir);
     }
+    if let Some(inner) = pattern.strip_prefix('*').and_then(|p| p.strip_suffix('*')) {
+        return name.contains(inner);
+    }
     match pattern.split_once('*') {
         None => name == pattern,
         Some((prefix, suffix)) => {
@@ -414,6 +433,12 @@ mod tests {
             ("scripts/run.sh", FileType::Shell),
             ("static/app.min.js", FileType::Bundle),
             ("frontend/dist/index.js", FileType::Bundle),
+            ("static/app.bundle.js", FileType::Bundle),
+            ("static/app.js.map", FileType::Bundle),
+            ("vendor/lib/settings.py", FileType::Bundle),
+            ("web/node_modules/x/config.json", FileType::Bundle),
+            ("src/vendors.py", FileType::Python),
+            ("app/distance.py", FileType::Python),
             ("main.go", FileType::OtherCode),
             ("README", FileType::Text),
             ("LICENSE.txt", FileType::Text),
@@ -464,10 +489,14 @@ mod tests {
     }
 
     #[test]
-    fn patterns_have_at_most_one_star() {
+    fn patterns_have_at_most_one_star_or_are_a_word_within() {
         for row in TABLE {
             for pattern in row.patterns {
-                assert!(pattern.matches('*').count() <= 1, "{pattern}");
+                let within = pattern.len() > 2
+                    && pattern.starts_with('*')
+                    && pattern.ends_with('*')
+                    && pattern.matches('*').count() == 2;
+                assert!(pattern.matches('*').count() <= 1 || within, "{pattern}");
                 assert_eq!(pattern.to_ascii_lowercase(), *pattern);
             }
         }

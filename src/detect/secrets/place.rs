@@ -2,6 +2,7 @@
 //! data in `tests/`, generated bundles and lock files, vendored code.
 
 use crate::finding::{Finding, Severity};
+use crate::formats::FileType;
 
 /// The rule whose judgement depends on context (a key name and a value that
 /// looks chosen); provider formats, private keys and URL passwords do not.
@@ -19,32 +20,6 @@ const TEST_DIRS: &[&str] = &[
     "testdata",
     "test_data",
     "e2e",
-];
-
-const GENERATED_DIRS: &[&str] = &[
-    "dist",
-    "node_modules",
-    "vendor",
-    "vendored",
-    "_vendor",
-    "third_party",
-    "site-packages",
-];
-
-const LOCK_FILES: &[&str] = &[
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "bun.lock",
-    "poetry.lock",
-    "uv.lock",
-    "pdm.lock",
-    "pipfile.lock",
-    "cargo.lock",
-    "composer.lock",
-    "gemfile.lock",
-    "go.sum",
 ];
 
 fn dirs(path: &str) -> impl Iterator<Item = String> + '_ {
@@ -69,23 +44,12 @@ pub fn is_test_data(path: &str) -> bool {
         || name.contains(".spec.")
 }
 
-/// Generated or third-party text: lock files, bundles (`dist/`, `*.min.js`,
-/// source maps) and vendored code. Nobody types a secret into it by hand.
-pub fn is_generated(path: &str) -> bool {
-    let name = file_name(path);
-    LOCK_FILES.contains(&name.as_str())
-        || name.ends_with(".min.js")
-        || name.ends_with(".min.css")
-        || name.ends_with(".map")
-        || name.contains(".bundle.")
-        || dirs(path).any(|d| GENERATED_DIRS.contains(&d.as_str()))
-}
-
 /// Applies the place of `path` to a file's secret findings: in generated
-/// files only provider rules, private keys and URL passwords count; in test
-/// data the generic rule warns instead of blocking.
+/// or vendored files (the file-type table's lock files and bundles) only
+/// provider rules, private keys and URL passwords count; in test data the
+/// generic rule warns instead of blocking.
 pub fn judge(path: &str, findings: &mut Vec<Finding>) {
-    if is_generated(path) {
+    if FileType::of(path).is_generated() {
         findings.retain(|f| f.rule != CONTEXT_RULE);
     } else if is_test_data(path) {
         for finding in findings.iter_mut().filter(|f| f.rule == CONTEXT_RULE) {
@@ -131,10 +95,10 @@ mod tests {
             "vendor/lib/client.py",
             "uv.lock",
         ] {
-            assert!(is_generated(path), "{path}");
+            assert!(FileType::of(path).is_generated(), "{path}");
         }
         for path in ["package.json", "app/distance.py", "src/vendors.py"] {
-            assert!(!is_generated(path), "{path}");
+            assert!(!FileType::of(path).is_generated(), "{path}");
         }
     }
 }
