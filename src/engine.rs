@@ -458,10 +458,9 @@ fn removals(plan: &Plan, file: &FileChange, text: &str, files: &[FileChange]) ->
     out
 }
 
-/// The baseline stage: a baselined fingerprint approves as many
-/// occurrences as the baseline recorded. Occurrences the change did not
-/// add (already in the file) use the allowance first; the change's own are
-/// approved while some is left, and reported beyond it.
+/// The baseline stage (`Baseline::apply`): occurrences of a fingerprint
+/// already in the file before the change use its allowance first, counted
+/// on the whole file only when the change touched some lines of it.
 fn apply_baseline(
     plan: &Plan,
     file: &FileChange,
@@ -478,42 +477,24 @@ fn apply_baseline(
     for finding in &found {
         *added.entry(finding.fingerprint.clone()).or_default() += 1;
     }
-    // The whole file's findings, counted once, when some of them were
-    // there before the change.
     let mut whole: Option<HashMap<String, usize>> = None;
-    let mut left: HashMap<String, usize> = HashMap::new();
-    for mut finding in found {
-        let allowance = baseline.allowance(&finding.fingerprint);
-        if allowance == 0 {
-            out.findings.push(finding);
-            continue;
+    let unchanged = |finding: &Finding| match file.lines() {
+        Lines::All => 0,
+        Lines::Only(_) => {
+            let counts = whole.get_or_insert_with(|| {
+                let mut counts = HashMap::new();
+                for f in detect(plan, file, text, Lines::All).0 {
+                    *counts.entry(f.fingerprint).or_default() += 1;
+                }
+                counts
+            });
+            let in_file = counts.get(&finding.fingerprint).copied().unwrap_or(0);
+            in_file.saturating_sub(added[&finding.fingerprint])
         }
-        let budget = left.entry(finding.fingerprint.clone()).or_insert_with(|| {
-            let in_file = match file.lines() {
-                Lines::All => return allowance,
-                Lines::Only(_) => whole
-                    .get_or_insert_with(|| {
-                        let mut counts = HashMap::new();
-                        for f in detect(plan, file, text, Lines::All).0 {
-                            *counts.entry(f.fingerprint).or_default() += 1;
-                        }
-                        counts
-                    })
-                    .get(&finding.fingerprint)
-                    .copied()
-                    .unwrap_or(0),
-            };
-            let unchanged = in_file.saturating_sub(added[&finding.fingerprint]);
-            allowance.saturating_sub(unchanged)
-        });
-        if *budget > 0 {
-            *budget -= 1;
-            out.baselined += 1;
-        } else {
-            crate::detect::baseline::mark_beyond(&mut finding, allowance);
-            out.findings.push(finding);
-        }
-    }
+    };
+    let (kept, approved) = baseline.apply(found, unchanged);
+    out.findings.extend(kept);
+    out.baselined += approved;
 }
 
 /// Neighbouring chunks share up to this many bytes of whole lines, so a

@@ -247,22 +247,12 @@ pub fn apply_baseline(scanned: &mut Scanned, root: &Path) -> Result<()> {
         .iter()
         .map(|f| f.fingerprint.clone())
         .collect();
-    let (kept, approved) = baseline.filter(std::mem::take(&mut outcome.findings));
+    // Every occurrence is found: none is left over from before a change.
+    let (kept, approved) = baseline.apply(std::mem::take(&mut outcome.findings), |_| 0);
     outcome.findings = kept;
     outcome.baselined = approved;
     if scanned.whole_tree {
-        let stale = baseline
-            .findings
-            .iter()
-            .filter(|e| !seen.contains(&e.fingerprint))
-            .count();
-        if stale > 0 {
-            outcome.notices.push(format!(
-                "{stale} baseline entr{} no longer found (fixed, or the file moved): run `confgate baseline` to refresh {}",
-                if stale == 1 { "y is" } else { "ies are" },
-                baseline::FILE_NAME
-            ));
-        }
+        outcome.notices.extend(baseline.stale_note(&seen));
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! was written, so that only new ones are reported. An entry approves as
 //! many occurrences as it recorded (`count`), not every future identical line.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -124,21 +124,34 @@ impl Baseline {
         allowances.get(fingerprint).copied().unwrap_or(0)
     }
 
-    /// Every finding of a whole scan (all occurrences present): each entry
-    /// approves the first `count` of its fingerprint; the rest are kept,
-    /// marked as beyond the baseline. Returns the kept findings and how
-    /// many were approved.
-    pub fn filter(&self, findings: Vec<Finding>) -> (Vec<Finding>, usize) {
+    /// The baseline applied to findings, the one place it is, for a change
+    /// (`engine`) and a scan (`scan`) alike. Each fingerprint approves as
+    /// many occurrences as the baseline recorded, less `unchanged(finding)`:
+    /// the occurrences already in the file that the change did not add,
+    /// which use the allowance first (none in a scan, which finds them all).
+    /// Approved findings are counted, not kept; one beyond the allowance is
+    /// kept and says so. Returns the kept findings and how many were approved.
+    pub fn apply(
+        &self,
+        found: Vec<Finding>,
+        mut unchanged: impl FnMut(&Finding) -> usize,
+    ) -> (Vec<Finding>, usize) {
         let mut left: HashMap<String, usize> = HashMap::new();
         let mut kept = Vec::new();
         let mut approved = 0;
-        for mut finding in findings {
+        for mut finding in found {
             let allowance = self.allowance(&finding.fingerprint);
             if allowance == 0 {
                 kept.push(finding);
                 continue;
             }
-            let budget = left.entry(finding.fingerprint.clone()).or_insert(allowance);
+            let budget = match left.get_mut(&finding.fingerprint) {
+                Some(budget) => budget,
+                None => {
+                    let budget = allowance.saturating_sub(unchanged(&finding));
+                    left.entry(finding.fingerprint.clone()).or_insert(budget)
+                }
+            };
             if *budget > 0 {
                 *budget -= 1;
                 approved += 1;
@@ -150,6 +163,22 @@ impl Baseline {
         (kept, approved)
     }
 
+    /// A whole-tree scan's note on entries it no longer finds (`seen`: the
+    /// fingerprints it found, approved or not), when there are any.
+    pub fn stale_note(&self, seen: &HashSet<String>) -> Option<String> {
+        let stale = self
+            .findings
+            .iter()
+            .filter(|e| !seen.contains(&e.fingerprint))
+            .count();
+        (stale > 0).then(|| {
+            format!(
+                "{stale} baseline entr{} no longer found (fixed, or the file moved): run `confgate baseline` to refresh {FILE_NAME}",
+                if stale == 1 { "y is" } else { "ies are" },
+            )
+        })
+    }
+
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
         text.push('\n');
@@ -159,7 +188,7 @@ impl Baseline {
 
 /// Say on a finding that its fingerprint is baselined, but this occurrence
 /// is one more than the baseline recorded.
-pub fn mark_beyond(finding: &mut Finding, allowance: usize) {
+fn mark_beyond(finding: &mut Finding, allowance: usize) {
     finding.message.push_str(&format!(
         " (one more than the baseline approves: it recorded {allowance} identical finding{} in this file)",
         if allowance == 1 { "" } else { "s" }
@@ -202,13 +231,57 @@ mod tests {
             .to_json()
             .contains("count"));
         let second = f.clone().at_line(7);
-        let (kept, approved) = baseline.filter(vec![f, second]);
+        let (kept, approved) = baseline.apply(vec![f, second], |_| 0);
         assert_eq!(approved, 1);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].line, Some(7));
         assert!(kept[0]
             .message
             .contains("one more than the baseline approves"));
+    }
+
+    /// A change: occurrences already in the file use the allowance first.
+    #[test]
+    fn unchanged_occurrences_use_the_allowance_first() {
+        let f = Finding::new(Kind::Secret, "r", Severity::Error, "a.py", "k").at_line(2);
+        let other = Finding::new(Kind::Secret, "r", Severity::Error, "b.py", "k").at_line(2);
+        let baseline = Baseline::from_findings(&[f.clone(), f.clone(), other.clone()]);
+        // Two recorded, one still in the file untouched: one of the two
+        // the change adds is approved.
+        let mut asked = 0;
+        let (kept, approved) = baseline.apply(vec![f.clone(), f.clone().at_line(5)], |_| {
+            asked += 1;
+            1
+        });
+        assert_eq!((kept.len(), approved, asked), (1, 1, 1));
+        assert_eq!(kept[0].line, Some(5));
+        // Both still there: nothing left for a new one.
+        let (kept, approved) = baseline.apply(vec![f.clone()], |_| 2);
+        assert_eq!((kept.len(), approved), (1, 0));
+        // Another fingerprint has its own allowance.
+        let (kept, approved) = baseline.apply(vec![other, f], |_| 0);
+        assert_eq!((kept.len(), approved), (0, 2));
+    }
+
+    #[test]
+    fn stale_entries_are_counted_in_one_note() {
+        let f = Finding::new(Kind::Secret, "r", Severity::Error, "a.py", "k");
+        let g = Finding::new(Kind::Secret, "r", Severity::Error, "b.py", "k");
+        let h = Finding::new(Kind::Secret, "r", Severity::Error, "c.py", "k");
+        let baseline = Baseline::from_findings(&[f.clone(), g, h]);
+        let all: HashSet<String> = baseline
+            .findings
+            .iter()
+            .map(|e| e.fingerprint.clone())
+            .collect();
+        assert_eq!(baseline.stale_note(&all), None);
+        let one: HashSet<String> = [f.fingerprint].into_iter().collect();
+        let note = baseline.stale_note(&one).unwrap_or_default();
+        assert!(
+            note.starts_with("2 baseline entries are no longer found"),
+            "{note}"
+        );
+        assert!(note.contains(FILE_NAME), "{note}");
     }
 
     #[test]
