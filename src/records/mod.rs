@@ -5,4 +5,5 @@ pub mod dependency;
 pub mod policy;
 pub mod record;
 pub mod reformat;
+pub mod scaffold;
 pub mod template;
