@@ -3,13 +3,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use anyhow::{anyhow, bail, Context, Result};
-use git2::{Delta, FileMode, ObjectType, Oid, Sort};
+use git2::{FileMode, ObjectType, Oid, Sort};
 
 use super::{CommitId, Repo};
 use crate::decode;
 use crate::model::{ChangeSet, ChangeStatus, CommitInfo, Content, FileChange};
 
 use super::lines::{added_lines, diff_options, find_renames, line_count, path_string};
+use super::treediff::{deltas_of, tree_changes, TreeDelta};
 
 impl Repo {
     /// One commit's change against its first parent; for a merge, only what
@@ -36,13 +37,21 @@ impl Repo {
                 })?),
                 None => None,
             };
-            let mut opts = diff_options();
-            let mut diff = self
-                .repo
-                .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))
-                .with_context(|| format!("cannot diff commit {oid}"))?;
-            find_renames(&mut diff)?;
-            let files = self.file_changes(&diff, want_old)?;
+            let deltas = match tree_changes(&self.repo, parent_tree.as_ref(), &tree)? {
+                // A change that adds and deletes files may rename them:
+                // libgit2 pairs them.
+                Some(deltas) if !adds_and_deletes(&deltas) => deltas,
+                _ => {
+                    let mut opts = diff_options();
+                    let mut diff = self
+                        .repo
+                        .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))
+                        .with_context(|| format!("cannot diff commit {oid}"))?;
+                    find_renames(&mut diff)?;
+                    deltas_of(&diff)
+                }
+            };
+            let files = self.changes_of(deltas, want_old)?;
             return Ok(ChangeSet {
                 commit: Some(info),
                 files,
@@ -53,12 +62,20 @@ impl Repo {
             let parent_tree = parent
                 .tree()
                 .with_context(|| format!("cannot read a parent of {oid}"))?;
-            let mut opts = diff_options();
-            let diff = self
-                .repo
-                .diff_tree_to_tree(Some(&parent_tree), Some(&tree), Some(&mut opts))
-                .with_context(|| format!("cannot diff merge {oid}"))?;
-            per_parent.push(self.file_changes(&diff, want_old)?);
+            // Renames are not looked for here: no diff against one parent
+            // is a merge's change on its own.
+            let deltas = match tree_changes(&self.repo, Some(&parent_tree), &tree)? {
+                Some(deltas) => deltas,
+                None => {
+                    let mut opts = diff_options();
+                    let diff = self
+                        .repo
+                        .diff_tree_to_tree(Some(&parent_tree), Some(&tree), Some(&mut opts))
+                        .with_context(|| format!("cannot diff merge {oid}"))?;
+                    deltas_of(&diff)
+                }
+            };
+            per_parent.push(self.changes_of(deltas, want_old)?);
         }
         Ok(ChangeSet {
             commit: Some(info),
@@ -86,21 +103,21 @@ impl Repo {
         diff: &git2::Diff<'_>,
         want_old: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<FileChange>> {
-        let mut out = Vec::with_capacity(diff.deltas().len());
-        for delta in diff.deltas() {
-            let status = match delta.status() {
-                Delta::Added | Delta::Untracked => ChangeStatus::Added,
-                Delta::Deleted => ChangeStatus::Deleted,
-                Delta::Modified => ChangeStatus::Modified,
-                Delta::Renamed => ChangeStatus::Renamed,
-                Delta::Copied => ChangeStatus::Copied,
-                Delta::Typechange => ChangeStatus::TypeChange,
-                _ => continue,
-            };
-            let new_file = delta.new_file();
-            let old_file = delta.old_file();
-            let new_path = path_string(new_file.path_bytes());
-            let old_path = path_string(old_file.path_bytes());
+        self.changes_of(deltas_of(diff), want_old)
+    }
+
+    /// Each changed file with the sides the checks need, read from the
+    /// object database, and the lines the change adds.
+    fn changes_of(
+        &self,
+        deltas: Vec<TreeDelta>,
+        want_old: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileChange>> {
+        let mut out = Vec::with_capacity(deltas.len());
+        for delta in deltas {
+            let status = delta.status;
+            let new_path = path_string(Some(&delta.new_path));
+            let old_path = path_string(Some(&delta.old_path));
             let path = if status == ChangeStatus::Deleted {
                 old_path.clone()
             } else {
@@ -109,16 +126,16 @@ impl Repo {
             let new = if status == ChangeStatus::Deleted {
                 Content::Absent
             } else {
-                self.load(new_file.id(), new_file.mode())?
+                self.load(delta.new_id, delta.new_file_mode())?
             };
             let keep_old = want_old(&path) || want_old(&old_path);
             // The old blob is needed for the line diff of any text file, and
             // kept as text only where a caller asked for it.
             let need_old = status != ChangeStatus::Added
-                && !old_file.id().is_zero()
+                && !delta.old_id.is_zero()
                 && (keep_old || matches!(new, Content::Text(_)));
             let old = if need_old {
-                self.load(old_file.id(), old_file.mode())?
+                self.load(delta.old_id, delta.old_file_mode())?
             } else {
                 Content::Absent
             };
@@ -138,7 +155,7 @@ impl Repo {
                 old: if keep_old { old } else { Content::Absent },
                 new,
                 added_lines,
-                mode_changed: old_file.mode() != new_file.mode()
+                mode_changed: delta.old_mode != delta.new_mode
                     && status != ChangeStatus::Added
                     && status != ChangeStatus::Deleted,
             });
@@ -301,6 +318,12 @@ impl Repo {
             .with_context(|| format!("cannot read commit {id}"))?;
         Ok(commit_info(&commit))
     }
+}
+
+/// Whether a change both adds and deletes files (it may rename some).
+fn adds_and_deletes(deltas: &[TreeDelta]) -> bool {
+    deltas.iter().any(|d| d.status == ChangeStatus::Added)
+        && deltas.iter().any(|d| d.status == ChangeStatus::Deleted)
 }
 
 /// libgit2's memory, bounded for a walk over a whole history: its object

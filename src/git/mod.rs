@@ -9,6 +9,7 @@ mod lines;
 mod push;
 mod receive;
 mod staged;
+mod treediff;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;

@@ -180,10 +180,8 @@ impl Repo {
             return Ok(());
         };
         let dir = prefix.strip_suffix(b"/").unwrap_or(prefix);
-        if let Some((count, oid)) = index.cache_tree.get(dir) {
-            if *count == entries.len() && tree.id().as_bytes() == oid {
-                return Ok(());
-            }
+        if unchanged_by_cache_tree(index, dir, entries.len(), tree.id()) {
+            return Ok(());
         }
         let mut in_tree: HashMap<Vec<u8>, (Oid, i32)> = tree
             .iter()
@@ -193,63 +191,86 @@ impl Repo {
         while at < entries.len() {
             let entry = &entries[at];
             let rest = &entry.path[prefix.len()..];
-            match rest.iter().position(|&b| b == b'/') {
+            at = match rest.iter().position(|&b| b == b'/') {
                 None => {
-                    match in_tree.remove(rest) {
-                        Some((oid, mode))
-                            if oid.as_bytes() == entry.oid && mode as u32 == entry.mode => {}
-                        Some((oid, TREE_MODE)) => {
-                            self.tree_paths(&entry.path, oid, out)?;
-                            out.push(entry.path.clone());
-                        }
-                        _ => out.push(entry.path.clone()),
-                    }
-                    at += 1;
+                    self.differing_file(entry, in_tree.remove(rest), out)?;
+                    at + 1
                 }
                 Some(slash) => {
-                    let name = &rest[..slash];
                     let sub_prefix = &entry.path[..prefix.len() + slash + 1];
-                    // Entries are sorted: those under the directory are
-                    // one run, found by bisection, not by a walk over them.
-                    let end =
-                        at + entries[at..].partition_point(|e| e.path.starts_with(sub_prefix));
-                    let removed = in_tree.remove(name);
-                    // An unchanged directory is skipped by its id, before
-                    // its tree object is read.
-                    if let Some((oid, TREE_MODE)) = removed {
-                        let dir = &sub_prefix[..sub_prefix.len() - 1];
-                        if index.cache_tree.get(dir).is_some_and(|(count, cached)| {
-                            *count == end - at && oid.as_bytes() == cached
-                        }) {
-                            at = end;
-                            continue;
-                        }
-                    }
-                    let subtree = match removed {
-                        Some((oid, TREE_MODE)) => Some(
-                            self.repo
-                                .find_tree(oid)
-                                .with_context(|| format!("cannot read tree {oid}"))?,
-                        ),
-                        // A file became a directory: the file is gone.
-                        Some(_) => {
-                            out.push(sub_prefix[..sub_prefix.len() - 1].to_vec());
-                            None
-                        }
-                        None => None,
-                    };
-                    self.differing_paths(
-                        sub_prefix,
-                        subtree.as_ref(),
-                        &entries[at..end],
-                        index,
-                        out,
-                    )?;
-                    at = end;
+                    let removed = in_tree.remove(&rest[..slash]);
+                    self.differing_directory(sub_prefix, removed, &entries[at..], index, out)? + at
                 }
-            }
+            };
         }
-        // What HEAD has and the index no longer does: deleted.
+        self.deleted_paths(prefix, in_tree, out)
+    }
+
+    /// A file entry of the index against what the tree has under its name:
+    /// nothing when both agree, the path otherwise (and every file of a
+    /// directory it replaced).
+    fn differing_file(
+        &self,
+        entry: &index_file::Entry,
+        in_tree: Option<(Oid, i32)>,
+        out: &mut Vec<Vec<u8>>,
+    ) -> Result<()> {
+        match in_tree {
+            Some((oid, mode)) if oid.as_bytes() == entry.oid && mode as u32 == entry.mode => {}
+            Some((oid, TREE_MODE)) => {
+                self.tree_paths(&entry.path, oid, out)?;
+                out.push(entry.path.clone());
+            }
+            _ => out.push(entry.path.clone()),
+        }
+        Ok(())
+    }
+
+    /// The run of `entries` under directory `sub_prefix` (ending in `/`)
+    /// against what the tree has under its name; returns how many entries
+    /// the run holds.
+    fn differing_directory(
+        &self,
+        sub_prefix: &[u8],
+        in_tree: Option<(Oid, i32)>,
+        entries: &[index_file::Entry],
+        index: &IndexFile,
+        out: &mut Vec<Vec<u8>>,
+    ) -> Result<usize> {
+        // Entries are sorted: those under the directory are one run, found
+        // by bisection, not by a walk over them.
+        let end = entries.partition_point(|e| e.path.starts_with(sub_prefix));
+        let dir = &sub_prefix[..sub_prefix.len() - 1];
+        let subtree = match in_tree {
+            // An unchanged directory is skipped by its id, before its tree
+            // object is read.
+            Some((oid, TREE_MODE)) if unchanged_by_cache_tree(index, dir, end, oid) => {
+                return Ok(end)
+            }
+            Some((oid, TREE_MODE)) => Some(
+                self.repo
+                    .find_tree(oid)
+                    .with_context(|| format!("cannot read tree {oid}"))?,
+            ),
+            // A file became a directory: the file is gone.
+            Some(_) => {
+                out.push(dir.to_vec());
+                None
+            }
+            None => None,
+        };
+        self.differing_paths(sub_prefix, subtree.as_ref(), &entries[..end], index, out)?;
+        Ok(end)
+    }
+
+    /// What HEAD's tree at `prefix` has and the index no longer does:
+    /// deleted, every file of a deleted directory included.
+    fn deleted_paths(
+        &self,
+        prefix: &[u8],
+        in_tree: HashMap<Vec<u8>, (Oid, i32)>,
+        out: &mut Vec<Vec<u8>>,
+    ) -> Result<()> {
         for (name, (oid, mode)) in in_tree {
             let path = [prefix, &name].concat();
             if mode == TREE_MODE {
@@ -277,6 +298,15 @@ impl Repo {
         }
         Ok(())
     }
+}
+
+/// Whether the cache tree says directory `dir` (no trailing `/`; empty for
+/// the root) holds `entries` entries and is tree `oid`: unchanged.
+fn unchanged_by_cache_tree(index: &IndexFile, dir: &[u8], entries: usize, oid: Oid) -> bool {
+    index
+        .cache_tree
+        .get(dir)
+        .is_some_and(|(count, cached)| *count == entries && oid.as_bytes() == cached)
 }
 
 /// `GIT_INDEX_FILE` when set (commit -a, commit <paths>, commit -p use a
