@@ -28,6 +28,25 @@ pub fn decode(bytes: &[u8]) -> Content {
     Content::Text(utf8(bytes))
 }
 
+/// `bytes` as text when [`decode`] would give exactly these bytes back
+/// (valid UTF-8, no byte order mark, no NUL in the probe): a caller that
+/// only reads the text can skip the copy.
+pub fn as_plain_text(bytes: &[u8]) -> Option<&str> {
+    let bom = [
+        &[0xFF, 0xFE][..],
+        &[0xFE, 0xFF],
+        &[0xEF, 0xBB, 0xBF],
+        &[0, 0, 0xFE, 0xFF],
+    ];
+    if bom.iter().any(|mark| bytes.starts_with(mark)) {
+        return None;
+    }
+    if bytes[..bytes.len().min(PROBE)].contains(&0) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()
+}
+
 /// Text up to this many times `limits.max_file_size` is checked in chunks
 /// of that size; a larger text file is not read (a `skipped-file` finding).
 pub const CHUNKED_FACTOR: u64 = 16;
@@ -217,6 +236,33 @@ fn is_binary_format(probe: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_is_what_decode_gives_back_unchanged() {
+        let mut nul_late = vec![b'a'; PROBE];
+        nul_late.extend_from_slice(b"\0tail");
+        let samples: Vec<Vec<u8>> = vec![
+            b"k = 1\n".to_vec(),
+            "caf\u{e9} \u{1F600}\r\n".as_bytes().to_vec(),
+            Vec::new(),
+            nul_late,
+            b"\xEF\xBB\xBFwith a BOM\n".to_vec(),
+            utf16le("\u{feff}wide\n"),
+            b"bad \xFF byte\n".to_vec(),
+            b"nul\0early".to_vec(),
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+        ];
+        let mut plain = 0;
+        for bytes in &samples {
+            // Never a text `decode` would not give: NUL-holding UTF-8 that
+            // decodes unchanged is left to `decode` (it may be wide text).
+            if let Some(text) = as_plain_text(bytes) {
+                assert_eq!(decode(bytes), Content::Text(text.to_string()), "{bytes:?}");
+                plain += 1;
+            }
+        }
+        assert_eq!(plain, 4);
+    }
 
     fn utf16le(text: &str) -> Vec<u8> {
         text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
