@@ -32,20 +32,24 @@ const EXTENDED_INTENT_TO_ADD: u16 = 0x2000;
 /// root) to the number of index entries below it and its tree id.
 pub type CacheTree = HashMap<Vec<u8>, (usize, [u8; OID_LEN])>;
 
-/// One stage-0 entry: what the next commit will record for `path`.
+/// One stage-0 entry: what the next commit will record for its path
+/// ([`IndexFile::path`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub path: Vec<u8>,
+    /// Where the path lies in [`IndexFile::names`].
+    name: (u32, u32),
     pub mode: u32,
     pub oid: [u8; OID_LEN],
     pub file_size: u32,
 }
 
 /// The parsed index: entries sorted by path as git keeps them, and the
-/// valid cache-tree nodes.
+/// valid cache-tree nodes. Every path lives in one buffer: an allocation
+/// per path was a quarter of reading a 100,000-entry index.
 #[derive(Debug, Default)]
 pub struct IndexFile {
     pub entries: Vec<Entry>,
+    names: Vec<u8>,
     pub cache_tree: CacheTree,
 }
 
@@ -62,22 +66,30 @@ impl IndexFile {
             return None;
         }
         let mut entries: Vec<Entry> = Vec::with_capacity(count);
+        // Paths take about a third of an index file.
+        let mut names = Vec::with_capacity(bytes.len() / 3);
         for _ in 0..count {
-            let previous = entries.last().map_or(&[][..], |e| e.path.as_slice());
-            let entry = reader.entry(version, previous)?;
+            let previous = entries.last().map_or((0, 0), |e| e.name);
+            let entry = reader.entry(version, previous, &mut names)?;
             entries.push(entry);
         }
         let cache_tree = reader.extensions(body_end)?;
         Some(IndexFile {
             entries,
+            names,
             cache_tree,
         })
+    }
+
+    /// An entry's path.
+    pub fn path(&self, entry: &Entry) -> &[u8] {
+        &self.names[entry.name.0 as usize..entry.name.1 as usize]
     }
 
     /// The entry for `path`, if it is staged.
     pub fn get(&self, path: &[u8]) -> Option<&Entry> {
         self.entries
-            .binary_search_by(|e| e.path.as_slice().cmp(path))
+            .binary_search_by(|e| self.path(e).cmp(path))
             .ok()
             .map(|at| &self.entries[at])
     }
@@ -135,10 +147,10 @@ impl<'a> Reader<'a> {
         Some((version, self.u32()? as usize))
     }
 
-    /// One stage-0 entry; `previous` is the path of the one before it
-    /// (empty for the first), which version 4 compresses against and which
-    /// every path must sort after.
-    fn entry(&mut self, version: u32, previous: &[u8]) -> Option<Entry> {
+    /// One stage-0 entry, its path appended to `names`; `previous` is where
+    /// the path of the one before it lies in `names` (empty for the first):
+    /// version 4 compresses against it, and every path must sort after it.
+    fn entry(&mut self, version: u32, previous: (u32, u32), names: &mut Vec<u8>) -> Option<Entry> {
         let start = self.at;
         let stat = self.take(STAT_LEN)?;
         let mode = u32::from_be_bytes(stat[24..28].try_into().ok()?);
@@ -156,24 +168,32 @@ impl<'a> Reader<'a> {
                 return None;
             }
         }
-        let path = if version == 4 {
+        let (previous_start, previous_end) = (previous.0 as usize, previous.1 as usize);
+        let start_of_path = names.len();
+        if version == 4 {
             let strip = self.varint()?;
-            let keep = previous.len().checked_sub(strip)?;
-            let suffix = self.until_nul()?;
-            [&previous[..keep], suffix].concat()
+            let keep = (previous_end - previous_start).checked_sub(strip)?;
+            names.extend_from_within(previous_start..previous_start + keep);
+            names.extend_from_slice(self.until_nul()?);
         } else {
-            let name = self.until_nul()?.to_vec();
+            names.extend_from_slice(self.until_nul()?);
             // Entries are NUL-padded to a multiple of eight bytes.
             let len = self.at - start;
             self.take((8 - len % 8) % 8)?;
-            name
-        };
+        }
+        let (path, previous) = (
+            &names[start_of_path..],
+            &names[previous_start..previous_end],
+        );
         // A sparse directory entry (`sdir`) or an unsorted file.
-        if mode == 0o040000 || (!previous.is_empty() && path.as_slice() <= previous) {
+        if mode == 0o040000 || (!previous.is_empty() && path <= previous) {
             return None;
         }
         Some(Entry {
-            path,
+            name: (
+                u32::try_from(start_of_path).ok()?,
+                u32::try_from(names.len()).ok()?,
+            ),
             mode,
             oid,
             file_size,

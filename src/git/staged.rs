@@ -147,7 +147,7 @@ impl Repo {
                         id: Oid::from_bytes(&entry.oid)?,
                         flags: 0,
                         flags_extended: 0,
-                        path: entry.path.clone(),
+                        path: path.clone(),
                     })
                     .with_context(|| {
                         format!("cannot read index entry {}", path_string(Some(&path)))
@@ -176,7 +176,7 @@ impl Repo {
         out: &mut Vec<Vec<u8>>,
     ) -> Result<()> {
         let Some(tree) = tree else {
-            out.extend(entries.iter().map(|e| e.path.clone()));
+            out.extend(entries.iter().map(|e| index.path(e).to_vec()));
             return Ok(());
         };
         let dir = prefix.strip_suffix(b"/").unwrap_or(prefix);
@@ -190,14 +190,15 @@ impl Repo {
         let mut at = 0;
         while at < entries.len() {
             let entry = &entries[at];
-            let rest = &entry.path[prefix.len()..];
+            let entry_path = index.path(entry);
+            let rest = &entry_path[prefix.len()..];
             at = match rest.iter().position(|&b| b == b'/') {
                 None => {
-                    self.differing_file(entry, in_tree.remove(rest), out)?;
+                    self.differing_file(entry_path, entry, in_tree.remove(rest), out)?;
                     at + 1
                 }
                 Some(slash) => {
-                    let sub_prefix = &entry.path[..prefix.len() + slash + 1];
+                    let sub_prefix = &entry_path[..prefix.len() + slash + 1];
                     let removed = in_tree.remove(&rest[..slash]);
                     self.differing_directory(sub_prefix, removed, &entries[at..], index, out)? + at
                 }
@@ -211,6 +212,7 @@ impl Repo {
     /// directory it replaced).
     fn differing_file(
         &self,
+        path: &[u8],
         entry: &index_file::Entry,
         in_tree: Option<(Oid, i32)>,
         out: &mut Vec<Vec<u8>>,
@@ -218,10 +220,10 @@ impl Repo {
         match in_tree {
             Some((oid, mode)) if oid.as_bytes() == entry.oid && mode as u32 == entry.mode => {}
             Some((oid, TREE_MODE)) => {
-                self.tree_paths(&entry.path, oid, out)?;
-                out.push(entry.path.clone());
+                self.tree_paths(path, oid, out)?;
+                out.push(path.to_vec());
             }
-            _ => out.push(entry.path.clone()),
+            _ => out.push(path.to_vec()),
         }
         Ok(())
     }
@@ -239,7 +241,7 @@ impl Repo {
     ) -> Result<usize> {
         // Entries are sorted: those under the directory are one run, found
         // by bisection, not by a walk over them.
-        let end = entries.partition_point(|e| e.path.starts_with(sub_prefix));
+        let end = entries.partition_point(|e| index.path(e).starts_with(sub_prefix));
         let dir = &sub_prefix[..sub_prefix.len() - 1];
         let subtree = match in_tree {
             // An unchanged directory is skipped by its id, before its tree
