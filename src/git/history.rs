@@ -108,7 +108,7 @@ impl Repo {
 
     /// Each changed file with the sides the checks need, read from the
     /// object database, and the lines the change adds.
-    fn changes_of(
+    pub(super) fn changes_of(
         &self,
         deltas: Vec<TreeDelta>,
         want_old: &dyn Fn(&str) -> bool,
@@ -359,7 +359,7 @@ impl Repo {
 }
 
 /// Whether a change both adds and deletes files (it may rename some).
-fn adds_and_deletes(deltas: &[TreeDelta]) -> bool {
+pub(super) fn adds_and_deletes(deltas: &[TreeDelta]) -> bool {
     deltas.iter().any(|d| d.status == ChangeStatus::Added)
         && deltas.iter().any(|d| d.status == ChangeStatus::Deleted)
 }

@@ -11,8 +11,9 @@ use super::index_file::{self, IndexFile};
 use super::{Repo, TREE_MODE};
 use crate::model::{ChangeSet, FileChange};
 
-use super::history::merge_introduced;
+use super::history::{adds_and_deletes, merge_introduced};
 use super::lines::{diff_options, find_renames, path_string};
+use super::treediff::{file_delta, TreeDelta};
 
 impl Repo {
     /// The index git will commit: `GIT_INDEX_FILE` when set (commit -a,
@@ -117,7 +118,9 @@ impl Repo {
 
     /// The staged change when confgate's index reader could read the index:
     /// the paths that differ from HEAD are found with the cache tree, and
-    /// libgit2 diffs just those (renames, patches) from an in-memory index.
+    /// each is compared with HEAD's entry; libgit2 diffs just those paths
+    /// from an in-memory index where files may be renamed (some added, some
+    /// deleted) or the walk leaves a path to it.
     fn staged_with_cache_tree(
         &self,
         head: &Tree<'_>,
@@ -128,6 +131,13 @@ impl Repo {
         self.differing_paths(b"", Some(head), &index.entries, index, &mut paths)?;
         if paths.is_empty() {
             return Ok(Vec::new());
+        }
+        paths.sort_unstable();
+        paths.dedup();
+        if let Some(deltas) = self.staged_deltas(head, index, &paths)? {
+            if !adds_and_deletes(&deltas) {
+                return self.changes_of(deltas, want_old);
+            }
         }
         let mut staged = Index::new().context("cannot create an in-memory index")?;
         let mut opts = diff_options();
@@ -282,6 +292,56 @@ impl Repo {
             }
         }
         Ok(())
+    }
+
+    /// Each differing path's change from HEAD's entry to the index's, in
+    /// path order (a file's full path sorts as git orders trees); `None`
+    /// when a path is left to libgit2 (a directory on one side, a
+    /// submodule).
+    fn staged_deltas(
+        &self,
+        head: &Tree<'_>,
+        index: &IndexFile,
+        paths: &[Vec<u8>],
+    ) -> Result<Option<Vec<TreeDelta>>> {
+        let mut deltas = Vec::with_capacity(paths.len());
+        for path in paths {
+            let old = self.tree_entry(head, path)?;
+            let new = match index.get(path) {
+                Some(entry) => Some((Oid::from_bytes(&entry.oid)?, entry.mode)),
+                None => None,
+            };
+            match file_delta(path, old, new) {
+                Some(delta) => deltas.extend(delta),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(deltas))
+    }
+
+    /// The id and raw mode of `path` in `tree`, `None` when it has none.
+    fn tree_entry(&self, tree: &Tree<'_>, path: &[u8]) -> Result<Option<(Oid, u32)>> {
+        let mut names = path.split(|&b| b == b'/').peekable();
+        let mut tree = tree.clone();
+        while let Some(name) = names.next() {
+            let Some((found, is_tree)) = tree.get_name_bytes(name).map(|entry| {
+                let found = (entry.id(), entry.filemode_raw() as u32);
+                (found, entry.filemode() == TREE_MODE)
+            }) else {
+                return Ok(None);
+            };
+            if names.peek().is_none() {
+                return Ok(Some(found));
+            }
+            if !is_tree {
+                return Ok(None);
+            }
+            tree = self
+                .repo
+                .find_tree(found.0)
+                .with_context(|| format!("cannot read tree {}", found.0))?;
+        }
+        Ok(None)
     }
 
     /// Every file path in tree `oid`, which lives at `dir`.

@@ -93,6 +93,41 @@ fn file_mode(mode: u32) -> FileMode {
     }
 }
 
+/// The change of one file from `old` to `new` (each `(id, raw mode)`, `None`
+/// where absent), as libgit2 would report it: `Some(None)` when unchanged,
+/// `None` when it is left to libgit2 (a directory, a submodule, an unknown
+/// mode).
+pub(super) fn file_delta(
+    path: &[u8],
+    old: Option<(Oid, u32)>,
+    new: Option<(Oid, u32)>,
+) -> Option<Option<TreeDelta>> {
+    let known =
+        |side: Option<(Oid, u32)>| side.is_none_or(|(_, mode)| known_mode(mode) && mode != TREE);
+    if !known(old) || !known(new) {
+        return None;
+    }
+    let status = match (old, new) {
+        (None, None) => return Some(None),
+        (Some(a), Some(b)) if a == b => return Some(None),
+        (Some((_, a)), Some((_, b))) if a & KIND != b & KIND => ChangeStatus::TypeChange,
+        (Some(_), Some(_)) => ChangeStatus::Modified,
+        (Some(_), None) => ChangeStatus::Deleted,
+        (None, Some(_)) => ChangeStatus::Added,
+    };
+    let (old_id, old_mode) = old.unwrap_or((Oid::zero(), 0));
+    let (new_id, new_mode) = new.unwrap_or((Oid::zero(), 0));
+    Some(Some(TreeDelta {
+        status,
+        old_path: path.to_vec(),
+        new_path: path.to_vec(),
+        old_id,
+        old_mode,
+        new_id,
+        new_mode,
+    }))
+}
+
 /// The files `new` holds differently from `old` (`None`: the empty tree),
 /// in the order libgit2's tree diff reports them; `None` when the walk
 /// leaves the pair to libgit2.
