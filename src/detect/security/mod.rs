@@ -998,7 +998,7 @@ fn setting_hit(
     // Read from the environment with a default: the default is what runs
     // where the variable is unset.
     let unset_default = || {
-        syntax::env_default(&setting.value, file_type == FileType::Python)
+        syntax::unset_default(file_type, &setting.value)
             .is_some_and(|d| insecure.is_match(&judged_value(&rule.rule, file_type, &d)))
     };
     let (severity, from_default) = if found.is_some() {
