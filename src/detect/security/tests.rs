@@ -1737,6 +1737,9 @@ fn python_settings_as_the_reader_reads_them() {
         "HANDLER = lambda debug=True: None\n",
         "class Settings(BaseSettings):\n    DEBUG: bool = Field(default=False)\n",
         "DEBUG = os.getenv(\"DEBUG\") or default_debug()\n",
+        // A dict is options only where code hands it to a call, not a
+        // comment.
+        "opts = {\"verify_signature\": False}\n# jwt.decode(token, options=opts)\n",
     ] {
         assert!(errors(&scan("app/views.py", quiet)).is_empty(), "{quiet}");
     }

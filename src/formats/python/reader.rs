@@ -382,6 +382,39 @@ fn inner_assignments(text: &str, tokens: &[Token], out: &mut Vec<Assignment>) {
     }
 }
 
+/// The calls `name` is handed to as their options, by `f(**name)` or
+/// `f(…, options=name)`: their dotted callees, in file order.
+pub fn calls_given(text: &str, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for tokens in tokenize_lenient(text) {
+        let mut open: Vec<Option<String>> = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            match token.kind {
+                Kind::Open => {
+                    let paren = slice(text, token) == "(";
+                    open.push(paren.then(|| callee(text, &tokens, i)).flatten());
+                }
+                Kind::Close => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            let (Some(Some(call)), Some(next)) = (open.last(), tokens.get(i + 1)) else {
+                continue;
+            };
+            let handed = match slice(text, token) {
+                "**" => true,
+                "=" => i > 0 && slice(text, &tokens[i - 1]) == "options",
+                _ => false,
+            };
+            if handed && next.kind == Kind::Name && slice(text, next) == name {
+                out.push(call.clone());
+            }
+        }
+    }
+    out
+}
+
 /// The tokens up to a top-level `,` or the closing bracket.
 fn until_separator<'a>(text: &str, tokens: &'a [Token]) -> &'a [Token] {
     let mut depth = 0usize;

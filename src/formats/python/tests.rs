@@ -393,3 +393,12 @@ fn a_target_value_starts_after_its_chain() {
         assert!(tokens[0].top_level, "{text:?}");
     }
 }
+
+#[test]
+fn calls_a_name_is_handed_to() {
+    let text = "opts = {'verify': False}\n# jwt.decode(t, options=opts)\nr = requests.get(\n    url,\n    **opts,\n)\nclaims = jwt.decode(t, KEY, options=opts)\nlog(opts)\nsend(json=opts, **other)\nx = f'{g(**opts)}'\n";
+    assert_eq!(
+        super::reader::calls_given(text, "opts"),
+        ["requests.get", "jwt.decode"]
+    );
+}
