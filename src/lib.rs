@@ -16,6 +16,7 @@ pub mod install;
 pub mod keydiff;
 pub mod model;
 pub mod outcome;
+pub mod placeholder;
 pub mod records;
 pub mod redact;
 pub mod release;

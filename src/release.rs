@@ -148,6 +148,8 @@ fn read_environment(
         Ok(map) => {
             for (key, value) in &map {
                 let v = value.value.trim().trim_matches(|c| c == '"' || c == '\'');
+                // An empty environment value is a setting left to its
+                // default, not a stand-in (unlike an empty record field).
                 if record::is_placeholder(v, placeholders) && !v.is_empty() {
                     findings.push(
                         drift(

@@ -13,6 +13,7 @@ use crate::config::plan::Plan;
 use crate::model::ChangeStatus;
 use crate::outcome::{ConfigChange, RecordSummary};
 pub use crate::outcome::{DraftField, RecordDraft};
+pub use crate::placeholder::{is_placeholder, normalise};
 use crate::redact::redact_value;
 
 /// Where a record came from.
@@ -278,36 +279,10 @@ impl FieldProblem {
     }
 }
 
-/// Whether a record field (or an environment config value) only stands in
-/// for a real answer: empty once invisible characters and punctuation are
-/// dropped, or one of `placeholders` once normalised (see [`normalise`]).
-/// Not to be confused with `secrets::random::is_example_secret`, which judges
-/// whether a literal is a documentation example rather than a credential.
-pub fn is_placeholder(value: &str, placeholders: &HashSet<String>) -> bool {
-    let shown = normalise(value);
-    if shown.is_empty() {
-        return true;
-    }
-    let trimmed = value.trim();
-    if trimmed.starts_with('<') && trimmed.ends_with('>') {
-        return true;
-    }
-    let joined: String = shown.split(' ').collect();
-    if joined.chars().all(|c| c == 'x') {
-        return true;
-    }
-    placeholders.iter().any(|placeholder| {
-        let normal = normalise(placeholder);
-        !normal.is_empty() && (normal == shown || normal.split(' ').collect::<String>() == joined)
-    })
-}
-
-/// Handles that name nobody in particular.
+/// Handles that name nobody in particular, beside the placeholders
+/// (`@tbd`, `@todo`: [`crate::placeholder::builtin_words`] and the
+/// project's).
 const PLACEHOLDER_OWNERS: &[&str] = &[
-    "tbd",
-    "tbc",
-    "todo",
-    "fixme",
     "someone",
     "somebody",
     "anyone",
@@ -331,16 +306,9 @@ const PLACEHOLDER_OWNERS: &[&str] = &[
     "example",
     "placeholder",
     "changeme",
-    "unknown",
     "foo",
     "bar",
-    "xxx",
-    "x",
     "test",
-    "none",
-    "na",
-    "null",
-    "later",
 ];
 
 /// An owner of the owner form that still names nobody: `@tbd`, `@todo`,
@@ -365,84 +333,8 @@ pub fn is_placeholder_owner(owner: &str, placeholders: &HashSet<String>) -> bool
         word.is_empty()
             || PLACEHOLDER_OWNERS.contains(&word.as_str())
             || is_placeholder(part, placeholders)
+            || is_placeholder(part, crate::placeholder::builtin_words())
     })
-}
-
-/// A value as a reader sees it: NFKC-normalised, invisible characters
-/// (zero-width spaces, joiners, BOM, Hangul fillers, bidi controls, …)
-/// dropped, common Cyrillic and Greek lookalikes folded to Latin, lower case,
-/// punctuation and symbols turned into spaces, spaces collapsed. A value that
-/// normalises to nothing holds no answer.
-pub fn normalise(value: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut out = String::with_capacity(value.len());
-    let mut space = false;
-    for c in value.nfkc() {
-        if is_invisible(c) {
-            continue;
-        }
-        let c = fold_lookalike(c);
-        if c.is_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.extend(c.to_lowercase());
-        } else {
-            space = true;
-        }
-    }
-    out
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00ad}'
-            | '\u{034f}'
-            | '\u{061c}'
-            | '\u{115f}'
-            | '\u{1160}'
-            | '\u{17b4}'
-            | '\u{17b5}'
-            | '\u{180b}'..='\u{180f}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{206f}'
-            | '\u{3164}'
-            | '\u{fe00}'..='\u{fe0f}'
-            | '\u{feff}'
-            | '\u{ffa0}'
-            | '\u{e0000}'..='\u{e007f}'
-    )
-}
-
-/// Cyrillic and Greek letters that look like Latin ones (`ТBD` with a
-/// Cyrillic Т reads as TBD).
-fn fold_lookalike(c: char) -> char {
-    match c {
-        'А' | 'Α' | 'а' | 'α' => 'a',
-        'В' | 'Β' | 'в' | 'β' => 'b',
-        'С' | 'с' | 'ϲ' | 'Ϲ' => 'c',
-        'Е' | 'Ε' | 'е' | 'ε' | 'Ё' | 'ё' => 'e',
-        'Н' | 'Η' | 'н' => 'h',
-        'І' | 'Ι' | 'і' | 'ι' | 'Ї' | 'ї' => 'i',
-        'Ј' | 'ј' => 'j',
-        'К' | 'Κ' | 'к' | 'κ' => 'k',
-        'М' | 'Μ' | 'м' => 'm',
-        'Ν' | 'ν' => 'n',
-        'О' | 'Ο' | 'о' | 'ο' => 'o',
-        'Р' | 'Ρ' | 'р' | 'ρ' => 'p',
-        'Ѕ' | 'ѕ' => 's',
-        'Т' | 'Τ' | 'т' | 'τ' => 't',
-        'Υ' | 'у' | 'υ' | 'Ү' | 'ү' => 'y',
-        'Х' | 'Χ' | 'х' | 'χ' => 'x',
-        'Ζ' | 'ζ' => 'z',
-        'Ԁ' | 'ԁ' => 'd',
-        'Ԛ' | 'ԛ' => 'q',
-        'Ԝ' | 'ԝ' => 'w',
-        other => other,
-    }
 }
 
 /// `@handle`, `@org/team` or an e-mail address.

@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use crate::detect::keywords::{self, KeywordMatcher};
 use crate::finding::{redact, shorten, shorten_to, Finding, Kind, Severity};
+use crate::formats::python::reader;
 use crate::formats::unquote;
 use crate::model::Lines;
 use crate::redact::redact_text;
@@ -884,27 +885,17 @@ impl SecurityScanner {
 /// in `file_text`, as `options=opts` or `**opts`: its keys are those calls'
 /// arguments. (Passed any other way, as `json=opts`, it is data.)
 fn passed_to(statement: &Statement, file_text: &str) -> Vec<String> {
-    static ASSIGNED: OnceLock<Option<Regex>> = OnceLock::new();
-    let assigned = ASSIGNED
-        .get_or_init(|| {
-            Regex::new(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?=[ \t]*\{").ok()
-        })
-        .as_ref();
-    let Some(var) = assigned
-        .and_then(|r| r.captures(&statement.text))
-        .and_then(|c| c.get(1))
-    else {
-        return Vec::new();
-    };
-    let var = regex::escape(var.as_str());
-    let Ok(call) = Regex::new(&format!(
-        r"([A-Za-z_][A-Za-z0-9_.]*)[ \t]*\((?:[^()]|\([^()]*\))*?(?:\boptions[ \t]*=[ \t]*|\*\*[ \t]*){var}\b"
-    )) else {
-        return Vec::new();
-    };
-    call.captures_iter(file_text)
-        .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
-        .collect()
+    let text = statement.text.as_str();
+    let assigned = reader::read_fragment(text).into_iter().find(|a| {
+        a.form == reader::Form::Target
+            && text
+                .get(a.value.clone())
+                .is_some_and(|v| v.starts_with('{'))
+    });
+    match assigned {
+        Some(dict) => reader::calls_given(file_text, &dict.name),
+        None => Vec::new(),
+    }
 }
 
 /// The value as `insecure` judges it: a file mode in octal when the rule
@@ -998,7 +989,7 @@ fn setting_hit(
     // Read from the environment with a default: the default is what runs
     // where the variable is unset.
     let unset_default = || {
-        syntax::env_default(&setting.value, file_type == FileType::Python)
+        syntax::unset_default(file_type, &setting.value)
             .is_some_and(|d| insecure.is_match(&judged_value(&rule.rule, file_type, &d)))
     };
     let (severity, from_default) = if found.is_some() {

@@ -1682,3 +1682,65 @@ fn a_secret_setting_set_to_nothing_writes_no_key() {
     );
     assert!(found.iter().any(|f| f.rule == "hardcoded-secret-key"));
 }
+
+/// Python settings come from the one reader (`formats::python::reader`);
+/// these are the cases where its reading changed a finding.
+#[test]
+fn python_settings_as_the_reader_reads_them() {
+    let cases = [
+        // A pydantic `Field` default is the value the setting holds.
+        (
+            "class Settings(BaseSettings):\n    DEBUG: bool = Field(default=True)\n",
+            vec![("debug-mode".to_string(), 2)],
+        ),
+        // `getenv(…) or "lit"`: the literal runs where the variable is unset.
+        (
+            "DEBUG = os.getenv(\"DEBUG\") or \"True\"\n",
+            vec![("debug-mode".to_string(), 1)],
+        ),
+        // The statement after a one-line `if`.
+        (
+            "if LOCAL: DEBUG = True\n",
+            vec![("debug-mode".to_string(), 1)],
+        ),
+        (
+            "if LOCAL: app.config[\"DEBUG\"] = True\n",
+            vec![("debug-mode".to_string(), 1)],
+        ),
+        // A subscript of a subscript.
+        (
+            "app.config[\"flask\"][\"DEBUG\"] = True\n",
+            vec![("debug-mode".to_string(), 1)],
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(errors(&scan("app/views.py", text)), expected, "{text}");
+    }
+    // Each name of a chain holds the value; the line's one finding names
+    // the name nearest the value.
+    let chained = scan("app/views.py", "DEBUG = TEMPLATE_DEBUG = True\n");
+    assert_eq!(errors(&chained), vec![("debug-mode".to_string(), 1)]);
+    let chained = scan("app/views.py", "TEMPLATE_DEBUG = DEBUG = True\n");
+    assert!(
+        chained[0].message.starts_with("DEBUG = True"),
+        "{chained:?}"
+    );
+    // A tuple is judged whole.
+    let hosts = scan("app/views.py", "ALLOWED_HOSTS = \"*\", \"example.com\"\n");
+    assert!(
+        hosts[0].message.contains("\"*\", \"example.com\""),
+        "{hosts:?}"
+    );
+    for quiet in [
+        // A parameter's default and a lambda's are code, not settings.
+        "def run(debug=True):\n    pass\n",
+        "HANDLER = lambda debug=True: None\n",
+        "class Settings(BaseSettings):\n    DEBUG: bool = Field(default=False)\n",
+        "DEBUG = os.getenv(\"DEBUG\") or default_debug()\n",
+        // A dict is options only where code hands it to a call, not a
+        // comment.
+        "opts = {\"verify_signature\": False}\n# jwt.decode(token, options=opts)\n",
+    ] {
+        assert!(errors(&scan("app/views.py", quiet)).is_empty(), "{quiet}");
+    }
+}

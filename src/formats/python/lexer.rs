@@ -310,6 +310,12 @@ impl Grouping<'_> {
     fn step(&mut self) -> Result<(), LexError> {
         let bytes = self.cursor.text.as_bytes();
         let pos = self.cursor.pos;
+        // A byte-order mark before the first statement is not code.
+        if pos == 0 && self.cursor.text.starts_with('\u{feff}') {
+            self.cursor.pos = '\u{feff}'.len_utf8();
+            self.cursor.line_start = self.cursor.pos;
+            return Ok(());
+        }
         let continuation = bytes[pos] == b'\\'
             && (bytes.get(pos + 1) == Some(&b'\n')
                 || (bytes.get(pos + 1) == Some(&b'\r') && bytes.get(pos + 2) == Some(&b'\n')));

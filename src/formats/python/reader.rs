@@ -32,13 +32,15 @@ pub enum ValueKind {
 /// How the assignment is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {
-    /// `NAME = v`, `NAME: T = v`, `obj.NAME = v`.
+    /// `NAME = v`, `NAME: T = v`, each name of `A = B = v`.
     Target,
+    /// `obj.NAME = v` (`app.debug = True`): the key is the dotted target.
+    Attribute,
     /// `call(name=v)`.
     Keyword,
     /// `{"name": v}`.
     DictEntry,
-    /// `x["NAME"] = v` (`os.environ["X"] = "…"`).
+    /// `x["NAME"] = v` (`os.environ["X"] = "…"`, `a["b"]["NAME"] = v`).
     Subscript,
 }
 
@@ -59,14 +61,30 @@ pub struct Assignment {
     /// `Class.name` for class fields, else the name.
     pub key: String,
     pub form: Form,
+    /// Byte offset of the name as written (inside the quotes of a string
+    /// key).
+    pub name_at: usize,
+    /// The call the assignment is an argument of: a keyword argument's
+    /// callee, or for a dict entry the innermost call around the dict, as
+    /// its dotted name (`app.run`, `.__init__`). `None` for a target, and
+    /// for the parameters of a `def`/`class` header or a bare tuple.
+    pub call: Option<String>,
     /// Byte span of the value expression.
     pub value: std::ops::Range<usize>,
+    /// Byte span of the expression the setting holds: the value, or the
+    /// default of a `Field(…)` / `field(…)`.
+    pub held: std::ops::Range<usize>,
     pub kind: ValueKind,
     /// The string the setting holds when nothing else sets it: the literal
     /// itself, a `Field` default or an environment read's default.
     pub literal: Option<Literal>,
     /// The literal strings of a list or tuple value, in order.
     pub items: Vec<Literal>,
+    /// Whether the held expression is written out: a string (without
+    /// f-string fields), number, bool or `None` ([`ValueKind`]), or a
+    /// container, arithmetic or `timedelta(…)` of those; never a reference
+    /// to the environment or settings.
+    pub constant: bool,
     pub line: u32,
 }
 
@@ -147,8 +165,8 @@ pub fn read_fragment(text: &str) -> Vec<Assignment> {
 }
 
 /// The target of a `NAME = v` / `NAME: T = v` / `NAME += v` statement: the
-/// name's token and where the value starts (after the last top-level `=`),
-/// or the operator's index for an augmented assignment.
+/// name's token and where the value starts (after the last `=` of a chain
+/// `NAME = B = v`), or the operator's index for an augmented assignment.
 pub fn target(text: &str, tokens: &[Token]) -> Option<(usize, Option<usize>)> {
     let first = tokens.first()?;
     let second = tokens.get(1)?;
@@ -164,70 +182,162 @@ pub fn target(text: &str, tokens: &[Token]) -> Option<(usize, Option<usize>)> {
     if operator != "=" && operator != ":" {
         return None;
     }
-    let mut depth = 0usize;
-    let mut value_start = None;
-    for (i, token) in tokens.iter().enumerate().skip(1) {
+    let (_, start) = targets(text, tokens)?;
+    Some((start, Some(start)))
+}
+
+/// One target of an assignment: how it is written and its tokens.
+type Target<'a> = (Form, &'a [Token]);
+
+/// The targets of an assignment statement and the index where its value
+/// starts: `A = B = v` has two, `obj.attr = v` and `x["K"] = v` one each.
+/// A chain ends at the first part that is no target, so the `=` of
+/// `A = lambda x=1: x` belongs to the value.
+fn targets<'a>(text: &str, tokens: &'a [Token]) -> Option<(Vec<Target<'a>>, usize)> {
+    let first = tokens.first()?;
+    if first.kind != Kind::Name || COMPOUND.contains(&slice(text, first)) {
+        return None;
+    }
+    let mut found = Vec::new();
+    let (mut depth, mut from) = (0usize, 0usize);
+    for (i, token) in tokens.iter().enumerate() {
         match token.kind {
             Kind::Open => depth += 1,
             Kind::Close => depth = depth.saturating_sub(1),
-            Kind::Op if depth == 0 && slice(text, token) == "=" => value_start = Some(i + 1),
+            Kind::Op if depth == 0 && slice(text, token) == "=" => {
+                let Some(form) = target_form(text, &tokens[from..i], found.is_empty()) else {
+                    break;
+                };
+                found.push((form, &tokens[from..i]));
+                from = i + 1;
+            }
             _ => {}
         }
     }
-    value_start.map(|start| (start, Some(start)))
+    (!found.is_empty() && from < tokens.len()).then_some((found, from))
+}
+
+/// What kind of target `part` (the tokens before an `=`) is: a name
+/// (annotated when `first`), a dotted attribute, or a subscript by a string.
+fn target_form(text: &str, part: &[Token], first: bool) -> Option<Form> {
+    let is = |i: usize, s: &str| part.get(i).is_some_and(|t| slice(text, t) == s);
+    let name = |i: usize| part.get(i).is_some_and(|t| t.kind == Kind::Name);
+    if part.len() == 1 && name(0) {
+        return Some(Form::Target);
+    }
+    if first && name(0) && is(1, ":") {
+        return Some(Form::Target);
+    }
+    let dotted = part.len() >= 3
+        && part.len() % 2 == 1
+        && (0..part.len()).all(|i| if i % 2 == 0 { name(i) } else { is(i, ".") });
+    if dotted {
+        return Some(Form::Attribute);
+    }
+    let n = part.len();
+    let subscript = n >= 4
+        && is(n - 3, "[")
+        && is(n - 1, "]")
+        && matches!(part[n - 2].kind, Kind::Str(Some(_)))
+        && matches!(part[n - 4].kind, Kind::Name | Kind::Close);
+    subscript.then_some(Form::Subscript)
 }
 
 /// The assignments of one logical line; `class` names the class whose body
 /// it is in.
 pub fn assignments(text: &str, tokens: &[Token], class: Option<&str>) -> Vec<Assignment> {
     let mut out = Vec::new();
-    if let Some((_, Some(start))) = target(text, tokens) {
-        let name = slice(text, &tokens[0]);
-        let key = class.map_or_else(|| name.to_string(), |c| format!("{c}.{name}"));
-        push(&mut out, text, name, key, Form::Target, &tokens[start..]);
-    } else if let Some((name, start)) = subscript_target(text, tokens) {
-        push(
-            &mut out,
-            text,
-            &name,
-            name.clone(),
-            Form::Subscript,
-            &tokens[start..],
-        );
+    let statement = compound_body(text, tokens).unwrap_or(tokens);
+    if let Some((found, start)) = targets(text, statement) {
+        // A chain's names nearest the value first: `TEMPLATE_DEBUG` of
+        // `DEBUG = TEMPLATE_DEBUG = True` is the one a line reports, as
+        // before the reader read chains.
+        for (form, part) in found.into_iter().rev() {
+            let (name, name_at, key) = match form {
+                Form::Attribute => {
+                    let last = &part[part.len() - 1];
+                    let key = part.iter().map(|t| slice(text, t)).collect();
+                    (slice(text, last).to_string(), last.start, key)
+                }
+                Form::Subscript => {
+                    let key = &part[part.len() - 2];
+                    let Kind::Str(Some(name)) = &key.kind else {
+                        continue;
+                    };
+                    (name.clone(), content_span(text, key).0, name.clone())
+                }
+                _ => {
+                    let name = slice(text, &part[0]);
+                    let key = class.map_or_else(|| name.to_string(), |c| format!("{c}.{name}"));
+                    (name.to_string(), part[0].start, key)
+                }
+            };
+            let written = Written {
+                name: &name,
+                name_at,
+                key,
+                form,
+                call: None,
+            };
+            push(&mut out, text, written, &statement[start..]);
+        }
     }
     inner_assignments(text, tokens, &mut out);
     out
 }
 
-/// `x["NAME"] = v` / `os.environ['NAME'] = v`: the name and the value start.
-fn subscript_target(text: &str, tokens: &[Token]) -> Option<(String, usize)> {
-    let open = tokens.iter().position(|t| t.kind == Kind::Open)?;
-    let dotted = tokens[..open]
-        .iter()
-        .all(|t| t.kind == Kind::Name || slice(text, t) == ".");
-    let (key, close, equals) = (
-        tokens.get(open + 1)?,
-        tokens.get(open + 2)?,
-        tokens.get(open + 3)?,
-    );
-    let Kind::Str(Some(name)) = &key.kind else {
+/// The statement after the header of a one-line compound statement:
+/// `X = 1` of `if DEV: X = 1`.
+fn compound_body<'a>(text: &str, tokens: &'a [Token]) -> Option<&'a [Token]> {
+    let first = tokens.first()?;
+    if first.kind != Kind::Name || !COMPOUND.contains(&slice(text, first)) {
         return None;
-    };
-    let shape = open > 0
-        && dotted
-        && slice(text, &tokens[open]) == "["
-        && slice(text, close) == "]"
-        && slice(text, equals) == "=";
-    shape.then(|| (name.clone(), open + 4))
+    }
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate() {
+        match token.kind {
+            Kind::Open => depth += 1,
+            Kind::Close => depth = depth.saturating_sub(1),
+            Kind::Op if depth == 0 && slice(text, token) == ":" => {
+                return tokens.get(i + 1..).filter(|body| !body.is_empty());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The dotted name called by the `(` at `open` (`app.run`, `.__init__`), or
+/// `None` for a `def`/`class` header or a bare tuple.
+fn callee(text: &str, tokens: &[Token], open: usize) -> Option<String> {
+    let is_name = |i: usize| tokens[i].kind == Kind::Name;
+    if open == 0 || !is_name(open - 1) {
+        return None;
+    }
+    let mut from = open - 1;
+    while from > 0 && slice(text, &tokens[from - 1]) == "." {
+        from -= 1;
+        if from > 0 && is_name(from - 1) {
+            from -= 1;
+        } else {
+            break;
+        }
+    }
+    let header = from > 0 && matches!(slice(text, &tokens[from - 1]), "def" | "class" | "lambda");
+    (!header).then(|| tokens[from..open].iter().map(|t| slice(text, t)).collect())
 }
 
 /// Keyword arguments and dict entries anywhere in the line.
 fn inner_assignments(text: &str, tokens: &[Token], out: &mut Vec<Assignment>) {
-    // The kind of each open bracket: `(` of a call, `{`, or other.
-    let mut open: Vec<&str> = Vec::new();
+    // Each open bracket, and for a `(` the call it opens.
+    let mut open: Vec<(&str, Option<String>)> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         match token.kind {
-            Kind::Open => open.push(slice(text, token)),
+            Kind::Open => {
+                let bracket = slice(text, token);
+                let call = (bracket == "(").then(|| callee(text, tokens, i)).flatten();
+                open.push((bracket, call));
+            }
             Kind::Close => {
                 open.pop();
             }
@@ -241,19 +351,68 @@ fn inner_assignments(text: &str, tokens: &[Token], out: &mut Vec<Assignment>) {
             continue;
         }
         let next_text = slice(text, next);
-        match (&token.kind, open.last().copied()) {
-            (Kind::Name, Some("(")) if next_text == "=" && next.kind == Kind::Op => {
+        let (bracket, call) = open.last().map_or(("", None), |(b, c)| (*b, c.clone()));
+        let value = || until_separator(text, &tokens[i + 2..]);
+        match &token.kind {
+            Kind::Name if bracket == "(" && next_text == "=" && next.kind == Kind::Op => {
                 let name = slice(text, token);
-                let value = until_separator(text, &tokens[i + 2..]);
-                push(out, text, name, name.to_string(), Form::Keyword, value);
+                let written = Written {
+                    name,
+                    name_at: token.start,
+                    key: name.to_string(),
+                    form: Form::Keyword,
+                    call,
+                };
+                push(out, text, written, value());
             }
-            (Kind::Str(Some(name)), Some("{")) if next_text == ":" => {
-                let value = until_separator(text, &tokens[i + 2..]);
-                push(out, text, name, name.clone(), Form::DictEntry, value);
+            Kind::Str(Some(name)) if bracket == "{" && next_text == ":" => {
+                // A dict handed to a call is that call's options.
+                let call = open.iter().rev().find(|(b, _)| *b == "(");
+                let written = Written {
+                    name,
+                    name_at: content_span(text, token).0,
+                    key: name.clone(),
+                    form: Form::DictEntry,
+                    call: call.and_then(|(_, c)| c.clone()),
+                };
+                push(out, text, written, value());
             }
             _ => {}
         }
     }
+}
+
+/// The calls `name` is handed to as their options, by `f(**name)` or
+/// `f(…, options=name)`: their dotted callees, in file order.
+pub fn calls_given(text: &str, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for tokens in tokenize_lenient(text) {
+        let mut open: Vec<Option<String>> = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            match token.kind {
+                Kind::Open => {
+                    let paren = slice(text, token) == "(";
+                    open.push(paren.then(|| callee(text, &tokens, i)).flatten());
+                }
+                Kind::Close => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            let (Some(Some(call)), Some(next)) = (open.last(), tokens.get(i + 1)) else {
+                continue;
+            };
+            let handed = match slice(text, token) {
+                "**" => true,
+                "=" => i > 0 && slice(text, &tokens[i - 1]) == "options",
+                _ => false,
+            };
+            if handed && next.kind == Kind::Name && slice(text, next) == name {
+                out.push(call.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The tokens up to a top-level `,` or the closing bracket.
@@ -271,33 +430,83 @@ fn until_separator<'a>(text: &str, tokens: &'a [Token]) -> &'a [Token] {
     tokens
 }
 
-fn push(
-    out: &mut Vec<Assignment>,
-    text: &str,
-    name: &str,
+/// What is written to, and how: an assignment without its value.
+struct Written<'n> {
+    name: &'n str,
+    name_at: usize,
     key: String,
     form: Form,
-    value: &[Token],
-) {
+    call: Option<String>,
+}
+
+fn push(out: &mut Vec<Assignment>, text: &str, written: Written<'_>, value: &[Token]) {
     let (Some(first), Some(last)) = (value.first(), value.last()) else {
         return;
     };
+    let held_tokens = call_at(text, value)
+        .filter(|call| call.after == value.len())
+        .and_then(|call| field_default(text, &call))
+        .unwrap_or(value);
     let (kind, literal) = value_of(text, value, 0);
     let items = if kind == ValueKind::List {
         list_items(text, value)
     } else {
         Vec::new()
     };
+    let held = match (held_tokens.first(), held_tokens.last()) {
+        (Some(a), Some(b)) => a.start..b.end,
+        _ => first.start..last.end,
+    };
     out.push(Assignment {
-        name: name.to_string(),
-        key,
-        form,
+        name: written.name.to_string(),
+        key: written.key,
+        form: written.form,
+        name_at: written.name_at,
+        call: written.call,
         value: first.start..last.end,
+        held,
         kind,
         literal,
         items,
+        constant: constant(text, held_tokens, kind),
         line: first.line,
     });
+}
+
+/// Names a written-out value may use: `True`/`False`/`None` and
+/// `timedelta(days=…)`-style durations.
+const CONSTANT_NAMES: &[&str] = &[
+    "True",
+    "False",
+    "None",
+    "timedelta",
+    "datetime",
+    "days",
+    "hours",
+    "minutes",
+    "seconds",
+    "weeks",
+    "milliseconds",
+    "microseconds",
+];
+
+/// Whether an expression of `kind` is written out (see
+/// [`Assignment::constant`]). Containers and arithmetic are judged token by
+/// token: strings without fields, numbers, [`CONSTANT_NAMES`], brackets and
+/// the operators of arithmetic, slices and keyword arguments.
+fn constant(text: &str, tokens: &[Token], kind: ValueKind) -> bool {
+    match kind {
+        ValueKind::Str | ValueKind::Number | ValueKind::Bool | ValueKind::None => true,
+        ValueKind::Reference => false,
+        ValueKind::List | ValueKind::Expression => tokens.iter().all(|token| match &token.kind {
+            Kind::Str(_) => string_literal(text, std::slice::from_ref(token)).is_some(),
+            Kind::Number | Kind::Open | Kind::Close => true,
+            Kind::Name => CONSTANT_NAMES.contains(&slice(text, token)),
+            Kind::Op => slice(text, token)
+                .bytes()
+                .all(|b| b",:+-*/%.=\\".contains(&b)),
+        }),
+    }
 }
 
 /// Nesting of wrappers (`Field(default=getenv(…))`) followed at most.
@@ -400,15 +609,15 @@ struct Call<'a> {
     after: usize,
 }
 
-impl Call<'_> {
-    fn keyword(&self, text: &str, name: &str) -> Option<&[Token]> {
-        self.args.iter().find_map(|arg| {
+impl<'a> Call<'a> {
+    fn keyword(&self, text: &str, name: &str) -> Option<&'a [Token]> {
+        self.args.iter().copied().find_map(|arg| {
             (arg.len() > 2 && slice(text, &arg[0]) == name && slice(text, &arg[1]) == "=")
                 .then(|| &arg[2..])
         })
     }
 
-    fn positional(&self, text: &str, index: usize) -> Option<&[Token]> {
+    fn positional(&self, text: &str, index: usize) -> Option<&'a [Token]> {
         self.args
             .iter()
             .filter(|arg| !(arg.len() > 1 && slice(text, &arg[1]) == "="))
@@ -418,7 +627,7 @@ impl Call<'_> {
 
     /// The default an environment read falls back to: `default=` or the
     /// second positional argument.
-    fn default(&self, text: &str) -> Option<&[Token]> {
+    fn default(&self, text: &str) -> Option<&'a [Token]> {
         self.keyword(text, "default")
             .or_else(|| self.positional(text, 1))
     }
@@ -468,11 +677,7 @@ fn call_value(text: &str, tokens: &[Token], depth: usize) -> Option<(ValueKind, 
     if call.after != tokens.len() {
         return None;
     }
-    let last = call.callee.rsplit('.').next().unwrap_or_default();
-    if last == "Field" || last == "field" {
-        let default = call
-            .keyword(text, "default")
-            .or_else(|| call.positional(text, 0))?;
+    if let Some(default) = field_default(text, &call) {
         return Some(value_of(text, default, depth + 1));
     }
     if !reads_environment(&call.callee) {
@@ -484,31 +689,106 @@ fn call_value(text: &str, tokens: &[Token], depth: usize) -> Option<(ValueKind, 
     Some((ValueKind::Reference, literal))
 }
 
-/// For an expression that starts with an environment read
-/// (`os.getenv("X", "1").lower() == "true"`): the byte span of the read's
-/// default as written, and the offset where the read ends. `None` when the
-/// expression does not start with an environment read of a named variable
-/// with a default.
-pub fn environment_default(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
+/// The default of a `Field(…)` / `field(…)` call: `default=` or the first
+/// positional argument.
+fn field_default<'a>(text: &str, call: &Call<'a>) -> Option<&'a [Token]> {
+    let last = call.callee.rsplit('.').next().unwrap_or_default();
+    if last != "Field" && last != "field" {
+        return None;
+    }
+    call.keyword(text, "default")
+        .or_else(|| call.positional(text, 0))
+}
+
+/// The value a setting that reads the environment takes where the variable
+/// is unset, as written: the literal default of an environment read of a
+/// named variable (`os.getenv("X", "1")`, `env.bool("X", default=True)`,
+/// `envbool("X", "True")`) or of `getenv("X") or "1"`, followed through
+/// `.lower()` / `.upper()` / `.strip()` and a comparison with string
+/// literals (`== "true"`, `in ("1", "yes")`: then `True` or `False`).
+/// `None` for any other expression.
+pub fn unset_value(text: &str) -> Option<String> {
     let lines = tokenize_lenient(text);
     let tokens = lines.first()?;
+    if let Some(or) = top_level_word(text, tokens, "or") {
+        let (read, fallback) = (&tokens[..or], &tokens[or + 1..]);
+        let read_call = call_at(text, read)?;
+        let whole = read_call.after == read.len() && reads_environment(&read_call.callee);
+        return (whole && written_out(text, fallback)).then(|| spanned(text, fallback));
+    }
     let call = call_at(text, tokens)?;
-    let named = call.positional(text, 0).is_some_and(|name| {
-        matches!(
-            name,
-            [Token {
-                kind: Kind::Str(_),
-                ..
-            }]
-        )
-    });
+    let named = matches!(
+        call.positional(text, 0),
+        Some([Token {
+            kind: Kind::Str(_),
+            ..
+        }])
+    );
     if !reads_environment(&call.callee) || !named {
         return None;
     }
     let default = call.default(text)?;
-    let (first, last) = (default.first()?, default.last()?);
-    let end = tokens.get(call.after - 1).map_or(text.len(), |t| t.end);
-    Some((first.start..last.end, end))
+    if !written_out(text, default) {
+        return None;
+    }
+    fold_comparison(text, spanned(text, default), &tokens[call.after..])
+}
+
+/// Whether `tokens` are a non-empty written-out expression.
+fn written_out(text: &str, tokens: &[Token]) -> bool {
+    let (kind, _) = value_of(text, tokens, 0);
+    !tokens.is_empty() && constant(text, tokens, kind)
+}
+
+/// The text from the first token to the last.
+fn spanned(text: &str, tokens: &[Token]) -> String {
+    match (tokens.first(), tokens.last()) {
+        (Some(a), Some(b)) => text.get(a.start..b.end).unwrap_or("").to_string(),
+        _ => String::new(),
+    }
+}
+
+/// `value` followed through the string methods and comparison in `rest`.
+fn fold_comparison(text: &str, mut value: String, mut rest: &[Token]) -> Option<String> {
+    while let [dot, method, open, close, tail @ ..] = rest {
+        let call = [dot, method, open, close].map(|t| slice(text, t));
+        match call {
+            [".", "lower", "(", ")"] => value = value.to_lowercase(),
+            [".", "upper", "(", ")"] => value = value.to_uppercase(),
+            [".", "strip", "(", ")"] => {}
+            _ => break,
+        }
+        rest = tail;
+    }
+    let Some(operator) = rest.first() else {
+        return Some(value);
+    };
+    let (negate, options) = match (slice(text, operator), rest.get(1).map(|t| slice(text, t))) {
+        ("==", _) => (false, &rest[1..]),
+        ("!=", _) => (true, &rest[1..]),
+        ("not", Some("in")) => (true, &rest[2..]),
+        ("in", _) => (false, &rest[1..]),
+        _ => return None,
+    };
+    let options = match options {
+        [first, .., _] if first.kind == Kind::Open && closes_at_end(options) => {
+            &options[1..options.len() - 1]
+        }
+        _ => options,
+    };
+    let mut words = Vec::new();
+    for option in arguments(text, options) {
+        match option {
+            [Token {
+                kind: Kind::Str(Some(word)),
+                ..
+            }] if slice(text, &option[0]).starts_with(['"', '\'']) => words.push(word.as_str()),
+            _ => return None,
+        }
+    }
+    let unquoted = crate::formats::unquote(&value);
+    let hit = words.contains(&unquoted);
+    (!words.is_empty()).then(|| if hit != negate { "True" } else { "False" }.to_string())
 }
 
 /// The top-level comma-separated arguments of a call's inside.

@@ -158,3 +158,247 @@ fn fragments_never_fail() {
         .iter()
         .all(|a| a.literal.is_none() || a.name.is_empty()));
 }
+
+/// (source, name, form, call, held expression, constant)
+type Shape = (
+    &'static str,
+    &'static str,
+    Form,
+    Option<&'static str>,
+    &'static str,
+    bool,
+);
+
+const SHAPES: &[Shape] = &[
+    (
+        "app.run(host='0.0.0.0', debug=True)\n",
+        "debug",
+        Form::Keyword,
+        Some("app.run"),
+        "True",
+        true,
+    ),
+    (
+        "super().__init__(verify=False)\n",
+        "verify",
+        Form::Keyword,
+        Some(".__init__"),
+        "False",
+        true,
+    ),
+    (
+        "def connect(verify=False):\n",
+        "verify",
+        Form::Keyword,
+        None,
+        "False",
+        true,
+    ),
+    (
+        "class C(Base, metaclass=M):\n",
+        "metaclass",
+        Form::Keyword,
+        None,
+        "M",
+        false,
+    ),
+    (
+        "uvicorn.run(app, **{'reload': True})\n",
+        "reload",
+        Form::DictEntry,
+        Some("uvicorn.run"),
+        "True",
+        true,
+    ),
+    (
+        "CORS = {'origins': ['*']}\n",
+        "origins",
+        Form::DictEntry,
+        None,
+        "['*']",
+        true,
+    ),
+    (
+        "app.config.DEBUG = True\n",
+        "DEBUG",
+        Form::Attribute,
+        None,
+        "True",
+        true,
+    ),
+    (
+        "app.config['a']['SECRET_KEY'] = 'k' 'v'\n",
+        "SECRET_KEY",
+        Form::Subscript,
+        None,
+        "'k' 'v'",
+        true,
+    ),
+    (
+        "DEBUG = TEMPLATE_DEBUG = True\n",
+        "TEMPLATE_DEBUG",
+        Form::Target,
+        None,
+        "True",
+        true,
+    ),
+    (
+        "DEBUG = TEMPLATE_DEBUG = True\n",
+        "DEBUG",
+        Form::Target,
+        None,
+        "True",
+        true,
+    ),
+    (
+        "HANDLER = lambda request=None: None\n",
+        "HANDLER",
+        Form::Target,
+        None,
+        "lambda request=None: None",
+        false,
+    ),
+    (
+        "TTL = timedelta(days=1) * 2\n",
+        "TTL",
+        Form::Target,
+        None,
+        "timedelta(days=1) * 2",
+        true,
+    ),
+    (
+        "HOSTS = ('a', f'{x}.b')\n",
+        "HOSTS",
+        Form::Target,
+        None,
+        "('a', f'{x}.b')",
+        false,
+    ),
+    (
+        "class S(BaseSettings):\n    debug: bool = Field(default=True, description='d')\n",
+        "debug",
+        Form::Target,
+        None,
+        "True",
+        true,
+    ),
+    (
+        "KEY = os.getenv('KEY', 'dflt')\n",
+        "KEY",
+        Form::Target,
+        None,
+        "os.getenv('KEY', 'dflt')",
+        false,
+    ),
+];
+
+#[test]
+fn forms_calls_and_held_values() {
+    for (source, name, form, call, held, constant) in SHAPES {
+        let found = read(source).unwrap_or_else(|e| panic!("{source}: {e:?}"));
+        let Some(hit) = found.iter().find(|a| a.name == *name) else {
+            panic!("{name} not read from {source:?}: {found:?}");
+        };
+        assert_eq!(hit.form, *form, "{source}");
+        assert_eq!(hit.call.as_deref(), *call, "{source}");
+        assert_eq!(&source[hit.held.clone()], *held, "{source}");
+        assert_eq!(hit.constant, *constant, "{source}");
+        assert!(source[hit.name_at..].starts_with(*name), "{source}");
+    }
+}
+
+#[test]
+fn a_lambda_default_is_no_chained_target() {
+    let found = read("HANDLER = lambda request=None: None\n").unwrap();
+    let names: Vec<&str> = found.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["HANDLER"]);
+}
+
+/// (expression, value where the variable is unset)
+const UNSET: &[(&str, Option<&str>)] = &[
+    ("os.getenv('DEBUG', 'True')", Some("'True'")),
+    ("os.environ.get('DEBUG', default=True)", Some("True")),
+    ("envbool('DEBUG', 'True')", Some("'True'")),
+    (
+        "os.getenv('DEBUG', 'False').lower() == 'true'",
+        Some("False"),
+    ),
+    ("os.getenv('DEBUG', 'True').lower() == 'true'", Some("True")),
+    (
+        "os.getenv('DEBUG', '1').strip() in ('1', 'yes')",
+        Some("True"),
+    ),
+    ("os.getenv('DEBUG', '1') not in ['1', 'yes']", Some("False")),
+    ("os.getenv('DEBUG', 'no').upper() != 'NO'", Some("False")),
+    ("os.getenv('DEBUG') or 'True'", Some("'True'")),
+    ("os.getenv('DEBUG') or default_debug()", None),
+    ("settings.DEBUG or True", None),
+    ("os.getenv('DEBUG')", None),
+    ("os.getenv(NAME, 'True')", None),
+    ("os.getenv('DEBUG', fallback)", None),
+    ("os.getenv('DEBUG', 'x').lower() == other", None),
+    ("os.getenv('DEBUG', 'x').title()", None),
+    ("make('DEBUG', 'True')", None),
+];
+
+#[test]
+fn values_where_the_variable_is_unset() {
+    for (expression, unset) in UNSET {
+        assert_eq!(
+            super::reader::unset_value(expression).as_deref(),
+            *unset,
+            "{expression}"
+        );
+    }
+}
+
+#[test]
+fn one_line_compound_statements_have_bodies() {
+    let text = "if DEV: app.config['DEBUG'] = True\nelse: DEBUG = False\nfor x in y: z.a = 1\n";
+    let found = read(text).unwrap();
+    let got: Vec<(&str, Form, u32)> = found
+        .iter()
+        .map(|a| (a.name.as_str(), a.form, a.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("DEBUG", Form::Subscript, 1),
+            ("DEBUG", Form::Target, 2),
+            ("a", Form::Attribute, 3)
+        ]
+    );
+}
+
+#[test]
+fn a_target_value_starts_after_its_chain() {
+    let cases = [
+        ("A = B = 1\n", "A", "1"),
+        (
+            "HANDLER = lambda r=None: r\n",
+            "HANDLER",
+            "lambda r=None: r",
+        ),
+        ("\u{feff}DEBUG = True\n", "DEBUG", "True"),
+    ];
+    for (text, name, value) in cases {
+        let lines = super::lexer::tokenize(text).unwrap();
+        let tokens = &lines[0];
+        let Some((_, Some(start))) = super::reader::target(text, tokens) else {
+            panic!("no target in {text:?}");
+        };
+        let last = &tokens[tokens.len() - 1];
+        assert_eq!(&text[tokens[start].start..last.end], value, "{text:?}");
+        assert_eq!(super::lexer::slice(text, &tokens[0]), name, "{text:?}");
+        assert!(tokens[0].top_level, "{text:?}");
+    }
+}
+
+#[test]
+fn calls_a_name_is_handed_to() {
+    let text = "opts = {'verify': False}\n# jwt.decode(t, options=opts)\nr = requests.get(\n    url,\n    **opts,\n)\nclaims = jwt.decode(t, KEY, options=opts)\nlog(opts)\nsend(json=opts, **other)\nx = f'{g(**opts)}'\n";
+    assert_eq!(
+        super::reader::calls_given(text, "opts"),
+        ["requests.get", "jwt.decode"]
+    );
+}
