@@ -102,6 +102,32 @@ fn code_in_the_designated_security_py_needs_no_record() {
     );
     repo.commit_all("docstring").ok();
     assert_ne!(repo.head(), head, "a docstring needs no record");
+
+    // A function body is code: changing it, or adding a function, changes
+    // no setting (the report says so).
+    let head = repo.head();
+    let code = SECURITY_PY.replace(
+        "    return jwt.decode(token, settings.SECRET_KEY, algorithms=[ALGORITHM])\n",
+        "    claims = jwt.decode(token, settings.SECRET_KEY, algorithms=[ALGORITHM])\n    return dict(claims)\n\n\ndef subject(token: str) -> str:\n    return str(decode(token)[\"sub\"])\n",
+    );
+    repo.write("backend/app/core/security.py", &code);
+    repo.commit_all("decode: return a plain dict; subject()")
+        .ok();
+    assert_ne!(repo.head(), head, "a function body needs no record");
+    repo.confgate(&["check", "--commit", "HEAD"])
+        .ok()
+        .contains("no setting changed")
+        .lacks("missing-record");
+
+    // A module-level setting is still configuration.
+    let head = repo.head();
+    repo.write(
+        "backend/app/core/security.py",
+        code.replace("ALGORITHM = \"HS256\"", "ALGORITHM = \"HS512\""),
+    );
+    let run = repo.commit_all("stronger hash");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    assert_eq!(repo.head(), head, "a module-level setting needs a record");
 }
 
 #[test]
