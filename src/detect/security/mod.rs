@@ -38,6 +38,9 @@ const INLINE_FIX: &str = "nothing unsafe; to keep security settings where review
 /// the project's designated file after it.
 pub const MOVE_ADVICE: &str = "move it to a designated security file";
 
+/// The fix for a placeholder secret in a `.env` (see `env_placeholder`).
+const PLACEHOLDER_FIX: &str = "keep the placeholder here; set a real value in each deployment's environment or secret store (never in a committed file)";
+
 /// `rules/security-settings.toml`, converted to JSON by `build.rs`.
 const PACK: &str = include_str!(concat!(env!("OUT_DIR"), "/security-settings.json"));
 
@@ -113,6 +116,13 @@ pub struct SecurityRule {
     /// container's entry point).
     #[serde(default)]
     pub warn_only: bool,
+    /// An environment read whose default (what runs where the variable is
+    /// unset) is insecure is a warning naming that default, not a block:
+    /// the insecure value is also the framework's own default (Django's
+    /// `SECURE_SSL_REDIRECT = False`), so the read is no worse than leaving
+    /// the setting out, and each deployment sets the variable.
+    #[serde(default)]
+    pub unset_default_warns: bool,
     /// Regex the value must match for the setting to be this rule's at
     /// all: `algorithm="sha256"` of an HMAC call is not a JWT algorithm.
     #[serde(default)]
@@ -764,6 +774,16 @@ impl SecurityScanner {
                 "{setting} — insecure {} security-setting: {}",
                 r.category, r.description
             ),
+            _ if hit.from_default => format!(
+                "{setting} — {} security-setting read from the environment; where the variable is unset it is {} (the framework's default too): {}; a warning, not a block",
+                r.category,
+                hit.unset_value.as_deref().unwrap_or("insecure"),
+                r.description
+            ),
+            _ if hit.placeholder => format!(
+                "{setting} — {} security-setting holds a placeholder, not a key: fine for local runs, but a deployment that keeps it can be forged",
+                r.category
+            ),
             _ if hit.capped => format!(
                 "{setting} — {} security-setting: {}; a warning, not a block",
                 r.category, r.description
@@ -790,9 +810,23 @@ impl SecurityScanner {
         } else {
             hit.name.replace(' ', "")
         };
-        let safe = hit.severity == Severity::Warning && !hit.development && !hit.capped;
+        let safe = hit.severity == Severity::Warning
+            && !hit.development
+            && !hit.capped
+            && !hit.placeholder
+            && !hit.from_default;
         let (id, fix) = if safe {
             (INLINE_RULE, INLINE_FIX.to_string())
+        } else if hit.placeholder {
+            (r.id.as_str(), PLACEHOLDER_FIX.to_string())
+        } else if hit.from_default && !r.fix.is_empty() {
+            let fix = format!("{}, or make the safe value the default", r.fix);
+            let fix = if hit.movable {
+                format!("{fix}; {MOVE_ADVICE}")
+            } else {
+                fix
+            };
+            (r.id.as_str(), fix)
         } else if hit.movable && !r.fix.is_empty() {
             (r.id.as_str(), format!("{}; {MOVE_ADVICE}", r.fix))
         } else {
@@ -992,7 +1026,12 @@ fn setting_hit(
     let found = insecure.find(&judged);
     let movable = match setting.form {
         Form::Assign => true,
-        Form::Config => !matches!(file_type, FileType::Dockerfile | FileType::Compose),
+        // A `.env` is the environment itself, where settings are meant to
+        // be read from; a Dockerfile or compose key has nowhere else to go.
+        Form::Config => !matches!(
+            file_type,
+            FileType::Dockerfile | FileType::Compose | FileType::Env
+        ),
         Form::Attr | Form::Kwarg | Form::DictKey => false,
     };
     // Read from the environment with a default: the default is what runs
@@ -1011,7 +1050,15 @@ fn setting_hit(
         }
         (Severity::Warning, false)
     } else if unset_default() {
-        (Severity::Error, true)
+        let warns = rule.rule.unset_default_warns;
+        (
+            if warns {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
+            true,
+        )
     } else {
         return None;
     };
@@ -1027,11 +1074,15 @@ fn setting_hit(
         line: statement.line_of(setting.at),
         entry_line,
         from_default,
+        unset_value: from_default
+            .then(|| syntax::env_default(&setting.value, file_type == FileType::Python))
+            .flatten(),
         name: setting.name.clone(),
         value: setting.value.clone(),
         severity,
         development: false,
         capped: false,
+        placeholder: false,
         movable,
     })
 }
@@ -1076,11 +1127,13 @@ fn pattern_hits(
             line: statement.line_of(whole.start()),
             entry_line: None,
             from_default: false,
+            unset_value: None,
             name: collapse(whole.as_str()),
             value,
             severity,
             development: false,
             capped: false,
+            placeholder: false,
             movable: false,
         });
     }
@@ -1120,6 +1173,8 @@ struct Hit {
     entry_line: Option<u32>,
     /// Judged by the default of an environment read.
     from_default: bool,
+    /// That default, as the setting would read it (`False`).
+    unset_value: Option<String>,
     name: String,
     value: String,
     severity: Severity,
@@ -1127,6 +1182,8 @@ struct Hit {
     development: bool,
     /// An insecure value of a `warn_only` rule, reported as a warning.
     capped: bool,
+    /// A placeholder secret in a `.env`, reported as a warning.
+    placeholder: bool,
     /// A setting that could be written in a designated security file
     /// instead (an assignment, a config key), unlike a call's argument, a
     /// decorator, a command or a Dockerfile line.
@@ -1226,6 +1283,10 @@ impl Judge<'_> {
                     hit.severity = Severity::Warning;
                     hit.capped = true;
                 }
+                if hit.severity == Severity::Error && env_placeholder(rule, self.file_type, &hit) {
+                    hit.severity = Severity::Warning;
+                    hit.placeholder = true;
+                }
                 if hit.severity == Severity::Error
                     && (*self
                         .dev_file
@@ -1252,6 +1313,15 @@ impl Judge<'_> {
             }
         }
     }
+}
+
+/// A secret-valued setting of a `.env` whose value is a placeholder
+/// (`SECRET_KEY=changethis`): a local default, not a key anyone can sign
+/// with; the deployment must set the real one (a warning that says so).
+fn env_placeholder(rule: &CompiledRule, file_type: FileType, hit: &Hit) -> bool {
+    rule.rule.redact
+        && file_type == FileType::Env
+        && crate::detect::secrets::random::is_example_secret(unquote(&hit.value))
 }
 
 /// `None`, `null`, `nil`, `~` or an empty string: no value.

@@ -1682,3 +1682,38 @@ fn a_secret_setting_set_to_nothing_writes_no_key() {
     );
     assert!(found.iter().any(|f| f.rule == "hardcoded-secret-key"));
 }
+
+/// An environment read whose default is the insecure value: a block, unless
+/// that value is also the framework's own default (`unset_default_warns`),
+/// where it is a warning that names the default.
+#[test]
+fn insecure_environment_defaults_block_unless_the_framework_default_is_the_same() {
+    let text = "SECURE_SSL_REDIRECT = os.getenv(\"SSL_REDIRECT\", \"0\") == \"1\"\nSECURE_HSTS_SECONDS = os.environ.get(\"HSTS_SECONDS\", \"0\")\nDEBUG = os.getenv(\"DEBUG\", \"True\") == \"True\"\n";
+    let found = scan("app/settings.py", text);
+    assert_eq!(errors(&found), vec![("debug-mode".to_string(), 3)]);
+    for (rule, line, default) in [("ssl-redirect-off", 1, "False"), ("hsts-off", 2, "\"0\"")] {
+        let warning = found
+            .iter()
+            .find(|f| f.rule == rule && f.line == Some(line))
+            .unwrap_or_else(|| panic!("{rule} not reported: {found:?}"));
+        assert_eq!(warning.severity, Severity::Warning);
+        assert!(
+            warning
+                .message
+                .contains(&format!("where the variable is unset it is {default}")),
+            "{}",
+            warning.message
+        );
+        assert!(
+            warning
+                .fix
+                .as_deref()
+                .is_some_and(|f| f.contains("make the safe value the default")),
+            "{:?}",
+            warning.fix
+        );
+    }
+    // A literal insecure value still blocks.
+    let literal = scan("app/settings.py", "SECURE_SSL_REDIRECT = False\n");
+    assert_eq!(errors(&literal), vec![("ssl-redirect-off".to_string(), 1)]);
+}
