@@ -781,7 +781,7 @@ impl SecurityScanner {
                 r.description
             ),
             _ if hit.placeholder => format!(
-                "{setting} — {} security-setting holds a placeholder, not a key: fine for local runs, but a deployment that keeps it can be forged",
+                "{setting} — {} security-setting holds a placeholder, not a key: fine for local runs and CI, but a deployment that keeps it can be forged",
                 r.category
             ),
             _ if hit.capped => format!(
@@ -1283,7 +1283,9 @@ impl Judge<'_> {
                     hit.severity = Severity::Warning;
                     hit.capped = true;
                 }
-                if hit.severity == Severity::Error && env_placeholder(rule, self.file_type, &hit) {
+                if hit.severity == Severity::Error
+                    && placeholder_secret(rule, self.file_type, self.path, &hit)
+                {
                     hit.severity = Severity::Warning;
                     hit.placeholder = true;
                 }
@@ -1315,13 +1317,27 @@ impl Judge<'_> {
     }
 }
 
-/// A secret-valued setting of a `.env` whose value is a placeholder
-/// (`SECRET_KEY=changethis`): a local default, not a key anyone can sign
-/// with; the deployment must set the real one (a warning that says so).
-fn env_placeholder(rule: &CompiledRule, file_type: FileType, hit: &Hit) -> bool {
+/// A secret-valued setting whose value is a placeholder, written where an
+/// environment is set for local runs or CI rather than in code that runs
+/// deployed: `SECRET_KEY=changethis` in a `.env`, `SECRET_KEY: dummy` in a
+/// CI workflow. Not a key anyone can sign with; each deployment sets the
+/// real one (a warning that says so).
+fn placeholder_secret(rule: &CompiledRule, file_type: FileType, path: &str, hit: &Hit) -> bool {
     rule.rule.redact
-        && file_type == FileType::Env
+        && (file_type == FileType::Env || is_ci_config(path))
         && crate::detect::secrets::random::is_example_secret(unquote(&hit.value))
+}
+
+/// A CI service's pipeline definition: it sets the environment of build
+/// and test jobs, not of the running service.
+fn is_ci_config(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.starts_with(".github/workflows/")
+        || path.starts_with(".circleci/")
+        || matches!(
+            name,
+            ".gitlab-ci.yml" | "azure-pipelines.yml" | "bitbucket-pipelines.yml" | ".travis.yml"
+        )
 }
 
 /// `None`, `null`, `nil`, `~` or an empty string: no value.

@@ -1717,3 +1717,43 @@ fn insecure_environment_defaults_block_unless_the_framework_default_is_the_same(
     let literal = scan("app/settings.py", "SECURE_SSL_REDIRECT = False\n");
     assert_eq!(errors(&literal), vec![("ssl-redirect-off".to_string(), 1)]);
 }
+
+/// A placeholder signing key where an environment is set for local runs or
+/// CI is a warning that says so; in code, or with a real-looking value, it
+/// blocks.
+#[test]
+fn placeholder_secret_keys_in_env_files_and_ci_workflows_warn() {
+    for (path, text) in [
+        (".env", "SECRET_KEY=changethis\n"),
+        (
+            ".github/workflows/test.yml",
+            "jobs:\n  test:\n    env:\n      SECRET_KEY: dummy\n",
+        ),
+        (".gitlab-ci.yml", "variables:\n  SECRET_KEY: dummy\n"),
+    ] {
+        let found = scan(path, text);
+        assert!(errors(&found).is_empty(), "{path}: {found:?}");
+        assert!(
+            found.iter().any(|f| f.rule == "hardcoded-secret-key"
+                && f.message.contains("holds a placeholder")
+                && f.fix.as_deref().is_some_and(|x| !x.contains(MOVE_ADVICE))),
+            "{path}: {found:?}"
+        );
+    }
+    for (path, text) in [
+        ("app/settings.py", "SECRET_KEY = \"changethis\"\n"),
+        ("config/app.yaml", "SECRET_KEY: dummy\n"),
+        (
+            ".github/workflows/deploy.yml",
+            "jobs:\n  deploy:\n    env:\n      SECRET_KEY: Xk29fLq8Zr0vPa7Wn3Ty\n",
+        ),
+    ] {
+        let found = scan(path, text);
+        assert!(
+            errors(&found)
+                .iter()
+                .any(|(rule, _)| rule == "hardcoded-secret-key"),
+            "{path}: {found:?}"
+        );
+    }
+}
