@@ -765,38 +765,7 @@ impl SecurityScanner {
         } else {
             shorten_to(&hit.name, 80)
         };
-        let message = match hit.severity {
-            Severity::Error if hit.from_default => format!(
-                "{setting} — insecure {} security-setting where the variable is unset (the default): {}",
-                r.category, r.description
-            ),
-            Severity::Error => format!(
-                "{setting} — insecure {} security-setting: {}",
-                r.category, r.description
-            ),
-            _ if hit.from_default => format!(
-                "{setting} — {} security-setting read from the environment; where the variable is unset it is {} (the framework's default too): {}; a warning, not a block",
-                r.category,
-                hit.unset_value.as_deref().unwrap_or("insecure"),
-                r.description
-            ),
-            _ if hit.placeholder => format!(
-                "{setting} — {} security-setting holds a placeholder, not a key: fine for local runs and CI, but a deployment that keeps it can be forged",
-                r.category
-            ),
-            _ if hit.capped => format!(
-                "{setting} — {} security-setting: {}; a warning, not a block",
-                r.category, r.description
-            ),
-            _ if hit.development => format!(
-                "{setting} — insecure {} security-setting in development settings ({}); allowed as a warning, but it belongs in a designated security file",
-                r.category, r.description
-            ),
-            _ => format!(
-                "{setting} — {} security-setting written inline: the value is safe, but it belongs in a designated security file",
-                r.category
-            ),
-        };
+        let message = message(r, &setting, &hit);
         // Every secret on the statement is hidden, not only this rule's value
         // (`requests.get(url, auth=("u", "<token>"), verify=False)`).
         let own_hidden: Cow<'_, str> = if redacting {
@@ -810,28 +779,7 @@ impl SecurityScanner {
         } else {
             hit.name.replace(' ', "")
         };
-        let safe = hit.severity == Severity::Warning
-            && !hit.development
-            && !hit.capped
-            && !hit.placeholder
-            && !hit.from_default;
-        let (id, fix) = if safe {
-            (INLINE_RULE, INLINE_FIX.to_string())
-        } else if hit.placeholder {
-            (r.id.as_str(), PLACEHOLDER_FIX.to_string())
-        } else if hit.from_default && !r.fix.is_empty() {
-            let fix = format!("{}, or make the safe value the default", r.fix);
-            let fix = if hit.movable {
-                format!("{fix}; {MOVE_ADVICE}")
-            } else {
-                fix
-            };
-            (r.id.as_str(), fix)
-        } else if hit.movable && !r.fix.is_empty() {
-            (r.id.as_str(), format!("{}; {MOVE_ADVICE}", r.fix))
-        } else {
-            (r.id.as_str(), r.fix.clone())
-        };
+        let (id, fix) = id_and_fix(r, &hit);
         let mut finding = Finding::new(Kind::SecuritySetting, id, hit.severity, path, &key)
             .at_line(hit.line)
             .category(r.category.clone())
@@ -1275,7 +1223,10 @@ impl Judge<'_> {
                         continue;
                     }
                 }
-                if hit.severity == Severity::Warning && self.scanner.disabled.contains(INLINE_RULE)
+                // A safe value has no better place to be than where a CI job's
+                // environment is set.
+                let safe = hit.severity == Severity::Warning && !hit.from_default;
+                if safe && (self.scanner.disabled.contains(INLINE_RULE) || is_ci_config(self.path))
                 {
                     continue;
                 }
@@ -1314,6 +1265,69 @@ impl Judge<'_> {
                 });
             }
         }
+    }
+}
+
+/// The one-line message of a hit on `setting` (`NAME = value`, redacted).
+fn message(r: &SecurityRule, setting: &str, hit: &Hit) -> String {
+    match hit.severity {
+        Severity::Error if hit.from_default => format!(
+            "{setting} — insecure {} security-setting where the variable is unset (the default): {}",
+            r.category, r.description
+        ),
+        Severity::Error => format!(
+            "{setting} — insecure {} security-setting: {}",
+            r.category, r.description
+        ),
+        _ if hit.from_default => format!(
+            "{setting} — {} security-setting read from the environment; where the variable is unset it is {} (the framework's default too): {}; a warning, not a block",
+            r.category,
+            hit.unset_value.as_deref().unwrap_or("insecure"),
+            r.description
+        ),
+        _ if hit.placeholder => format!(
+            "{setting} — {} security-setting holds a placeholder, not a key: fine for local runs and CI, but a deployment that keeps it can be forged",
+            r.category
+        ),
+        _ if hit.capped => format!(
+            "{setting} — {} security-setting: {}; a warning, not a block",
+            r.category, r.description
+        ),
+        _ if hit.development => format!(
+            "{setting} — insecure {} security-setting in development settings ({}); allowed as a warning, but it belongs in a designated security file",
+            r.category, r.description
+        ),
+        _ => format!(
+            "{setting} — {} security-setting written inline: the value is safe, but it belongs in a designated security file",
+            r.category
+        ),
+    }
+}
+
+/// The rule id a hit is reported under and its fix: a safe value under
+/// the inline rule; advice to move only for a setting that could move.
+fn id_and_fix<'r>(r: &'r SecurityRule, hit: &Hit) -> (&'r str, String) {
+    let safe = hit.severity == Severity::Warning
+        && !hit.development
+        && !hit.capped
+        && !hit.placeholder
+        && !hit.from_default;
+    if safe {
+        (INLINE_RULE, INLINE_FIX.to_string())
+    } else if hit.placeholder {
+        (r.id.as_str(), PLACEHOLDER_FIX.to_string())
+    } else if hit.from_default && !r.fix.is_empty() {
+        let fix = format!("{}, or make the safe value the default", r.fix);
+        let fix = if hit.movable {
+            format!("{fix}; {MOVE_ADVICE}")
+        } else {
+            fix
+        };
+        (r.id.as_str(), fix)
+    } else if hit.movable && !r.fix.is_empty() {
+        (r.id.as_str(), format!("{}; {MOVE_ADVICE}", r.fix))
+    } else {
+        (r.id.as_str(), r.fix.clone())
     }
 }
 

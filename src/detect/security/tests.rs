@@ -1757,3 +1757,24 @@ fn placeholder_secret_keys_in_env_files_and_ci_workflows_warn() {
         );
     }
 }
+
+/// A CI workflow's matrix and job environment are not where a service's
+/// security settings belong: a safe value there is not told to move, and a
+/// matrix key ending in `-src` is not a CSP directive.
+#[test]
+fn ci_workflows_draw_no_inline_warnings_and_src_keys_are_csp_directives_only() {
+    let workflow = "jobs:\n  test:\n    strategy:\n      matrix:\n        starlette-src:\n          - starlette-pypi\n    env:\n      LOG_LEVEL: ERROR\n      DEBUG: \"true\"\n";
+    let found = scan(".github/workflows/test.yml", workflow);
+    assert!(
+        found
+            .iter()
+            .all(|f| f.rule != INLINE_RULE && f.rule != "csp-unsafe"),
+        "{found:?}"
+    );
+    assert_eq!(errors(&found), vec![("debug-mode-config".to_string(), 9)]);
+    let csp = scan(
+        "config/app.yaml",
+        "csp:\n  script-src: \"'self' 'unsafe-inline'\"\n  starlette-src: \"*\"\n",
+    );
+    assert_eq!(errors(&csp), vec![("csp-unsafe".to_string(), 2)]);
+}
