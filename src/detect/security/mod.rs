@@ -1245,8 +1245,7 @@ impl Judge<'_> {
                         .dev_file
                         .get_or_insert_with(|| is_development_path(self.path))
                         || (self.file_type == FileType::Python
-                            && enclosing_class(raw_lines, hit.line)
-                                .is_some_and(is_development_name)))
+                            && in_development_code(raw_lines, hit.line)))
                 {
                     // Development settings may be lax; still shown, and
                     // strict mode still blocks them.
@@ -1294,7 +1293,7 @@ fn message(r: &SecurityRule, setting: &str, hit: &Hit) -> String {
             r.category, r.description
         ),
         _ if hit.development => format!(
-            "{setting} — insecure {} security-setting in development settings ({}); allowed as a warning, but it belongs in a designated security file",
+            "{setting} — insecure {} security-setting in development settings or a development command ({}); allowed as a warning",
             r.category, r.description
         ),
         _ => format!(
@@ -1379,6 +1378,57 @@ fn is_development_name(name: &str) -> bool {
     ["dev", "local", "test", "debug"]
         .iter()
         .any(|w| lower.contains(w))
+}
+
+/// Whether line `line` (1-based) of Python source is in a development
+/// settings class (`class DevConfig`) or a development command: a function
+/// whose name or decorator says so (`@server.command("develop")`,
+/// `def run_dev_server()`), where a reloader or debug logging is expected.
+fn in_development_code(raw_lines: &[&str], line: u32) -> bool {
+    if enclosing_class(raw_lines, line).is_some_and(is_development_name) {
+        return true;
+    }
+    let indent_of = |l: &str| l.len() - l.trim_start().len();
+    let Some(first) = raw_lines.get((line as usize).wrapping_sub(1)) else {
+        return false;
+    };
+    let mut limit = indent_of(first);
+    for (at, l) in raw_lines[..line as usize - 1].iter().enumerate().rev() {
+        let trimmed = l.trim_start();
+        if limit == 0 {
+            break;
+        }
+        if trimmed.is_empty() || trimmed.starts_with('#') || indent_of(l) >= limit {
+            continue;
+        }
+        limit = indent_of(l);
+        let header = trimmed.strip_prefix("async ").unwrap_or(trimmed);
+        if header.starts_with("def ") {
+            let decorators = raw_lines[..at]
+                .iter()
+                .rev()
+                .take_while(|d| d.trim_start().starts_with('@'));
+            if std::iter::once(l)
+                .chain(decorators)
+                .any(|t| names_development(t))
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether a `def` line or decorator holds a word that names development
+/// (`develop`, `dev`, `local`, `debug`), as a whole word: `list_devices`
+/// does not.
+fn names_development(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "dev" | "develop" | "development" | "devserver" | "local" | "debug"
+        )
+    })
 }
 
 /// The Python class whose body holds line `line` (1-based), by indentation.

@@ -1778,3 +1778,31 @@ fn ci_workflows_draw_no_inline_warnings_and_src_keys_are_csp_directives_only() {
     );
     assert_eq!(errors(&csp), vec![("csp-unsafe".to_string(), 2)]);
 }
+
+/// A reloader or debug logging in a development command (dispatch's
+/// `@dispatch_server.command("develop")`) is a warning, as in a development
+/// settings class; the same in an ordinary function, or one whose name only
+/// contains the letters (`list_devices`), still blocks.
+#[test]
+fn development_commands_are_lax_like_development_settings() {
+    let dev = "@dispatch_server.command(\"develop\")\n@click.option(\"--log-level\")\ndef run_server(log_level):\n    if log_level:\n        uvicorn.run(\"app.main:app\", reload=True, log_level=log_level)\n\n\ndef run_dev():\n    logging.basicConfig(level=logging.DEBUG)\n";
+    let found = scan("src/app/cli.py", dev);
+    assert!(errors(&found).is_empty(), "{found:?}");
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f.message.contains("development"))
+            .count(),
+        2,
+        "{found:?}"
+    );
+    let prod = "@server.command(\"start\")\ndef start():\n    uvicorn.run(\"app.main:app\", reload=True)\n\n\ndef list_devices():\n    logging.basicConfig(level=logging.DEBUG)\n";
+    let found = scan("src/app/cli.py", prod);
+    assert_eq!(
+        errors(&found),
+        vec![
+            ("server-autoreload".to_string(), 3),
+            ("basicconfig-debug".to_string(), 7)
+        ]
+    );
+}
