@@ -1525,8 +1525,18 @@ fn info(compiled: &CompiledRule, enabled: bool) -> RuleInfo {
                 .map(|c| format!(" as an argument of a call matching `{c}`"))
                 .unwrap_or_default();
             let insecure = rule.insecure.as_deref().unwrap_or("");
+            let unset = if rule.unset_default_warns {
+                "a warning when read from the environment with such a default (the framework's default too)"
+            } else {
+                "an error when read from the environment with such a default"
+            };
+            let placeholder = if rule.redact {
+                "; a placeholder in a `.env` or CI workflow is a warning"
+            } else {
+                ""
+            };
             format!(
-                "setting `{}`{call} ({files}); error when the value matches `{insecure}`, warning for other written-out values",
+                "setting `{}`{call} ({files}); error when the value matches `{insecure}`, {unset}{placeholder}; warning for other written-out values where they could move to a designated security file",
                 key.source()
             )
         }
