@@ -1404,10 +1404,12 @@ fn in_development_code(raw_lines: &[&str], line: u32) -> bool {
         limit = indent_of(l);
         let header = trimmed.strip_prefix("async ").unwrap_or(trimmed);
         if header.starts_with("def ") {
-            let decorators = raw_lines[..at]
-                .iter()
-                .rev()
-                .take_while(|d| d.trim_start().starts_with('@'));
+            // Decorators, with the continuation lines of one written over
+            // several lines (`@click.option(\n    "--log-level",\n)`).
+            let decorators = raw_lines[..at].iter().rev().take_while(|d| {
+                let t = d.trim_start();
+                !t.is_empty() && (t.starts_with(['@', ')']) || indent_of(d) > limit)
+            });
             if std::iter::once(l)
                 .chain(decorators)
                 .any(|t| names_development(t))

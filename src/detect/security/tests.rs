@@ -1785,7 +1785,7 @@ fn ci_workflows_draw_no_inline_warnings_and_src_keys_are_csp_directives_only() {
 /// contains the letters (`list_devices`), still blocks.
 #[test]
 fn development_commands_are_lax_like_development_settings() {
-    let dev = "@dispatch_server.command(\"develop\")\n@click.option(\"--log-level\")\ndef run_server(log_level):\n    if log_level:\n        uvicorn.run(\"app.main:app\", reload=True, log_level=log_level)\n\n\ndef run_dev():\n    logging.basicConfig(level=logging.DEBUG)\n";
+    let dev = "x = 1\n\n\n@dispatch_server.command(\"develop\")\n@click.option(\n    \"--log-level\",\n    default=\"info\",\n)\ndef run_server(log_level):\n    if log_level:\n        uvicorn.run(\"app.main:app\", reload=True, log_level=log_level)\n\n\ndef run_dev():\n    logging.basicConfig(level=logging.DEBUG)\n";
     let found = scan("src/app/cli.py", dev);
     assert!(errors(&found).is_empty(), "{found:?}");
     assert_eq!(
