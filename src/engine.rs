@@ -335,13 +335,11 @@ fn nothing_runs_differently(plan: &Plan, file: &FileChange, config: &ConfigChang
         return config.keyed && config.keys.is_empty();
     };
     if config.keyed {
-        // A designated file is not scanned for security settings: its
-        // record is the guard, so code in a Python one (a function body)
-        // needs one too; only its docstrings, comments and formatting do not.
-        let python = reformat::Syntax::of(&file.path) == reformat::Syntax::Python;
-        let code_counts = config.security_file && python;
-        return config.keys.is_empty()
-            && (!code_counts || reformat::only_reformatted(&file.path, old, new));
+        // In a designated Python security file only module and class level
+        // settings are configuration; a function body is code, judged as
+        // code (`scan_designated` keeps its insecure values blocking, and
+        // no record can accept them).
+        return config.keys.is_empty();
     }
     // A file read by key whose old side did not parse: spacing may be what
     // made it parse (YAML), so it is a change; unless both sides are

@@ -258,12 +258,17 @@ pub fn apply_baseline(scanned: &mut Scanned, root: &Path) -> Result<()> {
 }
 
 /// One notice per security category found inline: how many, in which
-/// files, and where they belong.
+/// files, and where they belong. Only settings that could move count (not
+/// a decorator, a call's argument, a Dockerfile line or a `.env` entry).
 pub fn security_notices(plan: &Plan, outcome: &mut Outcome) {
     let mut by_category: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for finding in &outcome.findings {
-        if finding.kind == Kind::SecuritySetting {
+        let movable = finding
+            .fix
+            .as_deref()
+            .is_some_and(|fix| fix.contains(crate::detect::security::MOVE_ADVICE));
+        if finding.kind == Kind::SecuritySetting && movable {
             let category = finding
                 .category
                 .clone()

@@ -138,14 +138,9 @@ fn a_dotenv_file_reformatted_needs_no_record() {
 #[test]
 fn changes_that_run_differently_still_need_a_record() {
     let repo = service_repo();
-    let cases: [(&str, String, &str); 6] = [
-        // Not scanned for security settings, a designated file's code is
-        // guarded by its record.
-        (
-            "app/core/security.py",
-            SECURITY.replace("return pwd_context.verify(plain, hashed)", "return True"),
-            "content changed",
-        ),
+    // A designated Python file's function bodies are code, not settings
+    // (issue 17): tests/security_precision.rs checks they need no record.
+    let cases: [(&str, String, &str); 5] = [
         (
             "app/migrations/0002_age.py",
             MIGRATION.replace("default=0", "default=1"),

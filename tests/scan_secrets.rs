@@ -161,11 +161,15 @@ fn scan_respects_gitignore_and_groups_security_settings() {
         "app/http.py",
         "import requests\nr = requests.get(u, verify=False)\n",
     );
+    repo.write("app/main.py", "DEBUG = True\n");
     let run = repo.confgate(&["scan"]);
+    // The summary names where movable settings belong; a call's argument
+    // (`verify=False`) has nowhere to move, so it is not counted there.
     run.code(1)
         .contains("app/http.py")
         .lacks("build/gen.py")
-        .contains("security settings,");
+        .contains("security settings, debug: 1 in app/main.py")
+        .lacks("security settings, tls");
 }
 
 #[test]

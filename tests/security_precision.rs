@@ -102,6 +102,32 @@ fn code_in_the_designated_security_py_needs_no_record() {
     );
     repo.commit_all("docstring").ok();
     assert_ne!(repo.head(), head, "a docstring needs no record");
+
+    // A function body is code: changing it, or adding a function, changes
+    // no setting (the report says so).
+    let head = repo.head();
+    let code = SECURITY_PY.replace(
+        "    return jwt.decode(token, settings.SECRET_KEY, algorithms=[ALGORITHM])\n",
+        "    claims = jwt.decode(token, settings.SECRET_KEY, algorithms=[ALGORITHM])\n    return dict(claims)\n\n\ndef subject(token: str) -> str:\n    return str(decode(token)[\"sub\"])\n",
+    );
+    repo.write("backend/app/core/security.py", &code);
+    repo.commit_all("decode: return a plain dict; subject()")
+        .ok();
+    assert_ne!(repo.head(), head, "a function body needs no record");
+    repo.confgate(&["check", "--commit", "HEAD"])
+        .ok()
+        .contains("no setting changed")
+        .lacks("missing-record");
+
+    // A module-level setting is still configuration.
+    let head = repo.head();
+    repo.write(
+        "backend/app/core/security.py",
+        code.replace("ALGORITHM = \"HS256\"", "ALGORITHM = \"HS512\""),
+    );
+    let run = repo.commit_all("stronger hash");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    assert_eq!(repo.head(), head, "a module-level setting needs a record");
 }
 
 #[test]
@@ -281,4 +307,75 @@ fn formerly_disputed_generated_paths_are_read_alike_by_every_detector() {
             "{path}: the provider token is still found"
         );
     }
+}
+
+/// Like the full-stack FastAPI template's committed `.env`: local defaults
+/// and placeholders. Its `SECRET_KEY=changethis` is a placeholder in the
+/// environment file itself: a warning that says so, with advice that fits
+/// a `.env` (not "move it to security.py"). A real-looking key there, or a
+/// placeholder written into Python code, still blocks.
+#[test]
+fn a_placeholder_secret_key_in_a_dotenv_is_a_warning_that_fits_a_dotenv() {
+    let repo = TestRepo::new();
+    let env = "FASTAPI_ENV=development\nFIRST_SUPERUSER_PASSWORD=changethis\nSMTP_HOST=localhost\n";
+    repo.write(".env", env);
+    repo.seed("template env");
+    repo.install();
+    let head = repo.head();
+    repo.write(".env", format!("{env}SECRET_KEY=changethis\n"));
+    let run = commit_with_record(&repo, "document the signing key");
+    run.ok()
+        .contains("hardcoded-secret-key")
+        .contains("holds a placeholder, not a key")
+        .contains("each deployment's environment")
+        .lacks("designated security file")
+        .lacks("security.py");
+    assert_ne!(repo.head(), head, "a placeholder in a .env does not block");
+
+    let head = repo.head();
+    repo.write(".env", format!("{env}SECRET_KEY=Xk29fLq8Zr0vPa7Wn3Ty\n"));
+    let run = commit_with_record(&repo, "a real key");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.lacks("security.py");
+    assert_eq!(repo.head(), head);
+
+    repo.git(&["checkout", "-q", "--", ".env"]).ok();
+    repo.write("app/config.py", "SECRET_KEY = \"changethis\"\n");
+    let run = commit_with_record(&repo, "a placeholder in code");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("hardcoded-secret-key").contains("error");
+}
+
+/// `SECURE_SSL_REDIRECT` read from the environment with Django's own
+/// default (off) is a warning naming that default; `DEBUG` defaulting to
+/// on where the variable is unset still blocks.
+#[test]
+fn an_environment_read_defaulting_to_the_framework_default_warns() {
+    let repo = TestRepo::new();
+    repo.write(
+        "app/settings.py",
+        "import os\n\nALLOWED_HOSTS = [\"api.example.com\"]\n",
+    );
+    repo.seed("settings");
+    repo.install();
+    let head = repo.head();
+    repo.write(
+        "app/settings.py",
+        "import os\n\nALLOWED_HOSTS = [\"api.example.com\"]\nSECURE_SSL_REDIRECT = os.getenv(\"SSL_REDIRECT\", \"0\") == \"1\"\n",
+    );
+    let run = commit_with_record(&repo, "redirect to HTTPS where SSL_REDIRECT=1");
+    run.ok()
+        .contains("ssl-redirect-off")
+        .contains("where the variable is unset it is False");
+    assert_ne!(repo.head(), head);
+
+    let head = repo.head();
+    repo.write(
+        "app/settings.py",
+        "import os\n\nALLOWED_HOSTS = [\"api.example.com\"]\nSECURE_SSL_REDIRECT = os.getenv(\"SSL_REDIRECT\", \"0\") == \"1\"\nDEBUG = os.getenv(\"DEBUG\", \"True\") == \"True\"\n",
+    );
+    let run = commit_with_record(&repo, "debug from the environment");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("debug-mode");
+    assert_eq!(repo.head(), head);
 }

@@ -253,12 +253,14 @@ fn interpolated(line: &str, key_start: usize) -> bool {
 }
 
 /// Whether an unquoted value in prose names code rather than holding a
-/// literal: a dotted path (`form.password`, `settings.SECRET_KEY`) or a call
-/// (`get_token()`), as documentation writes `password=form.password`.
+/// literal: a dotted path (`form.password`, `settings.SECRET_KEY`), a call
+/// (`get_token()`) or a subscript, as documentation writes
+/// `password=form.password`. A call's or subscript's quoted argument ends
+/// the unquoted value early (`request.form[`, `os.environ.get(`).
 fn names_code(value: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.[A-Za-z_][A-Za-z0-9_]*|\([^)]*\))$")
+        Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.[A-Za-z_][A-Za-z0-9_]*|\([^)]*\)?|\[[^\]]*\]?)$")
             .expect("constant regex")
     })
     .is_match(value.trim_end_matches(['`', ',', '.', ';']))
@@ -768,6 +770,14 @@ mod tests {
                 "set `api_key=settings.API_KEY` in the client",
             ),
             (FileType::Rst, "call it with ``token=get_token()``"),
+            (
+                FileType::Rst,
+                "the view reads ``password = request.form['password']``",
+            ),
+            (
+                FileType::Markdown,
+                "builds `{'access_key': os.environ.get(\"AWS_KEY\")}` on start",
+            ),
             (
                 FileType::Rst,
                 "   Never pass :data:`~flask.current_app` as sender to a signal.",

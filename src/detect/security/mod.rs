@@ -39,6 +39,9 @@ const INLINE_FIX: &str = "nothing unsafe; to keep security settings where review
 /// the project's designated file after it.
 pub const MOVE_ADVICE: &str = "move it to a designated security file";
 
+/// The fix for a placeholder secret in a `.env` (see `env_placeholder`).
+const PLACEHOLDER_FIX: &str = "keep the placeholder here; set a real value in each deployment's environment or secret store (never in a committed file)";
+
 /// `rules/security-settings.toml`, converted to JSON by `build.rs`.
 const PACK: &str = include_str!(concat!(env!("OUT_DIR"), "/security-settings.json"));
 
@@ -114,6 +117,13 @@ pub struct SecurityRule {
     /// container's entry point).
     #[serde(default)]
     pub warn_only: bool,
+    /// An environment read whose default (what runs where the variable is
+    /// unset) is insecure is a warning naming that default, not a block:
+    /// the insecure value is also the framework's own default (Django's
+    /// `SECURE_SSL_REDIRECT = False`), so the read is no worse than leaving
+    /// the setting out, and each deployment sets the variable.
+    #[serde(default)]
+    pub unset_default_warns: bool,
     /// Regex the value must match for the setting to be this rule's at
     /// all: `algorithm="sha256"` of an HMAC call is not a JWT algorithm.
     #[serde(default)]
@@ -756,28 +766,7 @@ impl SecurityScanner {
         } else {
             shorten_to(&hit.name, 80)
         };
-        let message = match hit.severity {
-            Severity::Error if hit.from_default => format!(
-                "{setting} — insecure {} security-setting where the variable is unset (the default): {}",
-                r.category, r.description
-            ),
-            Severity::Error => format!(
-                "{setting} — insecure {} security-setting: {}",
-                r.category, r.description
-            ),
-            _ if hit.capped => format!(
-                "{setting} — {} security-setting: {}; a warning, not a block",
-                r.category, r.description
-            ),
-            _ if hit.development => format!(
-                "{setting} — insecure {} security-setting in development settings ({}); allowed as a warning, but it belongs in a designated security file",
-                r.category, r.description
-            ),
-            _ => format!(
-                "{setting} — {} security-setting written inline: the value is safe, but it belongs in a designated security file",
-                r.category
-            ),
-        };
+        let message = message(r, &setting, &hit);
         // Every secret on the statement is hidden, not only this rule's value
         // (`requests.get(url, auth=("u", "<token>"), verify=False)`).
         let own_hidden: Cow<'_, str> = if redacting {
@@ -791,14 +780,7 @@ impl SecurityScanner {
         } else {
             hit.name.replace(' ', "")
         };
-        let safe = hit.severity == Severity::Warning && !hit.development && !hit.capped;
-        let (id, fix) = if safe {
-            (INLINE_RULE, INLINE_FIX.to_string())
-        } else if hit.movable && !r.fix.is_empty() {
-            (r.id.as_str(), format!("{}; {MOVE_ADVICE}", r.fix))
-        } else {
-            (r.id.as_str(), r.fix.clone())
-        };
+        let (id, fix) = id_and_fix(r, &hit);
         let mut finding = Finding::new(Kind::SecuritySetting, id, hit.severity, path, &key)
             .at_line(hit.line)
             .category(r.category.clone())
@@ -983,7 +965,12 @@ fn setting_hit(
     let found = insecure.find(&judged);
     let movable = match setting.form {
         Form::Assign => true,
-        Form::Config => !matches!(file_type, FileType::Dockerfile | FileType::Compose),
+        // A `.env` is the environment itself, where settings are meant to
+        // be read from; a Dockerfile or compose key has nowhere else to go.
+        Form::Config => !matches!(
+            file_type,
+            FileType::Dockerfile | FileType::Compose | FileType::Env
+        ),
         Form::Attr | Form::Kwarg | Form::DictKey => false,
     };
     // Read from the environment with a default: the default is what runs
@@ -1002,7 +989,15 @@ fn setting_hit(
         }
         (Severity::Warning, false)
     } else if unset_default() {
-        (Severity::Error, true)
+        let warns = rule.rule.unset_default_warns;
+        (
+            if warns {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
+            true,
+        )
     } else {
         return None;
     };
@@ -1018,11 +1013,15 @@ fn setting_hit(
         line: statement.line_of(setting.at),
         entry_line,
         from_default,
+        unset_value: from_default
+            .then(|| syntax::unset_default(file_type, &setting.value))
+            .flatten(),
         name: setting.name.clone(),
         value: setting.value.clone(),
         severity,
         development: false,
         capped: false,
+        placeholder: false,
         movable,
     })
 }
@@ -1067,11 +1066,13 @@ fn pattern_hits(
             line: statement.line_of(whole.start()),
             entry_line: None,
             from_default: false,
+            unset_value: None,
             name: collapse(whole.as_str()),
             value,
             severity,
             development: false,
             capped: false,
+            placeholder: false,
             movable: false,
         });
     }
@@ -1111,6 +1112,8 @@ struct Hit {
     entry_line: Option<u32>,
     /// Judged by the default of an environment read.
     from_default: bool,
+    /// That default, as the setting would read it (`False`).
+    unset_value: Option<String>,
     name: String,
     value: String,
     severity: Severity,
@@ -1118,6 +1121,8 @@ struct Hit {
     development: bool,
     /// An insecure value of a `warn_only` rule, reported as a warning.
     capped: bool,
+    /// A placeholder secret in a `.env`, reported as a warning.
+    placeholder: bool,
     /// A setting that could be written in a designated security file
     /// instead (an assignment, a config key), unlike a call's argument, a
     /// decorator, a command or a Dockerfile line.
@@ -1209,7 +1214,10 @@ impl Judge<'_> {
                         continue;
                     }
                 }
-                if hit.severity == Severity::Warning && self.scanner.disabled.contains(INLINE_RULE)
+                // A safe value has no better place to be than where a CI job's
+                // environment is set.
+                let safe = hit.severity == Severity::Warning && !hit.from_default;
+                if safe && (self.scanner.disabled.contains(INLINE_RULE) || is_ci_config(self.path))
                 {
                     continue;
                 }
@@ -1218,12 +1226,17 @@ impl Judge<'_> {
                     hit.capped = true;
                 }
                 if hit.severity == Severity::Error
+                    && placeholder_secret(rule, self.file_type, self.path, &hit)
+                {
+                    hit.severity = Severity::Warning;
+                    hit.placeholder = true;
+                }
+                if hit.severity == Severity::Error
                     && (*self
                         .dev_file
                         .get_or_insert_with(|| is_development_path(self.path))
                         || (self.file_type == FileType::Python
-                            && enclosing_class(raw_lines, hit.line)
-                                .is_some_and(is_development_name)))
+                            && in_development_code(raw_lines, hit.line)))
                 {
                     // Development settings may be lax; still shown, and
                     // strict mode still blocks them.
@@ -1243,6 +1256,92 @@ impl Judge<'_> {
             }
         }
     }
+}
+
+/// The one-line message of a hit on `setting` (`NAME = value`, redacted).
+fn message(r: &SecurityRule, setting: &str, hit: &Hit) -> String {
+    match hit.severity {
+        Severity::Error if hit.from_default => format!(
+            "{setting} — insecure {} security-setting where the variable is unset (the default): {}",
+            r.category, r.description
+        ),
+        Severity::Error => format!(
+            "{setting} — insecure {} security-setting: {}",
+            r.category, r.description
+        ),
+        _ if hit.from_default => format!(
+            "{setting} — {} security-setting read from the environment; where the variable is unset it is {} (the framework's default too): {}; a warning, not a block",
+            r.category,
+            hit.unset_value.as_deref().unwrap_or("insecure"),
+            r.description
+        ),
+        _ if hit.placeholder => format!(
+            "{setting} — {} security-setting holds a placeholder, not a key: fine for local runs and CI, but a deployment that keeps it can be forged",
+            r.category
+        ),
+        _ if hit.capped => format!(
+            "{setting} — {} security-setting: {}; a warning, not a block",
+            r.category, r.description
+        ),
+        _ if hit.development => format!(
+            "{setting} — insecure {} security-setting in development settings or a development command ({}); allowed as a warning",
+            r.category, r.description
+        ),
+        _ => format!(
+            "{setting} — {} security-setting written inline: the value is safe, but it belongs in a designated security file",
+            r.category
+        ),
+    }
+}
+
+/// The rule id a hit is reported under and its fix: a safe value under
+/// the inline rule; advice to move only for a setting that could move.
+fn id_and_fix<'r>(r: &'r SecurityRule, hit: &Hit) -> (&'r str, String) {
+    let safe = hit.severity == Severity::Warning
+        && !hit.development
+        && !hit.capped
+        && !hit.placeholder
+        && !hit.from_default;
+    if safe {
+        (INLINE_RULE, INLINE_FIX.to_string())
+    } else if hit.placeholder {
+        (r.id.as_str(), PLACEHOLDER_FIX.to_string())
+    } else if hit.from_default && !r.fix.is_empty() {
+        let fix = format!("{}, or make the safe value the default", r.fix);
+        let fix = if hit.movable {
+            format!("{fix}; {MOVE_ADVICE}")
+        } else {
+            fix
+        };
+        (r.id.as_str(), fix)
+    } else if hit.movable && !r.fix.is_empty() {
+        (r.id.as_str(), format!("{}; {MOVE_ADVICE}", r.fix))
+    } else {
+        (r.id.as_str(), r.fix.clone())
+    }
+}
+
+/// A secret-valued setting whose value is a placeholder, written where an
+/// environment is set for local runs or CI rather than in code that runs
+/// deployed: `SECRET_KEY=changethis` in a `.env`, `SECRET_KEY: dummy` in a
+/// CI workflow. Not a key anyone can sign with; each deployment sets the
+/// real one (a warning that says so).
+fn placeholder_secret(rule: &CompiledRule, file_type: FileType, path: &str, hit: &Hit) -> bool {
+    rule.rule.redact
+        && (file_type == FileType::Env || is_ci_config(path))
+        && crate::detect::secrets::random::is_example_secret(unquote(&hit.value))
+}
+
+/// A CI service's pipeline definition: it sets the environment of build
+/// and test jobs, not of the running service.
+fn is_ci_config(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.starts_with(".github/workflows/")
+        || path.starts_with(".circleci/")
+        || matches!(
+            name,
+            ".gitlab-ci.yml" | "azure-pipelines.yml" | "bitbucket-pipelines.yml" | ".travis.yml"
+        )
 }
 
 /// `None`, `null`, `nil`, `~` or an empty string: no value.
@@ -1270,6 +1369,59 @@ fn is_development_name(name: &str) -> bool {
     ["dev", "local", "test", "debug"]
         .iter()
         .any(|w| lower.contains(w))
+}
+
+/// Whether line `line` (1-based) of Python source is in a development
+/// settings class (`class DevConfig`) or a development command: a function
+/// whose name or decorator says so (`@server.command("develop")`,
+/// `def run_dev_server()`), where a reloader or debug logging is expected.
+fn in_development_code(raw_lines: &[&str], line: u32) -> bool {
+    if enclosing_class(raw_lines, line).is_some_and(is_development_name) {
+        return true;
+    }
+    let indent_of = |l: &str| l.len() - l.trim_start().len();
+    let Some(first) = raw_lines.get((line as usize).wrapping_sub(1)) else {
+        return false;
+    };
+    let mut limit = indent_of(first);
+    for (at, l) in raw_lines[..line as usize - 1].iter().enumerate().rev() {
+        let trimmed = l.trim_start();
+        if limit == 0 {
+            break;
+        }
+        if trimmed.is_empty() || trimmed.starts_with('#') || indent_of(l) >= limit {
+            continue;
+        }
+        limit = indent_of(l);
+        let header = trimmed.strip_prefix("async ").unwrap_or(trimmed);
+        if header.starts_with("def ") {
+            // Decorators, with the continuation lines of one written over
+            // several lines (`@click.option(\n    "--log-level",\n)`).
+            let decorators = raw_lines[..at].iter().rev().take_while(|d| {
+                let t = d.trim_start();
+                !t.is_empty() && (t.starts_with(['@', ')']) || indent_of(d) > limit)
+            });
+            if std::iter::once(l)
+                .chain(decorators)
+                .any(|t| names_development(t))
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether a `def` line or decorator holds a word that names development
+/// (`develop`, `dev`, `local`, `debug`), as a whole word: `list_devices`
+/// does not.
+fn names_development(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "dev" | "develop" | "development" | "devserver" | "local" | "debug"
+        )
+    })
 }
 
 /// The Python class whose body holds line `line` (1-based), by indentation.
@@ -1366,8 +1518,18 @@ fn info(compiled: &CompiledRule, enabled: bool) -> RuleInfo {
                 .map(|c| format!(" as an argument of a call matching `{c}`"))
                 .unwrap_or_default();
             let insecure = rule.insecure.as_deref().unwrap_or("");
+            let unset = if rule.unset_default_warns {
+                "a warning when read from the environment with such a default (the framework's default too)"
+            } else {
+                "an error when read from the environment with such a default"
+            };
+            let placeholder = if rule.redact {
+                "; a placeholder in a `.env` or CI workflow is a warning"
+            } else {
+                ""
+            };
             format!(
-                "setting `{}`{call} ({files}); error when the value matches `{insecure}`, warning for other written-out values",
+                "setting `{}`{call} ({files}); error when the value matches `{insecure}`, {unset}{placeholder}; warning for other written-out values where they could move to a designated security file",
                 key.source()
             )
         }

@@ -1744,3 +1744,127 @@ fn python_settings_as_the_reader_reads_them() {
         assert!(errors(&scan("app/views.py", quiet)).is_empty(), "{quiet}");
     }
 }
+
+/// An environment read whose default is the insecure value: a block, unless
+/// that value is also the framework's own default (`unset_default_warns`),
+/// where it is a warning that names the default.
+#[test]
+fn insecure_environment_defaults_block_unless_the_framework_default_is_the_same() {
+    let text = "SECURE_SSL_REDIRECT = os.getenv(\"SSL_REDIRECT\", \"0\") == \"1\"\nSECURE_HSTS_SECONDS = os.environ.get(\"HSTS_SECONDS\", \"0\")\nDEBUG = os.getenv(\"DEBUG\", \"True\") == \"True\"\n";
+    let found = scan("app/settings.py", text);
+    assert_eq!(errors(&found), vec![("debug-mode".to_string(), 3)]);
+    for (rule, line, default) in [("ssl-redirect-off", 1, "False"), ("hsts-off", 2, "\"0\"")] {
+        let warning = found
+            .iter()
+            .find(|f| f.rule == rule && f.line == Some(line))
+            .unwrap_or_else(|| panic!("{rule} not reported: {found:?}"));
+        assert_eq!(warning.severity, Severity::Warning);
+        assert!(
+            warning
+                .message
+                .contains(&format!("where the variable is unset it is {default}")),
+            "{}",
+            warning.message
+        );
+        assert!(
+            warning
+                .fix
+                .as_deref()
+                .is_some_and(|f| f.contains("make the safe value the default")),
+            "{:?}",
+            warning.fix
+        );
+    }
+    // A literal insecure value still blocks.
+    let literal = scan("app/settings.py", "SECURE_SSL_REDIRECT = False\n");
+    assert_eq!(errors(&literal), vec![("ssl-redirect-off".to_string(), 1)]);
+}
+
+/// A placeholder signing key where an environment is set for local runs or
+/// CI is a warning that says so; in code, or with a real-looking value, it
+/// blocks.
+#[test]
+fn placeholder_secret_keys_in_env_files_and_ci_workflows_warn() {
+    for (path, text) in [
+        (".env", "SECRET_KEY=changethis\n"),
+        (
+            ".github/workflows/test.yml",
+            "jobs:\n  test:\n    env:\n      SECRET_KEY: dummy\n",
+        ),
+        (".gitlab-ci.yml", "variables:\n  SECRET_KEY: dummy\n"),
+    ] {
+        let found = scan(path, text);
+        assert!(errors(&found).is_empty(), "{path}: {found:?}");
+        assert!(
+            found.iter().any(|f| f.rule == "hardcoded-secret-key"
+                && f.message.contains("holds a placeholder")
+                && f.fix.as_deref().is_some_and(|x| !x.contains(MOVE_ADVICE))),
+            "{path}: {found:?}"
+        );
+    }
+    for (path, text) in [
+        ("app/settings.py", "SECRET_KEY = \"changethis\"\n"),
+        ("config/app.yaml", "SECRET_KEY: dummy\n"),
+        (
+            ".github/workflows/deploy.yml",
+            "jobs:\n  deploy:\n    env:\n      SECRET_KEY: Xk29fLq8Zr0vPa7Wn3Ty\n",
+        ),
+    ] {
+        let found = scan(path, text);
+        assert!(
+            errors(&found)
+                .iter()
+                .any(|(rule, _)| rule == "hardcoded-secret-key"),
+            "{path}: {found:?}"
+        );
+    }
+}
+
+/// A CI workflow's matrix and job environment are not where a service's
+/// security settings belong: a safe value there is not told to move, and a
+/// matrix key ending in `-src` is not a CSP directive.
+#[test]
+fn ci_workflows_draw_no_inline_warnings_and_src_keys_are_csp_directives_only() {
+    let workflow = "jobs:\n  test:\n    strategy:\n      matrix:\n        starlette-src:\n          - starlette-pypi\n    env:\n      LOG_LEVEL: ERROR\n      DEBUG: \"true\"\n";
+    let found = scan(".github/workflows/test.yml", workflow);
+    assert!(
+        found
+            .iter()
+            .all(|f| f.rule != INLINE_RULE && f.rule != "csp-unsafe"),
+        "{found:?}"
+    );
+    assert_eq!(errors(&found), vec![("debug-mode-config".to_string(), 9)]);
+    let csp = scan(
+        "config/app.yaml",
+        "csp:\n  script-src: \"'self' 'unsafe-inline'\"\n  starlette-src: \"*\"\n",
+    );
+    assert_eq!(errors(&csp), vec![("csp-unsafe".to_string(), 2)]);
+}
+
+/// A reloader or debug logging in a development command (dispatch's
+/// `@dispatch_server.command("develop")`) is a warning, as in a development
+/// settings class; the same in an ordinary function, or one whose name only
+/// contains the letters (`list_devices`), still blocks.
+#[test]
+fn development_commands_are_lax_like_development_settings() {
+    let dev = "x = 1\n\n\n@dispatch_server.command(\"develop\")\n@click.option(\n    \"--log-level\",\n    default=\"info\",\n)\ndef run_server(log_level):\n    if log_level:\n        uvicorn.run(\"app.main:app\", reload=True, log_level=log_level)\n\n\ndef run_dev():\n    logging.basicConfig(level=logging.DEBUG)\n";
+    let found = scan("src/app/cli.py", dev);
+    assert!(errors(&found).is_empty(), "{found:?}");
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f.message.contains("development"))
+            .count(),
+        2,
+        "{found:?}"
+    );
+    let prod = "@server.command(\"start\")\ndef start():\n    uvicorn.run(\"app.main:app\", reload=True)\n\n\ndef list_devices():\n    logging.basicConfig(level=logging.DEBUG)\n";
+    let found = scan("src/app/cli.py", prod);
+    assert_eq!(
+        errors(&found),
+        vec![
+            ("server-autoreload".to_string(), 3),
+            ("basicconfig-debug".to_string(), 7)
+        ]
+    );
+}

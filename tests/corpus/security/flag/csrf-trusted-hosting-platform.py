@@ -1,0 +1,4 @@
+CSRF_TRUSTED_ORIGINS = [
+    "https://app.example.com",
+    "https://*.herokuapp.com",
+]
