@@ -262,11 +262,16 @@ fn dense_findings_take_linear_time() {
     let small = time_dense_commit(7_500);
     let large = time_dense_commit(30_000);
     assert!(
-        large < small * 10 + std::time::Duration::from_secs(2),
+        large < small * 10 + LOAD_SLACK,
         "4x the input took {large:?} against {small:?}: super-linear"
     );
     assert!(large.as_secs() < 30, "1 MiB took {large:?}");
 }
+
+/// Added to the linear-time bounds: a machine busy with other tests (or
+/// other builds) can slow the large run alone by seconds. Quadratic work
+/// takes 16 times as long for 4 times the input, which this still catches.
+const LOAD_SLACK: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A commit of one dense file whose findings are all in the committed
 /// baseline, timed: the hook must approve every one.
@@ -292,7 +297,7 @@ fn a_large_baseline_meets_dense_findings_in_linear_time() {
     let small = time_baselined_dense_commit(7_500);
     let large = time_baselined_dense_commit(30_000);
     assert!(
-        large < small * 10 + std::time::Duration::from_secs(2),
+        large < small * 10 + LOAD_SLACK,
         "4x the input took {large:?} against {small:?}: super-linear"
     );
     assert!(large.as_secs() < 30, "1 MiB took {large:?}");
