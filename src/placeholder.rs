@@ -39,6 +39,26 @@ pub fn builtin_words() -> &'static HashSet<String> {
 /// `record.placeholders`; secret literals by [`builtin_words`] through
 /// [`is_example_secret`].
 pub fn is_placeholder(value: &str, placeholders: &HashSet<String>) -> bool {
+    stands_in(value, |shown, joined| {
+        placeholders
+            .iter()
+            .any(|placeholder| same_word(&Normal::of(placeholder), shown, joined))
+    })
+}
+
+/// [`is_placeholder`] by the built-in list, whose normal forms are worked
+/// out once: secret literals are judged on a detector's hot path.
+fn is_builtin_placeholder(value: &str) -> bool {
+    static NORMAL: OnceLock<Vec<Normal>> = OnceLock::new();
+    let words = NORMAL.get_or_init(|| builtin_words().iter().map(|w| Normal::of(w)).collect());
+    stands_in(value, |shown, joined| {
+        words.iter().any(|word| same_word(word, shown, joined))
+    })
+}
+
+/// The rules of [`is_placeholder`] that need no list, then `listed` with
+/// the value's normal form and that form without spaces.
+fn stands_in(value: &str, listed: impl Fn(&str, &str) -> bool) -> bool {
     let shown = normalise(value);
     if shown.is_empty() {
         return true;
@@ -51,10 +71,25 @@ pub fn is_placeholder(value: &str, placeholders: &HashSet<String>) -> bool {
     if joined.chars().all(|c| c == 'x') {
         return true;
     }
-    placeholders.iter().any(|placeholder| {
-        let normal = normalise(placeholder);
-        !normal.is_empty() && (normal == shown || normal.split(' ').collect::<String>() == joined)
-    })
+    listed(&shown, &joined)
+}
+
+/// A list word's normal form, with and without its spaces.
+struct Normal {
+    shown: String,
+    joined: String,
+}
+
+impl Normal {
+    fn of(word: &str) -> Normal {
+        let shown = normalise(word);
+        let joined = shown.split(' ').collect();
+        Normal { shown, joined }
+    }
+}
+
+fn same_word(word: &Normal, shown: &str, joined: &str) -> bool {
+    !word.shown.is_empty() && (word.shown == shown || word.joined == joined)
 }
 
 /// A value as a reader sees it: NFKC-normalised, invisible characters
@@ -234,7 +269,7 @@ pub fn is_example_secret(value: &str) -> bool {
     if lower.starts_with('%') && lower.ends_with('%') {
         return true;
     }
-    is_placeholder(value, builtin_words())
+    is_builtin_placeholder(value)
 }
 
 #[cfg(test)]
