@@ -2,6 +2,8 @@
 //! (like ripgrep's `default_types.rs`). Every reader asks it: key diffs,
 //! secret detection and security detection.
 
+use std::sync::OnceLock;
+
 /// The format a file is written in, decided from its path alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileType {
@@ -249,10 +251,10 @@ impl FileType {
     pub fn of(path: &str) -> FileType {
         let lower = path.replace('\\', "/").to_ascii_lowercase();
         let name = lower.rsplit('/').next().unwrap_or(&lower);
-        TABLE
+        compiled()
             .iter()
-            .find(|row| row.patterns.iter().any(|p| matches(p, name, &lower)))
-            .map_or(FileType::Text, |row| row.file_type)
+            .find(|(_, patterns)| patterns.iter().any(|p| p.matches(name, &lower)))
+            .map_or(FileType::Text, |(file_type, _)| *file_type)
     }
 
     /// The type of `path` when the security detector reads its settings:
@@ -355,22 +357,70 @@ impl FileType {
     }
 }
 
-/// Whether `pattern` selects the file `name` at `path` (both lower case).
-fn matches(pattern: &str, name: &str, path: &str) -> bool {
-    if let Some(dir) = pattern.strip_suffix('/') {
-        return path.split('/').rev().skip(1).any(|segment| segment == dir);
-    }
-    if let Some(inner) = pattern.strip_prefix('*').and_then(|p| p.strip_suffix('*')) {
-        return name.contains(inner);
-    }
-    match pattern.split_once('*') {
-        None => name == pattern,
-        Some((prefix, suffix)) => {
-            name.len() >= prefix.len() + suffix.len()
-                && name.starts_with(prefix)
-                && name.ends_with(suffix)
+/// A table pattern, split once: every file of a walk or a commit is
+/// classified several times over.
+enum Pattern {
+    /// `settings.py`: the whole name.
+    Name(&'static str),
+    /// `*.min.js`, `Dockerfile.*`: a name with this prefix and suffix.
+    Affix(&'static str, &'static str),
+    /// `*.bundle.*`: a name holding the word.
+    Within(&'static str),
+    /// `dist/`: a directory of the path.
+    Directory(&'static str),
+}
+
+impl Pattern {
+    fn parse(pattern: &'static str) -> Pattern {
+        if let Some(dir) = pattern.strip_suffix('/') {
+            return Pattern::Directory(dir);
+        }
+        if let Some(inner) = pattern.strip_prefix('*').and_then(|p| p.strip_suffix('*')) {
+            return Pattern::Within(inner);
+        }
+        match pattern.split_once('*') {
+            None => Pattern::Name(pattern),
+            Some((prefix, suffix)) => Pattern::Affix(prefix, suffix),
         }
     }
+
+    /// Whether the pattern selects the file `name` at `path` (both lower
+    /// case).
+    fn matches(&self, name: &str, path: &str) -> bool {
+        match *self {
+            Pattern::Name(whole) => name == whole,
+            Pattern::Affix(prefix, suffix) => {
+                name.len() >= prefix.len() + suffix.len()
+                    && name.starts_with(prefix)
+                    && name.ends_with(suffix)
+            }
+            Pattern::Within(word) => name.contains(word),
+            Pattern::Directory(dir) => has_directory(path, dir),
+        }
+    }
+}
+
+/// [`TABLE`] with its patterns parsed, in the table's order.
+fn compiled() -> &'static [(FileType, Vec<Pattern>)] {
+    static COMPILED: OnceLock<Vec<(FileType, Vec<Pattern>)>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        TABLE
+            .iter()
+            .map(|row| {
+                let patterns = row.patterns.iter().map(|p| Pattern::parse(p)).collect();
+                (row.file_type, patterns)
+            })
+            .collect()
+    })
+}
+
+/// Whether a directory of `path` (a segment followed by `/`) is `dir`.
+/// The path is searched once, not split per pattern.
+fn has_directory(path: &str, dir: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.match_indices(dir).any(|(at, _)| {
+        (at == 0 || bytes[at - 1] == b'/') && bytes.get(at + dir.len()) == Some(&b'/')
+    })
 }
 
 /// Whether `path` is a Python settings module read by key
@@ -394,6 +444,29 @@ pub fn is_python_settings(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_is_a_segment_before_a_slash() {
+        let split = |path: &str, dir: &str| path.split('/').rev().skip(1).any(|s| s == dir);
+        for path in [
+            "vendor/lib/settings.py",
+            "src/vendor/x",
+            "src/vendors/x",
+            "src/myvendor/x",
+            "vendor",
+            "a/vendor",
+            "vendor/",
+            "vendor/vendor",
+            "x/vendorvendor/vendor/y",
+            "",
+        ] {
+            assert_eq!(
+                has_directory(path, "vendor"),
+                split(path, "vendor"),
+                "{path}"
+            );
+        }
+    }
 
     #[test]
     fn one_type_per_path() {
