@@ -113,6 +113,20 @@ def head_gitleaks(binary, dest):
         return None
 
 
+def history_gitleaks(binary, dest, count):
+    """Commits among the last `count` that are not merges (the ones
+    `commits` picks) with a gitleaks finding on a line they add."""
+    out = run(
+        [binary, "git", "--no-banner", "--log-opts", f"--no-merges --max-count={count} HEAD",
+         "--report-format", "json", "--report-path", "/dev/stdout", "."],
+        cwd=dest,
+    )
+    try:
+        return len({f["Commit"] for f in json.loads(out.stdout)})
+    except (json.JSONDecodeError, KeyError, TypeError):
+        return None
+
+
 def commits(dest, count):
     """The last `count` commits that are not merges (what a pre-commit hook
     saw), newest first."""
@@ -261,7 +275,7 @@ def main():
                 fh.write(f"{n}\t{path}\n")
         root = os.path.join(args.work, "history", name)
         changes = materialize(dest, shas, root) if peers["ripsecrets"] or peers["detect-secrets"] else {}
-        row["gitleaks_history"] = None  # gitleaks git --log-opts would go here
+        row["gitleaks_history"] = peers["gitleaks"] and history_gitleaks(peers["gitleaks"], dest, args.commits)
         row["ripsecrets_history"] = peers["ripsecrets"] and history_ripsecrets(peers["ripsecrets"], root, changes)
         row["detect_secrets_history"] = peers["detect-secrets"] and history_detect_secrets(
             peers["detect-secrets"], root, changes
