@@ -217,3 +217,34 @@ fn test_data_warns_but_never_blocks() {
     }
     assert!(samples >= 5, "only {samples} test-data samples");
 }
+
+/// `positives/doc_sample_*`: the twins of the quiet documentation and
+/// development-container samples in `negatives/warn/` (the same lines
+/// outside docs, provider tokens and URL passwords in docs, a key no
+/// generator in its document printed). Each sample line must block.
+#[test]
+fn documentation_sample_twins_block() {
+    let scanner = scanner();
+    let mut samples = 0;
+    for path in files(&corpus().join("positives")) {
+        let name = repo_path(&path);
+        if !name.starts_with("positives/doc_sample_") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        let findings = scanner.scan(&name, &text, Lines::All);
+        for (index, line) in text.lines().enumerate() {
+            if !is_sample(line) {
+                continue;
+            }
+            samples += 1;
+            let number = index as u32 + 1;
+            assert!(
+                findings.iter().any(|f| f.line == Some(number)
+                    && f.severity == confgate::finding::Severity::Error),
+                "{name}:{number} does not block: {findings:#?}"
+            );
+        }
+    }
+    assert!(samples >= 12, "only {samples} twin samples");
+}
