@@ -423,3 +423,86 @@ fn entry_points_versions_and_compose_interpolation_pass() {
     repo.write("config-changes/compose.toml", RECORD);
     repo.commit_all("plugins, auth module, compose").ok();
 }
+
+const DOC_KEY: &str = "b531b07ba6591bceaa281610b740bc11a62cb990b82d306d1bed33768765ebc5";
+
+#[test]
+fn documentation_samples_warn_and_their_twins_block() {
+    let repo = repo();
+    // The generator and its printed output come first; the value is used
+    // in a later commit, whose diff does not show the generator.
+    repo.write(
+        "docs/config.rst",
+        format!("Copy the output of this::\n\n    $ python -c 'import secrets; print(secrets.token_hex())'\n    '{DOC_KEY}'\n"),
+    );
+    repo.commit_all("docs: how to make a key").ok();
+    let page = repo.read("docs/config.rst");
+    repo.write(
+        "docs/config.rst",
+        format!("{page}\nAn example configuration file::\n\n    SECRET_KEY = '{DOC_KEY}'\n"),
+    );
+    let run = repo.commit_all("docs: example config");
+    run.ok()
+        .contains("documentation sample")
+        .contains("secrets.token_hex()");
+    assert_redacted(&run.dump(), DOC_KEY);
+    // fastapi's docs_src/ (under security/ there, which is a designated
+    // security file by default): a comment right above names the generator.
+    repo.write(
+        "docs_src/jwt/tutorial004.py",
+        format!("# to get a string like this run:\n# openssl rand -hex 32\nSECRET_KEY = \"{DOC_KEY}\"\n"),
+    );
+    repo.commit_all("tutorial")
+        .ok()
+        .contains("openssl rand -hex 32");
+    // The same lines in the service block: a copied tutorial key is known.
+    repo.write(
+        "app/security.py",
+        format!("# to get a string like this run:\n# openssl rand -hex 32\nSECRET_KEY = \"{DOC_KEY}\"\n"),
+    );
+    let run = repo.commit_all("copy the tutorial");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    repo.git(&["reset", "-q", "HEAD"]).ok();
+    std::fs::remove_file(repo.path().join("app/security.py")).expect("remove");
+    // A provider token in docs blocks, whatever the comment above says.
+    repo.write(
+        "docs/aws.md",
+        format!("```python\n# to get a string like this run:\n# openssl rand -hex 32\nAWS_ACCESS_KEY_ID = \"{AWS}\"\n```\n"),
+    );
+    let run = repo.commit_all("docs: aws");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("aws");
+}
+
+#[test]
+fn development_container_defaults_warn_but_ci_and_data_env_block() {
+    let repo = repo();
+    let line = "export APP_ENCRYPTION_KEY=\"Tq7WmZ2kLx9RvB\"\n";
+    repo.write(".devcontainer/postCreateCommand.sh", line);
+    repo.commit_all("dev container setup")
+        .ok()
+        .contains("development default");
+    // A CI workflow's env literal is not development infrastructure.
+    repo.write(
+        ".github/workflows/e2e.yml",
+        "name: e2e\non: push\nenv:\n  APP_ENCRYPTION_KEY: Tq7WmZ2kLx9RvB\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make e2e\n",
+    );
+    let run = repo.commit_all("e2e workflow");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    repo.git(&["reset", "-q", "HEAD"]).ok();
+    std::fs::remove_dir_all(repo.path().join(".github")).expect("remove");
+    // Nor is a script outside .devcontainer/.
+    repo.write("scripts/dev.sh", line);
+    let run = repo.commit_all("dev script");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    repo.git(&["reset", "-q", "HEAD"]).ok();
+    std::fs::remove_dir_all(repo.path().join("scripts")).expect("remove");
+    // A provider token in the development container still blocks.
+    repo.write(
+        ".devcontainer/postCreateCommand.sh",
+        format!("{line}export AWS_ACCESS_KEY_ID=\"{AWS}\"\n"),
+    );
+    let run = repo.commit_all("dev container aws");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("aws");
+}

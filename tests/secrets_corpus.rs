@@ -240,8 +240,10 @@ fn documentation_sample_twins_block() {
             samples += 1;
             let number = index as u32 + 1;
             assert!(
-                findings.iter().any(|f| f.line == Some(number)
-                    && f.severity == confgate::finding::Severity::Error),
+                findings
+                    .iter()
+                    .any(|f| f.line == Some(number)
+                        && f.severity == confgate::finding::Severity::Error),
                 "{name}:{number} does not block: {findings:#?}"
             );
         }

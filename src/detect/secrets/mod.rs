@@ -8,6 +8,7 @@ mod jwt;
 mod lookalike;
 mod place;
 pub mod random;
+mod sample;
 
 pub use generic::is_secret_key;
 
@@ -574,6 +575,7 @@ impl SecretScanner {
     ) -> (Vec<Finding>, Vec<(usize, usize)>) {
         let (mut findings, spans) = self.detect(path, text, lines, found, true);
         place::judge(path, &mut findings);
+        sample::judge(path, text, &spans, &mut findings);
         jwt::judge(text, &mut findings);
         (findings, spans)
     }

@@ -22,6 +22,12 @@ const TEST_DIRS: &[&str] = &[
     "e2e",
 ];
 
+/// Development infrastructure: a development container's definition,
+/// setup scripts and example environment run on a developer's machine or a
+/// codespace, never in a deployment. CI workflows are not in this list:
+/// they run with the repository's deployment rights and reach real systems.
+const DEV_DIRS: &[&str] = &[".devcontainer"];
+
 fn dirs(path: &str) -> impl Iterator<Item = String> + '_ {
     let mut parts: Vec<&str> = path.split('/').collect();
     parts.pop();
@@ -44,21 +50,32 @@ pub fn is_test_data(path: &str) -> bool {
         || name.contains(".spec.")
 }
 
+/// A development container's files (`.devcontainer/`, or the single-file
+/// form `.devcontainer.json`).
+pub fn is_development_setup(path: &str) -> bool {
+    dirs(path).any(|d| DEV_DIRS.contains(&d.as_str())) || file_name(path) == ".devcontainer.json"
+}
+
 /// Applies the place of `path` to a file's secret findings: in generated
 /// or vendored files (the file-type table's lock files and bundles) only
-/// provider rules, private keys and URL passwords count; in test data the
-/// generic rule warns instead of blocking.
+/// provider rules, private keys and URL passwords count; in test data and
+/// a development container's files the generic rule warns instead of
+/// blocking.
 pub fn judge(path: &str, findings: &mut Vec<Finding>) {
     if FileType::of(path).is_generated() {
         findings.retain(|f| f.rule != CONTEXT_RULE);
-    } else if is_test_data(path) {
-        for finding in findings.iter_mut().filter(|f| f.rule == CONTEXT_RULE) {
-            finding.severity = Severity::Warning;
-            finding.message = format!(
-                "{} (test data: a warning in test and fixture paths)",
-                finding.message
-            );
-        }
+        return;
+    }
+    let why = if is_test_data(path) {
+        "test data: a warning in test and fixture paths"
+    } else if is_development_setup(path) {
+        "development default: a warning in .devcontainer/"
+    } else {
+        return;
+    };
+    for finding in findings.iter_mut().filter(|f| f.rule == CONTEXT_RULE) {
+        finding.severity = Severity::Warning;
+        finding.message = format!("{} ({why})", finding.message);
     }
 }
 
@@ -81,6 +98,26 @@ mod tests {
         }
         for path in ["app/settings.py", "app/contest.py", "testimonials/views.py"] {
             assert!(!is_test_data(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn development_container_paths() {
+        for path in [
+            ".devcontainer/postCreateCommand.sh",
+            ".devcontainer/.env.example",
+            "services/api/.devcontainer/docker-compose.yml",
+            ".devcontainer.json",
+        ] {
+            assert!(is_development_setup(path), "{path}");
+        }
+        for path in [
+            ".github/workflows/playwright.yml",
+            "data/.env",
+            "devcontainer.md",
+            "app/devcontainer_settings.py",
+        ] {
+            assert!(!is_development_setup(path), "{path}");
         }
     }
 
