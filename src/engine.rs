@@ -294,6 +294,18 @@ fn check_file(
     out
 }
 
+/// A file that a config glob matched but whose every side is tooling by
+/// content (a GitHub Actions workflow outside `.github/workflows/`, or
+/// moved there): no setting of the service, so no record.
+fn is_tooling_by_content(file: &FileChange) -> bool {
+    let sides = [file.old_text(), file.new_text()];
+    sides.iter().any(Option::is_some)
+        && sides
+            .iter()
+            .flatten()
+            .all(|text| crate::records::tooling::is_ci_workflow(text))
+}
+
 /// A config file's change (a path that is config before or after it): its
 /// keys, whether it parses, and whether it changes anything that runs.
 fn judge_config_file(plan: &Plan, file: &FileChange, out: &mut FileOutcome) {
@@ -303,7 +315,7 @@ fn judge_config_file(plan: &Plan, file: &FileChange, out: &mut FileOutcome) {
             .old_path
             .as_deref()
             .is_some_and(|old| plan.is_config(old));
-    if !is_config {
+    if !is_config || is_tooling_by_content(file) {
         return;
     }
     let (mut config, invalid) = config_change(plan, file);

@@ -432,3 +432,70 @@ fn tooling_config_needs_no_record() {
         .contains("compose.yml")
         .contains("missing-record");
 }
+
+const WORKFLOW: &str = "on:\n  pull_request:\n  push:\n    branches: [main]\njobs:\n  main:\n    runs-on: ubuntu-latest\n    steps:\n    - uses: actions/checkout@v4\n    - uses: pre-commit/action@v3.0.1\n";
+
+/// Found in flask's history: a type variable in `config.py`, and a workflow
+/// file added at the root and then moved into `.github/workflows/`, asked
+/// for records; none of them is a setting of the service.
+#[test]
+fn type_variables_and_workflow_files_need_no_record() {
+    let repo = service_repo();
+    repo.write(
+        "app/core/config.py",
+        format!("import typing as t\n\nT = t.TypeVar(\"T\")\n{SETTINGS}"),
+    );
+    repo.commit_all("typing: a type variable")
+        .ok()
+        .lacks("missing-record");
+    repo.write("pre-commit.yaml", WORKFLOW);
+    repo.commit_all("a pre-commit workflow")
+        .ok()
+        .lacks("missing-record");
+    std::fs::create_dir_all(repo.path().join(".github/workflows")).expect("mkdir");
+    repo.git(&["mv", "pre-commit.yaml", ".github/workflows/pre-commit.yaml"])
+        .ok();
+    repo.git(&["commit", "-q", "-m", "move the workflow where it runs"])
+        .ok()
+        .lacks("missing-record");
+    // Twins: a setting beside the type variable, a YAML that is not a
+    // workflow at the root, and a service config file moved, still need one.
+    repo.write(
+        "app/core/config.py",
+        format!("import typing as t\n\nT = t.TypeVar(\"T\")\nTIMEOUT = 30\n{SETTINGS}"),
+    );
+    repo.commit_all("a timeout")
+        .code(1)
+        .contains("missing-record")
+        .contains("+ TIMEOUT = 30");
+    repo.git(&["reset", "-q", "--hard"]).ok();
+    repo.write("jobs.yaml", "jobs:\n  workers: 4\n  queue: default\n");
+    repo.commit_all("job settings")
+        .code(1)
+        .contains("missing-record");
+    repo.git(&["reset", "-q", "--hard"]).ok();
+    repo.git(&["clean", "-qfd"]).ok();
+    repo.git(&["mv", "config/cache.toml", "config/cache-base.toml"])
+        .ok();
+    repo.git(&["commit", "-q", "-m", "rename the cache config"])
+        .code(1)
+        .contains("missing-record")
+        .contains("renamed from config/cache.toml");
+}
+
+/// dispatch's settings read the environment through `config("X", cast=int,
+/// default=0)`: the record finding names the key and the value (the
+/// variable, cast and default), not the whole call.
+#[test]
+fn environment_lookups_are_shown_by_key_and_value() {
+    let repo = service_repo();
+    repo.write(
+        "app/core/config.py",
+        format!("{SETTINGS}\nDATABASE_ENGINE_POOL_TIMEOUT = config(\"DATABASE_ENGINE_POOL_TIMEOUT\", cast=int, default=30)\nSENTRY_DSN_ENV = os.getenv(\"SENTRY_DSN\")\n"),
+    );
+    repo.commit_all("pool timeout")
+        .code(1)
+        .contains("+ DATABASE_ENGINE_POOL_TIMEOUT = int(env) or 30")
+        .contains("+ SENTRY_DSN_ENV = env SENTRY_DSN")
+        .lacks("config(\"DATABASE_ENGINE_POOL_TIMEOUT\"");
+}

@@ -400,7 +400,13 @@ pub fn shown_value(key: &str, value: &str) -> String {
     if value.is_empty() {
         return "\"\"".to_string();
     }
-    let masked = crate::redact::redact_value(key, value);
+    let masked = match python::shown_env_lookup(key, value) {
+        Some((lookup, None)) => lookup,
+        Some((lookup, Some(default))) => {
+            format!("{lookup} or {}", crate::redact::redact_value(key, &default))
+        }
+        None => crate::redact::redact_value(key, value),
+    };
     let mut out = String::new();
     for (count, c) in masked.chars().enumerate() {
         if count >= SHOWN_VALUE_CHARS {

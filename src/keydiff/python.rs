@@ -99,10 +99,46 @@ fn assignment(
         || !setting(name)
         || COMPOUND.contains(&name)
         || KEYWORDS.contains(&name)
+        || defines_type(text, tokens)
     {
         return Ok(());
     }
     assign(text, "", tokens, sink)
+}
+
+/// Calls that make a type, not a value: `T = t.TypeVar("T")` names a type
+/// variable for annotations, whatever its case.
+const TYPE_FACTORIES: &[&str] = &[
+    "TypeVar",
+    "ParamSpec",
+    "TypeVarTuple",
+    "NewType",
+    "TypeAliasType",
+];
+
+/// A module-level statement that defines a type (a type variable, a
+/// `NewType`, an alias annotated `TypeAlias`): the service reads no setting
+/// from it.
+fn defines_type(text: &str, tokens: &[Token]) -> bool {
+    let Some((at, Some(start))) = reader::target(text, tokens) else {
+        return false;
+    };
+    if tokens[1..at]
+        .iter()
+        .any(|t| slice(text, t).ends_with("TypeAlias"))
+    {
+        return true;
+    }
+    let value = &tokens[start.min(tokens.len())..];
+    let Some(open) = value.iter().position(|t| t.kind == Kind::Open) else {
+        return false;
+    };
+    open > 0
+        && slice(text, &value[open]) == "("
+        && value[..open]
+            .iter()
+            .all(|t| t.kind == Kind::Name || slice(text, t) == ".")
+        && TYPE_FACTORIES.contains(&slice(text, &value[open - 1]))
 }
 
 fn assign(text: &str, parent: &str, tokens: &[Token], sink: &mut Sink) -> Result<(), ParseError> {
@@ -361,6 +397,87 @@ fn statement_tokens(text: &str, tokens: &[Token], out: &mut Vec<String>) {
     }
 }
 
+/// Calls that read a setting from the environment, by the name before `(`.
+const ENV_LOOKUPS: &[&str] = &[
+    "config",
+    "os.getenv",
+    "getenv",
+    "os.environ.get",
+    "environ.get",
+    "env",
+    "env.str",
+    "env.int",
+    "env.bool",
+    "env.float",
+    "env.list",
+    "env.json",
+];
+
+/// A value read from the environment (`config("X", cast=int, default=0)`,
+/// `os.getenv("X", "0")`, `env.int("X", default=0)`) as a report shows it:
+/// the variable (`env` when it is named as the key) with its cast,
+/// `int(env)`, and the default, `0`, apart (only a default can hold a
+/// value to redact). `None` for any other value, or a lookup with
+/// arguments this does not name (shown as written, so nothing is hidden).
+pub(super) fn shown_env_lookup(key: &str, value: &str) -> Option<(String, Option<String>)> {
+    let (function, rest) = value.split_once('(')?;
+    let args = rest.strip_suffix(')')?;
+    if !ENV_LOOKUPS.contains(&function) {
+        return None;
+    }
+    let mut parts = top_level_args(args).into_iter();
+    let name = parts
+        .next()?
+        .strip_prefix('"')?
+        .strip_suffix('"')?
+        .to_string();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut cast = function.strip_prefix("env.").map(str::to_string);
+    let mut default = None;
+    for (at, arg) in parts.enumerate() {
+        match arg.split_once('=') {
+            Some(("cast", c)) => cast = Some(c.to_string()),
+            Some(("default", d)) => default = Some(d.to_string()),
+            None if at == 0 => default = Some(arg.to_string()),
+            _ => return None,
+        }
+    }
+    let leaf = key.rsplit('.').next().unwrap_or(key);
+    let variable = if name == leaf {
+        "env".to_string()
+    } else {
+        format!("env {name}")
+    };
+    let lookup = cast.map_or(variable.clone(), |c| format!("{c}({variable})"));
+    Some((lookup, default))
+}
+
+/// The arguments of a call as re-joined (`"X", cast=int, default=[1, 2]`),
+/// split at commas outside brackets and strings.
+fn top_level_args(args: &str) -> Vec<&str> {
+    let (mut depth, mut quote, mut start) = (0i32, None, 0);
+    let mut out = Vec::new();
+    for (i, c) in args.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                out.push(args[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(args[start..].trim());
+    out.retain(|a| !a.is_empty());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{diff, parse, Format};
@@ -496,7 +613,7 @@ TOP = 1
                 "class Config:\n    SECRET_KEY = os.getenv('SECRET_KEY', 'dev')\n",
                 "class Config:\n    SECRET_KEY = os.getenv('SECRET_KEY', 'prod')\n",
                 // A secret key's values are redacted whatever they hold.
-                &["Config.SECRET_KEY os.g… → os.g…"],
+                &["Config.SECRET_KEY env or \"… → env or \"…"],
             ),
         ];
         for (old, new, expected) in cases {
@@ -506,6 +623,33 @@ TOP = 1
                 .collect();
             assert_eq!(&changes, expected, "{old}");
         }
+    }
+
+    #[test]
+    fn type_definitions_are_not_settings() {
+        let m = map(
+            "import typing as t\nfrom typing import TypeAlias, TypeVar\nT = t.TypeVar(\"T\")\nP = typing.ParamSpec(\"P\")\nUserId = NewType(\"UserId\", int)\nJSON: TypeAlias = dict[str, t.Any]\nF = TypeVar(\"F\", bound=t.Callable[..., t.Any])\nTIMEOUT = int(\"30\")\nDEFAULT = make_default(TypeVar)\n",
+        );
+        let keys: Vec<&String> = m.keys().collect();
+        assert_eq!(keys, ["DEFAULT", "TIMEOUT"], "{m:?}");
+    }
+
+    #[test]
+    fn environment_lookups_are_shown_by_variable_cast_and_default() {
+        let m = map("A = config(\"A\", cast=int, default=0)\nB = os.getenv('B_URL', 'http://x')\nC = env.bool(\"C\", default=False)\nD = config(\"D\")\nE = config(\"E\", default=[1, 2], cast=Csv())\nF = config(\"F\", default=1, parser=p)\nG = other(\"G\", default=1)\n");
+        let shown = |k: &str| {
+            super::shown_env_lookup(k, &m[k].value).map(|(lookup, default)| {
+                default.map_or(lookup.clone(), |d| format!("{lookup} or {d}"))
+            })
+        };
+        assert_eq!(shown("A").as_deref(), Some("int(env) or 0"));
+        assert_eq!(shown("B").as_deref(), Some("env B_URL or \"http://x\""));
+        assert_eq!(shown("C").as_deref(), Some("bool(env) or False"));
+        assert_eq!(shown("D").as_deref(), Some("env"));
+        assert_eq!(shown("E").as_deref(), Some("Csv()(env) or [1, 2]"));
+        // An argument it does not name, or another call: shown as written.
+        assert_eq!(shown("F"), None);
+        assert_eq!(shown("G"), None);
     }
 
     #[test]

@@ -7,3 +7,4 @@ pub mod record;
 pub mod reformat;
 pub mod scaffold;
 pub mod template;
+pub mod tooling;

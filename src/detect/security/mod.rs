@@ -1284,7 +1284,7 @@ fn message(r: &SecurityRule, setting: &str, hit: &Hit) -> String {
             r.category, r.description
         ),
         _ if hit.development => format!(
-            "{setting} — insecure {} security-setting in development settings or a development command ({}); allowed as a warning",
+            "{setting} — insecure {} security-setting in development settings, a development command or a debug-only branch ({}); allowed as a warning",
             r.category, r.description
         ),
         _ => format!(
@@ -1394,6 +1394,9 @@ fn in_development_code(raw_lines: &[&str], line: u32) -> bool {
         }
         limit = indent_of(l);
         let header = trimmed.strip_prefix("async ").unwrap_or(trimmed);
+        if debug_branch(header) {
+            return true;
+        }
         if header.starts_with("def ") {
             // Decorators, with the continuation lines of one written over
             // several lines (`@click.option(\n    "--log-level",\n)`).
@@ -1410,6 +1413,27 @@ fn in_development_code(raw_lines: &[&str], line: u32) -> bool {
         }
     }
     false
+}
+
+/// An `if`/`elif` header whose condition is a debug switch
+/// (`if settings.debug:`, `elif args.debug:`): the branch runs only when
+/// someone asked for debugging, as fastapi's maintenance scripts do with
+/// `logging.basicConfig(level=logging.DEBUG)`. A negated switch is not one.
+fn debug_branch(header: &str) -> bool {
+    let Some(condition) = header
+        .strip_prefix("if ")
+        .or_else(|| header.strip_prefix("elif "))
+    else {
+        return false;
+    };
+    let words: Vec<String> = condition
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .map(str::to_ascii_lowercase)
+        .collect();
+    !words.iter().any(|w| w == "not")
+        && words
+            .iter()
+            .any(|w| w.split('_').any(|part| part == "debug"))
 }
 
 /// Whether a `def` line or decorator holds a word that names development

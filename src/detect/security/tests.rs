@@ -1868,3 +1868,32 @@ fn development_commands_are_lax_like_development_settings() {
         ]
     );
 }
+
+/// Debug logging chosen by a debug switch (fastapi's `scripts/*.py`:
+/// `if settings.debug: logging.basicConfig(level=logging.DEBUG)`) is a
+/// warning; unconditional, under a negated switch or under another
+/// condition it still blocks.
+#[test]
+fn a_debug_switch_branch_is_lax_like_development_code() {
+    let switched = "settings = Settings()\nif settings.debug:\n    logging.basicConfig(level=logging.DEBUG)\nelse:\n    logging.basicConfig(level=logging.INFO)\n\n\ndef main():\n    if args.verbose or args.debug_mode:\n        logging.basicConfig(level=logging.DEBUG)\n";
+    let found = scan("scripts/label_approved.py", switched);
+    assert!(errors(&found).is_empty(), "{found:?}");
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f.message.contains("debug-only branch"))
+            .count(),
+        2,
+        "{found:?}"
+    );
+    let blocked = "logging.basicConfig(level=logging.DEBUG)\nif not settings.debug:\n    logging.basicConfig(level=logging.DEBUG)\nif settings.verbose:\n    logging.basicConfig(level=logging.DEBUG)\nif debugger_attached:\n    logging.basicConfig(level=logging.DEBUG)\n";
+    assert_eq!(
+        errors(&scan("scripts/label_approved.py", blocked)),
+        vec![
+            ("basicconfig-debug".to_string(), 1),
+            ("basicconfig-debug".to_string(), 3),
+            ("basicconfig-debug".to_string(), 5),
+            ("basicconfig-debug".to_string(), 7)
+        ]
+    );
+}
