@@ -2,6 +2,7 @@
 //! a sample: the printed output of a key generator, or a value a comment
 //! right above introduces as what a generator prints.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -63,15 +64,15 @@ fn is_comment(line: &str) -> bool {
     t.starts_with('#') || t.starts_with("//")
 }
 
-/// A line that holds nothing but `value` (quoted or not, as a REPL or a
-/// shell prints it).
-fn prints_only(line: &str, value: &str) -> bool {
+/// What a line holding only a printed value prints: the line without
+/// quotes (as a REPL or a shell prints it) and a bytes prefix.
+fn printed_value(line: &str) -> &str {
     let t = line.trim();
     let t = t
         .strip_prefix('b')
         .filter(|r| r.starts_with('\''))
         .unwrap_or(t);
-    t.trim_matches(|c| c == '\'' || c == '"') == value
+    t.trim_matches(|c| c == '\'' || c == '"')
 }
 
 fn is_hex_key(value: &str) -> bool {
@@ -82,26 +83,39 @@ fn is_hex_key(value: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// The generator command of the document, as evidence that `value` (found
-/// on line `index`) is its sample.
+/// What a document shows about generated keys, read once per document so
+/// that judging each finding costs no more than a look-up.
 struct Document<'t> {
     lines: Vec<&'t str>,
+    /// Values printed right after a generator line, with that line.
+    printed: HashMap<&'t str, &'t str>,
+    /// The first line naming a generator whose output is lowercase hex.
+    hex_generator: Option<&'t str>,
 }
 
 impl<'t> Document<'t> {
-    /// The generator the document shows printing `value`: a generator line
-    /// followed, within a few lines, by a line holding only `value`.
-    fn printed_by(&self, value: &str) -> Option<&'t str> {
-        self.lines.iter().enumerate().find_map(|(i, line)| {
-            generator().find(line)?;
-            self.lines
+    fn read(text: &'t str) -> Document<'t> {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut printed = HashMap::new();
+        for (i, line) in lines.iter().enumerate() {
+            if !generator().is_match(line) {
+                continue;
+            }
+            // The printed output: the next few non-blank lines.
+            for next in lines[i + 1..]
                 .iter()
-                .skip(i + 1)
                 .filter(|l| !l.trim().is_empty())
                 .take(NEARBY)
-                .any(|l| prints_only(l, value))
-                .then_some(*line)
-        })
+            {
+                printed.entry(printed_value(next)).or_insert(*line);
+            }
+        }
+        let hex_generator = lines.iter().find(|l| hex_generator().is_match(l)).copied();
+        Document {
+            lines,
+            printed,
+            hex_generator,
+        }
     }
 
     /// The generator a comment block right above line `index` names.
@@ -115,20 +129,9 @@ impl<'t> Document<'t> {
             .copied()
     }
 
-    /// A hex generator anywhere in the document, when `value` is what it prints.
-    fn hex_generated(&self, value: &str) -> Option<&'t str> {
-        if !is_hex_key(value) {
-            return None;
-        }
-        self.lines
-            .iter()
-            .find(|l| hex_generator().is_match(l))
-            .copied()
-    }
-
     /// Why `value` on line `index` is the document's sample, if it is.
     fn why_sample(&self, index: usize, value: &str) -> Option<String> {
-        if let Some(line) = self.printed_by(value) {
+        if let Some(line) = self.printed.get(value) {
             return Some(format!(
                 "the document shows `{}` printing it",
                 command(line)
@@ -140,12 +143,11 @@ impl<'t> Document<'t> {
                 command(line)
             ));
         }
-        self.hex_generated(value).map(|line| {
-            format!(
-                "hexadecimal, as the document's generator `{}` prints",
-                command(line)
-            )
-        })
+        let line = self.hex_generator.filter(|_| is_hex_key(value))?;
+        Some(format!(
+            "hexadecimal, as the document's generator `{}` prints",
+            command(line)
+        ))
     }
 }
 
@@ -165,9 +167,7 @@ pub fn judge(path: &str, text: &str, spans: &[(usize, usize)], findings: &mut [F
     }
     let mut starts = vec![0usize];
     starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-    let document = Document {
-        lines: text.lines().collect(),
-    };
+    let document = Document::read(text);
     for finding in findings.iter_mut().filter(|f| candidates(f)) {
         let index = finding.line.unwrap_or(1).saturating_sub(1) as usize;
         let (Some(&from), to) = (starts.get(index), starts.get(index + 1)) else {
