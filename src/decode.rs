@@ -44,7 +44,7 @@ pub fn as_plain_text(bytes: &[u8]) -> Option<&str> {
     if bytes[..bytes.len().min(PROBE)].contains(&0) {
         return None;
     }
-    std::str::from_utf8(bytes).ok()
+    simdutf8::basic::from_utf8(bytes).ok()
 }
 
 /// Text up to this many times `limits.max_file_size` is checked in chunks
@@ -74,8 +74,10 @@ pub fn judge_large(prefix: &[u8], size: u64) -> Content {
 
 fn utf8(bytes: &[u8]) -> String {
     // Validating first is several times faster than the lossy decoder on the
-    // common, valid case; the result is the same text.
-    match std::str::from_utf8(bytes) {
+    // common, valid case; the result is the same text. SIMD validation is
+    // several times faster again than the standard library's on text that
+    // is not ASCII (fastapi's translated documentation).
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
         Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     }
