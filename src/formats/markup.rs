@@ -59,7 +59,7 @@ pub fn language(name: &str) -> FileType {
 fn markdown(text: &str) -> Vec<(usize, usize, FileType)> {
     let mut blocks = Vec::new();
     let mut open: Option<(usize, char, usize, FileType)> = None;
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in fence_lines(text) {
         let trimmed = line.trim_start();
         let fence_char = match trimmed.chars().next() {
             Some(c @ ('`' | '~')) => c,
@@ -86,6 +86,51 @@ fn markdown(text: &str) -> Vec<(usize, usize, FileType)> {
         blocks.push((first, usize::MAX, block));
     }
     blocks
+}
+
+/// The lines that may be fences (their first non-blank characters are
+/// three backticks or tildes), with their 0-based numbers, as
+/// `str::lines` would give them: found by searching for the runs, not by
+/// walking every line of a long document.
+fn fence_lines(text: &str) -> Vec<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::new();
+    for needle in [&b"```"[..], b"~~~"] {
+        // Where the line of the last run seen starts; each line's prefix is
+        // read once, so the search stays linear on a line full of runs.
+        let (mut searched, mut line_start, mut judged) = (0, 0, None);
+        for at in memchr::memmem::find_iter(bytes, needle) {
+            if let Some(newline) = memchr::memrchr(b'\n', &bytes[searched..at]) {
+                line_start = searched + newline + 1;
+            }
+            searched = at;
+            if judged == Some(line_start) {
+                continue;
+            }
+            judged = Some(line_start);
+            if text[line_start..at].trim_start().is_empty() {
+                starts.push(line_start);
+            }
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    let (mut index, mut counted) = (0, 0);
+    starts
+        .into_iter()
+        .map(|start| {
+            index += memchr::memchr_iter(b'\n', &bytes[counted..start]).count();
+            counted = start;
+            let line = match memchr::memchr(b'\n', &bytes[start..]) {
+                Some(end) => {
+                    let line = &text[start..start + end];
+                    line.strip_suffix('\r').unwrap_or(line)
+                }
+                None => &text[start..],
+            };
+            (index, line)
+        })
+        .collect()
 }
 
 /// `.. code-block:: lang` / `.. code:: lang` / `.. sourcecode:: lang`
@@ -157,6 +202,65 @@ mod tests {
         assert_eq!(types[5], FileType::Markdown);
         assert_eq!(types[8], FileType::Yaml);
         assert_eq!(types[12], FileType::Text);
+    }
+
+    /// The blocks as found by walking every line (before the fence search).
+    fn markdown_by_every_line(text: &str) -> Vec<(usize, usize, FileType)> {
+        let mut blocks = Vec::new();
+        let mut open: Option<(usize, char, usize, FileType)> = None;
+        for (index, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            let fence_char = match trimmed.chars().next() {
+                Some(c @ ('`' | '~')) => c,
+                _ => continue,
+            };
+            let length = trimmed.chars().take_while(|&c| c == fence_char).count();
+            if length < 3 {
+                continue;
+            }
+            match open {
+                Some((first, c, opened, block)) if c == fence_char && length >= opened => {
+                    if trimmed[length..].trim().is_empty() {
+                        if first < index {
+                            blocks.push((first, index - 1, block));
+                        }
+                        open = None;
+                    }
+                }
+                Some(_) => {}
+                None => open = Some((index + 1, fence_char, length, language(&trimmed[length..]))),
+            }
+        }
+        if let Some((first, _, _, block)) = open {
+            blocks.push((first, usize::MAX, block));
+        }
+        blocks
+    }
+
+    #[test]
+    fn the_fence_search_finds_what_walking_every_line_finds() {
+        let pieces = [
+            "```", "````", "~~~", "``", "~~", "`", " ", "\u{3000}", "\t", "python", "yaml",
+            " toml", "x", "\n", "\r\n", "\n\n", "ü", "```py```", "~~~~",
+        ];
+        let mut seed = 0x9E37_79B9_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize
+        };
+        let mut compared = 0;
+        for _ in 0..4000 {
+            let len = next() % 40;
+            let text: String = (0..len).map(|_| pieces[next() % pieces.len()]).collect();
+            let expected = markdown_by_every_line(&text);
+            assert_eq!(markdown(&text), expected, "{text:?}");
+            compared += usize::from(!expected.is_empty());
+        }
+        assert!(compared > 500, "too few texts with blocks: {compared}");
+        let runs = format!("{}\n```\n", "`".repeat(300_000));
+        assert_eq!(markdown(&runs), markdown_by_every_line(&runs));
     }
 
     #[test]

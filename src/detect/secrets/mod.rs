@@ -12,6 +12,7 @@ mod sample;
 
 pub use generic::is_secret_key;
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -322,9 +323,10 @@ struct Pass<'a> {
     /// Whether provider checksums are verified (not for redaction).
     verify: bool,
     /// The file's type, and a document's code blocks, each read in its own
-    /// language.
+    /// language; the blocks are found when a line first asks for its type
+    /// (most texts have no line that does).
     file_type: FileType,
-    blocks: CodeBlocks,
+    blocks: OnceCell<CodeBlocks>,
 }
 
 impl<'a> Pass<'a> {
@@ -335,12 +337,19 @@ impl<'a> Pass<'a> {
             lines,
             verify,
             file_type: FileType::of(path),
-            blocks: CodeBlocks::of(FileType::of(path), text),
+            blocks: OnceCell::new(),
             starts: line_starts(text),
             findings: Vec::new(),
             covered: Vec::new(),
             spans: Vec::new(),
         }
+    }
+
+    /// The type line `index` is read in: a code block's, or the file's.
+    fn line_type(&self, index: usize) -> FileType {
+        self.blocks
+            .get_or_init(|| CodeBlocks::of(self.file_type, self.text))
+            .type_of(index, self.file_type)
     }
 
     fn line(&self, index: usize) -> &'a str {
@@ -406,7 +415,7 @@ fn on_generic(pass: &mut Pass<'_>, line_index: usize) {
     if !pass.lines.contains(number) {
         return;
     }
-    let line_type = pass.blocks.type_of(line_index, pass.file_type);
+    let line_type = pass.line_type(line_index);
     for hit in generic::assignments(line_type, pass.line(line_index)) {
         if pass.overlaps(line_index, hit.start, hit.end) {
             continue;
