@@ -128,7 +128,8 @@ impl Repo {
             } else {
                 self.load(delta.new_id, delta.new_file_mode())?
             };
-            let keep_old = want_old(&path) || want_old(&old_path);
+            // Asked once per path: globs are most of the cost of asking.
+            let keep_old = want_old(&path) || (old_path != path && want_old(&old_path));
             let (old, added_lines) = self.old_side(&delta, &new, keep_old)?;
             out.push(FileChange {
                 old_path: (old_path != new_path && status != ChangeStatus::Deleted)
