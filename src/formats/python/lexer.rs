@@ -58,16 +58,18 @@ pub fn string_end(bytes: &[u8], pos: usize) -> (usize, bool) {
     let quote = bytes[pos];
     let triple = bytes.get(pos + 1) == Some(&quote) && bytes.get(pos + 2) == Some(&quote);
     if triple {
+        // Jump from one quote or backslash to the next: docstrings are long.
         let mut j = pos + 3;
-        while j < bytes.len() {
+        while let Some(n) = bytes
+            .get(j..)
+            .and_then(|rest| memchr::memchr2(quote, b'\\', rest))
+        {
+            j += n;
             if bytes[j] == b'\\' {
                 j += 2;
                 continue;
             }
-            if bytes[j] == quote
-                && bytes.get(j + 1) == Some(&quote)
-                && bytes.get(j + 2) == Some(&quote)
-            {
+            if bytes.get(j + 1) == Some(&quote) && bytes.get(j + 2) == Some(&quote) {
                 return (j + 3, true);
             }
             j += 1;
@@ -113,12 +115,14 @@ pub fn clean(text: &str) -> (String, Vec<bool>) {
         let (end, closed) = string_end(bytes, i);
         let end = end.min(bytes.len());
         if triple {
-            for k in i..end {
-                if out[k] != b'\n' {
-                    out[k] = b' ';
-                }
-                mask[k] = true;
+            // Blanked a line at a time: `out[i..end]` is still the text.
+            let mut from = i;
+            for newline in memchr::memchr_iter(b'\n', &bytes[i..end]) {
+                out[from..i + newline].fill(b' ');
+                from = i + newline + 1;
             }
+            out[from..end].fill(b' ');
+            mask[i..end].fill(true);
             i = end;
             continue;
         }
@@ -477,6 +481,126 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0][3].kind, Kind::Open);
         assert_eq!(lines[0][4].kind, Kind::Str(Some("abc, [1,".into())));
+    }
+
+    /// `string_end` as it was, reading a docstring a byte at a time.
+    fn string_end_by_every_byte(bytes: &[u8], pos: usize) -> (usize, bool) {
+        let quote = bytes[pos];
+        let triple = bytes.get(pos + 1) == Some(&quote) && bytes.get(pos + 2) == Some(&quote);
+        if triple {
+            let mut j = pos + 3;
+            while j < bytes.len() {
+                if bytes[j] == b'\\' {
+                    j += 2;
+                    continue;
+                }
+                if bytes[j] == quote
+                    && bytes.get(j + 1) == Some(&quote)
+                    && bytes.get(j + 2) == Some(&quote)
+                {
+                    return (j + 3, true);
+                }
+                j += 1;
+            }
+            return (bytes.len(), false);
+        }
+        let mut j = pos + 1;
+        while let Some(n) = bytes
+            .get(j..)
+            .and_then(|rest| memchr::memchr3(quote, b'\n', b'\\', rest))
+        {
+            j += n;
+            match bytes[j] {
+                b'\\' => j += 2,
+                b'\n' => return (j, false),
+                _ => return (j + 1, true),
+            }
+        }
+        (bytes.len(), false)
+    }
+
+    /// `clean` as it was, blanking docstrings a byte at a time.
+    fn clean_by_every_byte(text: &str) -> (String, Vec<bool>) {
+        let bytes = text.as_bytes();
+        let mut out: Vec<u8> = bytes.to_vec();
+        let mut mask = vec![false; bytes.len()];
+        let mut i = 0;
+        // Only comments and strings change anything: jump from one to the next.
+        while let Some(found) = bytes
+            .get(i..)
+            .and_then(|rest| memchr::memchr3(b'#', b'"', b'\'', rest))
+        {
+            i += found;
+            let b = bytes[i];
+            if b == b'#' {
+                let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+                out[i..end].fill(b' ');
+                i = end;
+                continue;
+            }
+            let triple = bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b);
+            let (end, closed) = string_end_by_every_byte(bytes, i);
+            let end = end.min(bytes.len());
+            if triple {
+                for k in i..end {
+                    if out[k] != b'\n' {
+                        out[k] = b' ';
+                    }
+                    mask[k] = true;
+                }
+                i = end;
+                continue;
+            }
+            let content_end = if closed { end - 1 } else { end };
+            mask[i + 1..content_end.max(i + 1)].fill(true);
+            i = if closed { end } else { end + 1 };
+        }
+        // Blanking replaced whole bytes of multi-byte characters only inside
+        // comments and docstrings; fall back to the original if that broke UTF-8.
+        let clean = String::from_utf8(out).unwrap_or_else(|e| {
+            String::from_utf8_lossy(e.as_bytes())
+                .chars()
+                .map(|c| if c == '\u{fffd}' { ' ' } else { c })
+                .collect()
+        });
+        if clean.len() != mask.len() {
+            return (text.to_string(), vec![false; text.len()]);
+        }
+        (clean, mask)
+    }
+
+    #[test]
+    fn triple_quoted_strings_end_and_blank_as_byte_by_byte() {
+        let pieces = [
+            "\"\"\"", "'''", "\"", "'", "\\", "\n", "x", " ", "# c", "é", "\\\"", "=",
+        ];
+        let mut seed = 0x2545_F491_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize
+        };
+        let mut triples = 0;
+        for _ in 0..4000 {
+            let len = next() % 30;
+            let text: String = (0..len).map(|_| pieces[next() % pieces.len()]).collect();
+            let bytes = text.as_bytes();
+            for pos in 0..bytes.len() {
+                if matches!(bytes[pos], b'"' | b'\'') {
+                    triples += usize::from(bytes.get(pos + 1) == Some(&bytes[pos]));
+                    assert_eq!(
+                        string_end(bytes, pos),
+                        string_end_by_every_byte(bytes, pos),
+                        "{text:?} at {pos}"
+                    );
+                }
+            }
+            assert_eq!(clean(&text), clean_by_every_byte(&text), "{text:?}");
+        }
+        assert!(triples > 1000, "too few triple quotes: {triples}");
+        let doc = format!("x = '''{}'''\ny = 1\n", "word \\' \n".repeat(1000));
+        assert_eq!(clean(&doc), clean_by_every_byte(&doc));
     }
 
     #[test]
