@@ -385,7 +385,7 @@ pub(super) fn tune_libgit2() {
             let _ = git2::opts::set_mwindow_size(PACK_WINDOW_BYTES);
             let _ = git2::opts::set_mwindow_mapped_limit(PACK_MAPPED_BYTES);
         }
-        one_malloc_arena();
+        two_malloc_arenas();
     });
 }
 
@@ -393,8 +393,9 @@ pub(super) fn tune_libgit2() {
 /// together (its default is 256 MiB). On fastapi's 7,691 commits, 32 MiB
 /// took the peak from 271 to 196 MiB for about a tenth more CPU; 8 MiB cost
 /// 40 % more CPU (trees and blobs inflated again). 16 MiB, with the pack
-/// windows below, brought it to 111-115 MiB.
-const OBJECT_CACHE_BYTES: usize = 16 * 1024 * 1024;
+/// windows below, brought it to 111-115 MiB; 12 MiB, with two malloc
+/// arenas, 117-119 MiB at the same CPU.
+const OBJECT_CACHE_BYTES: usize = 12 * 1024 * 1024;
 
 /// How much of a pack file libgit2 maps at once, and at most in all (its
 /// defaults on 64-bit: 1 GiB and 8 GiB). A walk over a whole history
@@ -407,12 +408,15 @@ const OBJECT_CACHE_BYTES: usize = 16 * 1024 * 1024;
 const PACK_WINDOW_BYTES: usize = 1024 * 1024;
 const PACK_MAPPED_BYTES: usize = 16 * 1024 * 1024;
 
-/// glibc gives each thread its own malloc arena, and memory freed in one
-/// (blobs of every size, read and dropped) stays resident there: fastapi's
-/// walk held 100 MiB for a live heap under 50 MB. One arena took the peak
-/// from 125-144 to 106-117 MiB at the same CPU (each thread's cache of small
-/// blocks still avoids the lock). Set before the walk's threads allocate.
-fn one_malloc_arena() {
+/// glibc gives each thread its own malloc arena (up to eight per core), and
+/// memory freed in one (blobs of every size, read and dropped) stays
+/// resident there: fastapi's walk held 100 MiB for a live heap under 50 MB.
+/// Two arenas (the main thread's, idle during the walk, and one more: each
+/// worker still finds one free) took the peak from 122-144 to 117-125 MiB
+/// at the same CPU and wall time; one arena went lower (106-117 MiB) but
+/// its lock made flask's walk a quarter slower. Set before the walk's
+/// threads allocate.
+fn two_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         extern "C" {
@@ -423,7 +427,7 @@ fn one_malloc_arena() {
         // SAFETY: `mallopt` takes the arena bound at any time; it applies to
         // arenas created afterwards.
         unsafe {
-            mallopt(M_ARENA_MAX, 1);
+            mallopt(M_ARENA_MAX, 2);
         }
     }
 }
