@@ -151,7 +151,9 @@ impl Repo {
         Ok(match side {
             Side::Index => match self.fast_index() {
                 Some(index) => match index.get(path.as_bytes()) {
-                    Some(entry) => Some((Oid::from_bytes(&entry.oid)?, entry.mode as i32)),
+                    Some(entry) => {
+                        Some((Oid::from_bytes(index.oid(entry))?, index.mode(entry) as i32))
+                    }
                     None => None,
                 },
                 None => self

@@ -36,8 +36,7 @@ impl Repo {
                     Ok(None) => self.repo.path().join("index"),
                     Err(_) => return None,
                 };
-                let bytes = std::fs::read(path).ok()?;
-                IndexFile::parse(&bytes)
+                IndexFile::read(&path)
             })
             .as_ref()
     }
@@ -150,11 +149,11 @@ impl Repo {
                         mtime: git2::IndexTime::new(0, 0),
                         dev: 0,
                         ino: 0,
-                        mode: entry.mode,
+                        mode: index.mode(entry),
                         uid: 0,
                         gid: 0,
-                        file_size: entry.file_size,
-                        id: Oid::from_bytes(&entry.oid)?,
+                        file_size: index.file_size(entry),
+                        id: Oid::from_bytes(index.oid(entry))?,
                         flags: 0,
                         flags_extended: 0,
                         path: path.clone(),
@@ -204,7 +203,7 @@ impl Repo {
             let rest = &entry_path[prefix.len()..];
             at = match rest.iter().position(|&b| b == b'/') {
                 None => {
-                    self.differing_file(entry_path, entry, in_tree.remove(rest), out)?;
+                    self.differing_file(entry_path, entry, index, in_tree.remove(rest), out)?;
                     at + 1
                 }
                 Some(slash) => {
@@ -224,11 +223,13 @@ impl Repo {
         &self,
         path: &[u8],
         entry: &index_file::Entry,
+        index: &IndexFile,
         in_tree: Option<(Oid, i32)>,
         out: &mut Vec<Vec<u8>>,
     ) -> Result<()> {
         match in_tree {
-            Some((oid, mode)) if oid.as_bytes() == entry.oid && mode as u32 == entry.mode => {}
+            Some((oid, mode))
+                if oid.as_bytes() == index.oid(entry) && mode as u32 == index.mode(entry) => {}
             Some((oid, TREE_MODE)) => {
                 self.tree_paths(path, oid, out)?;
                 out.push(path.to_vec());
@@ -308,7 +309,7 @@ impl Repo {
         for path in paths {
             let old = self.tree_entry(head, path)?;
             let new = match index.get(path) {
-                Some(entry) => Some((Oid::from_bytes(&entry.oid)?, entry.mode)),
+                Some(entry) => Some((Oid::from_bytes(index.oid(entry))?, index.mode(entry))),
                 None => None,
             };
             match file_delta(path, old, new) {
