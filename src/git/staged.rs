@@ -1,11 +1,11 @@
 //! The staged change: the index against HEAD, read from git's own index
 //! file where it can be (cache tree), through libgit2 where it cannot.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Context, Result};
-use git2::{Index, Oid, Tree};
+use git2::{Index, Oid, Tree, TreeEntry};
 
 use super::index_file::{self, IndexFile};
 use super::{Repo, TREE_MODE};
@@ -13,7 +13,7 @@ use crate::model::{ChangeSet, FileChange};
 
 use super::history::{adds_and_deletes, merge_introduced};
 use super::lines::{diff_options, find_renames, path_string};
-use super::treediff::{file_delta, TreeDelta};
+use super::treediff::{file_delta, name_order};
 
 impl Repo {
     /// The index git will commit: `GIT_INDEX_FILE` when set (commit -a,
@@ -116,32 +116,51 @@ impl Repo {
     }
 
     /// The staged change when confgate's index reader could read the index:
-    /// the paths that differ from HEAD are found with the cache tree, and
-    /// each is compared with HEAD's entry; libgit2 diffs just those paths
+    /// the paths that differ from HEAD are found with the cache tree, each
+    /// with HEAD's entry and the index's; libgit2 diffs just those paths
     /// from an in-memory index where files may be renamed (some added, some
-    /// deleted) or the walk leaves a path to it.
+    /// deleted) or a path is left to it (a directory on one side, a
+    /// submodule).
     fn staged_with_cache_tree(
         &self,
         head: &Tree<'_>,
         index: &IndexFile,
         want_old: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<FileChange>> {
-        let mut paths = Vec::new();
-        self.differing_paths(b"", Some(head), &index.entries, index, &mut paths)?;
-        if paths.is_empty() {
+        let mut found = Vec::new();
+        self.differing_paths(b"", Some(head), &index.entries, index, &mut found)?;
+        if found.is_empty() {
             return Ok(Vec::new());
         }
-        paths.sort_unstable();
-        paths.dedup();
-        if let Some(deltas) = self.staged_deltas(head, index, &paths)? {
-            if !adds_and_deletes(&deltas) {
-                return self.changes_of(deltas, want_old);
+        // A file's full path sorts as git orders trees: deltas in path order.
+        found.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        found.dedup_by(|a, b| a.path == b.path);
+        let mut deltas = Vec::with_capacity(found.len());
+        for differing in &found {
+            match file_delta(&differing.path, differing.old, differing.new) {
+                Some(delta) => deltas.extend(delta),
+                None => return self.staged_paths_with_libgit2(head, index, found, want_old),
             }
         }
+        if adds_and_deletes(&deltas) {
+            return self.staged_paths_with_libgit2(head, index, found, want_old);
+        }
+        self.changes_of(deltas, want_old)
+    }
+
+    /// The staged change of just the `found` paths, diffed by libgit2 from
+    /// an in-memory index holding their entries.
+    fn staged_paths_with_libgit2(
+        &self,
+        head: &Tree<'_>,
+        index: &IndexFile,
+        found: Vec<Differing>,
+        want_old: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileChange>> {
         let mut staged = Index::new().context("cannot create an in-memory index")?;
         let mut opts = diff_options();
         opts.disable_pathspec_match(true);
-        for path in paths {
+        for Differing { path, .. } in found {
             if let Some(entry) = index.get(&path) {
                 staged
                     .add(&git2::IndexEntry {
@@ -173,193 +192,198 @@ impl Repo {
     }
 
     /// Appends to `out` every path under `prefix` (empty or ending in `/`)
-    /// whose staged entry may differ from `tree`'s: a superset, since the
-    /// diff that follows decides. `entries` are the index entries under
-    /// `prefix`; a directory whose cache-tree id equals the tree's is skipped.
+    /// whose staged entry differs from `tree`'s, or may (a directory on one
+    /// side, a file on the other). `entries` are the index entries under
+    /// `prefix`; a directory whose cache-tree id equals the tree's is
+    /// skipped. Both sides are walked together in their common order (an
+    /// index path's first name, a directory's as if it ended in `/`, sorts
+    /// as git sorts tree entries).
     fn differing_paths(
         &self,
         prefix: &[u8],
         tree: Option<&Tree<'_>>,
         entries: &[index_file::Entry],
         index: &IndexFile,
-        out: &mut Vec<Vec<u8>>,
+        out: &mut Vec<Differing>,
     ) -> Result<()> {
         let Some(tree) = tree else {
-            out.extend(entries.iter().map(|e| index.path(e).to_vec()));
+            for entry in entries {
+                out.push(Differing::staged(index, entry, None)?);
+            }
             return Ok(());
         };
         let dir = prefix.strip_suffix(b"/").unwrap_or(prefix);
         if unchanged_by_cache_tree(index, dir, entries.len(), tree.id()) {
             return Ok(());
         }
-        let mut in_tree: HashMap<Vec<u8>, (Oid, i32)> = tree
-            .iter()
-            .map(|e| (e.name_bytes().to_vec(), (e.id(), e.filemode())))
-            .collect();
+        let mut in_tree = tree.iter().peekable();
         let mut at = 0;
-        while at < entries.len() {
-            let entry = &entries[at];
-            let entry_path = index.path(entry);
-            let rest = &entry_path[prefix.len()..];
-            at = match rest.iter().position(|&b| b == b'/') {
-                None => {
-                    self.differing_file(entry_path, entry, index, in_tree.remove(rest), out)?;
-                    at + 1
+        loop {
+            let staged = entries.get(at).map(|entry| {
+                let rest = &index.path(entry)[prefix.len()..];
+                match memchr::memchr(b'/', rest) {
+                    Some(slash) => (&rest[..slash], true),
+                    None => (rest, false),
                 }
-                Some(slash) => {
-                    let sub_prefix = &entry_path[..prefix.len() + slash + 1];
-                    let removed = in_tree.remove(&rest[..slash]);
-                    self.differing_directory(sub_prefix, removed, &entries[at..], index, out)? + at
+            });
+            let order = match (staged, in_tree.peek()) {
+                (None, None) => return Ok(()),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some((name, is_dir)), Some(item)) => name_order(
+                    name,
+                    is_dir,
+                    item.name_bytes(),
+                    item.filemode() == TREE_MODE,
+                ),
+            };
+            let item = match order {
+                Ordering::Less => None,
+                _ => in_tree.next(),
+            };
+            at += match (staged, order) {
+                (_, Ordering::Greater) => {
+                    self.deleted(prefix, item, out)?;
+                    0
                 }
+                (Some((name, false)), _) => {
+                    self.differing_file(tree, name, &entries[at], index, item, out)?;
+                    1
+                }
+                (Some((name, true)), _) => {
+                    let sub_prefix = &index.path(&entries[at])[..prefix.len() + name.len() + 1];
+                    let sub_entries = &entries[at..];
+                    self.differing_directory(sub_prefix, item, sub_entries, index, out)?
+                }
+                (None, _) => 0,
             };
         }
-        self.deleted_paths(prefix, in_tree, out)
     }
 
-    /// A file entry of the index against what the tree has under its name:
-    /// nothing when both agree, the path otherwise (and every file of a
-    /// directory it replaced).
+    /// A file entry of the index against the tree's entry of the same name
+    /// (`None`: the tree has no file of that name): nothing when both agree.
     fn differing_file(
         &self,
-        path: &[u8],
+        tree: &Tree<'_>,
+        name: &[u8],
         entry: &index_file::Entry,
         index: &IndexFile,
-        in_tree: Option<(Oid, i32)>,
-        out: &mut Vec<Vec<u8>>,
+        item: Option<TreeEntry<'_>>,
+        out: &mut Vec<Differing>,
     ) -> Result<()> {
-        match in_tree {
-            Some((oid, mode))
-                if oid.as_bytes() == index.oid(entry) && mode as u32 == index.mode(entry) => {}
-            Some((oid, TREE_MODE)) => {
-                self.tree_paths(path, oid, out)?;
-                out.push(path.to_vec());
+        let old = match item {
+            Some(item)
+                if item.id().as_bytes() == index.oid(entry)
+                    && item.filemode() as u32 == index.mode(entry) =>
+            {
+                return Ok(());
             }
-            _ => out.push(path.to_vec()),
-        }
+            Some(item) => Some((item.id(), item.filemode_raw() as u32)),
+            // A directory of the same name (it sorts elsewhere) became
+            // this file: left to libgit2, as its mode says.
+            None => tree
+                .get_name_bytes(name)
+                .filter(|item| item.filemode() == TREE_MODE)
+                .map(|item| (item.id(), TREE_MODE as u32)),
+        };
+        out.push(Differing::staged(index, entry, old)?);
         Ok(())
     }
 
     /// The run of `entries` under directory `sub_prefix` (ending in `/`)
-    /// against what the tree has under its name; returns how many entries
-    /// the run holds.
+    /// against the tree's directory of that name (`None`: it has none);
+    /// returns how many entries the run holds.
     fn differing_directory(
         &self,
         sub_prefix: &[u8],
-        in_tree: Option<(Oid, i32)>,
+        item: Option<TreeEntry<'_>>,
         entries: &[index_file::Entry],
         index: &IndexFile,
-        out: &mut Vec<Vec<u8>>,
+        out: &mut Vec<Differing>,
     ) -> Result<usize> {
         // Entries are sorted: those under the directory are one run, found
         // by bisection, not by a walk over them.
         let end = entries.partition_point(|e| index.path(e).starts_with(sub_prefix));
         let dir = &sub_prefix[..sub_prefix.len() - 1];
-        let subtree = match in_tree {
+        let subtree = match item {
             // An unchanged directory is skipped by its id, before its tree
             // object is read.
-            Some((oid, TREE_MODE)) if unchanged_by_cache_tree(index, dir, end, oid) => {
-                return Ok(end)
-            }
-            Some((oid, TREE_MODE)) => Some(
+            Some(item) if unchanged_by_cache_tree(index, dir, end, item.id()) => return Ok(end),
+            Some(item) => Some(
                 self.repo
-                    .find_tree(oid)
-                    .with_context(|| format!("cannot read tree {oid}"))?,
+                    .find_tree(item.id())
+                    .with_context(|| format!("cannot read tree {}", item.id()))?,
             ),
-            // A file became a directory: the file is gone.
-            Some(_) => {
-                out.push(dir.to_vec());
-                None
-            }
             None => None,
         };
         self.differing_paths(sub_prefix, subtree.as_ref(), &entries[..end], index, out)?;
         Ok(end)
     }
 
-    /// What HEAD's tree at `prefix` has and the index no longer does:
-    /// deleted, every file of a deleted directory included.
-    fn deleted_paths(
+    /// A tree entry the index no longer has: the file, or every file of the
+    /// directory, deleted.
+    fn deleted(
         &self,
         prefix: &[u8],
-        in_tree: HashMap<Vec<u8>, (Oid, i32)>,
-        out: &mut Vec<Vec<u8>>,
+        item: Option<TreeEntry<'_>>,
+        out: &mut Vec<Differing>,
     ) -> Result<()> {
-        for (name, (oid, mode)) in in_tree {
-            let path = [prefix, &name].concat();
-            if mode == TREE_MODE {
-                self.tree_paths(&path, oid, out)?;
-            } else {
-                out.push(path);
-            }
+        let Some(item) = item else { return Ok(()) };
+        let path = [prefix, item.name_bytes()].concat();
+        if item.filemode() == TREE_MODE {
+            self.tree_paths(&path, item.id(), out)
+        } else {
+            out.push(Differing {
+                path,
+                old: Some((item.id(), item.filemode_raw() as u32)),
+                new: None,
+            });
+            Ok(())
         }
-        Ok(())
     }
 
-    /// Each differing path's change from HEAD's entry to the index's, in
-    /// path order (a file's full path sorts as git orders trees); `None`
-    /// when a path is left to libgit2 (a directory on one side, a
-    /// submodule).
-    fn staged_deltas(
-        &self,
-        head: &Tree<'_>,
-        index: &IndexFile,
-        paths: &[Vec<u8>],
-    ) -> Result<Option<Vec<TreeDelta>>> {
-        let mut deltas = Vec::with_capacity(paths.len());
-        for path in paths {
-            let old = self.tree_entry(head, path)?;
-            let new = match index.get(path) {
-                Some(entry) => Some((Oid::from_bytes(index.oid(entry))?, index.mode(entry))),
-                None => None,
-            };
-            match file_delta(path, old, new) {
-                Some(delta) => deltas.extend(delta),
-                None => return Ok(None),
-            }
-        }
-        Ok(Some(deltas))
-    }
-
-    /// The id and raw mode of `path` in `tree`, `None` when it has none.
-    fn tree_entry(&self, tree: &Tree<'_>, path: &[u8]) -> Result<Option<(Oid, u32)>> {
-        let mut names = path.split(|&b| b == b'/').peekable();
-        let mut tree = tree.clone();
-        while let Some(name) = names.next() {
-            let Some((found, is_tree)) = tree.get_name_bytes(name).map(|entry| {
-                let found = (entry.id(), entry.filemode_raw() as u32);
-                (found, entry.filemode() == TREE_MODE)
-            }) else {
-                return Ok(None);
-            };
-            if names.peek().is_none() {
-                return Ok(Some(found));
-            }
-            if !is_tree {
-                return Ok(None);
-            }
-            tree = self
-                .repo
-                .find_tree(found.0)
-                .with_context(|| format!("cannot read tree {}", found.0))?;
-        }
-        Ok(None)
-    }
-
-    /// Every file path in tree `oid`, which lives at `dir`.
-    fn tree_paths(&self, dir: &[u8], oid: Oid, out: &mut Vec<Vec<u8>>) -> Result<()> {
+    /// Every file in tree `oid`, which lives at `dir`, as deleted.
+    fn tree_paths(&self, dir: &[u8], oid: Oid, out: &mut Vec<Differing>) -> Result<()> {
         let tree = self
             .repo
             .find_tree(oid)
             .with_context(|| format!("cannot read tree {oid}"))?;
-        for entry in tree.iter() {
-            let path = [dir, b"/", entry.name_bytes()].concat();
-            if entry.filemode() == TREE_MODE {
-                self.tree_paths(&path, entry.id(), out)?;
+        for item in tree.iter() {
+            let path = [dir, b"/", item.name_bytes()].concat();
+            if item.filemode() == TREE_MODE {
+                self.tree_paths(&path, item.id(), out)?;
             } else {
-                out.push(path);
+                out.push(Differing {
+                    path,
+                    old: Some((item.id(), item.filemode_raw() as u32)),
+                    new: None,
+                });
             }
         }
         Ok(())
+    }
+}
+
+/// A path whose staged entry may differ from HEAD's: each side's id and raw
+/// mode, `None` where the side has no file there.
+struct Differing {
+    path: Vec<u8>,
+    old: Option<(Oid, u32)>,
+    new: Option<(Oid, u32)>,
+}
+
+impl Differing {
+    /// The index's `entry` against HEAD's `old`.
+    fn staged(
+        index: &IndexFile,
+        entry: &index_file::Entry,
+        old: Option<(Oid, u32)>,
+    ) -> Result<Differing> {
+        Ok(Differing {
+            path: index.path(entry).to_vec(),
+            old,
+            new: Some((Oid::from_bytes(index.oid(entry))?, index.mode(entry))),
+        })
     }
 }
 
@@ -530,6 +554,43 @@ mod tests {
             "{seen:#?}"
         );
         assert_eq!(seen.len(), 11, "{seen:#?}");
+    }
+
+    #[test]
+    fn changes_the_walk_reads_itself_agree_with_libgit2() {
+        // Without both additions and deletions (no renames possible) the
+        // walk's own deltas are used: each shape on its own.
+        let shapes: [(&str, fn(&Path)); 4] = [
+            ("modified, mode, type", |d| {
+                write(d, "svc/a/src/m1.py", "X = 1\nY = 3\n");
+                git(d, &["update-index", "--chmod=+x", "svc/b/src/m2.py"]);
+                std::fs::remove_file(d.join("top.txt")).unwrap();
+                std::os::unix::fs::symlink("svc", d.join("top.txt")).unwrap();
+            }),
+            ("deleted directories", |d| {
+                std::fs::remove_dir_all(d.join("old")).unwrap();
+                std::fs::remove_file(d.join("svc/c/config.toml")).unwrap();
+            }),
+            ("added, sorting around directories", |d| {
+                write(d, "svc/a-b.py", "A = 1\n");
+                write(d, "svc/a0.py", "A = 2\n");
+                write(d, "svc/a/src/m1.pyc", "x\n");
+                write(d, "svc/new/deep/x.toml", "[x]\n");
+                write(d, "zz.txt", "last\n");
+            }),
+            ("a file becomes a directory", |d| {
+                std::fs::remove_file(d.join("becomes_dir")).unwrap();
+                write(d, "becomes_dir/now.txt", "inside\n");
+            }),
+        ];
+        for (what, change) in shapes {
+            let dir = project();
+            let d = dir.path();
+            change(d);
+            git(d, &["add", "-A"]);
+            let seen = compare(d).expect("a plain index is read");
+            assert!(!seen.is_empty(), "{what}");
+        }
     }
 
     #[test]

@@ -285,16 +285,17 @@ impl<'r> Walk<'r> {
 /// git's order of tree entries: by name, a directory's name as if it ended
 /// in `/`.
 fn tree_order(a: &TreeEntry<'_>, b: &TreeEntry<'_>) -> Ordering {
-    let (x, y) = (a.name_bytes(), b.name_bytes());
+    name_order(a.name_bytes(), is_tree(a), b.name_bytes(), is_tree(b))
+}
+
+/// git's order of two names in one tree, each a directory's (`x_dir`,
+/// `y_dir`) or not: a directory's name sorts as if it ended in `/`.
+pub(super) fn name_order(x: &[u8], x_dir: bool, y: &[u8], y_dir: bool) -> Ordering {
     let n = x.len().min(y.len());
     x[..n].cmp(&y[..n]).then_with(|| {
-        let next = |item: &TreeEntry<'_>| {
-            item.name_bytes()
-                .get(n)
-                .copied()
-                .unwrap_or(if is_tree(item) { b'/' } else { 0 })
-        };
-        next(a).cmp(&next(b))
+        let next =
+            |name: &[u8], dir: bool| name.get(n).copied().unwrap_or(if dir { b'/' } else { 0 });
+        next(x, x_dir).cmp(&next(y, y_dir))
     })
 }
 
