@@ -560,7 +560,8 @@ mod tests {
     fn changes_the_walk_reads_itself_agree_with_libgit2() {
         // Without both additions and deletions (no renames possible) the
         // walk's own deltas are used: each shape on its own.
-        let shapes: [(&str, fn(&Path)); 4] = [
+        type Shape = (&'static str, fn(&Path));
+        let shapes: [Shape; 4] = [
             ("modified, mode, type", |d| {
                 write(d, "svc/a/src/m1.py", "X = 1\nY = 3\n");
                 git(d, &["update-index", "--chmod=+x", "svc/b/src/m2.py"]);
