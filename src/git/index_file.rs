@@ -167,8 +167,9 @@ fn parse_body(bytes: &[u8]) -> Option<(Vec<Entry>, Vec<u8>, CacheTree)> {
     let (version, count) = reader.header()?;
     let body_end = bytes.len().checked_sub(TRAILER_LEN)?;
     // Every entry takes at least 62 bytes: a count beyond what the file
-    // can hold is a corrupt header, not an allocation to attempt.
-    if count > body_end / FIXED_LEN {
+    // can hold is a corrupt header, not an allocation to attempt. Offsets
+    // are kept as `u32`: an index of 4 GiB or more is left to libgit2.
+    if count > body_end / FIXED_LEN || u32::try_from(bytes.len()).is_err() {
         return None;
     }
     let mut entries: Vec<Entry> = Vec::with_capacity(count);
@@ -233,10 +234,11 @@ fn new_entry(
     if mode == 0o040000 || (!previous.is_empty() && path <= previous) {
         return None;
     }
-    let end = path_start.checked_add(path.len())?;
+    // Offsets within a file, or version 4's names, of under 4 GiB (checked
+    // by `parse_body` and `entry_v4`).
     Some(Entry {
-        at: u32::try_from(start).ok()?,
-        name: (u32::try_from(path_start).ok()?, u32::try_from(end).ok()?),
+        at: start as u32,
+        name: (path_start as u32, (path_start + path.len()) as u32),
     })
 }
 
@@ -311,6 +313,8 @@ impl<'a> Reader<'a> {
         let keep = (previous_end - previous_start).checked_sub(strip)?;
         names.extend_from_within(previous_start..previous_start + keep);
         names.extend_from_slice(self.until_nul()?);
+        // Expanded paths may outgrow the file: kept under 4 GiB too.
+        u32::try_from(names.len()).ok()?;
         let (path, previous) = (
             &names[start_of_path..],
             &names[previous_start..previous_end],
