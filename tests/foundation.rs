@@ -520,3 +520,40 @@ fn tab_and_control_characters_in_names() {
         .paths("findings");
     assert_eq!(paths, ["app/tab\tname.py"]);
 }
+
+/// confgate reads the index itself, paths in place by the length git
+/// records in each entry; a path of 4,095 bytes or more has no length there
+/// and is read up to its NUL. A secret under such a path, staged without a
+/// working-tree file (no file system takes a path that long), next to a
+/// modified file in another directory, still stops `git commit`.
+#[test]
+fn a_secret_under_a_path_too_long_for_the_index_flags_is_still_caught() {
+    let repo = service_repo();
+    let token = crate::common::github_token("ghp_", "monorepoLongPathEntropy0123456");
+    let blob = repo
+        .git_stdin(
+            &["hash-object", "-w", "--stdin"],
+            &format!("TOKEN = \"{token}\"\n"),
+        )
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    let long = format!("{}/settings.py", vec!["d".repeat(200); 21].join("/"));
+    assert!(long.len() >= 0xfff, "{}", long.len());
+    repo.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("100644,{blob},{long}"),
+    ])
+    .ok();
+    repo.write("app/main.py", "print('hello again')\n");
+    repo.git(&["add", "app/main.py"]).ok();
+    let head = repo.head();
+    let run = repo.git(&["commit", "-q", "-m", "long path"]);
+    assert_ne!(run.code, 0, "{}", run.dump());
+    run.contains("settings.py").contains("ghp_");
+    run.lacks(&token);
+    assert_eq!(repo.head(), head, "the commit must not be made");
+}
