@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use crate::detect::secrets::is_secret_key;
 use crate::detect::secrets::random::looks_random;
@@ -24,10 +24,20 @@ pub use crate::finding::redact;
 /// Every built-in secret rule, none disabled: a project that turns a rule off
 /// for its findings still gets its values hidden.
 fn scanner() -> Option<&'static SecretScanner> {
-    static SCANNER: OnceLock<Option<SecretScanner>> = OnceLock::new();
-    SCANNER
-        .get_or_init(|| SecretScanner::new(&[], &HashSet::new()).ok())
-        .as_ref()
+    builtin().as_deref()
+}
+
+fn builtin() -> &'static Option<Arc<SecretScanner>> {
+    static SCANNER: OnceLock<Option<Arc<SecretScanner>>> = OnceLock::new();
+    SCANNER.get_or_init(|| SecretScanner::new(&[], &HashSet::new()).ok().map(Arc::new))
+}
+
+/// The scanner redaction uses, for a plan that adds and disables no secret
+/// rule: the same scanner, built once (a hook that shows key diffs built
+/// it twice). `None` when the built-in rules do not load; the plan then
+/// builds its own and reports why.
+pub fn builtin_scanner() -> Option<Arc<SecretScanner>> {
+    builtin().clone()
 }
 
 /// `text` with every secret the detectors find in it hidden (at most its

@@ -2,6 +2,7 @@
 //! scanners, record policy) before any check runs.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -122,7 +123,9 @@ pub struct Plan {
     pub max_keys: usize,
     pub disabled: HashSet<String>,
     pub severity: BTreeMap<String, Severity>,
-    pub secrets: SecretScanner,
+    /// With no rule added or disabled, the very scanner redaction uses
+    /// (built once, its regexes compiled once for both).
+    pub secrets: Arc<SecretScanner>,
     /// The repository's gitleaks rules, allowlists and ignored fingerprints.
     pub gitleaks: GitleaksScanner,
     pub security: SecurityScanner,
@@ -319,8 +322,17 @@ impl Plan {
     pub fn build(layers: &Layers) -> Result<Plan> {
         let m = Merged::from_layers(layers)?;
         let config_source = layers.sources().join(", ");
-        let secrets = SecretScanner::new(&m.secret_rules, &m.disabled)
-            .with_context(|| format!("loading secret rules ({config_source})"))?;
+        let builtin = match m.secret_rules.is_empty() && m.disabled.is_empty() {
+            true => crate::redact::builtin_scanner(),
+            false => None,
+        };
+        let secrets = match builtin {
+            Some(scanner) => scanner,
+            None => Arc::new(
+                SecretScanner::new(&m.secret_rules, &m.disabled)
+                    .with_context(|| format!("loading secret rules ({config_source})"))?,
+            ),
+        };
         let security = SecurityScanner::new(&m.security_rules, &m.disabled)
             .with_context(|| format!("loading security-setting rules ({config_source})"))?;
         let field_policies = m
@@ -439,6 +451,20 @@ mod tests {
         assert!(s.is_match("docs/conf.toml"));
         assert!(s.is_match("pkg/docs/index.md"));
         assert!(!s.is_match("README.md"));
+    }
+
+    #[test]
+    fn the_built_in_secret_scanner_is_shared_with_redaction_unless_rules_change() {
+        use crate::config::settings::{parse_layer, DEFAULTS};
+        let build = |project: &str| {
+            let defaults = parse_layer("defaults", DEFAULTS).unwrap();
+            let project = parse_layer(".confgate.toml", project).unwrap();
+            Plan::build(&Layers::new(vec![defaults, project])).unwrap()
+        };
+        let redaction = crate::redact::builtin_scanner().expect("built-in rules load");
+        assert!(Arc::ptr_eq(&build("").secrets, &redaction));
+        let disabled = build("[rules]\ndisable = [\"generic-secret-assignment\"]\n");
+        assert!(!Arc::ptr_eq(&disabled.secrets, &redaction));
     }
 
     #[test]
