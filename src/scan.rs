@@ -36,16 +36,47 @@ pub struct Scanned {
 /// whether it is a symbolic link (whose own text is checked).
 type Entry = (PathBuf, String, bool);
 
-/// The root paths are reported against: the repository's working tree, or
-/// the scanned directory outside git.
+/// The root paths are reported against, and whose policy judges them: the
+/// working tree of the repository that holds the scanned paths (not the one
+/// the command runs in: a scan of another checkout is judged by that
+/// checkout's policy), or the scanned directory outside git. Paths in two
+/// different repositories are refused: each would need its own policy.
 pub fn scan_root(paths: &[PathBuf]) -> Result<PathBuf> {
-    if let Ok(repo) = Repo::open() {
-        return Ok(repo.root().to_path_buf());
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let Some(first) = paths.first() else {
+        return Ok(Repo::open().map_or(cwd, |repo| repo.root().to_path_buf()));
+    };
+    let Some(root) = Repo::work_tree_of(&search_start(&cwd.join(first))) else {
+        return Ok(match paths {
+            [single] if single.is_dir() => single.clone(),
+            _ => cwd,
+        });
+    };
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.clone());
+    for path in paths {
+        // A path that does not exist is reported by the walk.
+        let Ok(at) = cwd.join(path).canonicalize() else {
+            continue;
+        };
+        if !at.starts_with(&canonical) {
+            bail!(
+                "{}: not in the repository at {} that holds {}; scan one repository at a time (each is judged by its own policy)",
+                path.display(),
+                root.display(),
+                first.display()
+            );
+        }
     }
-    match paths {
-        [single] if single.is_dir() => Ok(single.clone()),
-        _ => std::env::current_dir().context("cannot read the current directory"),
-    }
+    Ok(root)
+}
+
+/// The directory to look for a repository from: `path` itself when it is a
+/// directory, else the nearest existing directory above it.
+fn search_start(path: &Path) -> PathBuf {
+    path.ancestors()
+        .find(|dir| dir.is_dir())
+        .unwrap_or(path)
+        .to_path_buf()
 }
 
 /// Check the files under `paths` (the current directory when empty) with

@@ -152,6 +152,32 @@ fn scan_outside_git_reports_paths_relative_to_the_directory() {
     assert_redacted(&run.stdout, AWS);
 }
 
+/// A scan of another checkout is judged by that checkout's policy and
+/// reported against its root, not by the repository the command runs in
+/// (whose `secrets.ignore` would otherwise hide the other's findings).
+#[test]
+fn scan_of_another_checkout_uses_that_checkouts_policy() {
+    let here = repo();
+    here.write(".confgate.toml", "[secrets]\nignore = [\"docs/**\"]\n");
+    let other = TestRepo::new();
+    other.write("docs/setup.md", format!("export AWS_ACCESS_KEY_ID={AWS}\n"));
+    other.seed("initial");
+    let target = other.path().to_str().expect("utf-8 temp path");
+    let run = here.confgate(&["--format", "json", "scan", target]);
+    run.code(1);
+    assert_eq!(run.paths("findings"), ["docs/setup.md"], "{}", run.dump());
+    assert_redacted(&run.stdout, AWS);
+    // The same file in the repository the command runs in stays ignored by
+    // its own policy.
+    here.write("docs/setup.md", format!("export AWS_ACCESS_KEY_ID={AWS}\n"));
+    here.confgate(&["scan", "docs"]).ok();
+    // Paths in two repositories at once: refused, naming the path.
+    let file = format!("{target}/docs/setup.md");
+    here.confgate(&["scan", "docs", &file])
+        .code(2)
+        .contains("scan one repository at a time");
+}
+
 #[test]
 fn scan_respects_gitignore_and_groups_security_settings() {
     let repo = repo();

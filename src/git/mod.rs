@@ -118,6 +118,13 @@ impl Repo {
     }
 
     /// The working tree's root.
+    /// The working tree of the repository holding `path` (found upwards
+    /// from it, as git does from the current directory), if any.
+    pub fn work_tree_of(path: &Path) -> Option<PathBuf> {
+        let repo = Repository::discover(path).ok()?;
+        repo.workdir().map(Path::to_path_buf)
+    }
+
     pub fn root(&self) -> &Path {
         self.repo.workdir().unwrap_or_else(|| self.repo.path())
     }
