@@ -532,3 +532,29 @@ fn development_container_defaults_warn_but_ci_and_data_env_block() {
     assert_eq!(run.code, 1, "{}", run.dump());
     run.contains("aws");
 }
+
+/// A framework `SECRET_KEY` in test settings is test data, like any other
+/// key-name secret there: a warning. The same line in the service's
+/// settings blocks, and a provider token in test settings still blocks.
+#[test]
+fn a_framework_secret_key_in_test_settings_warns_and_blocks_in_the_service() {
+    let repo = repo();
+    let line = "SECRET_KEY = \"q8Zr2LwX5nVb7TkPm3Hs9DfJc4Ga6Ye1\"\n";
+    repo.write("tests/settings.py", line);
+    repo.commit_all("test settings")
+        .ok()
+        .contains("framework-secret-key")
+        .contains("test data");
+    repo.write("app/settings.py", line);
+    let run = repo.commit_all("service settings");
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.contains("framework-secret-key");
+    repo.git(&["reset", "-q", "HEAD"]).ok();
+    std::fs::remove_file(repo.path().join("app/settings.py")).expect("remove");
+    repo.write(
+        "tests/settings.py",
+        format!("{line}AWS_ACCESS_KEY_ID = \"{AWS}\"\n"),
+    );
+    let run = repo.commit_all("test settings with a provider token");
+    assert_eq!(run.code, 1, "{}", run.dump());
+}

@@ -4,9 +4,19 @@
 use crate::finding::{Finding, Severity};
 use crate::formats::FileType;
 
-/// The rule whose judgement depends on context (a key name and a value that
-/// looks chosen); provider formats, private keys and URL passwords do not.
-const CONTEXT_RULE: &str = "generic-secret-assignment";
+/// Rules that judge a value by its key name alone (a key name and a value
+/// that looks chosen, no provider format): where the file sits, or what its
+/// document says around the value, can tell such a value is not live.
+/// Provider tokens, private keys and URL passwords are never softened.
+pub(super) const KEY_NAME_RULES: &[&str] = &[
+    "generic-secret-assignment",
+    "framework-secret-key",
+    "framework-secret-key-fallback",
+];
+
+fn by_key_name(finding: &Finding) -> bool {
+    KEY_NAME_RULES.contains(&finding.rule.as_str())
+}
 
 const TEST_DIRS: &[&str] = &[
     "test",
@@ -59,11 +69,11 @@ pub fn is_development_setup(path: &str) -> bool {
 /// Applies the place of `path` to a file's secret findings: in generated
 /// or vendored files (the file-type table's lock files and bundles) only
 /// provider rules, private keys and URL passwords count; in test data and
-/// a development container's files the generic rule warns instead of
+/// a development container's files the key-name rules warn instead of
 /// blocking.
 pub fn judge(path: &str, findings: &mut Vec<Finding>) {
     if FileType::of(path).is_generated() {
-        findings.retain(|f| f.rule != CONTEXT_RULE);
+        findings.retain(|f| !by_key_name(f));
         return;
     }
     let why = if is_test_data(path) {
@@ -73,7 +83,7 @@ pub fn judge(path: &str, findings: &mut Vec<Finding>) {
     } else {
         return;
     };
-    for finding in findings.iter_mut().filter(|f| f.rule == CONTEXT_RULE) {
+    for finding in findings.iter_mut().filter(|f| by_key_name(f)) {
         finding.severity = Severity::Warning;
         finding.message = format!("{} ({why})", finding.message);
     }

@@ -10,14 +10,7 @@ use regex::Regex;
 use crate::finding::{Finding, Severity};
 use crate::formats::FileType;
 
-/// Rules that judge a value by its key name alone: the value has no
-/// provider format, so the document around it can say it is a sample.
-/// Provider tokens, private keys and URL passwords are never softened.
-const KEY_NAME_RULES: &[&str] = &[
-    "generic-secret-assignment",
-    "framework-secret-key",
-    "framework-secret-key-fallback",
-];
+use super::place::KEY_NAME_RULES;
 
 /// Folders of documentation. fastapi's `docs_src/` counts: its modules are
 /// included into the documentation's pages and are not part of the package.
