@@ -3,10 +3,10 @@
 //! all cores, each commit by its parent's policy and CODEOWNERS).
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 
 use crate::config::committed::{self, Policy, PolicyLoader};
 use crate::config::plan::Plan;
@@ -226,109 +226,130 @@ impl Session {
         Ok((outcome, change.files.len()))
     }
 
-    /// Each commit's judging policy (its parent's), read in order so that a
-    /// range that never changes the policy parses it once.
-    fn judge_policies(&self, oids: &[CommitId]) -> Result<Vec<Judged>> {
-        let mut out = Vec::with_capacity(oids.len());
-        for oid in oids {
-            let parents = self.repo.parents(*oid)?;
-            let parent = self
-                .loader
-                .borrow_mut()
-                .at(&self.repo, parents.first().copied().map(Side::Commit))
-                .with_context(|| {
-                    format!(
-                        "reading the policy that judges commit {} (its parent's)",
-                        &oid.to_string()[..10]
-                    )
-                });
-            let before = match parent {
-                Ok(policy) => policy,
-                // The fixed policy judges; without the parent's there is
-                // nothing to compare a change with.
-                Err(_) if self.fixed => {
-                    out.push(Judged {
-                        oid: *oid,
-                        judge: self.policy.clone(),
-                        before: self.policy.clone(),
-                        after: None,
-                    });
-                    continue;
-                }
-                Err(err) => return Err(err),
-            };
-            let side = Side::Commit(*oid);
-            let mut after = self.after(&before, side, self.repo.policy_ids(side));
-            if let (Some(Ok(policy)), [_, others @ ..]) = (&after, parents.as_slice()) {
-                // A merge whose settings and baseline each are some parent's
-                // changes nothing itself: the commits that changed them are
-                // judged on their own.
-                let mut same_settings = Arc::ptr_eq(&policy.committed_plan, &before.committed_plan);
-                let mut same_baseline = policy.ids.0[2] == before.ids.0[2];
-                for other in others {
-                    let Ok(theirs) = self
-                        .loader
-                        .borrow_mut()
-                        .at(&self.repo, Some(Side::Commit(*other)))
-                    else {
-                        continue;
-                    };
-                    same_settings |= Arc::ptr_eq(&policy.committed_plan, &theirs.committed_plan);
-                    same_baseline |= policy.ids.0[2] == theirs.ids.0[2];
-                }
-                if same_settings && same_baseline {
-                    after = None;
-                }
-            }
-            out.push(Judged {
-                oid: *oid,
-                judge: if self.fixed {
-                    self.policy.clone()
-                } else {
-                    before.clone()
-                },
-                before,
-                after,
+    /// A commit's judging policy (its parent's). Commits are judged in
+    /// order so that a range that never changes the policy parses it once;
+    /// `memo` keeps each commit's policy ids, asked for as a commit and
+    /// again as its children's parent.
+    fn judge_one(&self, memo: &mut HashMap<CommitId, PolicyIds>, oid: &CommitId) -> Result<Judged> {
+        let parents = self.repo.parents(*oid)?;
+        let parent = self
+            .policy_of(memo, parents.first().copied())
+            .with_context(|| {
+                format!(
+                    "reading the policy that judges commit {} (its parent's)",
+                    &oid.to_string()[..10]
+                )
             });
+        let before = match parent {
+            Ok(policy) => policy,
+            // The fixed policy judges; without the parent's there is
+            // nothing to compare a change with.
+            Err(_) if self.fixed => {
+                return Ok(Judged {
+                    oid: *oid,
+                    judge: self.policy.clone(),
+                    before: self.policy.clone(),
+                    after: None,
+                });
+            }
+            Err(err) => return Err(err),
+        };
+        let side = Side::Commit(*oid);
+        let mut after = self.after(&before, side, self.ids_of(memo, *oid));
+        if let (Some(Ok(policy)), [_, others @ ..]) = (&after, parents.as_slice()) {
+            // A merge whose settings and baseline each are some parent's
+            // changes nothing itself: the commits that changed them are
+            // judged on their own.
+            let mut same_settings = Arc::ptr_eq(&policy.committed_plan, &before.committed_plan);
+            let mut same_baseline = policy.ids.0[2] == before.ids.0[2];
+            for other in others {
+                let Ok(theirs) = self.policy_of(memo, Some(*other)) else {
+                    continue;
+                };
+                same_settings |= Arc::ptr_eq(&policy.committed_plan, &theirs.committed_plan);
+                same_baseline |= policy.ids.0[2] == theirs.ids.0[2];
+            }
+            if same_settings && same_baseline {
+                after = None;
+            }
         }
-        Ok(out)
+        Ok(Judged {
+            oid: *oid,
+            judge: if self.fixed {
+                self.policy.clone()
+            } else {
+                before.clone()
+            },
+            before,
+            after,
+        })
+    }
+
+    /// A commit's policy ids, read from its tree the first time.
+    fn ids_of(&self, memo: &mut HashMap<CommitId, PolicyIds>, oid: CommitId) -> Result<PolicyIds> {
+        if let Some(ids) = memo.get(&oid) {
+            return Ok(*ids);
+        }
+        let ids = self.repo.policy_ids(Side::Commit(oid))?;
+        memo.insert(oid, ids);
+        Ok(ids)
+    }
+
+    /// The policy committed at `oid` (none before the root commit), as
+    /// `PolicyLoader::at` reads it, with the ids from `memo`.
+    fn policy_of(
+        &self,
+        memo: &mut HashMap<CommitId, PolicyIds>,
+        oid: Option<CommitId>,
+    ) -> Result<Arc<Policy>> {
+        let (ids, origin) = match oid {
+            Some(oid) => (
+                self.ids_of(memo, oid)?,
+                committed::origin(Side::Commit(oid)),
+            ),
+            None => (PolicyIds::default(), String::new()),
+        };
+        self.loader.borrow_mut().for_ids(&self.repo, ids, origin)
     }
 
     /// Check each commit on its own, with its own message and its parent's
-    /// policy, on all cores.
+    /// policy, on all cores. Runs of consecutive commits are judged on this
+    /// thread and checked in the pool as soon as they are judged, so that
+    /// reading each commit's policy overlaps the walk.
     pub fn check_commits(
         &self,
         oids: &[CommitId],
         observer: &dyn Observer,
     ) -> Result<CommitsChecked> {
-        let judged = self.judge_policies(oids)?;
         let bare = self.repo.is_bare();
-        // Runs of consecutive commits, each run on one repository: commits
-        // next to each other share trees and blobs in libgit2's cache. Runs
-        // are short enough that both cores stay busy to the end.
-        let per_chunk: Vec<Result<Vec<OneCommit>>> = judged
-            .par_chunks(COMMITS_PER_RUN)
-            .map_init(
-                || Repo::open_env(bare),
-                |repo, judged| {
-                    let repo = repo.as_mut().map_err(|err| anyhow::anyhow!("{err:#}"))?;
-                    judged
-                        .iter()
-                        .map(|one| {
-                            let done = check_one_commit(repo, one)?;
-                            observer.commit_checked();
-                            Ok(done)
-                        })
-                        .collect()
-                },
-            )
-            .collect();
+        let repos = Mutex::new(Vec::new());
+        let done = Mutex::new(Vec::new());
+        let judging = rayon::in_place_scope(|scope| -> Result<()> {
+            let mut memo = HashMap::new();
+            for (index, run) in oids.chunks(COMMITS_PER_RUN).enumerate() {
+                let judged: Vec<Judged> = run
+                    .iter()
+                    .map(|oid| self.judge_one(&mut memo, oid))
+                    .collect::<Result<_>>()?;
+                let (repos, done) = (&repos, &done);
+                scope.spawn(move |_| {
+                    let checked = check_run(repos, bare, &judged, observer);
+                    lock(done).push((index, checked));
+                });
+            }
+            Ok(())
+        });
+        // A policy that cannot be read fails the range, as it did before any
+        // commit was checked.
+        judging?;
+        let mut runs = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+        runs.sort_unstable_by_key(|(index, _)| *index);
         let mut checked = CommitsChecked {
             commits: Vec::with_capacity(oids.len()),
             ..CommitsChecked::default()
         };
-        for chunk in per_chunk {
-            for (outcome, info, files) in chunk? {
+        for (_, run) in runs {
+            for (outcome, info, files) in run? {
                 checked.outcome.merge(outcome);
                 checked.commits.push(info);
                 checked.files += files;
@@ -336,6 +357,37 @@ impl Session {
         }
         Ok(checked)
     }
+}
+
+/// Check a run of consecutive commits on one repository handle (commits
+/// next to each other share trees and blobs in libgit2's cache), taken
+/// from `repos` and put back for the next run.
+fn check_run(
+    repos: &Mutex<Vec<Repo>>,
+    bare: bool,
+    judged: &[Judged],
+    observer: &dyn Observer,
+) -> Result<Vec<OneCommit>> {
+    let taken = lock(repos).pop();
+    let mut repo = match taken {
+        Some(repo) => repo,
+        None => Repo::open_env(bare)?,
+    };
+    let checked = judged
+        .iter()
+        .map(|one| {
+            let done = check_one_commit(&mut repo, one)?;
+            observer.commit_checked();
+            Ok(done)
+        })
+        .collect();
+    lock(repos).push(repo);
+    checked
+}
+
+/// A mutex's contents; a run that panicked has already failed the walk.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// One commit's outcome, its description and how many files it changed.

@@ -410,3 +410,99 @@ fn an_oversized_committed_policy_is_refused_not_read() {
         .contains(".confgate.toml")
         .contains("byte limit for a policy file");
 }
+
+/// A range of `count` commits on `repo`, commit `i` adding `app/k{i}.py`
+/// with a key; `change_at` commits the policy `policy` (with its record)
+/// as commit number `change_at`.
+fn many_commits(repo: &TestRepo, count: usize, change_at: usize, policy: &str) {
+    for i in 0..count {
+        if i == change_at {
+            repo.write(".confgate.toml", policy);
+            repo.git(&["add", "-A"]).ok();
+            repo.git(&[
+                "commit",
+                "-q",
+                "--no-verify",
+                "-m",
+                &format!("policy\n\n{TRAILERS}"),
+            ])
+            .ok();
+            continue;
+        }
+        repo.write(&format!("app/k{i}.py"), format!("KEY = \"{AWS}\"\n"));
+        repo.seed(&format!("key {i}"));
+    }
+}
+
+#[test]
+fn a_long_range_is_reported_in_order_each_commit_by_its_parents_policy() {
+    // More commits than one run of the walk (16), with the policy changed
+    // in the middle: runs are judged and checked as they come, and the
+    // report still lists commits and findings in the range's order, each
+    // commit judged by its parent's policy.
+    let (repo, _remote) = guarded("");
+    many_commits(&repo, 45, 20, "[secrets]\nignore = [\"app/\"]\n");
+    let run = repo.confgate(&["--format", "json", "check", "--range", "origin/main..HEAD"]);
+    assert_eq!(run.code, 1, "{}", run.dump());
+    let json = run.json();
+    let listed: Vec<&str> = json["commits"]
+        .as_array()
+        .expect("commits")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id"))
+        .collect();
+    let log = repo
+        .git(&["rev-list", "--reverse", "origin/main..HEAD"])
+        .stdout;
+    let mut expected: Vec<&str> = log.lines().collect();
+    let mut sorted = listed.clone();
+    sorted.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(sorted, expected, "every commit listed once");
+    let order = repo
+        .git(&["rev-list", "--reverse", "--topo-order", "origin/main..HEAD"])
+        .stdout;
+    let in_report = repo.confgate(&["--format", "json", "check", "--range", "origin/main..HEAD"]);
+    assert_eq!(in_report.stdout, run.stdout, "the same report twice");
+    let position = |id: &str| order.lines().position(|l| l == id);
+    let secrets: Vec<(usize, String)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "secret")
+        .map(|f| {
+            let commit = f["commit"].as_str().expect("commit");
+            (
+                position(commit).expect("a commit of the range"),
+                f["path"].to_string(),
+            )
+        })
+        .collect();
+    let paths: Vec<String> = secrets.iter().map(|(_, p)| p.clone()).collect();
+    let wanted: Vec<String> = (0..20).map(|i| format!("\"app/k{i}.py\"")).collect();
+    // Before the change: found; the commit that changes the policy is
+    // judged by its parent's; after it, the new policy ignores fixtures/.
+    assert_eq!(paths, wanted, "{}", run.stdout);
+    let positions: Vec<usize> = secrets.iter().map(|(at, _)| *at).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+}
+
+#[test]
+fn an_unreadable_policy_late_in_a_long_range_fails_the_range() {
+    // Runs before it are already being checked when the policy that
+    // cannot be read (a symlink, in the middle of the range; HEAD's is a
+    // plain file) is reached: the range still fails with the reason.
+    let (repo, _remote) = guarded("");
+    many_commits(&repo, 30, 40, "");
+    std::os::unix::fs::symlink("/dev/zero", repo.path().join(".confgate.toml")).unwrap();
+    repo.seed("link");
+    std::fs::remove_file(repo.path().join(".confgate.toml")).unwrap();
+    repo.write(".confgate.toml", "");
+    repo.write("app/after.py", format!("KEY = \"{AWS}\"\n"));
+    repo.seed("a plain file again");
+    repo.confgate(&["--format", "json", "check", "--range", "origin/main..HEAD"])
+        .code(2)
+        .contains(".confgate.toml")
+        .contains("not a regular file")
+        .lacks("app/k0.py");
+}

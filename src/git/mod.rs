@@ -150,11 +150,7 @@ impl Repo {
 
     /// A path's blob id and file mode in the index, HEAD or a commit.
     fn entry(&self, side: Side, path: &str) -> Result<Option<(Oid, i32)>> {
-        let in_tree = |tree: &Tree<'_>| {
-            tree.get_path(Path::new(path))
-                .ok()
-                .map(|entry| (entry.id(), entry.filemode()))
-        };
+        let in_tree = |tree: &Tree<'_>| tree_entry(tree, path);
         Ok(match side {
             Side::Index => match self.fast_index() {
                 Some(index) => match index.get(path.as_bytes()) {
@@ -187,6 +183,26 @@ impl Repo {
     /// policy file that is not a regular file (a symlink, a directory, a
     /// submodule) is refused: its target is not what was reviewed.
     pub fn policy_ids(&self, side: Side) -> Result<PolicyIds> {
+        match side {
+            // A commit's tree is found once, not once per policy file.
+            Side::Commit(CommitId(oid)) => {
+                let tree = self
+                    .repo
+                    .find_commit(oid)
+                    .and_then(|c| c.tree())
+                    .with_context(|| format!("cannot read the tree of {oid}"))?;
+                self.policy_ids_by(side, |path| Ok(tree_entry(&tree, path)))
+            }
+            _ => self.policy_ids_by(side, |path| self.entry(side, path)),
+        }
+    }
+
+    /// The policy ids of `side`, each file's entry found by `entry`.
+    fn policy_ids_by(
+        &self,
+        side: Side,
+        entry: impl Fn(&str) -> Result<Option<(Oid, i32)>>,
+    ) -> Result<PolicyIds> {
         let mut ids = PolicyIds::default();
         for (index, name) in POLICY_FILES.iter().enumerate() {
             let configured = match index {
@@ -194,7 +210,7 @@ impl Repo {
                 _ => None,
             };
             let path = configured.as_deref().unwrap_or(name);
-            let Some((oid, mode)) = self.entry(side, path)? else {
+            let Some((oid, mode)) = entry(path)? else {
                 if configured.is_some() {
                     bail!(
                         "secrets.gitleaks_config names {path}, which is not in {}: commit the file or fix the key",
@@ -436,4 +452,11 @@ fn side_name(side: Side) -> String {
         Side::Head => "HEAD".to_string(),
         Side::Commit(oid) => format!("commit {oid}"),
     }
+}
+
+/// A path's blob id and file mode in a tree, when it is there.
+fn tree_entry(tree: &Tree<'_>, path: &str) -> Option<(Oid, i32)> {
+    tree.get_path(Path::new(path))
+        .ok()
+        .map(|entry| (entry.id(), entry.filemode()))
 }
