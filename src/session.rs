@@ -4,9 +4,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 
 use crate::config::committed::{self, Policy, PolicyLoader};
 use crate::config::plan::Plan;
@@ -313,43 +314,48 @@ impl Session {
     }
 
     /// Check each commit on its own, with its own message and its parent's
-    /// policy, on all cores. Runs of consecutive commits are judged on this
-    /// thread and checked in the pool as soon as they are judged, so that
-    /// reading each commit's policy overlaps the walk.
+    /// policy, on all cores.
     pub fn check_commits(
         &self,
         oids: &[CommitId],
         observer: &dyn Observer,
     ) -> Result<CommitsChecked> {
+        // Judged in order on this thread first. (Judging runs of commits
+        // while the pool checks the runs before was tried: idle workers
+        // spin while they wait for the next run, 11 % more instructions.)
+        let mut memo = HashMap::new();
+        let judged = oids
+            .iter()
+            .map(|oid| self.judge_one(&mut memo, oid))
+            .collect::<Result<Vec<Judged>>>()?;
+        drop(memo);
         let bare = self.repo.is_bare();
-        let repos = Mutex::new(Vec::new());
-        let done = Mutex::new(Vec::new());
-        let judging = rayon::in_place_scope(|scope| -> Result<()> {
-            let mut memo = HashMap::new();
-            for (index, run) in oids.chunks(COMMITS_PER_RUN).enumerate() {
-                let judged: Vec<Judged> = run
-                    .iter()
-                    .map(|oid| self.judge_one(&mut memo, oid))
-                    .collect::<Result<_>>()?;
-                let (repos, done) = (&repos, &done);
-                scope.spawn(move |_| {
-                    let checked = check_run(repos, bare, &judged, observer);
-                    lock(done).push((index, checked));
-                });
-            }
-            Ok(())
-        });
-        // A policy that cannot be read fails the range, as it did before any
-        // commit was checked.
-        judging?;
-        let mut runs = done.into_inner().unwrap_or_else(PoisonError::into_inner);
-        runs.sort_unstable_by_key(|(index, _)| *index);
+        // Runs of consecutive commits, each run on one repository: commits
+        // next to each other share trees and blobs in libgit2's cache. Runs
+        // are short enough that both cores stay busy to the end.
+        let per_chunk: Vec<Result<Vec<OneCommit>>> = judged
+            .par_chunks(COMMITS_PER_RUN)
+            .map_init(
+                || Repo::open_env(bare),
+                |repo, judged| {
+                    let repo = repo.as_mut().map_err(|err| anyhow::anyhow!("{err:#}"))?;
+                    judged
+                        .iter()
+                        .map(|one| {
+                            let done = check_one_commit(repo, one)?;
+                            observer.commit_checked();
+                            Ok(done)
+                        })
+                        .collect()
+                },
+            )
+            .collect();
         let mut checked = CommitsChecked {
             commits: Vec::with_capacity(oids.len()),
             ..CommitsChecked::default()
         };
-        for (_, run) in runs {
-            for (outcome, info, files) in run? {
+        for chunk in per_chunk {
+            for (outcome, info, files) in chunk? {
                 checked.outcome.merge(outcome);
                 checked.commits.push(info);
                 checked.files += files;
@@ -357,37 +363,6 @@ impl Session {
         }
         Ok(checked)
     }
-}
-
-/// Check a run of consecutive commits on one repository handle (commits
-/// next to each other share trees and blobs in libgit2's cache), taken
-/// from `repos` and put back for the next run.
-fn check_run(
-    repos: &Mutex<Vec<Repo>>,
-    bare: bool,
-    judged: &[Judged],
-    observer: &dyn Observer,
-) -> Result<Vec<OneCommit>> {
-    let taken = lock(repos).pop();
-    let mut repo = match taken {
-        Some(repo) => repo,
-        None => Repo::open_env(bare)?,
-    };
-    let checked = judged
-        .iter()
-        .map(|one| {
-            let done = check_one_commit(&mut repo, one)?;
-            observer.commit_checked();
-            Ok(done)
-        })
-        .collect();
-    lock(repos).push(repo);
-    checked
-}
-
-/// A mutex's contents; a run that panicked has already failed the walk.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// One commit's outcome, its description and how many files it changed.
