@@ -66,6 +66,18 @@ pub fn is_development_setup(path: &str) -> bool {
     dirs(path).any(|d| DEV_DIRS.contains(&d.as_str())) || file_name(path) == ".devcontainer.json"
 }
 
+/// Folders of documentation. fastapi's `docs_src/` counts: its modules are
+/// included into the documentation's pages and are not part of the package.
+/// `examples/` does not: examples are copied into services as they are.
+const DOC_DIRS: &[&str] = &["docs", "doc", "docs_src", "documentation"];
+
+/// Documentation: a Markdown or reStructuredText file anywhere, or any
+/// file under a documentation folder.
+pub fn is_documentation(path: &str) -> bool {
+    dirs(path).any(|d| DOC_DIRS.contains(&d.as_str()))
+        || matches!(FileType::of(path), FileType::Markdown | FileType::Rst)
+}
+
 /// Applies the place of `path` to a file's secret findings: in generated
 /// or vendored files (the file-type table's lock files and bundles) only
 /// provider rules, private keys and URL passwords count; in test data and
@@ -92,6 +104,27 @@ pub fn judge(path: &str, findings: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documentation_paths() {
+        for path in [
+            "docs/config.rst",
+            "README.md",
+            "docs_src/security/tutorial004.py",
+            "doc/source/settings.py",
+            "site/Documentation/deploy.txt",
+        ] {
+            assert!(is_documentation(path), "{path}");
+        }
+        for path in [
+            "app/settings.py",
+            "examples/app.py",
+            "docsite.py",
+            "src/docs.py",
+        ] {
+            assert!(!is_documentation(path), "{path}");
+        }
+    }
 
     #[test]
     fn test_paths() {

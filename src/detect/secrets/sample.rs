@@ -8,29 +8,12 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::finding::{Finding, Severity};
-use crate::formats::FileType;
 
-use super::place::KEY_NAME_RULES;
-
-/// Folders of documentation. fastapi's `docs_src/` counts: its modules are
-/// included into the documentation's pages and are not part of the package.
-/// `examples/` does not: examples are copied into services as they are.
-const DOC_DIRS: &[&str] = &["docs", "doc", "docs_src", "documentation"];
+use super::place::{is_documentation, KEY_NAME_RULES};
 
 /// How many lines a generator's printed output, or the comment naming a
 /// generator, may sit from the command or the value.
 const NEARBY: usize = 3;
-
-/// Documentation: a Markdown or reStructuredText file anywhere, or any
-/// file under a documentation folder.
-pub fn is_documentation(path: &str) -> bool {
-    let mut parts: Vec<&str> = path.split('/').collect();
-    parts.pop();
-    parts
-        .iter()
-        .any(|d| DOC_DIRS.contains(&d.to_ascii_lowercase().as_str()))
-        || matches!(FileType::of(path), FileType::Markdown | FileType::Rst)
-}
 
 /// A command or call that prints a random key.
 fn generator() -> &'static Regex {
@@ -211,27 +194,6 @@ mod tests {
         findings[0].line = Some(line);
         judge(path, text, &[(start, start + value.len())], &mut findings);
         findings[0].severity
-    }
-
-    #[test]
-    fn documentation_paths() {
-        for path in [
-            "docs/config.rst",
-            "README.md",
-            "docs_src/security/tutorial004.py",
-            "doc/source/settings.py",
-            "site/Documentation/deploy.txt",
-        ] {
-            assert!(is_documentation(path), "{path}");
-        }
-        for path in [
-            "app/settings.py",
-            "examples/app.py",
-            "docsite.py",
-            "src/docs.py",
-        ] {
-            assert!(!is_documentation(path), "{path}");
-        }
     }
 
     #[test]
