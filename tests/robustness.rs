@@ -302,3 +302,60 @@ fn a_large_baseline_meets_dense_findings_in_linear_time() {
     );
     assert!(large.as_secs() < 30, "1 MiB took {large:?}");
 }
+
+/// A history, packed with deep delta chains, is read and judged exactly as
+/// the same history with loose objects; a damaged entry in the pack fails
+/// the check with exit 2.
+#[test]
+fn packed_history_reads_as_loose_and_a_damaged_pack_is_an_error() {
+    let repo = TestRepo::new();
+    let mut lines: Vec<String> = (0..200).map(|i| format!("# note {i}\n")).collect();
+    for round in 0..30 {
+        lines[(round * 13) % 200] = format!("TIMEOUT_{round} = {round}\n");
+        if round == 17 {
+            lines[150] = format!(
+                "API_TOKEN = \"{}\"\n",
+                crate::common::github_token("ghp_", "q7Zr")
+            );
+        }
+        repo.write("app/settings.py", lines.concat());
+        repo.write("docs/notes.md", format!("# notes\n\nround {round}\n"));
+        repo.seed(&format!("round {round}"));
+    }
+    let loose = repo.confgate(&["check", "--range", "HEAD", "--format", "json"]);
+    loose.code(1).contains("secret-assignment");
+    repo.git(&["repack", "-adf", "-q", "--depth=50", "--window=50"])
+        .ok();
+    repo.git(&["prune-packed"]).ok();
+    let packed = repo.confgate(&["check", "--range", "HEAD", "--format", "json"]);
+    assert_eq!(packed.json(), loose.json());
+
+    // one byte in the middle of a stored blob's compressed data
+    let blob = repo
+        .git(&["rev-parse", "HEAD~29:app/settings.py"])
+        .stdout
+        .trim()
+        .to_string();
+    let pack_dir = repo.path().join(".git/objects/pack");
+    let idx = std::fs::read_dir(&pack_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "idx"))
+        .unwrap();
+    let listing = repo
+        .git(&["verify-pack", "-v", idx.to_str().unwrap()])
+        .stdout;
+    let row: Vec<&str> = listing
+        .lines()
+        .find(|line| line.starts_with(&blob))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let (in_pack, offset): (usize, usize) = (row[3].parse().unwrap(), row[4].parse().unwrap());
+    let pack = idx.with_extension("pack");
+    let mut bytes = std::fs::read(&pack).unwrap();
+    bytes[offset + in_pack / 2] ^= 0x5a;
+    std::fs::remove_file(&pack).unwrap();
+    std::fs::write(&pack, bytes).unwrap();
+    repo.confgate(&["check", "--range", "HEAD"]).code(2);
+}

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use anyhow::{anyhow, bail, Context, Result};
 use git2::{FileMode, ObjectType, Oid, Sort};
 
+use super::pack::{self, Packs};
 use super::{CommitId, Repo};
 use crate::decode;
 use crate::model::{ChangeSet, ChangeStatus, CommitInfo, Content, FileChange};
@@ -189,6 +190,13 @@ impl Repo {
         if mode == FileMode::Link || mode == FileMode::Commit {
             return Ok(None);
         }
+        let added = |bytes: &[u8]| match bytes.len() as u64 > self.max_file_size {
+            true => None,
+            false => decode::as_plain_text(bytes).map(|old| added_lines(old, new)),
+        };
+        if let Some(bytes) = self.packed_blob(oid) {
+            return Ok(added(&bytes));
+        }
         let object = self
             .repo
             .find_object(oid, None)
@@ -196,10 +204,7 @@ impl Repo {
         let Ok(blob) = object.into_blob() else {
             return Ok(None);
         };
-        if blob.size() as u64 > self.max_file_size {
-            return Ok(None);
-        }
-        Ok(decode::as_plain_text(blob.content()).map(|old| added_lines(old, new)))
+        Ok(added(blob.content()))
     }
 
     /// A blob's content, judged: submodule, symlink, too large, binary or text.
@@ -212,6 +217,9 @@ impl Repo {
         }
         // The object is read whole before its size is judged: asking for the
         // header first walks a packed object's delta chain a second time.
+        if let Some(bytes) = self.packed_blob(oid) {
+            return Ok(self.judge_blob(&bytes, mode));
+        }
         let object = self
             .repo
             .find_object(oid, None)
@@ -219,19 +227,33 @@ impl Repo {
         let Ok(blob) = object.into_blob() else {
             return Ok(Content::Absent);
         };
-        let size = blob.size();
-        let bytes = blob.content();
+        Ok(self.judge_blob(blob.content(), mode))
+    }
+
+    /// A blob read from a pack by confgate's own reader (`pack.rs`), when
+    /// the packs hold `oid` as a blob; anything else is read by libgit2.
+    fn packed_blob(&self, oid: Oid) -> Option<std::sync::Arc<Vec<u8>>> {
+        let packs = self
+            .packs
+            .get_or_init(|| Packs::open(&self.repo.commondir().join("objects")));
+        let object = packs.read(oid.as_bytes())?;
+        (object.kind == pack::Kind::Blob).then_some(object.data)
+    }
+
+    /// A blob's bytes as content: too large, text, binary or a link.
+    fn judge_blob(&self, bytes: &[u8], mode: FileMode) -> Content {
+        let size = bytes.len();
         if size as u64 > self.max_file_size.saturating_mul(decode::CHUNKED_FACTOR) {
-            return Ok(decode::judge_large(bytes, size as u64));
+            return decode::judge_large(bytes, size as u64);
         }
         if size as u64 > self.max_file_size {
-            return Ok(decode::decode_large(bytes));
+            return decode::decode_large(bytes);
         }
         if mode == FileMode::Link {
             let target = String::from_utf8_lossy(bytes).into_owned();
-            return Ok(Content::Symlink(target));
+            return Content::Symlink(target);
         }
-        Ok(decode::decode(bytes))
+        decode::decode(bytes)
     }
 
     /// Commits in a range as `git log` takes it (`A..B`, `A...B`, `B`),
@@ -369,11 +391,9 @@ pub(super) fn adds_and_deletes(deltas: &[TreeDelta]) -> bool {
 /// cache would otherwise grow to 256 MiB, and its pack mappings to the size
 /// of the pack.
 ///
-/// libgit2 caches commits and trees but not blobs. In a history, the new
-/// side of a file in one commit is its old side in the next that touches it:
-/// caching small blobs saves inflating them twice. Runs of neighbouring
-/// commits share one repository handle, so a small cache holds what they
-/// reuse.
+/// Blobs in packs are read by `pack.rs`, with its own cache; libgit2 still
+/// reads commits, trees and loose or unusual objects, and caches small blobs
+/// it reads (a staged file's HEAD side).
 pub(super) fn tune_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -390,12 +410,12 @@ pub(super) fn tune_libgit2() {
 }
 
 /// What libgit2's object caches hold at most, all repository handles
-/// together (its default is 256 MiB). On fastapi's 7,691 commits, 32 MiB
-/// took the peak from 271 to 196 MiB for about a tenth more CPU; 8 MiB cost
-/// 40 % more CPU (trees and blobs inflated again). 16 MiB, with the pack
-/// windows below, brought it to 111-115 MiB; 12 MiB, with two malloc
-/// arenas, 117-119 MiB at the same CPU.
-const OBJECT_CACHE_BYTES: usize = 12 * 1024 * 1024;
+/// together (its default is 256 MiB). While libgit2 read the blobs too, on
+/// fastapi's 7,691 commits 32 MiB took the peak from 271 to 196 MiB, and
+/// 12 MiB with two malloc arenas to 117-119 MiB. With blobs read by
+/// `pack.rs`, it holds mostly trees: 6 MiB cost no CPU against 12 and took
+/// 12 MiB off the peak.
+const OBJECT_CACHE_BYTES: usize = 6 * 1024 * 1024;
 
 /// How much of a pack file libgit2 maps at once, and at most in all (its
 /// defaults on 64-bit: 1 GiB and 8 GiB). A walk over a whole history
@@ -403,10 +423,11 @@ const OBJECT_CACHE_BYTES: usize = 12 * 1024 * 1024;
 /// the resident set: fastapi's 150 MB pack was a third of the peak. Windows
 /// of 16 MiB (32 MiB mapped) took 50-80 MiB off the peak but were mapped
 /// again 6,000 times in 2,000 commits (1.5 s of system time against git's
-/// 0.3 s); windows of 1 MiB, 16 MiB mapped, keep what the walk reuses
-/// mapped: 0.4-0.6 s, no higher peak.
+/// 0.3 s); windows of 1 MiB keep what the walk reuses mapped. With blobs
+/// read by `pack.rs`, 8 MiB mapped in all took 4 MiB off fastapi's peak at
+/// the same system time.
 const PACK_WINDOW_BYTES: usize = 1024 * 1024;
-const PACK_MAPPED_BYTES: usize = 16 * 1024 * 1024;
+const PACK_MAPPED_BYTES: usize = 8 * 1024 * 1024;
 
 /// glibc gives each thread its own malloc arena (up to eight per core), and
 /// memory freed in one (blobs of every size, read and dropped) stays

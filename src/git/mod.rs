@@ -6,6 +6,7 @@ mod history;
 mod id;
 mod index_file;
 mod lines;
+mod pack;
 mod push;
 mod receive;
 mod staged;
@@ -42,6 +43,8 @@ pub struct Repo {
     fast_index: OnceCell<Option<IndexFile>>,
     /// `secrets.gitleaks_config` by the settings files' blob ids.
     gitleaks_paths: RefCell<HashMap<SettingsIds, Option<String>>>,
+    /// The pack files, read by `pack.rs` once the first blob is asked for.
+    packs: OnceCell<pack::Packs>,
 }
 
 /// Which side of a change a caller wants file contents from.
@@ -106,6 +109,7 @@ impl Repo {
             max_file_size: 1024 * 1024,
             fast_index: OnceCell::new(),
             gitleaks_paths: RefCell::new(HashMap::new()),
+            packs: OnceCell::new(),
         })
     }
 

@@ -416,7 +416,7 @@ fn index_file_override() -> Result<Option<PathBuf>> {
 /// The cache-tree reader against libgit2's whole-index diff, on indexes
 /// written by real git in the shapes a hook meets.
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::FileChange;
     use git2::Repository;
@@ -424,7 +424,8 @@ mod tests {
     use std::path::Path;
     use std::process::Command;
 
-    fn git(dir: &Path, args: &[&str]) {
+    /// Runs real git in `dir`, isolated from the machine's configuration.
+    pub(in crate::git) fn git(dir: &Path, args: &[&str]) {
         let out = Command::new("git")
             .args(args)
             .current_dir(dir)
@@ -471,6 +472,7 @@ mod tests {
             max_file_size: 1024 * 1024,
             fast_index: OnceCell::new(),
             gitleaks_paths: Default::default(),
+            packs: OnceCell::new(),
         }
     }
 
