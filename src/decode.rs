@@ -1,7 +1,9 @@
 //! Bytes to text: UTF-8, UTF-16 and UTF-32 (with a BOM, or recognisable
 //! without one), or binary content in a known format that is not scanned.
 
-use crate::model::Content;
+use std::sync::Arc;
+
+use crate::model::{Content, Text};
 
 /// How far into a file the binary and encoding judgements look (libgit2's
 /// own probe for binary content).
@@ -13,38 +15,52 @@ pub const PROBE: usize = 8000;
 /// in front of a secret does not hide it.
 pub fn decode(bytes: &[u8]) -> Content {
     if let Some(text) = decode_with_bom(bytes) {
-        return Content::Text(text);
+        return Content::Text(text.into());
     }
     let probe = &bytes[..bytes.len().min(PROBE)];
     if !probe.contains(&0) {
-        return Content::Text(utf8(bytes));
+        return Content::Text(utf8(bytes).into());
     }
     if let Some(text) = decode_wide_without_bom(bytes) {
-        return Content::Text(text);
+        return Content::Text(text.into());
     }
     if is_binary_format(probe) {
         return Content::Binary;
     }
-    Content::Text(utf8(bytes))
+    Content::Text(utf8(bytes).into())
+}
+
+/// [`decode`] of bytes shared with git's object reader: plain UTF-8 text
+/// (what [`as_plain_text`] takes) keeps them, uncopied.
+pub fn decode_shared(bytes: Arc<Vec<u8>>) -> Content {
+    if maybe_plain(&bytes) {
+        if let Some(text) = Text::shared(Arc::clone(&bytes)) {
+            return Content::Text(text);
+        }
+    }
+    decode(&bytes)
 }
 
 /// `bytes` as text when [`decode`] would give exactly these bytes back
 /// (valid UTF-8, no byte order mark, no NUL in the probe): a caller that
 /// only reads the text can skip the copy.
 pub fn as_plain_text(bytes: &[u8]) -> Option<&str> {
+    if !maybe_plain(bytes) {
+        return None;
+    }
+    simdutf8::basic::from_utf8(bytes).ok()
+}
+
+/// No byte order mark and no NUL in the probe: [`decode`] reads such
+/// bytes as UTF-8 when they are.
+fn maybe_plain(bytes: &[u8]) -> bool {
     let bom = [
         &[0xFF, 0xFE][..],
         &[0xFE, 0xFF],
         &[0xEF, 0xBB, 0xBF],
         &[0, 0, 0xFE, 0xFF],
     ];
-    if bom.iter().any(|mark| bytes.starts_with(mark)) {
-        return None;
-    }
-    if bytes[..bytes.len().min(PROBE)].contains(&0) {
-        return None;
-    }
-    simdutf8::basic::from_utf8(bytes).ok()
+    !bom.iter().any(|mark| bytes.starts_with(mark)) && !bytes[..bytes.len().min(PROBE)].contains(&0)
 }
 
 /// Text up to this many times `limits.max_file_size` is checked in chunks
@@ -259,9 +275,19 @@ mod tests {
             // Never a text `decode` would not give: NUL-holding UTF-8 that
             // decodes unchanged is left to `decode` (it may be wide text).
             if let Some(text) = as_plain_text(bytes) {
-                assert_eq!(decode(bytes), Content::Text(text.to_string()), "{bytes:?}");
+                assert_eq!(decode(bytes), Content::Text(text.into()), "{bytes:?}");
                 plain += 1;
             }
+            // The shared bytes give what `decode` gives, kept uncopied for
+            // exactly the plain texts.
+            let shared = Arc::new(bytes.clone());
+            let content = decode_shared(Arc::clone(&shared));
+            assert_eq!(content, decode(bytes), "{bytes:?}");
+            let kept = match &content {
+                Content::Text(text) => std::ptr::eq(text.as_ptr(), shared.as_ptr()),
+                _ => false,
+            };
+            assert_eq!(kept, as_plain_text(bytes).is_some(), "{bytes:?}");
         }
         assert_eq!(plain, 4);
     }
@@ -272,7 +298,7 @@ mod tests {
 
     fn text(content: Content) -> String {
         match content {
-            Content::Text(text) => text,
+            Content::Text(text) => text.to_string(),
             other => panic!("not text: {other:?}"),
         }
     }

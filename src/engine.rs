@@ -536,7 +536,7 @@ fn check_in_chunks(plan: &Plan, path: &str, text: &str, ctx: &Context<'_>) -> Fi
             old_path: None,
             status: ChangeStatus::Added,
             old: Content::Absent,
-            new: Content::Text(chunk.to_string()),
+            new: Content::Text(chunk.into()),
             added_lines: Vec::new(),
             mode_changed: false,
         };
@@ -1465,7 +1465,7 @@ mod tests {
                     ChangeStatus::Modified
                 },
                 old: Content::Absent,
-                new: Content::Text(text.to_string()),
+                new: Content::Text(text.into()),
                 added_lines: added.to_vec(),
                 mode_changed: false,
             }],
@@ -1539,7 +1539,7 @@ mod tests {
         new: Option<&str>,
     ) -> FileChange {
         let content = |text: Option<&str>| match text {
-            Some(text) => Content::Text(text.to_string()),
+            Some(text) => Content::Text(text.into()),
             None => Content::Absent,
         };
         let status = match (old, new, old_path) {

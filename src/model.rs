@@ -1,5 +1,7 @@
 //! Plain data describing a change: what the git layer produces and every check consumes.
 
+use std::sync::Arc;
+
 /// One commit's identity and message, already converted out of git2.
 #[derive(Debug, Clone, Default)]
 pub struct CommitInfo {
@@ -21,14 +23,77 @@ pub enum ChangeStatus {
     TypeChange,
 }
 
+/// A file's text: owned, or the very bytes git's object reader produced
+/// (shared with its cache, not copied), checked to be UTF-8 when made.
+#[derive(Clone)]
+pub struct Text(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Owned(String),
+    /// Valid UTF-8: `Text::shared` checked it, and nothing changes bytes
+    /// behind an `Arc`.
+    Shared(Arc<Vec<u8>>),
+}
+
+impl Text {
+    /// `bytes` as text without a copy, when they are UTF-8.
+    pub fn shared(bytes: Arc<Vec<u8>>) -> Option<Text> {
+        simdutf8::basic::from_utf8(&bytes).ok()?;
+        Some(Text(Repr::Shared(bytes)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Owned(text) => text,
+            // SAFETY: checked to be UTF-8 by `Text::shared`, immutable since.
+            Repr::Shared(bytes) => unsafe { std::str::from_utf8_unchecked(bytes) },
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text(Repr::Owned(text))
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text(Repr::Owned(text.to_string()))
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// What a side of a file change holds, once read from git.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
-    Text(String),
+    Text(Text),
     Binary,
     /// Text over `limits.max_file_size` (and within the chunked bound): no
     /// line or key diff; checked a chunk at a time, every line as new.
-    LargeText(String),
+    LargeText(Text),
     /// Over even the chunked bound, or a size only: not read.
     TooLarge(u64),
     Submodule,
@@ -118,29 +183,23 @@ impl ChangeSetBuilder {
 
     /// A new file: every line added.
     pub fn added(self, path: &str, text: &str) -> Self {
-        self.file(path, None, Content::Absent, Content::Text(text.to_string()))
+        self.file(path, None, Content::Absent, Content::Text(text.into()))
     }
 
     /// A file edited from `old` to `new`.
     pub fn modified(self, path: &str, old: &str, new: &str) -> Self {
-        let (old, new) = (
-            Content::Text(old.to_string()),
-            Content::Text(new.to_string()),
-        );
+        let (old, new) = (Content::Text(old.into()), Content::Text(new.into()));
         self.file(path, None, old, new)
     }
 
     /// A file removed.
     pub fn deleted(self, path: &str, old: &str) -> Self {
-        self.file(path, None, Content::Text(old.to_string()), Content::Absent)
+        self.file(path, None, Content::Text(old.into()), Content::Absent)
     }
 
     /// A file moved from `from` to `to`, its text edited from `old` to `new`.
     pub fn renamed(self, from: &str, to: &str, old: &str, new: &str) -> Self {
-        let (old, new) = (
-            Content::Text(old.to_string()),
-            Content::Text(new.to_string()),
-        );
+        let (old, new) = (Content::Text(old.into()), Content::Text(new.into()));
         self.file(to, Some(from), old, new)
     }
 

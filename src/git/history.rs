@@ -218,6 +218,9 @@ impl Repo {
         // The object is read whole before its size is judged: asking for the
         // header first walks a packed object's delta chain a second time.
         if let Some(bytes) = self.packed_blob(oid) {
+            if mode != FileMode::Link && bytes.len() as u64 <= self.max_file_size {
+                return Ok(decode::decode_shared(bytes));
+            }
             return Ok(self.judge_blob(&bytes, mode));
         }
         let object = self

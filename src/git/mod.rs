@@ -147,7 +147,7 @@ impl Repo {
             return Ok(None);
         };
         match self.load(oid, FileMode::Blob)? {
-            Content::Text(text) => Ok(Some(text)),
+            Content::Text(text) => Ok(Some(text.as_str().to_string())),
             _ => Ok(None),
         }
     }
