@@ -667,8 +667,7 @@ impl SecurityScanner {
         always_on: &[usize],
     ) {
         let (text, lines) = (judge.text, judge.lines);
-        let wanted = |first: u32, last: u32| lines.any_in(first, last);
-        let source = syntax::PythonSource::new(text, &wanted);
+        let source = syntax::PythonSource::new(text, lines);
         let woken = match found {
             Some(found) => self.wake_spans_from(&source, text, found),
             None => self.wake_spans(&source),

@@ -12,6 +12,7 @@ use crate::finding::{shorten, Finding, Kind, Severity};
 
 use super::syntax::{self, FileType, Form, PythonSource};
 use super::{collapse, is_development_path, CompiledRule, SecurityScanner};
+use crate::model::Lines;
 
 /// How a removal rule reads what a change deletes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,7 +224,7 @@ impl SecurityScanner {
         candidates: &[usize],
         mut each: impl FnMut(&syntax::Statement, &[usize]),
     ) {
-        let source = PythonSource::new(text, &|_, _| true);
+        let source = PythonSource::new(text, Lines::All);
         let spans = &source.spans;
         let mut woken: Vec<(usize, usize)> = Vec::new();
         let always: Vec<usize> = candidates

@@ -8,6 +8,7 @@ use regex::Regex;
 use crate::formats::config;
 use crate::formats::python::reader;
 use crate::formats::unquote;
+use crate::model::Lines;
 
 pub use crate::formats::types::SETTINGS_TYPE_NAMES as ALL_TYPES;
 pub use crate::formats::{ascii_classes, FileType};
@@ -90,7 +91,7 @@ pub fn config_statements_wanted(
 // ---------------------------------------------------------------- Python
 
 /// Where one Python statement lies in [`PythonSource::clean`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -109,47 +110,11 @@ pub struct PythonSource {
 }
 
 impl PythonSource {
-    pub fn new(text: &str, wanted: &dyn Fn(u32, u32) -> bool) -> PythonSource {
+    /// The file cleaned and cut into its non-blank statements that touch
+    /// `lines`.
+    pub fn new(text: &str, lines: Lines<'_>) -> PythonSource {
         let (clean, mask) = crate::formats::python::lexer::clean(text);
-        let bytes = clean.as_bytes();
-        let mut spans = Vec::new();
-        let mut push = |start: usize, end: usize, first_line: u32, last_line: u32| {
-            if !is_blank(&clean[start..end]) && wanted(first_line, last_line) {
-                spans.push(Span {
-                    start,
-                    end,
-                    first_line,
-                });
-            }
-        };
-        let mut depth: i32 = 0;
-        let mut start = 0;
-        let mut line = 1u32;
-        let mut start_line = 1u32;
-        for (i, &b) in bytes.iter().enumerate() {
-            if !SPLITS[b as usize] {
-                continue;
-            }
-            if !mask[i] {
-                match b {
-                    b'(' | b'[' | b'{' => depth += 1,
-                    b')' | b']' | b'}' => depth = (depth - 1).max(0),
-                    _ => {}
-                }
-            }
-            if b == b'\n' {
-                let continued = i > 0 && bytes[i - 1] == b'\\';
-                if (depth == 0 && !continued && !mask[i]) || i + 1 == bytes.len() {
-                    push(start, i, start_line, line);
-                    start = i + 1;
-                    start_line = line + 1;
-                }
-                line += 1;
-            }
-        }
-        if start < bytes.len() {
-            push(start, bytes.len(), start_line, line);
-        }
+        let spans = split(&clean, &mask, lines);
         PythonSource { clean, mask, spans }
     }
 
@@ -171,6 +136,81 @@ impl PythonSource {
     }
 }
 
+/// The non-blank statements of cleaned Python `clean` (with its string
+/// `mask`) that touch `lines`. A statement ends at a newline outside
+/// brackets, strings and backslash continuations, or at the last byte.
+/// Only brackets and newlines are looked at, and the walk stops after the
+/// last statement `lines` can keep.
+fn split(clean: &str, mask: &[bool], lines: Lines<'_>) -> Vec<Span> {
+    let bytes = clean.as_bytes();
+    let mut wanted = Wanted(lines);
+    let mut spans = Vec::new();
+    let mut push = |start: usize, end: usize, first_line: u32, last_line: u32| {
+        if wanted.any_in(first_line, last_line) && !is_blank(&clean[start..end]) {
+            spans.push(Span {
+                start,
+                end,
+                first_line,
+            });
+        }
+    };
+    let mut depth: i32 = 0;
+    let mut start = 0;
+    let mut line = 1u32;
+    let mut start_line = 1u32;
+    for i in SplitBytes::new(bytes) {
+        let b = bytes[i];
+        if b != b'\n' {
+            if !mask[i] {
+                match b {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    _ => depth = (depth - 1).max(0),
+                }
+            }
+            continue;
+        }
+        let continued = i > 0 && bytes[i - 1] == b'\\';
+        if (depth == 0 && !continued && !mask[i]) || i + 1 == bytes.len() {
+            push(start, i, start_line, line);
+            start = i + 1;
+            start_line = line + 1;
+            if Wanted(lines).none_from(start_line) {
+                return spans;
+            }
+        }
+        line += 1;
+    }
+    if start < bytes.len() {
+        push(start, bytes.len(), start_line, line);
+    }
+    spans
+}
+
+/// [`Lines::any_in`] asked for statements in file order: the selected
+/// lines before a statement are dropped instead of searched again.
+struct Wanted<'a>(Lines<'a>);
+
+impl Wanted<'_> {
+    fn any_in(&mut self, first: u32, last: u32) -> bool {
+        match &mut self.0 {
+            Lines::All => true,
+            Lines::Only(lines) => {
+                let before = lines.iter().take_while(|&&l| l < first).count();
+                *lines = &lines[before..];
+                lines.first().is_some_and(|&l| l <= last)
+            }
+        }
+    }
+
+    /// Whether no selected line is at `first` or after it.
+    fn none_from(&self, first: u32) -> bool {
+        match self.0 {
+            Lines::All => false,
+            Lines::Only(lines) => lines.last().is_none_or(|&l| l < first),
+        }
+    }
+}
+
 /// The bytes the statement splitter looks at: brackets and newlines.
 const SPLITS: [bool; 256] = {
     let mut table = [false; 256];
@@ -181,6 +221,72 @@ const SPLITS: [bool; 256] = {
     }
     table
 };
+
+/// The offsets of brackets and newlines in `bytes`, in order, found eight
+/// bytes at a time: most words of Python (docstrings, names, blanked
+/// comments) hold neither.
+struct SplitBytes<'b> {
+    bytes: &'b [u8],
+    /// Offset of the word `bits` describes.
+    word: usize,
+    /// The high bit of each byte of the word that may be one of them.
+    bits: u64,
+}
+
+impl<'b> SplitBytes<'b> {
+    fn new(bytes: &'b [u8]) -> SplitBytes<'b> {
+        SplitBytes {
+            bytes,
+            word: 0,
+            bits: split_candidates(word_at(bytes, 0)),
+        }
+    }
+}
+
+impl Iterator for SplitBytes<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            while self.bits != 0 {
+                let at = self.word + self.bits.trailing_zeros() as usize / 8;
+                self.bits &= self.bits - 1;
+                // The word test may flag a byte next to a real one.
+                if self.bytes.get(at).is_some_and(|&b| SPLITS[b as usize]) {
+                    return Some(at);
+                }
+            }
+            self.word += 8;
+            if self.word >= self.bytes.len() {
+                return None;
+            }
+            self.bits = split_candidates(word_at(self.bytes, self.word));
+        }
+    }
+}
+
+/// The eight bytes at `at`, zeros past the end.
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    let rest = bytes.get(at..).unwrap_or_default();
+    let n = rest.len().min(8);
+    word[..n].copy_from_slice(&rest[..n]);
+    u64::from_le_bytes(word)
+}
+
+/// The high bit of every byte of `word` that is a newline or a bracket,
+/// and possibly of bytes just above one (the zero-byte test borrows across
+/// bytes; [`SPLITS`] tells them apart). `(` `)` differ in bit 0, `[` `{`
+/// and `]` `}` in bit 5: four comparisons cover the seven bytes.
+fn split_candidates(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    let newline = zero(word ^ (ONES * 0x0a));
+    let paren = zero((word | ONES) ^ (ONES * 0x29));
+    let opening = zero((word | (ONES * 0x20)) ^ (ONES * 0x7b));
+    let closing = zero((word | (ONES * 0x20)) ^ (ONES * 0x7d));
+    (newline | paren | opening | closing) & (ONES * 0x80)
+}
 
 /// Whether `text` is whitespace only; ASCII first, Unicode when in doubt.
 fn is_blank(text: &str) -> bool {
@@ -299,5 +405,153 @@ fn setting(assignment: config::Assignment) -> Setting {
         value: assignment.value,
         form: Form::Config,
         context: assignment.parent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The statement splitter as it was: every byte looked at, `wanted`
+    /// asked of every statement.
+    fn spans_by_every_byte(text: &str, wanted: &dyn Fn(u32, u32) -> bool) -> Vec<Span> {
+        let (clean, mask) = crate::formats::python::lexer::clean(text);
+        let bytes = clean.as_bytes();
+        let mut spans = Vec::new();
+        let mut push = |start: usize, end: usize, first_line: u32, last_line: u32| {
+            if !is_blank(&clean[start..end]) && wanted(first_line, last_line) {
+                spans.push(Span {
+                    start,
+                    end,
+                    first_line,
+                });
+            }
+        };
+        let mut depth: i32 = 0;
+        let mut start = 0;
+        let mut line = 1u32;
+        let mut start_line = 1u32;
+        for (i, &b) in bytes.iter().enumerate() {
+            if !mask[i] {
+                match b {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => depth = (depth - 1).max(0),
+                    _ => {}
+                }
+            }
+            if b == b'\n' {
+                let continued = i > 0 && bytes[i - 1] == b'\\';
+                if (depth == 0 && !continued && !mask[i]) || i + 1 == bytes.len() {
+                    push(start, i, start_line, line);
+                    start = i + 1;
+                    start_line = line + 1;
+                }
+                line += 1;
+            }
+        }
+        if start < bytes.len() {
+            push(start, bytes.len(), start_line, line);
+        }
+        spans
+    }
+
+    /// A xorshift generator: the same texts on every run.
+    fn generator(mut seed: u32) -> impl FnMut() -> usize {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize
+        }
+    }
+
+    /// Python-like text: strings of every quote kind and prefix, comments,
+    /// brackets across lines, continuations, unterminated strings, CRLF,
+    /// tabs and non-ASCII.
+    fn python_like(next: &mut impl FnMut() -> usize, pieces: usize) -> String {
+        const PIECES: &[&str] = &[
+            "x",
+            "DEBUG",
+            " = ",
+            "True",
+            "\n",
+            "\n",
+            "\n",
+            "\r\n",
+            "\t",
+            "    ",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            ":",
+            "\\\n",
+            "\\",
+            "'",
+            "\"",
+            "'''",
+            "\"\"\"",
+            "f'",
+            "rb\"",
+            "F\"{x}\"",
+            "b'\\x00'",
+            "r'\\d'",
+            "'a # b'",
+            "\"(\"",
+            "# c (\n",
+            "#",
+            "é",
+            "日本",
+            "\\'",
+            "\\\"",
+            "=",
+            "def f(a=1):\n",
+            "    return {\n",
+            "\n\n",
+            " \u{a0}",
+            "z\n",
+            "f'''{x!r:>{w}}'''",
+        ];
+        (0..pieces).map(|_| PIECES[next() % PIECES.len()]).collect()
+    }
+
+    /// Selected lines for a text of `lines` lines: all, none, or a sorted
+    /// random few (some past the end).
+    fn some_lines(next: &mut impl FnMut() -> usize, lines: u32) -> Option<Vec<u32>> {
+        match next() % 4 {
+            0 => None,
+            1 => Some(Vec::new()),
+            _ => {
+                let mut picked: Vec<u32> = (0..next() % 5)
+                    .map(|_| 1 + (next() as u32) % (lines + 2))
+                    .collect();
+                picked.sort_unstable();
+                Some(picked)
+            }
+        }
+    }
+
+    #[test]
+    fn statements_split_as_byte_by_byte_on_random_python() {
+        let mut next = generator(0x9E37_79B9);
+        let (mut kept, mut partial) = (0, 0);
+        for round in 0..20_000 {
+            let pieces = if round % 50 == 0 { 400 } else { next() % 40 };
+            let text = python_like(&mut next, pieces);
+            let line_count = text.matches('\n').count() as u32 + 1;
+            let selected = some_lines(&mut next, line_count);
+            let lines = selected.as_deref().map_or(Lines::All, Lines::Only);
+            let source = PythonSource::new(&text, lines);
+            let expected = spans_by_every_byte(&text, &|first, last| lines.any_in(first, last));
+            assert_eq!(source.spans, expected, "{text:?} lines {selected:?}");
+            let (clean, mask) = crate::formats::python::lexer::clean(&text);
+            assert_eq!((source.clean, source.mask), (clean, mask), "{text:?}");
+            kept += expected.len();
+            partial += usize::from(selected.is_some() && !expected.is_empty());
+        }
+        assert!(kept > 15_000 && partial > 2_000, "{kept} {partial}");
     }
 }
