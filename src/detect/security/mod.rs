@@ -492,7 +492,7 @@ impl SecurityScanner {
             }
             let run = &spans[first..=last];
             let (from, to) = (run[0].start, run[run.len() - 1].end);
-            let text = &source.clean[from..to];
+            let text = source.clean(from, to).unwrap_or_default();
             matcher.for_each(text, |hit| {
                 let (start, end) = (from + hit.start, from + hit.end);
                 // The statement the match ends in, if it also starts in it.
@@ -523,12 +523,12 @@ impl SecurityScanner {
         found: &[keywords::Hit],
     ) -> Vec<(u32, u32)> {
         let spans = &source.spans;
-        let (raw, clean) = (text.as_bytes(), source.clean.as_bytes());
+        let raw = text.as_bytes();
         let mut woken: Vec<(u32, u32)> = Vec::new();
         for hit in found {
             let at = spans.partition_point(|span| span.end < hit.end);
             if spans.get(at).is_none_or(|span| span.start > hit.start)
-                || clean.get(hit.start..hit.end) != raw.get(hit.start..hit.end)
+                || source.clean_bytes(hit.start, hit.end) != raw.get(hit.start..hit.end)
             {
                 continue;
             }

@@ -233,9 +233,11 @@ impl SecurityScanner {
             .filter(|&i| self.rules[i].rule.keywords.is_empty())
             .collect();
         if let Some(matcher) = &self.removal_keywords {
-            matcher.for_each(&source.clean, |hit| {
-                let at = spans.partition_point(|span| span.end < hit.end);
-                if spans.get(at).is_some_and(|span| span.start <= hit.start) {
+            let (base, clean) = source.cleaned();
+            matcher.for_each(clean, |hit| {
+                let (start, end) = (base + hit.start, base + hit.end);
+                let at = spans.partition_point(|span| span.end < end);
+                if spans.get(at).is_some_and(|span| span.start <= start) {
                     woken.extend(
                         self.removal_keyword_rules[hit.pattern]
                             .iter()

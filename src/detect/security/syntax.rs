@@ -98,92 +98,220 @@ pub struct Span {
     pub first_line: u32,
 }
 
-/// A Python file cleaned once and cut into logical statements. Statements
-/// are only copied out (`statement`) for the spans a rule is woken for.
+/// A Python file cut into logical statements, and cleaned where the
+/// statements kept lie. Statements are only copied out (`statement`) for
+/// the spans a rule is woken for.
 pub struct PythonSource {
-    /// Comments and docstrings blanked, same byte offsets as the file.
-    pub clean: String,
-    /// Which bytes are inside a string literal.
+    /// Where `clean` starts in the file.
+    base: usize,
+    /// The file from `base` to just after the last statement kept, comments
+    /// and docstrings blanked (same byte offsets, less `base`).
+    clean: String,
+    /// Which bytes of `clean` are inside a string literal.
     mask: Vec<bool>,
-    /// The non-blank statements `wanted` kept, in file order.
+    /// The non-blank statements that touch the selected lines, in file
+    /// order.
     pub spans: Vec<Span>,
 }
 
 impl PythonSource {
-    /// The file cleaned and cut into its non-blank statements that touch
-    /// `lines`.
+    /// The file cut into its non-blank statements that touch `lines`.
     pub fn new(text: &str, lines: Lines<'_>) -> PythonSource {
-        let (clean, mask) = crate::formats::python::lexer::clean(text);
-        let spans = split(&clean, &mask, lines);
-        PythonSource { clean, mask, spans }
+        let mut spans = Splitter::new(text.as_bytes(), lines).run();
+        // Only the stretch from the first statement kept to the newline
+        // after the last is cleaned. Both ends are statement boundaries,
+        // where the lexer is between tokens, so the stretch cleaned alone is
+        // the file cleaned, cut there. (Both are after or at a newline, so
+        // char boundaries; the whole file is the fallback all the same.)
+        let base = spans.first().map_or(0, |span| span.start);
+        let end = spans
+            .last()
+            .map_or(0, |span| (span.end + 1).min(text.len()));
+        let (base, window) = match text.get(base..end) {
+            Some(window) => (base, window),
+            None => (0, text),
+        };
+        let (clean, mask) = crate::formats::python::lexer::clean(window);
+        spans.retain(|span| {
+            clean
+                .get(span.start - base..span.end - base)
+                .is_some_and(|statement| !is_blank(statement))
+        });
+        PythonSource {
+            base,
+            clean,
+            mask,
+            spans,
+        }
+    }
+
+    /// The cleaned text at `from..to` (offsets in the file), where a
+    /// statement kept lies.
+    pub fn clean(&self, from: usize, to: usize) -> Option<&str> {
+        self.clean
+            .get(from.checked_sub(self.base)?..to.checked_sub(self.base)?)
+    }
+
+    /// [`clean`](Self::clean) as bytes, for any offsets.
+    pub fn clean_bytes(&self, from: usize, to: usize) -> Option<&[u8]> {
+        self.clean
+            .as_bytes()
+            .get(from.checked_sub(self.base)?..to.checked_sub(self.base)?)
+    }
+
+    /// All the cleaned text, and where it starts in the file.
+    pub fn cleaned(&self) -> (usize, &str) {
+        (self.base, &self.clean)
     }
 
     /// Whether the statement at `span` can write a setting: every form
     /// (`X = v`, `f(x=v)`, `{"x": v}`, `d["x"] = v`, `x: T = v`) has an
     /// `=` or a `:`.
     pub fn may_set(&self, span: &Span) -> bool {
-        memchr::memchr2(b'=', b':', &self.clean.as_bytes()[span.start..span.end]).is_some()
+        self.clean_bytes(span.start, span.end)
+            .is_some_and(|text| memchr::memchr2(b'=', b':', text).is_some())
     }
 
     /// The statement at `span`, copied out.
     pub fn statement(&self, span: &Span) -> Statement {
+        let (start, end) = (span.start - self.base, span.end - self.base);
         Statement {
-            text: self.clean[span.start..span.end].to_string(),
-            in_string: self.mask[span.start..span.end].to_vec(),
+            text: self.clean[start..end].to_string(),
+            in_string: self.mask[start..end].to_vec(),
             first_line: span.first_line,
             settings: Vec::new(),
         }
     }
 }
 
-/// The non-blank statements of cleaned Python `clean` (with its string
-/// `mask`) that touch `lines`. A statement ends at a newline outside
-/// brackets, strings and backslash continuations, or at the last byte.
-/// Only brackets and newlines are looked at, and the walk stops after the
-/// last statement `lines` can keep.
-fn split(clean: &str, mask: &[bool], lines: Lines<'_>) -> Vec<Span> {
-    let bytes = clean.as_bytes();
-    let mut wanted = Wanted(lines);
-    let mut spans = Vec::new();
-    let mut push = |start: usize, end: usize, first_line: u32, last_line: u32| {
-        if wanted.any_in(first_line, last_line) && !is_blank(&clean[start..end]) {
-            spans.push(Span {
-                start,
-                end,
-                first_line,
+/// Cuts Python into logical statements, reading the raw text as the lexer
+/// does (`lexer::clean`: jumping from one comment or string to the next)
+/// and looking at brackets and newlines only between them. A statement
+/// ends at a newline outside brackets, strings and backslash
+/// continuations, or at the file's last byte.
+struct Splitter<'t> {
+    bytes: &'t [u8],
+    wanted: Wanted<'t>,
+    depth: i32,
+    /// Where the statement being read starts, and its line.
+    start: usize,
+    start_line: u32,
+    /// The line of the next newline.
+    line: u32,
+    /// The statements that touch the selected lines, blank ones included.
+    spans: Vec<Span>,
+}
+
+impl<'t> Splitter<'t> {
+    fn new(bytes: &'t [u8], lines: Lines<'t>) -> Splitter<'t> {
+        Splitter {
+            bytes,
+            wanted: Wanted(lines),
+            depth: 0,
+            start: 0,
+            start_line: 1,
+            line: 1,
+            spans: Vec::new(),
+        }
+    }
+
+    /// The statements, up to the last one the selected lines can keep.
+    fn run(mut self) -> Vec<Span> {
+        let (bytes, len) = (self.bytes, self.bytes.len());
+        let mut i = 0;
+        while i <= len {
+            let token = memchr::memchr3(b'#', b'"', b'\'', &bytes[i..]).map(|n| i + n);
+            if self.code(i, token.unwrap_or(len)) {
+                return self.spans;
+            }
+            let Some(at) = token else { break };
+            if bytes[at] == b'#' {
+                // Blanked up to its newline: that newline is not continued.
+                i = memchr::memchr(b'\n', &bytes[at..]).map_or(len, |n| at + n);
+                continue;
+            }
+            let triple =
+                bytes.get(at + 1) == Some(&bytes[at]) && bytes.get(at + 2) == Some(&bytes[at]);
+            let (end, closed) = crate::formats::python::lexer::string_end(bytes, at);
+            let end = end.min(len);
+            if self.inside(at, end) {
+                return self.spans;
+            }
+            if triple || closed || end == len {
+                i = end;
+                continue;
+            }
+            // A one-line string cut by its newline, which the lexer leaves
+            // outside the string: the string's last byte is not blanked.
+            let continued = bytes[end - 1] == b'\\';
+            if self.newline(end, self.depth == 0 && !continued) {
+                return self.spans;
+            }
+            i = end + 1;
+        }
+        if self.start < len && self.wanted.any_in(self.start_line, self.line) {
+            self.spans.push(Span {
+                start: self.start,
+                end: len,
+                first_line: self.start_line,
             });
         }
-    };
-    let mut depth: i32 = 0;
-    let mut start = 0;
-    let mut line = 1u32;
-    let mut start_line = 1u32;
-    for i in SplitBytes::new(bytes) {
-        let b = bytes[i];
-        if b != b'\n' {
-            if !mask[i] {
-                match b {
-                    b'(' | b'[' | b'{' => depth += 1,
-                    _ => depth = (depth - 1).max(0),
+        self.spans
+    }
+
+    /// The code `from..to` between two tokens: brackets and newlines. True
+    /// when no later statement can be kept.
+    fn code(&mut self, from: usize, to: usize) -> bool {
+        let gap = &self.bytes[from..to];
+        for at in SplitBytes::new(gap) {
+            match gap[at] {
+                b'\n' => {
+                    // At the gap's start the byte before is a token's last,
+                    // a closing quote or a blanked comment.
+                    let continued = at > 0 && gap[at - 1] == b'\\';
+                    if self.newline(from + at, self.depth == 0 && !continued) {
+                        return true;
+                    }
                 }
-            }
-            continue;
-        }
-        let continued = i > 0 && bytes[i - 1] == b'\\';
-        if (depth == 0 && !continued && !mask[i]) || i + 1 == bytes.len() {
-            push(start, i, start_line, line);
-            start = i + 1;
-            start_line = line + 1;
-            if Wanted(lines).none_from(start_line) {
-                return spans;
+                b'(' | b'[' | b'{' => self.depth += 1,
+                _ => self.depth = (self.depth - 1).max(0),
             }
         }
-        line += 1;
+        false
     }
-    if start < bytes.len() {
-        push(start, bytes.len(), start_line, line);
+
+    /// A string `from..to`: its newlines (escaped, or in a triple-quoted
+    /// string) end no statement, unless one is the file's last byte.
+    fn inside(&mut self, from: usize, to: usize) -> bool {
+        let newlines = memchr::memchr_iter(b'\n', &self.bytes[from..to]).count() as u32;
+        if to == self.bytes.len() && self.bytes.last() == Some(&b'\n') && newlines > 0 {
+            self.line += newlines - 1;
+            return self.newline(to - 1, false);
+        }
+        self.line += newlines;
+        false
     }
-    spans
+
+    /// The newline at `at`, which ends the statement when `ends` (or when
+    /// it is the last byte). True when no later statement can be kept.
+    #[inline]
+    fn newline(&mut self, at: usize, ends: bool) -> bool {
+        let mut done = false;
+        if ends || at + 1 == self.bytes.len() {
+            if self.wanted.any_in(self.start_line, self.line) {
+                self.spans.push(Span {
+                    start: self.start,
+                    end: at,
+                    first_line: self.start_line,
+                });
+            }
+            self.start = at + 1;
+            self.start_line = self.line + 1;
+            done = self.wanted.none_from(self.start_line);
+        }
+        self.line += 1;
+        done
+    }
 }
 
 /// [`Lines::any_in`] asked for statements in file order: the selected
@@ -267,11 +395,17 @@ impl Iterator for SplitBytes<'_> {
 
 /// The eight bytes at `at`, zeros past the end.
 fn word_at(bytes: &[u8], at: usize) -> u64 {
-    let mut word = [0u8; 8];
+    if let Some(eight) = bytes
+        .get(at..at + 8)
+        .and_then(|s| <[u8; 8]>::try_from(s).ok())
+    {
+        return u64::from_le_bytes(eight);
+    }
+    // Gaps between tokens are often shorter than a word.
     let rest = bytes.get(at..).unwrap_or_default();
-    let n = rest.len().min(8);
-    word[..n].copy_from_slice(&rest[..n]);
-    u64::from_le_bytes(word)
+    rest.iter()
+        .enumerate()
+        .fold(0, |word, (k, &b)| word | u64::from(b) << (8 * k))
 }
 
 /// The high bit of every byte of `word` that is a newline or a bracket,
@@ -547,8 +681,24 @@ mod tests {
             let source = PythonSource::new(&text, lines);
             let expected = spans_by_every_byte(&text, &|first, last| lines.any_in(first, last));
             assert_eq!(source.spans, expected, "{text:?} lines {selected:?}");
+            // The cleaned stretch is the whole file cleaned, cut there, and
+            // covers every statement kept.
             let (clean, mask) = crate::formats::python::lexer::clean(&text);
-            assert_eq!((source.clean, source.mask), (clean, mask), "{text:?}");
+            let (base, end) = (source.base, source.base + source.clean.len());
+            assert_eq!(
+                source.clean,
+                clean[base..end],
+                "{text:?} lines {selected:?}"
+            );
+            assert_eq!(source.mask, mask[base..end], "{text:?} lines {selected:?}");
+            assert!(
+                expected.first().is_none_or(|s| s.start >= base)
+                    && expected.last().is_none_or(|s| s.end <= end),
+                "{text:?} lines {selected:?}"
+            );
+            if selected.is_none() {
+                assert_eq!((base, end), (0, text.len()), "{text:?}");
+            }
             kept += expected.len();
             partial += usize::from(selected.is_some() && !expected.is_empty());
         }
