@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::config::committed::{self, Policy, PolicyLoader};
-use crate::config::plan::Plan;
+use crate::config::plan::{OldTextPaths, Plan};
 use crate::config::settings::Layer;
 use crate::detect::baseline::Baseline;
 use crate::engine::{self, Mode, PolicyChange, Reverted};
@@ -336,13 +336,13 @@ impl Session {
         let per_chunk: Vec<Result<Vec<OneCommit>>> = judged
             .par_chunks(COMMITS_PER_RUN)
             .map_init(
-                || Repo::open_env(bare),
-                |repo, judged| {
+                || (Repo::open_env(bare), OldTextPaths::default()),
+                |(repo, old_text), judged| {
                     let repo = repo.as_mut().map_err(|err| anyhow::anyhow!("{err:#}"))?;
                     judged
                         .iter()
                         .map(|one| {
-                            let done = check_one_commit(repo, one)?;
+                            let done = check_one_commit(repo, old_text, one)?;
                             observer.commit_checked();
                             Ok(done)
                         })
@@ -368,12 +368,16 @@ impl Session {
 /// One commit's outcome, its description and how many files it changed.
 type OneCommit = (Outcome, CommitInfo, usize);
 
-/// Check one commit by the policy that judges it, on `repo`.
-fn check_one_commit(repo: &mut Repo, one: &Judged) -> Result<OneCommit> {
+/// Check one commit by the policy that judges it, on `repo`; `old_text`
+/// remembers the plan's answers for paths seen before.
+fn check_one_commit(
+    repo: &mut Repo,
+    old_text: &mut OldTextPaths,
+    one: &Judged,
+) -> Result<OneCommit> {
     let plan = &*one.judge.plan;
     repo.set_max_file_size(plan.max_file_size);
-    let want_old = |path: &str| plan.wants_old_text(path);
-    let change = repo.commit_change(one.oid, &want_old)?;
+    let change = repo.commit_change(one.oid, &old_text.of(&one.judge.plan))?;
     let info = change.commit.clone().unwrap_or_default();
     let codeowners = codeowners_at(plan, repo, Some(one.oid))?;
     let reverted = reverted_by(plan, repo, one.judge.baseline.as_deref(), &info.message)?;

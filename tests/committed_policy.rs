@@ -506,3 +506,41 @@ fn an_unreadable_policy_late_in_a_long_range_fails_the_range() {
         .contains("not a regular file")
         .lacks("app/k0.py");
 }
+
+#[test]
+fn a_policy_change_in_the_middle_of_a_run_changes_which_old_sides_are_read() {
+    // One worker checks these commits one after another and remembers,
+    // per path, whether the judging plan wants the old side: the policy
+    // commit makes deploy/*.json config, so the next change of the file is
+    // shown by key against its old side (a stale answer would read no old
+    // side and list every key as added).
+    let (repo, _remote) = guarded("");
+    repo.write("deploy/limits.json", "{\"a\": 1, \"b\": 1}\n");
+    repo.seed("limits");
+    repo.write("deploy/limits.json", "{\"a\": 2, \"b\": 1}\n");
+    repo.seed("limits a 2");
+    repo.write(
+        ".confgate.toml",
+        "[config]\nextend_include = [\"deploy/*.json\"]\n",
+    );
+    repo.seed(&format!("deploy json is config\n\n{TRAILERS}"));
+    repo.write("deploy/limits.json", "{\"a\": 3, \"b\": 1}\n");
+    repo.seed(&format!("limits a 3\n\n{TRAILERS}"));
+    let run = repo.confgate(&["--format", "json", "check", "--range", "origin/main..HEAD"]);
+    assert_eq!(run.code, 0, "{}", run.dump());
+    let json = run.json();
+    let changes: Vec<&serde_json::Value> = json["config_changes"]
+        .as_array()
+        .expect("config_changes")
+        .iter()
+        .filter(|c| c["path"] == "deploy/limits.json")
+        .collect();
+    assert_eq!(changes.len(), 1, "{}", run.stdout);
+    assert_eq!(changes[0]["commit"].as_str(), Some(repo.head().as_str()));
+    assert_eq!(
+        changes[0]["keys"],
+        serde_json::json!([{"key": "a", "change": "modified"}]),
+        "{}",
+        run.stdout
+    );
+}

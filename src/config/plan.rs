@@ -1,7 +1,8 @@
 //! The checked plan: settings layers and rule packs compiled once (globs,
 //! scanners, record policy) before any check runs.
 
-use std::collections::{BTreeMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -431,6 +432,50 @@ impl Plan {
     }
 }
 
+/// `Plan::wants_old_text` answered once per path: a history walk asks it
+/// for every changed path of every commit, and the globs behind it cost
+/// fifty times a lookup. Each worker keeps one for its run; the answers
+/// hold for the plan they were worked out with (kept alive here, so its
+/// address is not reused), and a commit judged by another plan starts
+/// them afresh.
+#[derive(Default)]
+pub struct OldTextPaths {
+    plan: Option<Arc<Plan>>,
+    answers: RefCell<HashMap<Box<str>, bool>>,
+}
+
+/// Paths remembered at most, so that a history of many distinct paths does
+/// not grow the memo without bound (about 100 bytes each).
+const OLD_TEXT_PATHS_MAX: usize = 1 << 15;
+
+impl OldTextPaths {
+    /// `plan.wants_old_text`, remembered per path.
+    pub fn of<'a>(&'a mut self, plan: &Arc<Plan>) -> impl Fn(&str) -> bool + 'a {
+        let OldTextPaths {
+            plan: kept,
+            answers,
+        } = self;
+        if !kept.as_ref().is_some_and(|k| Arc::ptr_eq(k, plan)) {
+            *kept = None;
+            answers.get_mut().clear();
+        }
+        let plan: &Plan = kept.get_or_insert_with(|| plan.clone());
+        let answers: &RefCell<_> = answers;
+        move |path: &str| {
+            if let Some(wanted) = answers.borrow().get(path) {
+                return *wanted;
+            }
+            let wanted = plan.wants_old_text(path);
+            let mut answers = answers.borrow_mut();
+            if answers.len() >= OLD_TEXT_PATHS_MAX {
+                answers.clear();
+            }
+            answers.insert(path.into(), wanted);
+            wanted
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,6 +510,30 @@ mod tests {
         assert!(Arc::ptr_eq(&build("").secrets, &redaction));
         let disabled = build("[rules]\ndisable = [\"generic-secret-assignment\"]\n");
         assert!(!Arc::ptr_eq(&disabled.secrets, &redaction));
+    }
+
+    #[test]
+    fn remembered_old_side_answers_hold_only_for_their_plan() {
+        use crate::config::settings::{parse_layer, DEFAULTS};
+        let build = |project: &str| {
+            let defaults = parse_layer("defaults", DEFAULTS).unwrap();
+            let project = parse_layer(".confgate.toml", project).unwrap();
+            Arc::new(Plan::build(&Layers::new(vec![defaults, project])).unwrap())
+        };
+        let plain = build("");
+        let json = build("[config]\nextend_include = [\"deploy/*.json\"]\n");
+        let mut paths = OldTextPaths::default();
+        for _ in 0..2 {
+            {
+                let wants = paths.of(&plain);
+                assert!(!wants("deploy/limits.json"));
+                assert!(!wants("deploy/limits.json"), "asked again");
+                assert!(wants("config/service.toml"));
+            }
+            let wants = paths.of(&json);
+            assert!(wants("deploy/limits.json"));
+            assert!(wants("config/service.toml"));
+        }
     }
 
     #[test]
