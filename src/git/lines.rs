@@ -206,7 +206,7 @@ mod tests {
                 let vocabulary = [3, 12, 40, 400][round % 4];
                 let lines = match round % 7 {
                     0 => 0,
-                    1 => 2_000 + rng.below(2_000),
+                    1 => 1_000 + rng.below(1_500),
                     _ => rng.below(60),
                 };
                 let old = random_text(&mut rng, lines, vocabulary);
