@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the engine's inner loops: the secret and
 //! security-setting scanners over realistic text, the key-level config
-//! parsers, and plan construction from the built-in settings.
+//! parsers, the history walk's line diff, and plan construction from the
+//! built-in settings.
 
 use std::collections::HashSet;
 use std::hint::black_box;
@@ -215,6 +216,26 @@ fn parsers(c: &mut Criterion) {
     group.finish();
 }
 
+/// `added_lines` (the history walk's line diff) on a Python module edited in
+/// three places, far apart: the common ends are trimmed and the lines between
+/// the first and last edit interned and diffed.
+fn line_diffs(c: &mut Criterion) {
+    let old = python_corpus(200_000);
+    let lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let mut edited: Vec<String> = lines.iter().map(|line| line.to_string()).collect();
+    let n = edited.len();
+    edited.insert(n * 9 / 10, "    retries = 3\n".to_string());
+    edited[n / 2] = "    return None\n".to_string();
+    edited.insert(n / 10, "import time\n".to_string());
+    let new = edited.concat();
+    let mut group = c.benchmark_group("lines");
+    group.throughput(Throughput::Bytes((old.len() + new.len()) as u64));
+    group.bench_function("added-lines/python-200k-3-edits", |b| {
+        b.iter(|| black_box(confgate::git::added_lines(black_box(&old), black_box(&new))))
+    });
+    group.finish();
+}
+
 fn plan(c: &mut Criterion) {
     let build = || -> anyhow::Result<Plan> {
         let layer = settings::parse_layer("rules/config.toml (built in)", settings::DEFAULTS)?;
@@ -236,5 +257,5 @@ fn plan(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, scanners, parsers, plan);
+criterion_group!(benches, scanners, parsers, line_diffs, plan);
 criterion_main!(benches);
