@@ -418,15 +418,7 @@ fn many_commits(repo: &TestRepo, count: usize, change_at: usize, policy: &str) {
     for i in 0..count {
         if i == change_at {
             repo.write(".confgate.toml", policy);
-            repo.git(&["add", "-A"]).ok();
-            repo.git(&[
-                "commit",
-                "-q",
-                "--no-verify",
-                "-m",
-                &format!("policy\n\n{TRAILERS}"),
-            ])
-            .ok();
+            repo.seed(&format!("policy\n\n{TRAILERS}"));
             continue;
         }
         repo.write(&format!("app/k{i}.py"), format!("KEY = \"{AWS}\"\n"));

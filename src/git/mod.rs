@@ -172,15 +172,16 @@ impl Repo {
                 Some(tree) => in_tree(&tree),
                 None => None,
             },
-            Side::Commit(CommitId(oid)) => {
-                let tree = self
-                    .repo
-                    .find_commit(oid)
-                    .and_then(|c| c.tree())
-                    .with_context(|| format!("cannot read the tree of {oid}"))?;
-                in_tree(&tree)
-            }
+            Side::Commit(CommitId(oid)) => in_tree(&self.commit_tree(oid)?),
         })
+    }
+
+    /// The tree of commit `oid`.
+    fn commit_tree(&self, oid: Oid) -> Result<Tree<'_>> {
+        self.repo
+            .find_commit(oid)
+            .and_then(|c| c.tree())
+            .with_context(|| format!("cannot read the tree of {oid}"))
     }
 
     /// The blob ids of the policy files in the index, HEAD or a commit. A
@@ -190,11 +191,7 @@ impl Repo {
         match side {
             // A commit's tree is found once, not once per policy file.
             Side::Commit(CommitId(oid)) => {
-                let tree = self
-                    .repo
-                    .find_commit(oid)
-                    .and_then(|c| c.tree())
-                    .with_context(|| format!("cannot read the tree of {oid}"))?;
+                let tree = self.commit_tree(oid)?;
                 self.policy_ids_by(side, |path| Ok(tree_entry(&tree, path)))
             }
             _ => self.policy_ids_by(side, |path| self.entry(side, path)),
