@@ -15,6 +15,7 @@ pub mod git;
 pub mod install;
 pub mod keydiff;
 pub mod model;
+pub mod newlines;
 pub mod outcome;
 pub mod placeholder;
 pub mod records;

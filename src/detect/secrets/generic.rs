@@ -843,10 +843,7 @@ mod tests {
     }
 
     fn starts(text: &str) -> Vec<usize> {
-        let mut s = vec![0];
-        s.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        s.push(text.len() + 1);
-        s
+        crate::newlines::line_starts(text)
     }
 
     #[test]

@@ -297,14 +297,6 @@ fn load_pack() -> anyhow::Result<Vec<SecretRule>> {
     Ok(pack.rule)
 }
 
-/// Byte offsets where each line of `text` starts, and one past the end.
-fn line_starts(text: &str) -> Vec<usize> {
-    let mut starts = vec![0usize];
-    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-    starts.push(text.len() + 1);
-    starts
-}
-
 /// One scan of one text: what the detectors share while they walk its
 /// candidate lines.
 struct Pass<'a> {
@@ -338,7 +330,7 @@ impl<'a> Pass<'a> {
             verify,
             file_type: FileType::of(path),
             blocks: OnceCell::new(),
-            starts: line_starts(text),
+            starts: crate::newlines::line_starts(text),
             findings: Vec::new(),
             covered: Vec::new(),
             spans: Vec::new(),

@@ -141,8 +141,7 @@ pub fn judge(path: &str, text: &str, spans: &[(usize, usize)], findings: &mut [F
     if !findings.iter().any(candidates) || !is_documentation(path) {
         return;
     }
-    let mut starts = vec![0usize];
-    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    let starts = crate::newlines::line_starts(text);
     let document = Document::read(text);
     for finding in findings.iter_mut().filter(|f| candidates(f)) {
         let index = finding.line.unwrap_or(1).saturating_sub(1) as usize;
