@@ -18,7 +18,7 @@ pub fn decode(bytes: &[u8]) -> Content {
         return Content::Text(text.into());
     }
     let probe = &bytes[..bytes.len().min(PROBE)];
-    if !probe.contains(&0) {
+    if !has_nul(probe) {
         return Content::Text(utf8(bytes).into());
     }
     if let Some(text) = decode_wide_without_bom(bytes) {
@@ -60,7 +60,14 @@ fn maybe_plain(bytes: &[u8]) -> bool {
         &[0xEF, 0xBB, 0xBF],
         &[0, 0, 0xFE, 0xFF],
     ];
-    !bom.iter().any(|mark| bytes.starts_with(mark)) && !bytes[..bytes.len().min(PROBE)].contains(&0)
+    !bom.iter().any(|mark| bytes.starts_with(mark)) && !has_nul(&bytes[..bytes.len().min(PROBE)])
+}
+
+/// Whether `bytes` hold a NUL: `memchr`'s vector search, about a tenth of
+/// the instructions of `<[u8]>::contains` on the 8,000-byte probe read for
+/// every file version of a history.
+fn has_nul(bytes: &[u8]) -> bool {
+    memchr::memchr(0, bytes).is_some()
 }
 
 /// Text up to this many times `limits.max_file_size` is checked in chunks
@@ -81,7 +88,7 @@ pub fn decode_large(bytes: &[u8]) -> Content {
 /// was not read.
 pub fn judge_large(prefix: &[u8], size: u64) -> Content {
     let probe = &prefix[..prefix.len().min(PROBE)];
-    if probe.contains(&0) && is_binary_format(probe) {
+    if has_nul(probe) && is_binary_format(probe) {
         Content::Binary
     } else {
         Content::TooLarge(size)
