@@ -14,7 +14,7 @@ use crate::config::plan::{OldTextPaths, Plan};
 use crate::config::settings::Layer;
 use crate::detect::baseline::Baseline;
 use crate::engine::{self, Mode, PolicyChange, Reverted};
-use crate::git::{CommitId, PolicyIds, Repo, Side};
+use crate::git::{CommitHead, CommitId, PolicyIds, Repo, Side};
 use crate::model::CommitInfo;
 use crate::outcome::Outcome;
 use crate::records::codeowners::{self, CodeOwners};
@@ -66,6 +66,9 @@ pub struct Session {
 /// and the policy it leaves when it changes the policy files.
 struct Judged {
     oid: CommitId,
+    /// The commit as the judging thread read it, taken by the worker that
+    /// checks it (once).
+    head: Mutex<Option<CommitHead>>,
     /// The policy the commit is checked by.
     judge: Arc<Policy>,
     /// Its parent's policy, which a change to the policy is compared with.
@@ -232,7 +235,9 @@ impl Session {
     /// `memo` keeps each commit's policy ids, asked for as a commit and
     /// again as its children's parent.
     fn judge_one(&self, memo: &mut HashMap<CommitId, PolicyIds>, oid: &CommitId) -> Result<Judged> {
-        let parents = self.repo.parents(*oid)?;
+        let head = self.repo.commit_head(*oid)?;
+        let parents = head.parents.clone();
+        let head = Mutex::new(Some(head));
         let parent = self
             .policy_of(memo, parents.first().copied())
             .with_context(|| {
@@ -248,6 +253,7 @@ impl Session {
             Err(_) if self.fixed => {
                 return Ok(Judged {
                     oid: *oid,
+                    head,
                     judge: self.policy.clone(),
                     before: self.policy.clone(),
                     after: None,
@@ -276,6 +282,7 @@ impl Session {
         }
         Ok(Judged {
             oid: *oid,
+            head,
             judge: if self.fixed {
                 self.policy.clone()
             } else {
@@ -469,7 +476,13 @@ fn check_one_commit(
 ) -> Result<OneCommit> {
     let plan = &*one.judge.plan;
     repo.set_max_file_size(plan.max_file_size);
-    let change = repo.commit_change(one.oid, &old_text.of(&one.judge.plan))?;
+    let head = one
+        .head
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take()
+        .context("a commit was checked twice")?;
+    let change = repo.change_of(head, &old_text.of(&one.judge.plan))?;
     let info = change.commit.clone().unwrap_or_default();
     let codeowners = codeowners_at(plan, repo, Some(one.oid))?;
     let reverted = reverted_by(plan, repo, one.judge.baseline.as_deref(), &info.message)?;

@@ -13,7 +13,41 @@ use crate::model::{ChangeSet, ChangeStatus, CommitInfo, Content, FileChange};
 use super::lines::{added_lines, diff_options, find_renames, line_count, path_string};
 use super::treediff::{deltas_of, tree_changes, TreeDelta};
 
+/// What a commit's change is read from: its tree, the trees of the parents
+/// this repository has, and its description. A history walk reads these
+/// once, on the thread that judges the commits in order (which has just read
+/// each commit for its parents), so the worker that diffs a commit does not
+/// read and inflate it again.
+#[derive(Debug, Clone)]
+pub struct CommitHead {
+    pub id: CommitId,
+    /// Every parent, as the commit names them (a shallow clone may lack
+    /// some).
+    pub parents: Vec<CommitId>,
+    pub info: CommitInfo,
+    tree: Oid,
+    /// The trees of the parents that can be read, in order.
+    parent_trees: Vec<Oid>,
+}
+
 impl Repo {
+    /// A commit's tree, parents and description.
+    pub fn commit_head(&self, id: CommitId) -> Result<CommitHead> {
+        let commit = self
+            .repo
+            .find_commit(id.0)
+            .with_context(|| format!("cannot read commit {id}"))?;
+        Ok(CommitHead {
+            id,
+            parents: commit.parent_ids().map(CommitId).collect(),
+            info: commit_info(&commit),
+            tree: commit.tree_id(),
+            // `parents()` leaves out parents that cannot be read: a shallow
+            // clone's boundary commit is diffed as a root commit.
+            parent_trees: commit.parents().map(|parent| parent.tree_id()).collect(),
+        })
+    }
+
     /// One commit's change against its first parent; for a merge, only what
     /// the merge itself introduced (changed against every parent).
     pub fn commit_change(
@@ -21,19 +55,23 @@ impl Repo {
         id: CommitId,
         want_old: &dyn Fn(&str) -> bool,
     ) -> Result<ChangeSet> {
-        let oid = id.0;
-        let commit = self
+        self.change_of(self.commit_head(id)?, want_old)
+    }
+
+    /// [`Repo::commit_change`] of a commit already read.
+    pub fn change_of(
+        &self,
+        head: CommitHead,
+        want_old: &dyn Fn(&str) -> bool,
+    ) -> Result<ChangeSet> {
+        let (oid, info) = (head.id.0, head.info);
+        let tree = self
             .repo
-            .find_commit(oid)
-            .with_context(|| format!("cannot read commit {oid}"))?;
-        let tree = commit
-            .tree()
+            .find_tree(head.tree)
             .with_context(|| format!("cannot read the tree of {oid}"))?;
-        let parents: Vec<git2::Commit<'_>> = commit.parents().collect();
-        let info = commit_info(&commit);
-        if parents.len() <= 1 {
-            let parent_tree = match parents.first() {
-                Some(parent) => Some(parent.tree().with_context(|| {
+        if head.parent_trees.len() <= 1 {
+            let parent_tree = match head.parent_trees.first() {
+                Some(&parent) => Some(self.repo.find_tree(parent).with_context(|| {
                     format!("cannot read the parent of {oid} (shallow clone? fetch more history)")
                 })?),
                 None => None,
@@ -59,9 +97,10 @@ impl Repo {
             });
         }
         let mut per_parent = Vec::new();
-        for parent in &parents {
-            let parent_tree = parent
-                .tree()
+        for &parent in &head.parent_trees {
+            let parent_tree = self
+                .repo
+                .find_tree(parent)
                 .with_context(|| format!("cannot read a parent of {oid}"))?;
             // Renames are not looked for here: no diff against one parent
             // is a merge's change on its own.

@@ -21,6 +21,7 @@ use git2::{FileMode, ObjectType, Oid, Repository, Tree};
 
 pub use crate::config::settings::POLICY_FILES;
 use crate::model::Content;
+pub use history::CommitHead;
 
 use history::tune_libgit2;
 pub use id::{BlobId, CommitId, TagId};
