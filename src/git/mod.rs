@@ -458,7 +458,58 @@ fn side_name(side: Side) -> String {
 
 /// A path's blob id and file mode in a tree, when it is there.
 fn tree_entry(tree: &Tree<'_>, path: &str) -> Option<(Oid, i32)> {
+    if !path.contains(['/', '\0']) {
+        // A name at the root: found without `get_path`, which builds an
+        // error (message and all) for every name that is missing, as most
+        // policy files are from most commits. (`get_name` panics on a NUL,
+        // which a configured path could hold: such a path is missing.)
+        return tree
+            .get_name(path)
+            .map(|entry| (entry.id(), entry.filemode()));
+    }
     tree.get_path(Path::new(path))
         .ok()
         .map(|entry| (entry.id(), entry.filemode()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_entries_are_found_at_the_root_and_below_and_a_nul_finds_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = Repository::init(dir.path()).expect("init");
+        let blob = |text: &str| repo.blob(text.as_bytes()).expect("blob");
+        let (root_file, nested_file) = (blob("a = 1\n"), blob("b = 2\n"));
+        let mut sub = repo.treebuilder(None).expect("builder");
+        sub.insert("gitleaks.toml", nested_file, 0o100644)
+            .expect("insert");
+        let sub = sub.write().expect("subtree");
+        let mut top = repo.treebuilder(None).expect("builder");
+        top.insert(".confgate.toml", root_file, 0o100755)
+            .expect("insert");
+        top.insert("ci", sub, 0o040000).expect("insert");
+        let tree = repo.find_tree(top.write().expect("tree")).expect("tree");
+
+        assert_eq!(
+            tree_entry(&tree, ".confgate.toml"),
+            Some((root_file, 0o100755))
+        );
+        assert_eq!(
+            tree_entry(&tree, "ci/gitleaks.toml"),
+            Some((nested_file, 0o100644))
+        );
+        assert_eq!(tree_entry(&tree, "ci").map(|e| e.1), Some(0o040000));
+        for missing in [
+            "pyproject.toml",
+            "ci/other.toml",
+            "",
+            "gitleaks.toml",
+            ".confgate.toml\0x",
+            "ci\0",
+        ] {
+            assert_eq!(tree_entry(&tree, missing), None, "{missing:?}");
+        }
+    }
 }
