@@ -263,6 +263,14 @@ impl Lines<'_> {
     pub fn is_empty(&self) -> bool {
         matches!(self, Lines::Only(lines) if lines.is_empty())
     }
+
+    /// The last line selected (`u32::MAX` for every line; 0 for none).
+    pub fn last(&self) -> u32 {
+        match self {
+            Lines::All => u32::MAX,
+            Lines::Only(lines) => lines.last().copied().unwrap_or(0),
+        }
+    }
 }
 
 #[cfg(test)]

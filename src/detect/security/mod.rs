@@ -705,9 +705,8 @@ impl SecurityScanner {
     /// Dockerfile text.
     fn judge_config(&self, judge: &mut Judge<'_>, always_on: &[usize]) {
         let (text, lines, file_type) = (judge.text, judge.lines, judge.file_type);
-        let wanted = |first: u32, last: u32| lines.any_in(first, last);
         let mut candidates: Vec<usize> = Vec::new();
-        for mut statement in syntax::config_statements_wanted(file_type, text, &wanted) {
+        for mut statement in syntax::config_statements_wanted(file_type, text, lines) {
             candidates.clear();
             self.wake(&statement.text, &mut candidates);
             // A YAML list item is keyed by its parent, which is not in

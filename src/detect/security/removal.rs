@@ -171,7 +171,7 @@ impl SecurityScanner {
                 self.take(file_type, statement, rules, &mut out);
             });
         } else {
-            for statement in syntax::config_statements_wanted(file_type, text, &|_, _| true) {
+            for statement in syntax::config_statements_wanted(file_type, text, Lines::All) {
                 self.take(file_type, &statement, candidates, &mut out);
             }
         }

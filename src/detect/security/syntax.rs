@@ -77,13 +77,13 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     crate::formats::regex_once(cell, pattern)
 }
 
-/// The config-file statements of `text` that `wanted(first_line,
-/// last_line)` keeps. Config files are read whole, since sections and parent
-/// keys carry over from line to line. (Python goes through [`PythonSource`].)
+/// The config-file statements of `text` that touch the `wanted` lines.
+/// Config files are read from the top, since sections and parent keys carry
+/// over from line to line. (Python goes through [`PythonSource`].)
 pub fn config_statements_wanted(
     file_type: FileType,
     text: &str,
-    wanted: &dyn Fn(u32, u32) -> bool,
+    wanted: Lines<'_>,
 ) -> Vec<Statement> {
     config_statements(file_type, text, wanted)
 }
@@ -515,11 +515,7 @@ pub fn file_mode(value: &str, decimal: bool) -> Option<u32> {
 
 /// The statements of the one config reader (`formats::config`), as
 /// statements with settings.
-fn config_statements(
-    file_type: FileType,
-    text: &str,
-    wanted: &dyn Fn(u32, u32) -> bool,
-) -> Vec<Statement> {
+fn config_statements(file_type: FileType, text: &str, wanted: Lines<'_>) -> Vec<Statement> {
     config::statements(file_type, text, wanted)
         .into_iter()
         .map(|statement| Statement {

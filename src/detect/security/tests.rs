@@ -1452,19 +1452,29 @@ fn statements_outside_the_wanted_lines_are_skipped_without_changing_the_rest() {
     let json = "{\n  \"debug\": true,\n  \"hosts\": [\n    \"a\",\n    \"b\"\n  ],\n  \"app\": {\"secure\": false},\n  \"name\": \"x\"\n}\n";
     let env = "DEBUG=1\n# comment\nexport SECRET_KEY=abc\n\nALLOWED_HOSTS=*\n";
     let docker = "FROM python:3.12\nENV DEBUG=1 MODE=\"dev x\"\nUSER root\nARG TOKEN\n";
+    // Formats whose sections and parent keys carry over from line to line:
+    // a statement keeps its section when the lines above it are not wanted,
+    // and reading stops after the last line wanted.
+    let yaml = "app:\n  debug: true\n  hosts:\n    - a\n    - \"*\"\nsession:\n  cookie:\n    secure: false\nname: x\n";
+    let ini = "[server]\ndebug = true\nallowed_hosts = *\n\n[session]\n; note\ncookie_secure = false\nhosts = [\"a\",\n  \"b\"]\n";
+    let toml = "[app]\ndebug = true\nhosts = [\n  \"*\",\n]\n\n[app.session]\nsecure = false\n";
     for (file_type, text) in [
         (FileType::Json, json),
         (FileType::Env, env),
         (FileType::Dockerfile, docker),
+        (FileType::Yaml, yaml),
+        (FileType::Ini, ini),
+        (FileType::Toml, toml),
     ] {
         let lines = text.lines().count() as u32;
-        let all = config_statements_wanted(file_type, text, &|_, _| true);
+        let all = config_statements_wanted(file_type, text, Lines::All);
         // Every window of wanted lines: the statements kept are exactly the
         // whole parse's statements that touch the window, settings included.
         for first in 1..=lines {
             for last in first..=lines {
                 let wanted = |a: u32, b: u32| a <= last && b >= first;
-                let some = config_statements_wanted(file_type, text, &wanted);
+                let window: Vec<u32> = (first..=last).collect();
+                let some = config_statements_wanted(file_type, text, Lines::Only(&window));
                 let expected: Vec<_> = all
                     .iter()
                     .filter(|s| wanted(s.first_line, s.last_line()))

@@ -16,6 +16,7 @@ use std::ops::Range;
 
 pub use super::python::reader::ValueKind;
 use super::{unquote, FileType};
+use crate::model::Lines;
 
 /// One setting written in a config statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,14 +76,12 @@ struct State {
     parents: Vec<(usize, String)>,
 }
 
-/// The statements of `text` that `wanted(first_line, last_line)` keeps,
-/// with their assignments. Read whole, since sections and parent keys carry
-/// over from line to line.
-pub fn statements(
-    file_type: FileType,
-    text: &str,
-    wanted: &dyn Fn(u32, u32) -> bool,
-) -> Vec<Statement> {
+/// The statements of `text` that touch the `wanted` lines, with their
+/// assignments. Read from the top, since sections and parent keys carry
+/// over from line to line, and no further than the last line wanted.
+pub fn statements(file_type: FileType, text: &str, wanted: Lines<'_>) -> Vec<Statement> {
+    let last_wanted = wanted.last();
+    let wanted = |first: u32, last: u32| wanted.any_in(first, last);
     // Where no section or parent key carries over from line to line, a
     // statement nobody wants is not read for settings: a lock file's
     // few changed lines do not cost a parse of all of it.
@@ -102,6 +101,10 @@ pub fn statements(
         }
         // The statement's lines: those it joined (`i` is one past the last).
         let (first_line, last_line) = (first as u32 + 1, i as u32);
+        if first_line > last_wanted {
+            // Statements come in order: none after this one is wanted.
+            break;
+        }
         if stateless && !wanted(first_line, last_line) {
             continue;
         }

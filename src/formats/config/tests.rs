@@ -1,7 +1,7 @@
 use super::*;
 
 fn read(file_type: FileType, text: &str) -> Vec<(String, String, String, u32, ValueKind)> {
-    statements(file_type, text, &|_, _| true)
+    statements(file_type, text, Lines::All)
         .into_iter()
         .flat_map(|s| {
             s.assignments.into_iter().map(move |a| {
