@@ -114,6 +114,7 @@ impl LineInterner {
         }
     }
 
+    #[inline(always)]
     fn intern(&mut self, old: &[u8], new: &[u8], (start, end): (usize, usize), hash: u64) -> Token {
         let line = if self.first_new == usize::MAX {
             &old[start..end]
