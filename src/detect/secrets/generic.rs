@@ -509,6 +509,9 @@ fn has_key_body(body: &str) -> bool {
     base64 >= 40
 }
 
+/// How many lines below its header a key block's END marker is looked for.
+pub const KEY_BLOCK_LINES: usize = 400;
+
 /// A private key starting on line `index` (0-based) of `lines`: a real
 /// multi-line block, or one with `\n` escapes inside a JSON/Python string.
 pub fn key_block<'t>(text: &'t str, starts: &[usize], index: usize) -> Option<KeyBlock<'t>> {
@@ -532,7 +535,7 @@ pub fn key_block<'t>(text: &'t str, starts: &[usize], index: usize) -> Option<Ke
         });
     }
     let block_start = starts[index] + header_at;
-    let max = (index + 400).min(starts.len().saturating_sub(1));
+    let max = (index + KEY_BLOCK_LINES).min(starts.len().saturating_sub(1));
     for end_index in index + 1..=max {
         let l = line_at(text, starts, end_index);
         if let Some(at) = l.find("-----END ") {

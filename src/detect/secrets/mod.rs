@@ -236,7 +236,7 @@ fn list_entries<'t>(
         return out;
     };
     let from = starts[line_index] + open.end();
-    let last = (line_index + 200).min(starts.len() - 2);
+    let last = (line_index + LIST_LINES).min(starts.len() - 2);
     let to = (starts[last + 1] - 1).min(text.len());
     let bytes = text.as_bytes();
     let mut depth = 1;
@@ -289,6 +289,38 @@ fn selected_ranges(selected: &[u32], starts: &[usize], len: usize) -> Vec<(usize
         }
     }
     ranges
+}
+
+/// How many lines below its opening line a list's entries are read.
+const LIST_LINES: usize = 200;
+
+/// How many lines below its first line a private key block
+/// (`generic::key_block`) or a list (`list_entries`) reaches at most.
+const MAX_REACH: usize = if generic::KEY_BLOCK_LINES > LIST_LINES {
+    generic::KEY_BLOCK_LINES
+} else {
+    LIST_LINES
+};
+
+/// Byte ranges of the lines from which a block or a list could reach a
+/// selected line: each selected line and the `MAX_REACH` lines above it,
+/// overlapping ranges merged. Each range ends at the end of its last line.
+fn reach_windows(selected: &[u32], starts: &[usize], len: usize) -> Vec<(usize, usize)> {
+    let line_count = starts.len().saturating_sub(1);
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for &number in selected {
+        let index = number as usize;
+        if index == 0 || index > line_count {
+            continue;
+        }
+        let from = starts[(index - 1).saturating_sub(MAX_REACH)];
+        let to = starts[index].saturating_sub(1).min(len);
+        match windows.last_mut() {
+            Some(last) if last.1 + 1 >= from => last.1 = last.1.max(to),
+            _ => windows.push((from, to)),
+        }
+    }
+    windows
 }
 
 fn load_pack() -> anyhow::Result<Vec<SecretRule>> {
@@ -664,23 +696,36 @@ impl SecretScanner {
             }
             (None, None) => {}
         }
-        if let Lines::Only(_) = pass.lines {
-            if self.keys_enabled {
-                // A private key's changed line may be in its body, away from
-                // the header: find headers in the whole text.
-                for at in memchr::memmem::find_iter(text.as_bytes(), b"-----BEGIN ") {
-                    candidates.push((line_of(at), Target::Key));
+        if let Lines::Only(selected) = pass.lines {
+            // A private key's changed line may be in its body, away from the
+            // header, and a list's in an entry, away from its key: they are
+            // looked for on the lines above each changed line that a block
+            // or a list starting there could reach.
+            let windows = reach_windows(selected, starts, text.len());
+            let mut find = |needle: &[u8], target: Target| {
+                if needle.contains(&b'\n') {
+                    // Spans lines: the whole text, not windows of lines.
+                    for at in memchr::memmem::find_iter(text.as_bytes(), needle) {
+                        candidates.push((line_of(at), target));
+                    }
+                    return;
                 }
+                let finder = memchr::memmem::Finder::new(needle);
+                for &(from, to) in &windows {
+                    for at in finder.find_iter(&text.as_bytes()[from..to]) {
+                        candidates.push((line_of(from + at), target));
+                    }
+                }
+            };
+            if self.keys_enabled {
+                find(b"-----BEGIN ", Target::Key);
             }
-            // A list's changed line may be an entry, away from its key.
             for (index, compiled) in self.rules.iter().enumerate() {
                 if !compiled.rule.list {
                     continue;
                 }
                 for keyword in &compiled.rule.keywords {
-                    for at in memchr::memmem::find_iter(text.as_bytes(), keyword.as_bytes()) {
-                        candidates.push((line_of(at), Target::Rule(index)));
-                    }
+                    find(keyword.as_bytes(), Target::Rule(index));
                 }
             }
         }

@@ -230,6 +230,54 @@ fn multi_line_key_reported_when_any_of_its_lines_is_added() {
     assert!(s.scan("keys.py", &text, Lines::Only(&[7])).is_empty());
 }
 
+/// Headers and list keys are looked for only on the lines above a changed
+/// line that a key block or a list could reach from them: a changed line
+/// deep in a long block or list is still found, at every depth either
+/// reaches, exactly as when every line is selected.
+#[test]
+fn a_changed_line_deep_in_a_long_key_block_or_list_is_found_from_its_start() {
+    let s = scanner();
+    let filler: String = (0..600).map(|n| format!("x{n} = {n}\n")).collect();
+    let body: String = (0..390).map(|_| format!("{BODY}\n")).collect();
+    let text = format!(
+        "{filler}KEY = \"\"\"\n-----BEGIN OPENSSH PRIVATE KEY-----\n{body}-----END OPENSSH PRIVATE KEY-----\n\"\"\"\n{filler}"
+    );
+    let header = 602u32;
+    let everything: Vec<u32> = (1..=text.lines().count() as u32).collect();
+    let all = s.scan("keys.py", &text, Lines::Only(&everything));
+    assert_eq!(rule_ids(&all), vec!["private-key-openssh"]);
+    assert_eq!(all[0].line, Some(header));
+    for changed in [header, header + 1, header + 200, header + 390, header + 391] {
+        let found = s.scan("keys.py", &text, Lines::Only(&[changed]));
+        assert_eq!(
+            rule_ids(&found),
+            vec!["private-key-openssh"],
+            "line {changed}"
+        );
+        assert_eq!(found[0].line, Some(header));
+    }
+    for quiet in [header - 1, header + 392, 1, 1500] {
+        assert!(
+            s.scan("keys.py", &text, Lines::Only(&[quiet])).is_empty(),
+            "line {quiet}"
+        );
+    }
+
+    let entries: String = (0..180)
+        .map(|n| format!("    os.environ[\"OLD_{n}\"],\n"))
+        .collect();
+    let list = format!(
+        "{filler}SECRET_KEY_FALLBACKS = [\n{entries}    \"qe86PE4oyLyjrfs6ePIethrzfiJnGYlS6HGo7CPrX\",\n]\n{filler}"
+    );
+    let secret_line = 601 + 180 + 1;
+    let found = s.scan("settings.py", &list, Lines::Only(&[secret_line]));
+    assert_eq!(rule_ids(&found), vec!["framework-secret-key-fallback"]);
+    assert_eq!(found[0].line, Some(secret_line));
+    assert!(s
+        .scan("settings.py", &list, Lines::Only(&[secret_line - 1]))
+        .is_empty());
+}
+
 #[test]
 fn json_escaped_key_is_one_finding_with_redacted_snippet() {
     let text = format!(
