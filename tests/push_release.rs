@@ -137,6 +137,61 @@ fn merge_reports_only_what_the_merge_introduced() {
     repo.git(&["push", "-q", "origin", "main"]).ok();
 }
 
+/// A merge is judged by what it changes against every parent: secrets each
+/// side brought in are their own commits' findings, not the merge's; a
+/// line the merge itself adds to a file that differs from both parents is.
+#[test]
+fn a_merge_is_judged_only_by_the_files_and_lines_it_changes_against_every_parent() {
+    let repo = TestRepo::new();
+    repo.write("app/main.py", "A = 1\nB = 2\nC = 3\n");
+    repo.seed("initial");
+    repo.git(&["checkout", "-q", "-b", "feature"]).ok();
+    repo.write("app/feature.py", format!("STRIPE = \"{SECRET}\"\n"));
+    repo.write("app/main.py", "A = 1\nB = 2\nC = 3\nD = 4\n");
+    repo.seed("feature side");
+    repo.git(&["checkout", "-q", "main"]).ok();
+    repo.write("app/other.py", format!("TOKEN = \"{SECRET}\"\n"));
+    repo.write("app/main.py", "Z = 0\nA = 1\nB = 2\nC = 3\n");
+    repo.seed("main side");
+    repo.git(&["merge", "-q", "--no-ff", "--no-commit", "feature"])
+        .ok();
+    // The resolution adds a line of its own to a file both sides changed.
+    repo.write(
+        "app/main.py",
+        format!("Z = 0\nA = 1\nB = 2\nKEY = \"{SECRET}\"\nC = 3\nD = 4\n"),
+    );
+    repo.git(&["add", "-A"]).ok();
+    repo.git(&["commit", "-q", "-m", "merge feature"]).ok();
+
+    let run = repo.confgate(&["--format", "json", "check", "--commit", "HEAD"]);
+    run.code(1);
+    let json = run.json();
+    let places: Vec<(String, u64)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        vec![("app/main.py".to_string(), 4)],
+        "{}",
+        run.dump()
+    );
+    // Each side's own commit still answers for its secret.
+    repo.confgate(&["check", "--commit", "HEAD^2"])
+        .code(1)
+        .contains("app/feature.py");
+    repo.confgate(&["check", "--commit", "HEAD^1"])
+        .code(1)
+        .contains("app/other.py");
+}
+
 #[test]
 fn pre_push_protocol_edge_cases() {
     let (repo, _remote) = pushed_repo();

@@ -96,7 +96,7 @@ impl Repo {
                 files,
             });
         }
-        let mut per_parent = Vec::new();
+        let mut per_parent_deltas = Vec::new();
         for &parent in &head.parent_trees {
             let parent_tree = self
                 .repo
@@ -115,6 +115,12 @@ impl Repo {
                     deltas_of(&diff)
                 }
             };
+            per_parent_deltas.push(deltas);
+        }
+        // Only a file that differs from every parent can be introduced by
+        // the merge: the others are neither read nor diffed.
+        let mut per_parent = Vec::with_capacity(per_parent_deltas.len());
+        for deltas in against_every_parent(per_parent_deltas) {
             per_parent.push(self.changes_of(deltas, want_old)?);
         }
         Ok(ChangeSet {
@@ -508,6 +514,35 @@ unsafe fn set_cache_max_size(bytes: usize) -> i32 {
     const GIT_OPT_SET_CACHE_MAX_SIZE: std::ffi::c_int = 7;
     git2::opts::enable_caching(true);
     git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes as isize)
+}
+
+/// Each parent's deltas, left with those whose path (as `merge_introduced`
+/// keys a file: the old path of a deletion, the new path otherwise) is
+/// changed against every parent.
+fn against_every_parent(per_parent: Vec<Vec<TreeDelta>>) -> Vec<Vec<TreeDelta>> {
+    let key = |delta: &TreeDelta| {
+        path_string(Some(if delta.status == ChangeStatus::Deleted {
+            &delta.old_path
+        } else {
+            &delta.new_path
+        }))
+    };
+    let keys: Vec<BTreeSet<String>> = per_parent
+        .iter()
+        .map(|deltas| deltas.iter().map(key).collect())
+        .collect();
+    per_parent
+        .into_iter()
+        .map(|deltas| {
+            deltas
+                .into_iter()
+                .filter(|delta| {
+                    let path = key(delta);
+                    keys.iter().all(|theirs| theirs.contains(&path))
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// What a merge introduces, from its diffs against each parent: a file counts
