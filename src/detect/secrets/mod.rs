@@ -271,26 +271,6 @@ fn list_entries<'t>(
     out
 }
 
-/// Byte ranges of the selected lines (1-based numbers, ascending), adjacent
-/// lines merged.
-fn selected_ranges(selected: &[u32], starts: &[usize], len: usize) -> Vec<(usize, usize)> {
-    let line_count = starts.len().saturating_sub(1);
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    for &number in selected {
-        let index = number as usize;
-        if index == 0 || index > line_count {
-            continue;
-        }
-        let from = starts[index - 1];
-        let to = starts[index].saturating_sub(1).min(len);
-        match ranges.last_mut() {
-            Some(last) if last.1 + 1 >= from => last.1 = last.1.max(to),
-            _ => ranges.push((from, to)),
-        }
-    }
-    ranges
-}
-
 /// How many lines below its opening line a list's entries are read.
 const LIST_LINES: usize = 200;
 
@@ -302,25 +282,30 @@ const MAX_REACH: usize = if generic::KEY_BLOCK_LINES > LIST_LINES {
     LIST_LINES
 };
 
-/// Byte ranges of the lines from which a block or a list could reach a
-/// selected line: each selected line and the `MAX_REACH` lines above it,
-/// overlapping ranges merged. Each range ends at the end of its last line.
-fn reach_windows(selected: &[u32], starts: &[usize], len: usize) -> Vec<(usize, usize)> {
+/// Byte ranges of the selected lines (1-based numbers, ascending), each
+/// with the `above` lines before it, overlapping or adjacent ranges merged.
+/// Each range ends at the end of its last line, its newline left out.
+fn selected_ranges(
+    selected: &[u32],
+    above: usize,
+    starts: &[usize],
+    len: usize,
+) -> Vec<(usize, usize)> {
     let line_count = starts.len().saturating_sub(1);
-    let mut windows: Vec<(usize, usize)> = Vec::new();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
     for &number in selected {
         let index = number as usize;
         if index == 0 || index > line_count {
             continue;
         }
-        let from = starts[(index - 1).saturating_sub(MAX_REACH)];
+        let from = starts[(index - 1).saturating_sub(above)];
         let to = starts[index].saturating_sub(1).min(len);
-        match windows.last_mut() {
+        match ranges.last_mut() {
             Some(last) if last.1 + 1 >= from => last.1 = last.1.max(to),
-            _ => windows.push((from, to)),
+            _ => ranges.push((from, to)),
         }
     }
-    windows
+    ranges
 }
 
 fn load_pack() -> anyhow::Result<Vec<SecretRule>> {
@@ -679,7 +664,7 @@ impl SecretScanner {
         // long file should not pay for the whole file.
         let ranges: Vec<(usize, usize)> = match pass.lines {
             Lines::All => vec![(0, text.len())],
-            Lines::Only(selected) => selected_ranges(selected, starts, text.len()),
+            Lines::Only(selected) => selected_ranges(selected, 0, starts, text.len()),
         };
         let mut wake = |from: usize, hit: Hit| {
             let line = line_of(from + hit.start);
@@ -699,9 +684,9 @@ impl SecretScanner {
         if let Lines::Only(selected) = pass.lines {
             // A private key's changed line may be in its body, away from the
             // header, and a list's in an entry, away from its key: they are
-            // looked for on the lines above each changed line that a block
-            // or a list starting there could reach.
-            let windows = reach_windows(selected, starts, text.len());
+            // looked for on each changed line and the `MAX_REACH` lines
+            // above it, from which a block or a list could reach it.
+            let windows = selected_ranges(selected, MAX_REACH, starts, text.len());
             let mut find = |needle: &[u8], target: Target| {
                 if needle.contains(&b'\n') {
                     // Spans lines: the whole text, not windows of lines.
