@@ -152,6 +152,19 @@ impl Repo {
         self.changes_of(deltas_of(diff), want_old)
     }
 
+    /// [`Repo::file_changes`] of the files of `diff` whose path (as
+    /// `merge_introduced` keys a file) is in `paths`.
+    pub(super) fn file_changes_in(
+        &self,
+        diff: &git2::Diff<'_>,
+        paths: &BTreeSet<String>,
+        want_old: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileChange>> {
+        let mut deltas = deltas_of(diff);
+        deltas.retain(|delta| paths.contains(&merge_key(delta)));
+        self.changes_of(deltas, want_old)
+    }
+
     /// Each changed file with the sides the checks need, read from the
     /// object database, and the lines the change adds.
     pub(super) fn changes_of(
@@ -520,16 +533,9 @@ unsafe fn set_cache_max_size(bytes: usize) -> i32 {
 /// keys a file: the old path of a deletion, the new path otherwise) is
 /// changed against every parent.
 fn against_every_parent(per_parent: Vec<Vec<TreeDelta>>) -> Vec<Vec<TreeDelta>> {
-    let key = |delta: &TreeDelta| {
-        path_string(Some(if delta.status == ChangeStatus::Deleted {
-            &delta.old_path
-        } else {
-            &delta.new_path
-        }))
-    };
     let keys: Vec<BTreeSet<String>> = per_parent
         .iter()
-        .map(|deltas| deltas.iter().map(key).collect())
+        .map(|deltas| deltas.iter().map(merge_key).collect())
         .collect();
     per_parent
         .into_iter()
@@ -537,12 +543,22 @@ fn against_every_parent(per_parent: Vec<Vec<TreeDelta>>) -> Vec<Vec<TreeDelta>> 
             deltas
                 .into_iter()
                 .filter(|delta| {
-                    let path = key(delta);
+                    let path = merge_key(delta);
                     keys.iter().all(|theirs| theirs.contains(&path))
                 })
                 .collect()
         })
         .collect()
+}
+
+/// The path `merge_introduced` keys a delta's file by: the old path of a
+/// deletion, the new path otherwise (`FileChange::path`).
+fn merge_key(delta: &TreeDelta) -> String {
+    path_string(Some(if delta.status == ChangeStatus::Deleted {
+        &delta.old_path
+    } else {
+        &delta.new_path
+    }))
 }
 
 /// What a merge introduces, from its diffs against each parent: a file counts

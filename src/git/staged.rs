@@ -2,6 +2,7 @@
 //! file where it can be (cache tree), through libgit2 where it cannot.
 
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Context, Result};
@@ -78,7 +79,10 @@ impl Repo {
             });
         }
         // Committing a merge: only what the merge itself introduces counts,
-        // as for a merge commit in history.
+        // as for a merge commit in history. A file the staged change leaves
+        // as HEAD has it cannot be introduced: against the other parents,
+        // only the files changed against HEAD are read and diffed.
+        let changed: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
         let mut per_parent = vec![files];
         for oid in merging {
             let tree = self
@@ -91,7 +95,7 @@ impl Repo {
                 .repo
                 .diff_tree_to_index(Some(&tree), Some(&index), Some(&mut opts))
                 .context("cannot diff the index against MERGE_HEAD")?;
-            per_parent.push(self.file_changes(&diff, want_old)?);
+            per_parent.push(self.file_changes_in(&diff, &changed, want_old)?);
         }
         Ok(ChangeSet {
             commit: None,
