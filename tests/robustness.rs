@@ -101,27 +101,9 @@ fn merge_commit_in_progress_checks_only_the_resolution() {
 /// side's commit's finding, not the merge's.
 #[test]
 fn a_merge_being_committed_answers_for_its_resolution_not_for_the_other_side() {
-    const SECRET: &str = "sk_live_51Hx9ZqLkT2mW8vN4rP6sY3bC7dF0gJ5hK";
     let repo = repo_with_history();
-    repo.write("app/main.py", "A = 1\nB = 2\n");
-    repo.seed("main module");
     repo.install();
-    repo.git(&["checkout", "-q", "-b", "feature"]).ok();
-    repo.write("app/feature.py", format!("STRIPE = \"{SECRET}\"\n"));
-    repo.write("app/main.py", "A = 1\nB = 2\nC = 3\n");
-    repo.git(&["add", "-A"]).ok();
-    repo.git(&["commit", "-q", "--no-verify", "-m", "feature side"])
-        .ok();
-    repo.git(&["checkout", "-q", "main"]).ok();
-    repo.write("app/main.py", "Z = 0\nA = 1\nB = 2\n");
-    repo.seed("main side");
-    repo.git(&["merge", "-q", "--no-ff", "--no-commit", "feature"])
-        .ok();
-    repo.write(
-        "app/main.py",
-        format!("Z = 0\nA = 1\nKEY = \"{SECRET}\"\nB = 2\nC = 3\n"),
-    );
-    repo.git(&["add", "-A"]).ok();
+    repo.merge_with_a_line_of_its_own("sk_live_51Hx9ZqLkT2mW8vN4rP6sY3bC7dF0gJ5hK");
     let run = repo.git(&["commit", "-q", "-m", "merge feature"]);
     assert_ne!(run.code, 0, "{}", run.dump());
     run.contains("app/main.py:3").lacks("app/feature.py");

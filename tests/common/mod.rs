@@ -251,6 +251,30 @@ impl TestRepo {
         .ok();
     }
 
+    /// A merge of branch `feature` into `main`, stopped before its commit:
+    /// the feature side adds `secret` in `app/feature.py`, the main side in
+    /// `app/other.py`, both change `app/main.py`, and the resolution adds a
+    /// line of its own there (line `3`: `KEY = "<secret>"`), staged.
+    pub fn merge_with_a_line_of_its_own(&self, secret: &str) {
+        self.write("app/main.py", "A = 1\nB = 2\n");
+        self.seed("main module");
+        self.git(&["checkout", "-q", "-b", "feature"]).ok();
+        self.write("app/feature.py", format!("STRIPE = \"{secret}\"\n"));
+        self.write("app/main.py", "A = 1\nB = 2\nC = 3\n");
+        self.seed("feature side");
+        self.git(&["checkout", "-q", "main"]).ok();
+        self.write("app/other.py", format!("TOKEN = \"{secret}\"\n"));
+        self.write("app/main.py", "Z = 0\nA = 1\nB = 2\n");
+        self.seed("main side");
+        self.git(&["merge", "-q", "--no-ff", "--no-commit", "feature"])
+            .ok();
+        self.write(
+            "app/main.py",
+            format!("Z = 0\nA = 1\nKEY = \"{secret}\"\nB = 2\nC = 3\n"),
+        );
+        self.git(&["add", "-A"]).ok();
+    }
+
     pub fn install(&self) {
         self.confgate(&["install"]).ok();
     }
