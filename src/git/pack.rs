@@ -552,14 +552,18 @@ mod tests {
         ids.len()
     }
 
-    #[test]
-    fn deep_offset_delta_chains_read_as_libgit2_reads_them() {
+    /// A temporary repository with `history`, repacked by `git repack`
+    /// with `repack` (git options first when given).
+    fn packed_history(repack: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         history(dir.path());
-        git(
-            dir.path(),
-            &["repack", "-adf", "-q", "--depth=50", "--window=50"],
-        );
+        git(dir.path(), repack);
+        dir
+    }
+
+    #[test]
+    fn deep_offset_delta_chains_read_as_libgit2_reads_them() {
+        let dir = packed_history(&["repack", "-adf", "-q", "--depth=50", "--window=50"]);
         assert!(agree(dir.path()) > 180);
         // and again, each object now found in the cache or one delta away
         let packs = Packs::open(&dir.path().join(".git/objects"));
@@ -576,19 +580,14 @@ mod tests {
 
     #[test]
     fn reference_deltas_and_several_packs_read_as_libgit2_reads_them() {
-        let dir = tempfile::tempdir().unwrap();
-        history(dir.path());
-        git(
-            dir.path(),
-            &[
-                "-c",
-                "repack.useDeltaBaseOffset=false",
-                "repack",
-                "-adf",
-                "-q",
-                "--depth=20",
-            ],
-        );
+        let dir = packed_history(&[
+            "-c",
+            "repack.useDeltaBaseOffset=false",
+            "repack",
+            "-adf",
+            "-q",
+            "--depth=20",
+        ]);
         std::fs::write(dir.path().join("settings.py"), "DEBUG = False\n").unwrap();
         git(dir.path(), &["commit", "-q", "-am", "more"]);
         git(dir.path(), &["repack", "-d", "-q"]);
@@ -602,9 +601,7 @@ mod tests {
 
     #[test]
     fn loose_objects_and_damaged_entries_are_left_to_libgit2() {
-        let dir = tempfile::tempdir().unwrap();
-        history(dir.path());
-        git(dir.path(), &["repack", "-adf", "-q"]);
+        let dir = packed_history(&["repack", "-adf", "-q"]);
         std::fs::write(dir.path().join("new.txt"), "loose\n").unwrap();
         git(dir.path(), &["add", "new.txt"]);
         let repo = Repository::open(dir.path()).unwrap();
