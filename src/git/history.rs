@@ -161,7 +161,7 @@ impl Repo {
         want_old: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<FileChange>> {
         let mut deltas = deltas_of(diff);
-        deltas.retain(|delta| paths.contains(&merge_key(delta)));
+        retain_paths(&mut deltas, paths);
         self.changes_of(deltas, want_old)
     }
 
@@ -530,25 +530,27 @@ unsafe fn set_cache_max_size(bytes: usize) -> i32 {
 }
 
 /// Each parent's deltas, left with those whose path (as `merge_introduced`
-/// keys a file: the old path of a deletion, the new path otherwise) is
-/// changed against every parent.
-fn against_every_parent(per_parent: Vec<Vec<TreeDelta>>) -> Vec<Vec<TreeDelta>> {
-    let keys: Vec<BTreeSet<String>> = per_parent
-        .iter()
-        .map(|deltas| deltas.iter().map(merge_key).collect())
-        .collect();
+/// keys a file) is changed against every parent.
+fn against_every_parent(mut per_parent: Vec<Vec<TreeDelta>>) -> Vec<Vec<TreeDelta>> {
+    let mut common: Option<BTreeSet<String>> = None;
+    for deltas in &per_parent {
+        let paths: BTreeSet<String> = deltas.iter().map(merge_key).collect();
+        common = Some(match common {
+            Some(common) => common.intersection(&paths).cloned().collect(),
+            None => paths,
+        });
+    }
+    let common = common.unwrap_or_default();
+    for deltas in &mut per_parent {
+        retain_paths(deltas, &common);
+    }
     per_parent
-        .into_iter()
-        .map(|deltas| {
-            deltas
-                .into_iter()
-                .filter(|delta| {
-                    let path = merge_key(delta);
-                    keys.iter().all(|theirs| theirs.contains(&path))
-                })
-                .collect()
-        })
-        .collect()
+}
+
+/// Keeps the deltas whose path (as `merge_introduced` keys a file) is in
+/// `paths`.
+fn retain_paths(deltas: &mut Vec<TreeDelta>, paths: &BTreeSet<String>) {
+    deltas.retain(|delta| paths.contains(&merge_key(delta)));
 }
 
 /// The path `merge_introduced` keys a delta's file by: the old path of a
